@@ -1,0 +1,109 @@
+"""Test set-up: which database, migrations once per session, clean tables between tests.
+
+The database comes from ``DATABASE_URL`` (``make test`` runs the suite once on an SQLite file and
+once more, for the database tests, on PostgreSQL). Unset, it is a fresh SQLite file. A PostgreSQL
+database that cannot be reached skips the database tests with a message, except under
+``CI=true``, where it fails the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_TMP = Path(tempfile.mkdtemp(prefix="evenly-test-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{_TMP}/evenly.db")
+DATABASE_URL = os.environ["DATABASE_URL"]
+IS_POSTGRES = DATABASE_URL.startswith(("postgresql://", "postgres://"))
+
+# Hashing cost is not behaviour under test; Piccolo's default (600k PBKDF2 rounds) would spend
+# most of the suite's time creating users. Production keeps the default.
+from piccolo.apps.user.tables import BaseUser  # noqa: E402
+
+BaseUser._pbkdf2_iteration_count = 1_000
+
+_database_state: dict[str, object] = {}
+
+
+def _engine():
+    return BaseUser._meta.db
+
+
+async def _reset_postgres_schema() -> None:
+    name = DATABASE_URL.rsplit("/", 1)[-1]
+    if "test" not in name:
+        raise pytest.UsageError(
+            f"Refusing to wipe PostgreSQL database {name!r}: tests only run on a database "
+            "whose name contains 'test'."
+        )
+    await _engine().run_ddl("DROP SCHEMA public CASCADE")
+    await _engine().run_ddl("CREATE SCHEMA public")
+
+
+async def _migrate() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    if IS_POSTGRES:
+        await _reset_postgres_schema()
+    response = await run_forwards(app_name="all")
+    if not response.success:
+        raise RuntimeError(f"migrations failed: {response.message}")
+
+
+def _database_ready() -> str | None:
+    """Migrate once; return why the database cannot be used, or None."""
+    if "error" not in _database_state:
+        try:
+            asyncio.run(_migrate())
+            _database_state["error"] = None
+        except OSError as error:  # PostgreSQL not running / refused
+            _database_state["error"] = f"PostgreSQL at {DATABASE_URL} is not reachable: {error}"
+    return _database_state["error"]  # type: ignore[return-value]
+
+
+def pytest_report_header(config):
+    return f"database: {DATABASE_URL}"
+
+
+@pytest.fixture(scope="session")
+def database() -> str:
+    """The migrated database's URL; skips (fails under CI=true) when it cannot be reached."""
+    error = _database_ready()
+    if error:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{error} (CI=true: database tests must run)", pytrace=False)
+        pytest.skip(f"{error}; start PostgreSQL or unset DATABASE_URL to use SQLite")
+    return DATABASE_URL
+
+
+def _table_names() -> list[str]:
+    from piccolo.conf.apps import Finder
+
+    return [table._meta.tablename for table in Finder().get_table_classes()]
+
+
+async def _truncate() -> None:
+    names = _table_names()
+    if IS_POSTGRES:
+        quoted = ", ".join(f'"{name}"' for name in names)
+        await _engine().run_ddl(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    else:
+        for name in names:
+            await _engine().run_ddl(f'DELETE FROM "{name}"')
+
+
+@pytest.fixture
+def db(database: str) -> str:
+    """A database with migrated, empty tables."""
+    asyncio.run(_truncate())
+    return database
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "db" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)

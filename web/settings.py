@@ -1,0 +1,113 @@
+"""Settings: the one reader of environment variables.
+
+Every variable is listed in ``SETTINGS`` with its default and meaning; the README documents each
+one and a test checks that it does.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+SETTINGS: dict[str, tuple[str, str]] = {
+    "DATABASE_URL": (
+        "sqlite:///evenly.db",
+        "Where the data lives: `sqlite:///relative/file.db`, `sqlite:////absolute/file.db` or "
+        "`postgresql://user:password@host:port/database`.",
+    ),
+    "EVENLY_SECRET_KEY": (
+        "(random per process)",
+        "Signs session cookies and CSRF tokens. Set it in production, the same value in every "
+        "app process; unset, sessions end when the process restarts.",
+    ),
+    "EVENLY_DEBUG": ("0", "`1` shows tracebacks in error pages. Never in production."),
+    "EVENLY_HOST": ("127.0.0.1", "Address `evenly serve` listens on."),
+    "EVENLY_PORT": ("8000", "Port `evenly serve` listens on."),
+    "EVENLY_DB_POOL": (
+        "1",
+        "`1` keeps a PostgreSQL connection pool in each app process; `0` opens a connection "
+        "per query.",
+    ),
+    "EVENLY_SECURE_COOKIES": (
+        "0",
+        "`1` marks the session cookie Secure (serve over HTTPS, e.g. behind a proxy).",
+    ),
+    "EVENLY_LOGIN_RATE": ("10", "Login attempts allowed per client address per minute."),
+    "EVENLY_DEFAULT_LANGUAGE": ("en", "The organisation's default language: en, el, pl or fa."),
+}
+
+
+def _env(name: str, environ: dict[str, str]) -> str:
+    return environ.get(name) or SETTINGS[name][0]
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = SETTINGS["DATABASE_URL"][0]
+    secret_key: str = field(default_factory=lambda: secrets.token_hex(32))
+    debug: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+    db_pool: bool = True
+    secure_cookies: bool = False
+    login_rate: int = 10
+    default_language: str = "en"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        secret = env.get("EVENLY_SECRET_KEY") or secrets.token_hex(32)
+        return cls(
+            database_url=_env("DATABASE_URL", env),
+            secret_key=secret,
+            debug=_env("EVENLY_DEBUG", env) == "1",
+            host=_env("EVENLY_HOST", env),
+            port=int(_env("EVENLY_PORT", env)),
+            db_pool=_env("EVENLY_DB_POOL", env) == "1",
+            secure_cookies=_env("EVENLY_SECURE_COOKIES", env) == "1",
+            login_rate=int(_env("EVENLY_LOGIN_RATE", env)),
+            default_language=_env("EVENLY_DEFAULT_LANGUAGE", env),
+        )
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.database_url.startswith(("postgresql://", "postgres://"))
+
+
+def sqlite_path(url: str) -> Path:
+    """``sqlite:///a/b.db`` is relative to the working directory, ``sqlite:////a/b.db`` absolute."""
+    if not url.startswith("sqlite:///"):
+        raise ValueError(f"not an SQLite URL: {url!r}")
+    return Path(url[len("sqlite:///") :])
+
+
+def postgres_config(url: str) -> dict[str, object]:
+    """asyncpg connection arguments from ``postgresql://user:password@host:port/database``."""
+    parts = urlsplit(url)
+    config: dict[str, object] = {
+        "host": parts.hostname or "127.0.0.1",
+        "port": parts.port or 5432,
+        "database": parts.path.lstrip("/") or "postgres",
+        "user": unquote(parts.username) if parts.username else "postgres",
+    }
+    if parts.password:
+        config["password"] = unquote(parts.password)
+    return config
+
+
+def make_engine(url: str):  # noqa: ANN201 - Piccolo engines share no public base we can name
+    """The Piccolo engine for a database URL."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from piccolo.engine.postgres import PostgresEngine
+
+        return PostgresEngine(config=postgres_config(url))
+    if url.startswith("sqlite:///"):
+        from piccolo.engine.sqlite import SQLiteEngine
+
+        path = sqlite_path(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SQLiteEngine(path=str(path))
+    raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, got {url!r}")
