@@ -1,0 +1,45 @@
+# The two commands: `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DATABASE_URL ?= sqlite:///evenly-demo.db
+TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# The PostgreSQL run uses DATABASE_URL when it names PostgreSQL, else TEST_PG_URL.
+PG_URL := $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),$(TEST_PG_URL))
+TEST_TMP := $(shell mktemp -d -u /tmp/evenly-test.XXXXXX)
+
+.PHONY: setup demo test test-sqlite test-postgres lint bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml .ci/system-packages
+	bash .ci/system-packages
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+demo: setup
+	DATABASE_URL=$(DEMO_DATABASE_URL) $(BIN)/evenly migrate
+	DATABASE_URL=$(DEMO_DATABASE_URL) $(BIN)/evenly demo
+	DATABASE_URL=$(DEMO_DATABASE_URL) $(BIN)/evenly serve
+
+test: setup test-sqlite test-postgres
+
+# The whole suite on a fresh SQLite file.
+test-sqlite: setup
+	mkdir -p $(TEST_TMP)
+	DATABASE_URL=sqlite:///$(TEST_TMP)/evenly.db $(BIN)/pytest
+
+# The database tests again on PostgreSQL (skipped with a message if it is not running,
+# except under CI=true, where that fails).
+test-postgres: setup
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m db
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) evenly-demo.db .pytest_cache .hypothesis

@@ -1,0 +1,73 @@
+"""A real app on the test database, driven by Litestar's HTTP test client."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+
+from audits.queries import create_user
+from audits.tables import Role
+from checklists import queries
+from checklists.documents import load_checklist
+from web.app import create_app
+from web.settings import Settings
+
+DEFAULTS = Path(__file__).resolve().parents[2] / "checklists" / "defaults"
+PASSWORD = "correct-horse"
+
+
+@pytest.fixture
+def app_settings(db: str) -> Settings:
+    return Settings(database_url=db, secret_key="test-secret", db_pool=False, login_rate=1000)
+
+
+@pytest.fixture
+def client(app_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(app_settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def people(db: str) -> dict[str, str]:
+    """One user per role; all share PASSWORD."""
+
+    async def make() -> None:
+        for name, role in (("ada", Role.office), ("max", Role.manager), ("sam", Role.shopper)):
+            await create_user(name, PASSWORD, role)
+        await create_user("root", PASSWORD, Role.admin)
+
+    asyncio.run(make())
+    return {"office": "ada", "manager": "max", "shopper": "sam", "admin": "root"}
+
+
+@pytest.fixture
+def fundamentals(db: str):
+    """The shipped default checklist, imported and published."""
+    doc = load_checklist((DEFAULTS / "service-fundamentals.yaml").read_text("utf-8"))
+    asyncio.run(queries.import_checklist(doc, by="test", publish=True))
+    return doc
+
+
+def csrf(client: TestClient) -> str:
+    if "csrftoken" not in client.cookies:
+        client.get("/login")
+    return client.cookies["csrftoken"]
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD):
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "_csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
+
+
+def form(client: TestClient, url: str, data: dict | None = None, **kwargs):
+    """POST a form the way the browser does, CSRF token included."""
+    return client.post(
+        url, data={**(data or {}), "_csrf_token": csrf(client)}, follow_redirects=False, **kwargs
+    )

@@ -1,0 +1,124 @@
+"""The Litestar application: ``create_app(settings)`` wires pages, API, auth and static files."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from litestar import Litestar, get
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware.rate_limit import RateLimitConfig
+from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import RedocRenderPlugin
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.stores.memory import MemoryStore
+from litestar.template.config import TemplateConfig
+
+from web.auth import provide_user
+from web.controllers.auth import AuthController
+from web.controllers.checklists_api import ChecklistApiController
+from web.controllers.checklists_pages import ChecklistPagesController
+from web.controllers.home import HomeController
+from web.deps import provide_page
+from web.errors import exception_handlers
+from web.i18n import install_translations
+from web.settings import Settings, make_engine
+
+WEB_DIR = Path(__file__).parent
+VERSION = "0.1.0"
+FAVICON = '<link rel="icon" type="image/svg+xml" href="/static/favicon.svg">'
+
+
+@get("/health", include_in_schema=True, tags=["system"], sync_to_thread=False)
+def health() -> dict[str, str]:
+    """Liveness: answers without touching the database."""
+    return {"status": "ok", "version": VERSION}
+
+
+def _template_config() -> TemplateConfig:
+    environment = Environment(
+        loader=FileSystemLoader(WEB_DIR / "templates"),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    install_translations(environment)
+    return TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment))
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or Settings.from_env()
+    secret = hashlib.sha256(settings.secret_key.encode()).digest()
+    engine = make_engine(settings.database_url) if settings.is_postgres else None
+    template_config = _template_config()
+
+    async def open_pool() -> None:
+        if engine is not None and settings.db_pool:
+            await _shared_engine().start_connection_pool()
+
+    async def close_pool() -> None:
+        if engine is not None and settings.db_pool:
+            await _shared_engine().close_connection_pool()
+
+    return Litestar(
+        route_handlers=[
+            health,
+            HomeController,
+            AuthController,
+            ChecklistPagesController,
+            ChecklistApiController,
+            create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
+        ],
+        dependencies={"user": Provide(provide_user), "page": Provide(provide_page)},
+        middleware=[
+            CookieBackendConfig(
+                secret=secret, secure=settings.secure_cookies, samesite="lax", max_age=12 * 3600
+            ).middleware,
+            RateLimitConfig(
+                rate_limit=("minute", settings.login_rate),
+                check_throttle_handler=_is_login_attempt,
+            ).middleware,
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_secure=settings.secure_cookies,
+            exclude=["/api"],
+        ),
+        template_config=template_config,
+        plugins=[FlashPlugin(config=FlashConfig(template_config=template_config))],
+        openapi_config=OpenAPIConfig(
+            title="Evenly",
+            version=VERSION,
+            path="/schema",
+            # Served from /static: nothing is fetched from a CDN or Google Fonts at run time.
+            render_plugins=[
+                RedocRenderPlugin(
+                    js_url="/static/vendor/redoc.standalone.js",
+                    google_fonts=False,
+                    path="/",
+                    favicon=FAVICON,
+                )
+            ],
+        ),
+        exception_handlers=exception_handlers(),
+        stores={"rate_limit": MemoryStore()},
+        state=State({"settings": settings}),
+        on_startup=[open_pool],
+        on_shutdown=[close_pool],
+        debug=settings.debug,
+    )
+
+
+def _is_login_attempt(request) -> bool:
+    return request.method == "POST" and request.url.path == "/login"
+
+
+def _shared_engine():
+    from piccolo.apps.user.tables import BaseUser
+
+    return BaseUser._meta.db

@@ -1,0 +1,44 @@
+"""Who is asking, and what they may do: the session's user, guards by role."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers import BaseRouteHandler
+
+from audits.queries import CurrentUser, get_current_user
+from audits.tables import Role
+
+SESSION_USER = "user_id"
+
+
+async def provide_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
+    """The logged-in user, or None; cached on the request for guards and handlers."""
+    if "evenly_user" not in request.state:
+        user_id = request.session.get(SESSION_USER) if "session" in request.scope else None
+        request.state.evenly_user = await get_current_user(user_id) if user_id else None
+    return request.state.evenly_user
+
+
+async def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    if await provide_user(connection) is None:  # type: ignore[arg-type]
+        raise NotAuthorizedException("Log in first.")
+
+
+def requires_role(*roles: Role):
+    """A guard letting in only the given roles (admin always passes)."""
+
+    async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+        user = await provide_user(connection)  # type: ignore[arg-type]
+        if user is None:
+            raise NotAuthorizedException("Log in first.")
+        if user.role is not Role.admin and user.role not in roles:
+            raise PermissionDeniedException("Your role does not allow this.")
+
+    return guard
+
+
+requires_office = requires_role(Role.office)

@@ -1,0 +1,111 @@
+"""``evenly``: the commands users run (serve, migrate, demo, checklists, users)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from web.settings import Settings
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _run(coroutine):
+    return asyncio.run(coroutine)
+
+
+@click.group()
+def main() -> None:
+    """Evenly: service-consistency audits and mystery shopping."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Address to listen on (default: EVENLY_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default: EVENLY_PORT).")
+def serve(host: str | None, port: int | None) -> None:
+    """Serve the web app."""
+    import uvicorn
+
+    settings = Settings.from_env()
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        proxy_headers=True,
+    )
+
+
+async def migrate_database() -> None:
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    response = await run_forwards(app_name="all")
+    if not response.success:
+        raise click.ClickException(f"Migrations failed: {response.message}")
+
+
+@main.command()
+def migrate() -> None:
+    """Bring the database's tables up to date (Piccolo migrations)."""
+    _run(migrate_database())
+    console.print(f"[green]Database up to date[/] ({Settings.from_env().database_url})")
+
+
+def _default_checklists():
+    from checklists.documents import load_checklist
+
+    folder = Path(__file__).resolve().parent.parent / "checklists" / "defaults"
+    return [load_checklist(path.read_text("utf-8")) for path in sorted(folder.glob("*.yaml"))]
+
+
+@main.command()
+@click.option("--seed", default=7, show_default=True, help="Seed of the generated history.")
+def demo(seed: int) -> None:
+    """Load the demo organisation (safe to run twice) and print the demo logins."""
+    from audits.demo_load import load_demo
+
+    from audits.demo import generate_demo
+
+    checklists = _default_checklists()
+    fundamentals = next(c for c in checklists if c.slug == "service-fundamentals")
+    start = dt.date.today() - dt.timedelta(days=365)
+    organisation = generate_demo(fundamentals, seed=seed, start=start)
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as progress:
+        tasks: dict[str, int] = {}
+
+        def report(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = progress.add_task(step, total=total)
+            progress.update(tasks[step], completed=done, total=total)
+
+        counts = _run(load_demo(organisation, checklists, progress=report))
+    console.print(f"[green]Demo organisation loaded:[/] {counts}")
+    table = Table("login", "password", "role")
+    for username, role in (
+        ("admin", "admin"),
+        ("office", "head office"),
+        ("manager", "branch manager"),
+        ("shopper", "shopper"),
+    ):
+        table.add_row(username, "demo", role)
+    console.print(table)
+
+
+from web.cli_checklists import checklist  # noqa: E402
+from web.cli_users import user  # noqa: E402
+
+main.add_command(checklist)
+main.add_command(user)
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""``evenly user create``."""
+
+from __future__ import annotations
+
+import asyncio
+
+import click
+
+from audits.queries import UserError, create_user
+from audits.tables import Role
+
+
+@click.group()
+def user() -> None:
+    """Users and their roles."""
+
+
+@user.command()
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Asked for when not given.",
+)
+@click.option("--branch", "branches", multiple=True, help="A managed branch's code (repeatable).")
+@click.option("--language", type=click.Choice(["en", "el", "pl", "fa"]), default=None)
+def create(name: str, role: str, password: str, branches: tuple[str, ...], language: str | None):
+    """Create user NAME with a role (a manager gets --branch codes)."""
+    try:
+        created = asyncio.run(
+            create_user(name, password, Role(role), branches=branches, language=language)
+        )
+    except UserError as error:
+        raise click.ClickException(str(error)) from None
+    branches_note = f" managing {', '.join(created.branches)}" if created.branches else ""
+    click.echo(f"Created {created.username} ({created.role.value}){branches_note}.")

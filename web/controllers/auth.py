@@ -1,0 +1,63 @@
+"""Log in and out with a session cookie (login attempts are rate-limited in ``web.app``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromQuery, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from audits.queries import authenticate
+from web.auth import SESSION_USER
+from web.deps import Page
+
+
+class LoginForm(msgspec.Struct):
+    username: str = ""
+    password: str = ""
+    next: FromQuery[str] = "/"
+
+
+def _safe_next(target: str) -> str:
+    """Only redirect within this site (no ``//host`` or absolute URLs)."""
+    return target if target.startswith("/") and not target.startswith("//") else "/"
+
+
+class AuthController(Controller):
+    include_in_schema = False
+
+    @get("/login")
+    async def login_page(self, page: NamedDependency[Page], next: FromQuery[str] = "/") -> Template:
+        return Template("login.html", context={"page": page, "next": _safe_next(next)})
+
+    @post("/login")
+    async def login(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        data: URLEncodedBody[LoginForm],
+    ) -> Template | Redirect:
+        user_id = await authenticate(data.username.strip(), data.password)
+        if user_id is None:
+            return Template(
+                "login.html",
+                context={
+                    "page": page,
+                    "next": _safe_next(data.next),
+                    "username": data.username,
+                    "error": "Wrong username or password.",
+                },
+                status_code=401,
+            )
+        request.set_session({SESSION_USER: user_id, "lang": request.session.get("lang")})
+        return Redirect(_safe_next(data.next))
+
+    @post("/logout")
+    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        request.set_session({"lang": request.session.get("lang")})
+        flash(request, "You are logged out.", category="info")
+        return Redirect("/login")

@@ -1,0 +1,71 @@
+"""Errors as users see them: JSON for the API, a page or a redirect to log in for HTML."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
+from litestar.response import Redirect, Template
+from litestar.status_codes import (
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+
+from checklists.queries import ChecklistError, ChecklistNotFound, VersionFrozen, VersionNotFound
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith(("/api", "/schema", "/health"))
+
+
+def _error(request: Request, status: int, message: str, extra: dict | None = None) -> Response:
+    if _wants_json(request):
+        body: dict[str, Any] = {"status_code": status, "detail": message}
+        body.update(extra or {})
+        return Response(body, status_code=status, media_type=MediaType.JSON)
+    return Template(
+        "error.html",
+        context={"status": status, "message": message},
+        status_code=status,
+    )
+
+
+def _http(request: Request, exc: HTTPException) -> Response:
+    if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
+        return Redirect(f"/login?next={quote(request.url.path)}")
+    extra = {"extra": exc.extra} if exc.extra else None
+    return _error(request, exc.status_code, exc.detail, extra)
+
+
+def _validation(request: Request, exc: ValidationException) -> Response:
+    """Malformed bodies are 422 with the field-level messages, not Litestar's bare 400."""
+    errors = exc.extra if isinstance(exc.extra, list) else []
+    return _error(request, HTTP_422_UNPROCESSABLE_ENTITY, exc.detail, {"errors": errors})
+
+
+def _domain(request: Request, exc: ChecklistError) -> Response:
+    if isinstance(exc, VersionFrozen):
+        status = HTTP_409_CONFLICT
+    elif isinstance(exc, ChecklistNotFound | VersionNotFound):
+        status = HTTP_404_NOT_FOUND
+    else:
+        status = HTTP_422_UNPROCESSABLE_ENTITY
+    return _error(request, status, str(exc))
+
+
+def _unexpected(request: Request, exc: Exception) -> Response:
+    request.logger.exception("unhandled error", exc_info=exc)
+    return _error(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
+
+
+def exception_handlers() -> dict:
+    return {
+        ValidationException: _validation,
+        HTTPException: _http,
+        ChecklistError: _domain,
+        HTTP_500_INTERNAL_SERVER_ERROR: _unexpected,
+    }
