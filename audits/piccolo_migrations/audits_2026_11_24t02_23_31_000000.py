@@ -3,7 +3,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-24T02:40:01:000000"
+ID = "2026-11-24T02:23:31:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "composite unique keys and indexes"
 
