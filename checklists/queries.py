@@ -10,7 +10,7 @@ import datetime as dt
 
 import msgspec
 
-from .model import Checklist, Item
+from .model import Checklist, Item, Section
 from .tables import ChecklistItem, ChecklistSection, ChecklistTemplate, ChecklistVersion
 
 Status = ChecklistVersion.Status
@@ -357,7 +357,7 @@ async def _read_document(slug: str, version: dict) -> Checklist:
             {
                 "key": s["key"],
                 "title": _json(s["title"]) or {},
-                "weight": s["weight"],
+                **_without_defaults({"weight": s["weight"]}, Section),
                 "items": [_item(row) for row in items if row["section"] == s["id"]],
             }
             for s in sections
@@ -373,4 +373,15 @@ def _item(row: dict) -> dict:
     if row["condition"]:
         item["condition"] = _json(row["condition"])
     item.update(_json(row["spec"]) or {})
-    return item
+    return _without_defaults(item, Item)
+
+
+def _without_defaults(values: dict, struct: type) -> dict:
+    """Leave out values equal to the field's default, as the file that was imported did
+    (msgspec's ``omit_defaults`` compares floats read back from the database by identity)."""
+    defaults = {
+        f.name: f.default
+        for f in msgspec.structs.fields(struct)
+        if f.default is not msgspec.NODEFAULT
+    }
+    return {k: v for k, v in values.items() if k not in defaults or v != defaults[k]}

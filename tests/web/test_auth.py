@@ -25,8 +25,12 @@ def test_api_anonymous_gets_401_json(client):
 def test_login_right_password_redirects_to_next(client, people):
     response = client.post(
         "/login",
-        data={"username": "ada", "password": "correct-horse", "next": "/checklists",
-              "_csrf_token": csrf(client)},
+        data={
+            "username": "ada",
+            "password": "correct-horse",
+            "next": "/checklists",
+            "_csrf_token": csrf(client),
+        },
         follow_redirects=False,
     )
     assert response.status_code == 302 and response.headers["location"] == "/checklists"
@@ -43,8 +47,12 @@ def test_login_wrong_password_shows_error_and_keeps_username(client, people):
 def test_login_offsite_next_stays_on_site(client, people):
     response = client.post(
         "/login",
-        data={"username": "ada", "password": "correct-horse", "next": "//evil.example/x",
-              "_csrf_token": csrf(client)},
+        data={
+            "username": "ada",
+            "password": "correct-horse",
+            "next": "//evil.example/x",
+            "_csrf_token": csrf(client),
+        },
         follow_redirects=False,
     )
     assert response.headers["location"] == "/"

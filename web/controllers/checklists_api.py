@@ -18,6 +18,7 @@ from checklists.model import Checklist
 from checklists.queries import ChecklistSummary, VersionInfo
 from checklists.scoring import AuditScore, score_audit, validate_answers
 from web.auth import requires_login, requires_office
+from web.visibility import may_read, readable_version, visible_checklists
 
 
 class ChecklistVersionOut(msgspec.Struct):
@@ -57,18 +58,22 @@ class ChecklistApiController(Controller):
     guards = [requires_login]
 
     @get("/")
-    async def list_checklists(self) -> list[ChecklistSummary]:
-        """Every checklist with its latest published and draft version numbers."""
-        return await queries.list_checklists()
+    async def list_checklists(self, user: NamedDependency[CurrentUser]) -> list[ChecklistSummary]:
+        """Every checklist with its latest published version (and draft, for head office)."""
+        return visible_checklists(await queries.list_checklists(), user)
 
     @get("/{slug:str}/versions")
-    async def list_versions(self, slug: FromPath[str]) -> list[VersionInfo]:
-        return await queries.list_versions(slug)
+    async def list_versions(
+        self, slug: FromPath[str], user: NamedDependency[CurrentUser]
+    ) -> list[VersionInfo]:
+        return [v for v in await queries.list_versions(slug) if may_read(v, user)]
 
     @get("/{slug:str}/versions/{number:str}")
-    async def get_version(self, slug: FromPath[str], number: FromPath[str]) -> ChecklistVersionOut:
+    async def get_version(
+        self, slug: FromPath[str], number: FromPath[str], user: NamedDependency[CurrentUser]
+    ) -> ChecklistVersionOut:
         """One version (a number, or ``latest``: the newest published one)."""
-        info, doc = await queries.get_version(slug, _number(slug, number))
+        info, doc = await readable_version(slug, _number(slug, number), user)
         return ChecklistVersionOut(version=info, checklist=doc)
 
     @post("/", guards=[requires_office])
@@ -111,10 +116,14 @@ class ChecklistApiController(Controller):
 
     @post("/{slug:str}/versions/{number:str}/score", status_code=200)
     async def score(
-        self, slug: FromPath[str], number: FromPath[str], data: JSONBody[ScoreRequest]
+        self,
+        slug: FromPath[str],
+        number: FromPath[str],
+        data: JSONBody[ScoreRequest],
+        user: NamedDependency[CurrentUser],
     ) -> AuditScore:
         """Score answers against a version without filing an audit (a dry run)."""
-        _, doc = await queries.get_version(slug, _number(slug, number))
+        _, doc = await readable_version(slug, _number(slug, number), user)
         errors = validate_answers(doc, data.answers)
         if errors:
             raise HTTPException(

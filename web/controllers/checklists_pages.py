@@ -18,6 +18,7 @@ from checklists.diff import compare_versions
 from checklists.documents import ChecklistFileError, dump_checklist, load_checklist
 from web.auth import requires_login, requires_office
 from web.deps import Page
+from web.visibility import may_read, readable_version, visible_checklists
 
 MAX_CHECKLIST_FILE = 1_000_000
 """Bytes; a checklist of a few hundred items in four languages is ~200 kB."""
@@ -51,24 +52,24 @@ class ChecklistPagesController(Controller):
 
     @get("/")
     async def list_page(self, page: NamedDependency[Page]) -> Template:
-        checklists = await queries.list_checklists()
+        checklists = visible_checklists(await queries.list_checklists(), page.user)
         return Template("checklists/list.html", context={"page": page, "checklists": checklists})
 
     @get("/{slug:str}")
-    async def latest(self, slug: FromPath[str]) -> Redirect:
-        info, _ = await queries.get_version(slug)
+    async def latest(self, page: NamedDependency[Page], slug: FromPath[str]) -> Redirect:
+        info, _ = await readable_version(slug, None, page.user)
         return Redirect(_version_url(slug, info.number))
 
     @get("/{slug:str}/versions/{number:int}")
     async def version_page(
         self, page: NamedDependency[Page], slug: FromPath[str], number: FromPath[int]
     ) -> Template:
-        info, doc = await queries.get_version(slug, number)
+        info, doc = await readable_version(slug, number, page.user)
         context = {
             "page": page,
             "info": info,
             "doc": doc,
-            "versions": await queries.list_versions(slug),
+            "versions": [v for v in await queries.list_versions(slug) if may_read(v, page.user)],
             "retired": await queries.is_retired(slug),
         }
         return Template("checklists/version.html", context=context)
@@ -78,13 +79,15 @@ class ChecklistPagesController(Controller):
         self, page: NamedDependency[Page], slug: FromPath[str], number: FromPath[int]
     ) -> Template:
         """The checklist as a shopper's phone shows it (the form does not submit)."""
-        info, doc = await queries.get_version(slug, number)
+        info, doc = await readable_version(slug, number, page.user)
         context = {"page": page, "info": info, "doc": doc}
         return Template("checklists/preview.html", context=context)
 
     @get("/{slug:str}/versions/{number:int}/export")
-    async def export(self, slug: FromPath[str], number: FromPath[int]) -> Response[str]:
-        _, doc = await queries.get_version(slug, number)
+    async def export(
+        self, page: NamedDependency[Page], slug: FromPath[str], number: FromPath[int]
+    ) -> Response[str]:
+        _, doc = await readable_version(slug, number, page.user)
         return Response(
             dump_checklist(doc),
             media_type="application/yaml; charset=utf-8",
@@ -99,8 +102,8 @@ class ChecklistPagesController(Controller):
         old: FromQuery[int],
         new: FromQuery[int],
     ) -> Template:
-        _, old_doc = await queries.get_version(slug, old)
-        _, new_doc = await queries.get_version(slug, new)
+        _, old_doc = await readable_version(slug, old, page.user)
+        _, new_doc = await readable_version(slug, new, page.user)
         context = {
             "page": page,
             "slug": slug,
@@ -109,7 +112,7 @@ class ChecklistPagesController(Controller):
             "old_doc": old_doc,
             "new_doc": new_doc,
             "diff": compare_versions(old_doc, new_doc),
-            "versions": await queries.list_versions(slug),
+            "versions": [v for v in await queries.list_versions(slug) if may_read(v, page.user)],
         }
         return Template("checklists/compare.html", context=context)
 
