@@ -29,6 +29,15 @@ BaseUser._pbkdf2_iteration_count = 1_000
 _database_state: dict[str, object] = {}
 
 
+def run(coroutine):
+    """Run a coroutine to completion from sync test code, even where a loop is running
+    (Playwright's sync API keeps one in the main thread)."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def _engine():
     return BaseUser._meta.db
 
@@ -58,7 +67,7 @@ def _database_ready() -> str | None:
     """Migrate once; return why the database cannot be used, or None."""
     if "error" not in _database_state:
         try:
-            asyncio.run(_migrate())
+            run(_migrate())
             _database_state["error"] = None
         except OSError as error:  # PostgreSQL not running / refused
             _database_state["error"] = f"PostgreSQL at {DATABASE_URL} is not reachable: {error}"
@@ -99,7 +108,7 @@ async def _truncate() -> None:
 @pytest.fixture
 def db(database: str) -> str:
     """A database with migrated, empty tables."""
-    asyncio.run(_truncate())
+    run(_truncate())
     return database
 
 
