@@ -90,9 +90,12 @@ def database() -> str:
 
 
 def _table_names() -> list[str]:
+    """Every table, children before the tables they reference."""
     from piccolo.conf.apps import Finder
+    from piccolo.table import sort_table_classes
 
-    return [table._meta.tablename for table in Finder().get_table_classes()]
+    tables = sort_table_classes(Finder().get_table_classes())
+    return [table._meta.tablename for table in reversed(tables)]
 
 
 async def _truncate() -> None:
