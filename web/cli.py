@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import click
+import msgspec
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -70,9 +71,8 @@ def _default_checklists():
 @click.option("--seed", default=7, show_default=True, help="Seed of the generated history.")
 def demo(seed: int) -> None:
     """Load the demo organisation (safe to run twice) and print the demo logins."""
-    from audits.demo_load import load_demo
-
     from audits.demo import generate_demo
+    from audits.demo_load import load_demo
 
     checklists = _default_checklists()
     fundamentals = next(c for c in checklists if c.slug == "service-fundamentals")
@@ -89,7 +89,12 @@ def demo(seed: int) -> None:
             progress.update(tasks[step], completed=done, total=total)
 
         counts = _run(load_demo(organisation, checklists, progress=report))
-    console.print(f"[green]Demo organisation loaded:[/] {counts}")
+    created = {name: n for name, n in msgspec.structs.asdict(counts).items() if n}
+    if created:
+        summary = ", ".join(f"{n} {name}" for name, n in created.items())
+        console.print(f"[green]Demo organisation loaded:[/] {summary}.")
+    else:
+        console.print("[green]The demo organisation was already loaded;[/] nothing changed.")
     table = Table("login", "password", "role")
     for username, role in (
         ("admin", "admin"),

@@ -1,0 +1,481 @@
+"""The demo organisation: three regions, 24 branches and a year of audits, from a seed.
+
+Pure: no database, no clock. Each audit's answers follow a latent quality in score points,
+
+    quality = base + branch + branch × shift + staff + shopper severity + trend + noise,
+
+mapped onto the checklist's items, so the patterns planted below show in the scores that
+``checklists.scoring.score_audit`` gives. Later analytics are tested against them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from math import gcd
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from checklists.model import Checklist, Item, ItemType
+from checklists.scoring import NA, applicable_items
+
+PASSWORD = "demo"
+"""Every demo user's password."""
+
+BASE_QUALITY = 80.0
+NOISE_SD = 4.0
+ORG_TREND = 3.0  # points gained by the whole organisation over the period
+
+EVENING_BRANCH, EVENING_SHIFT, EVENING_EFFECT = "B02", "evening", -15.0
+ERRATIC_STAFF, ERRATIC_SD, ERRATIC_EFFECT = "B19-S3", 35.0, -15.0
+STRICT_SHOPPER, STRICT_EFFECT = "nikos.k", -10.0
+IMPROVING_BRANCH, IMPROVEMENT = "B11", 15.0
+QUIET_BRANCH, BUSY_BRANCH = "B09", "B02"
+# Fixed, mid-table effects for the branches carrying a pattern, so that chance does not
+# blur it (the ceiling of 100 would flatten a gap at a branch that is already excellent).
+PLANTED_BRANCH_EFFECT = {EVENING_BRANCH: -2.0, IMPROVING_BRANCH: 0.0}
+
+REGIONS = (
+    ("ATT", "Attica", "Europe/Athens"),
+    ("NGR", "Northern Greece", "Europe/Athens"),
+    ("PL", "Poland", "Europe/Warsaw"),
+)
+# (region, name, address, audits per year); codes are B01.. in this order.
+BRANCHES = (
+    ("ATT", "Syntagma", "Ermou 12, 105 63 Athens", 50),
+    ("ATT", "Piraeus Port", "Akti Miaouli 45, 185 35 Piraeus", 60),
+    ("ATT", "Kifisia", "Kassaveti 20, 145 62 Kifisia", 36),
+    ("ATT", "Glyfada", "Metaxa 8, 166 75 Glyfada", 30),
+    ("ATT", "Marousi", "Kifisias 101, 151 24 Marousi", 52),
+    ("ATT", "Halandri", "Agias Paraskevis 33, 152 34 Halandri", 14),
+    ("ATT", "Peristeri", "Thivon 210, 121 35 Peristeri", 40),
+    ("ATT", "Athens Airport", "Attiki Odos, 190 19 Spata", 56),
+    ("NGR", "Kavala", "Omonoias 60, 654 03 Kavala", 4),
+    ("NGR", "Thessaloniki Aristotelous", "Aristotelous 9, 546 24 Thessaloniki", 58),
+    ("NGR", "Thessaloniki Kalamaria", "Komninon 18, 551 31 Kalamaria", 56),
+    ("NGR", "Larissa", "Kouma 25, 412 22 Larissa", 34),
+    ("NGR", "Volos", "Iasonos 70, 382 21 Volos", 24),
+    ("NGR", "Katerini", "28is Oktovriou 14, 601 00 Katerini", 8),
+    ("NGR", "Serres", "Merarchias 5, 621 22 Serres", 20),
+    ("PL", "Warszawa Śródmieście", "ul. Marszałkowska 104, 00-017 Warszawa", 54),
+    ("PL", "Warszawa Mokotów", "ul. Puławska 145, 02-715 Warszawa", 44),
+    ("PL", "Warszawa Praga", "ul. Targowa 72, 03-734 Warszawa", 38),
+    ("PL", "Kraków Rynek", "Rynek Główny 28, 31-010 Kraków", 58),
+    ("PL", "Kraków Kazimierz", "ul. Szeroka 6, 31-053 Kraków", 30),
+    ("PL", "Łódź Piotrkowska", "ul. Piotrkowska 120, 90-006 Łódź", 46),
+    ("PL", "Lublin", "Krakowskie Przedmieście 36, 20-002 Lublin", 22),
+    ("PL", "Radom", "ul. Żeromskiego 55, 26-600 Radom", 6),
+    ("PL", "Gdańsk Długa", "ul. Długa 45, 80-831 Gdańsk", 50),
+)
+SHIFTS = (
+    ("morning", 7 * 60, 12 * 60),
+    ("afternoon", 12 * 60, 17 * 60),
+    ("evening", 17 * 60, 22 * 60),
+)
+SHIFT_WEIGHTS = (0.35, 0.4, 0.25)
+EVENING_BRANCH_SHIFT_WEIGHTS = (0.3, 0.3, 0.4)  # enough evenings there to see the gap
+MANAGED_BRANCHES = ("B01", "B02", "B03")
+# (username, first name, last name, language, regions); the first is the demo shopper login.
+SHOPPERS = (
+    ("shopper", "Eleni", "Georgiou", "el", ("ATT", "NGR")),
+    (STRICT_SHOPPER, "Nikos", "Kalogeropoulos", "en", ("ATT", "NGR", "PL")),
+    ("maria.p", "Maria", "Papadaki", "el", ("ATT",)),
+    ("giorgos.d", "Giorgos", "Dimitriou", "el", ("ATT", "NGR")),
+    ("katerina.v", "Katerina", "Vlachou", "el", ("NGR",)),
+    ("dimitris.a", "Dimitris", "Antoniou", "el", ("NGR", "ATT")),
+    ("sara.r", "Sara", "Rahimi", "fa", ("ATT", "PL")),
+    ("reza.m", "Reza", "Moradi", "fa", ("NGR", "PL")),
+    ("anna.w", "Anna", "Wiśniewska", "pl", ("PL",)),
+    ("piotr.z", "Piotr", "Zieliński", "pl", ("PL",)),
+    ("magda.k", "Magdalena", "Kamińska", "pl", ("PL",)),
+    ("tomasz.l", "Tomasz", "Lewandowski", "pl", ("PL",)),
+)
+STAFF_NAMES = {
+    "el": (
+        ("Γιάννης", "Μαρία", "Κώστας", "Ελένη", "Νίκος", "Σοφία", "Παναγιώτης", "Δέσποινα"),
+        (("Παπαδόπουλος", "Παπαδοπούλου"), ("Νικολάου", "Νικολάου"), ("Οικονόμου", "Οικονόμου")),
+        (("Αθανασίου", "Αθανασίου"), ("Μακρής", "Μακρή"), ("Σταυρόπουλος", "Σταυροπούλου")),
+    ),
+    "pl": (
+        ("Jan", "Katarzyna", "Michał", "Agnieszka", "Paweł", "Joanna", "Krzysztof", "Ewa"),
+        (("Kowalski", "Kowalska"), ("Nowak", "Nowak"), ("Wójcik", "Wójcik")),
+        (("Mazur", "Mazur"), ("Krawczyk", "Krawczyk"), ("Dąbrowski", "Dąbrowska")),
+    ),
+}
+
+
+class DemoRegion(msgspec.Struct, frozen=True):
+    code: str
+    name: str
+
+
+class DemoBranch(msgspec.Struct, frozen=True):
+    """``effect`` is the branch's latent quality offset in score points."""
+
+    code: str
+    name: str
+    region: str
+    timezone: str
+    address: str
+    visits_per_year: int
+    effect: float
+
+
+class DemoShift(msgspec.Struct, frozen=True):
+    name: str
+    start_minute: int
+    end_minute: int
+
+
+class DemoStaff(msgspec.Struct, frozen=True):
+    """``sd`` is the spread of the member's day-to-day quality (large for the erratic one)."""
+
+    code: str
+    branch: str
+    name: str
+    effect: float
+    sd: float
+    weight: float
+
+
+class DemoUser(msgspec.Struct, frozen=True):
+    """A login; ``severity`` (score points, negative is strict) matters for shoppers only."""
+
+    username: str
+    role: str
+    first_name: str
+    last_name: str
+    language: str | None = None
+    branches: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    severity: float = 0.0
+
+    @property
+    def email(self) -> str:
+        return f"{self.username}@demo.evenly.invalid"
+
+
+class DemoAudit(msgspec.Struct, frozen=True):
+    """One published visit; ``visited_at`` is aware, in the branch's time zone, and
+    ``quality`` is the latent quality the answers were drawn from."""
+
+    id: uuid.UUID
+    checklist: str
+    branch: str
+    shift: str
+    staff: str
+    auditor: str
+    channel: str
+    visited_at: dt.datetime
+    submitted_at: dt.datetime
+    answers: dict[str, object]
+    comments: dict[str, str]
+    quality: float
+
+
+class DemoPatterns(msgspec.Struct, frozen=True):
+    """What was planted, for the tests of the analytics that should find it."""
+
+    evening_branch: str = EVENING_BRANCH
+    evening_shift: str = EVENING_SHIFT
+    evening_effect: float = EVENING_EFFECT
+    erratic_staff: str = ERRATIC_STAFF
+    erratic_sd: float = ERRATIC_SD
+    erratic_effect: float = ERRATIC_EFFECT
+    strict_shopper: str = STRICT_SHOPPER
+    strict_effect: float = STRICT_EFFECT
+    improving_branch: str = IMPROVING_BRANCH
+    improvement: float = IMPROVEMENT
+    quiet_branch: str = QUIET_BRANCH
+    busy_branch: str = BUSY_BRANCH
+
+
+class DemoOrganisation(msgspec.Struct, frozen=True):
+    seed: int
+    start: dt.date
+    days: int
+    regions: list[DemoRegion]
+    branches: list[DemoBranch]
+    shifts: list[DemoShift]
+    staff: list[DemoStaff]
+    users: list[DemoUser]
+    audits: list[DemoAudit]
+    patterns: DemoPatterns = msgspec.field(default_factory=DemoPatterns)
+
+
+def generate_demo(
+    checklist: Checklist,
+    *,
+    seed: int = 7,
+    start: dt.date,
+    days: int = 365,
+    visits_scale: float = 1.0,
+) -> DemoOrganisation:
+    """The demo organisation with ``days`` of audits of ``checklist`` from ``start``.
+
+    Each branch gets its audits-per-year × days / 365 × ``visits_scale`` audits (at least one).
+    The same arguments give the same organisation, audit ids included.
+    """
+    rng = random.Random(seed)
+    branches = _branches(rng)
+    staff = [member for branch in branches for member in _staff(rng, branch)]
+    users = _users(rng)
+    shifts = [DemoShift(name, begin, end) for name, begin, end in SHIFTS]
+    model = _Model(rng, branches, staff, users, checklist)
+    audits = []
+    for branch in branches:
+        count = max(1, round(branch.visits_per_year * days / 365 * visits_scale))
+        audits += [model.audit(branch, start, days) for _ in range(count)]
+    audits.sort(key=lambda audit: (audit.visited_at, audit.id))
+    return DemoOrganisation(
+        seed=seed,
+        start=start,
+        days=days,
+        regions=[DemoRegion(code, name) for code, name, _ in REGIONS],
+        branches=branches,
+        shifts=shifts,
+        staff=staff,
+        users=users,
+        audits=audits,
+    )
+
+
+def _branches(rng: random.Random) -> list[DemoBranch]:
+    zones = {code: zone for code, _, zone in REGIONS}
+    return [
+        DemoBranch(
+            code=f"B{n:02d}",
+            name=name,
+            region=region,
+            timezone=zones[region],
+            address=address,
+            visits_per_year=visits,
+            effect=PLANTED_BRANCH_EFFECT.get(f"B{n:02d}", round(rng.gauss(0, 5), 2)),
+        )
+        for n, (region, name, address, visits) in enumerate(BRANCHES, start=1)
+    ]
+
+
+def _staff(rng: random.Random, branch: DemoBranch) -> list[DemoStaff]:
+    firsts, *surname_pools = STAFF_NAMES["pl" if branch.region == "PL" else "el"]
+    surnames = [pair for pool in surname_pools for pair in pool]
+    members = []
+    for n in range(1, rng.randint(5, 7) + 1):
+        code = f"{branch.code}-S{n}"
+        first_index = rng.randrange(len(firsts))
+        surname = rng.choice(surnames)[first_index % 2]  # even-indexed first names are male
+        erratic = code == ERRATIC_STAFF
+        members.append(
+            DemoStaff(
+                code=code,
+                branch=branch.code,
+                name=f"{firsts[first_index]} {surname}",
+                effect=ERRATIC_EFFECT if erratic else round(rng.gauss(0, 3), 2),
+                sd=ERRATIC_SD if erratic else NOISE_SD,
+                weight=3.0 if erratic else round(rng.uniform(0.6, 1.4), 2),
+            )
+        )
+    return members
+
+
+def _users(rng: random.Random) -> list[DemoUser]:
+    users = [
+        DemoUser("admin", "admin", "Ada", "Admin", "en"),
+        DemoUser("office", "office", "Olga", "Stavrou", "en"),
+        DemoUser("manager", "manager", "Petros", "Manolis", "el", branches=MANAGED_BRANCHES),
+    ]
+    for username, first, last, language, regions in SHOPPERS:
+        strict = username == STRICT_SHOPPER
+        severity = STRICT_EFFECT if strict else round(rng.uniform(-3, 3), 2)
+        users.append(DemoUser(username, "shopper", first, last, language, (), regions, severity))
+    return users
+
+
+class _Model:
+    """Draws one audit at a time from the latent quality model."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        branches: list[DemoBranch],
+        staff: list[DemoStaff],
+        users: list[DemoUser],
+        checklist: Checklist,
+    ) -> None:
+        self.rng = rng
+        self.checklist = checklist
+        self.channel = checklist.channel or "in_person"
+        self.staff = {b.code: [m for m in staff if m.branch == b.code] for b in branches}
+        self.shoppers = {
+            code: [u for u in users if u.role == "shopper" and code in u.regions]
+            for code, _, _ in REGIONS
+        }
+        shift_names = [name for name, _, _ in SHIFTS]
+        self.branch_shift = {
+            (b.code, s): 0.0 if b.code in PLANTED_BRANCH_EFFECT else rng.gauss(0, 2.5)
+            for b in branches
+            for s in shift_names
+        }
+        self.answers = _Answers(checklist, rng)
+
+    def audit(self, branch: DemoBranch, start: dt.date, days: int) -> DemoAudit:
+        rng = self.rng
+        day = rng.randrange(days)
+        weights = EVENING_BRANCH_SHIFT_WEIGHTS if branch.code == EVENING_BRANCH else SHIFT_WEIGHTS
+        shift, begin, end = rng.choices(SHIFTS, weights)[0]
+        members = self.staff[branch.code]
+        member = rng.choices(members, [m.weight for m in members])[0]
+        shopper = rng.choice(self.shoppers[branch.region])
+        quality = self._quality(branch, shift, member, shopper, day / max(days - 1, 1))
+        local = dt.datetime.combine(start + dt.timedelta(days=day), dt.time())
+        minute = rng.randrange(begin, end - 10)
+        visited = (local + dt.timedelta(minutes=minute)).replace(tzinfo=ZoneInfo(branch.timezone))
+        audit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+        answers, comments = self.answers.draw(quality, audit_id, branch.region)
+        return DemoAudit(
+            id=audit_id,
+            checklist=self.checklist.slug,
+            branch=branch.code,
+            shift=shift,
+            staff=member.code,
+            auditor=shopper.username,
+            channel=self.channel,
+            visited_at=visited,
+            submitted_at=visited + dt.timedelta(minutes=rng.randrange(20, 240)),
+            answers=answers,
+            comments=comments,
+            quality=round(quality, 2),
+        )
+
+    def _quality(
+        self, branch: DemoBranch, shift: str, member: DemoStaff, shopper: DemoUser, progress: float
+    ) -> float:
+        quality = BASE_QUALITY + branch.effect + self.branch_shift[branch.code, shift]
+        quality += member.effect + shopper.severity + ORG_TREND * (progress - 0.5)
+        quality += self.rng.gauss(0, member.sd)
+        if branch.code == EVENING_BRANCH and shift == EVENING_SHIFT:
+            quality += EVENING_EFFECT
+        if branch.code == IMPROVING_BRANCH:
+            quality += improvement_at(progress)
+        return quality
+
+
+def improvement_at(progress: float) -> float:
+    """The improving branch's gain at ``progress`` (0–1) through the period: a change of
+    management around the middle, from −IMPROVEMENT/2 to +IMPROVEMENT/2 by a smooth ramp."""
+    ramp = min(1.0, max(0.0, (progress - 0.3) / 0.4))
+    return IMPROVEMENT * (ramp * ramp * (3 - 2 * ramp) - 0.5)
+
+
+ITEM_SD = 7.0  # how far one item's quality strays from the visit's
+NA_RATE, TEXT_RATE, PHOTO_RATE, COMMENT_RATE = 0.06, 0.35, 0.5, 0.3
+CRITICAL_THRESHOLD = 30.0  # a critical yes/no item fails only on a really bad visit
+GATE_NA_RATE = 0.6  # an N/A-able item that opens others: "the situation did not arise"
+NOTES = {  # what a shopper writes in a free-text item
+    "el": ("Πολύ εξυπηρετικό προσωπικό.", "Αναμονή στο ταμείο.", "Καθαρός χώρος."),
+    "pl": ("Bardzo uprzejma obsługa.", "Długa kolejka przy kasie.", "Czysto i schludnie."),
+    "en": ("Friendly and quick.", "Busy, but we were served in turn.", "Tidy and well lit."),
+}
+FAILURE_NOTES = {  # what a shopper writes beside a failed item
+    "el": ("Χρειάστηκε να ρωτήσω δύο φορές.", "Ο υπάλληλος φαινόταν βιαστικός."),
+    "pl": ("Musiałem pytać dwa razy.", "Pracownik wydawał się pośpieszny."),
+    "en": ("Had to ask twice.", "Staff seemed rushed.", "Nobody offered a follow-up."),
+}
+
+
+class _Answers:
+    """Maps a visit's quality onto answers, item by item.
+
+    Yes/no items pass above a threshold of their own (thresholds spread evenly, so the share
+    passed tracks the quality); scales, choices and numbers take the quality as a fraction of
+    their range. N/A on an item that opens others means the situation did not arise (no
+    problem to handle), so it comes more often there.
+    """
+
+    def __init__(self, checklist: Checklist, rng: random.Random) -> None:
+        self.doc, self.rng = checklist, rng
+        self.items = checklist.items()
+        self.gates = {i.condition.item for i in self.items if i.condition is not None}
+        self.threshold = _thresholds(self.items)
+        self.offset = {item.key: rng.uniform(-8, 8) for item in self.items}
+
+    def draw(
+        self, quality: float, audit_id: uuid.UUID, region: str
+    ) -> tuple[dict[str, object], dict[str, str]]:
+        """Answers to the applicable items and a few comments on failed ones."""
+        answers: dict[str, object] = {}
+        comments: dict[str, str] = {}
+        language = "pl" if region == "PL" else "el"
+        done: set[str] = set()
+        todo = [item for item in self.items if item.condition is None]
+        while todo:  # answering a gate may open items (and chains of them): go round again
+            for item in todo:
+                done.add(item.key)
+                answer = self._answer(item, quality, audit_id, language)
+                if answer is not None:
+                    answers[item.key] = answer
+                if answer is False and self.rng.random() < COMMENT_RATE:
+                    comments[item.key] = self._note(FAILURE_NOTES, language)
+            if self.gates.isdisjoint(item.key for item in todo):
+                break
+            applicable = applicable_items(self.doc, answers)
+            todo = [i for i in self.items if i.key in applicable and i.key not in done]
+        return answers, comments
+
+    def _answer(self, item: Item, quality: float, audit_id: uuid.UUID, language: str) -> object:
+        rng = self.rng
+        if item.na_allowed and rng.random() < (GATE_NA_RATE if item.key in self.gates else NA_RATE):
+            return NA
+        if item.type == ItemType.text:
+            if item.required or rng.random() < TEXT_RATE:
+                return self._note(NOTES, language)
+            return None
+        if item.type == ItemType.photo:
+            if item.required or rng.random() < PHOTO_RATE:
+                return f"demo/{audit_id.hex[:12]}/{item.key}.jpg"
+            return None
+        level = quality + rng.gauss(0, ITEM_SD)
+        if item.type == ItemType.yes_no:
+            return level > self.threshold[item.key]
+        return _graded(item, (level + self.offset[item.key]) / 100)
+
+    def _note(self, notes: dict[str, tuple[str, ...]], language: str) -> str:
+        """A note in the branch's language, or now and then in English."""
+        return self.rng.choice(notes[language if self.rng.random() < 0.7 else "en"])
+
+
+def _thresholds(items: list[Item]) -> dict[str, float]:
+    """The quality above which each yes/no item passes: critical ones almost always, the rest
+    spread evenly over 10–95 so that the share passed follows the quality.
+
+    The spread does not depend on the seed (a seed that happened to make the heavy items easy
+    would flatten every pattern), and a low-discrepancy order spreads each weight class.
+    """
+    graded = sorted(
+        (i for i in items if i.type == ItemType.yes_no and not i.critical),
+        key=lambda i: (i.weight, i.key),
+    )
+    count = len(graded)
+    stride = next(s for s in range(max(1, round(count * 0.618)), 0, -1) if gcd(s, count) == 1)
+    thresholds = {i.key: CRITICAL_THRESHOLD for i in items if i.critical}
+    for k, item in enumerate(graded):
+        thresholds[item.key] = 10 + 85 * ((k * stride) % count + 0.5) / count
+    return thresholds
+
+
+def _graded(item: Item, fraction: float) -> object:
+    """The answer a fraction (about 0 worst, 1 best) of the item's range stands for."""
+    if item.type == ItemType.scale:
+        low, high = (item.scale.min, item.scale.max) if item.scale else (1, 5)
+        return low + round(min(1.0, max(0.0, fraction)) * (high - low))
+    if item.type == ItemType.choice:
+        best = max(option.points for option in item.options) or 1.0
+        return min(item.options, key=lambda o: abs(o.points / best - fraction)).value
+    target = item.target
+    if target is None:  # a bare count, e.g. people in the queue
+        return float(round(max(0.0, (1 - fraction) * 8)))
+    value = target.zero_at + min(1.3, max(0.0, fraction)) * (target.full_at - target.zero_at)
+    coarse = abs(target.zero_at - target.full_at) >= 5
+    return float(round(max(0.0, value))) if coarse else round(max(0.0, value), 1)
