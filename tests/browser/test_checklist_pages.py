@@ -32,6 +32,7 @@ def test_import_publish_and_preview_on_a_phone(server, phone, office, tmp_path):
     phone.click("button.primary")
     phone.wait_for_url("**/checklists/service-fundamentals/versions/1")
     assert "Service fundamentals" in phone.inner_text("h1")
+    assert horizontal_overflow(phone) <= 0  # long condition badges wrap
 
     phone.click("text=Phone preview")
     phone.wait_for_url("**/preview")
