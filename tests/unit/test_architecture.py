@@ -1,0 +1,43 @@
+"""The architecture as a test: dependencies point one way, pure modules stay pure."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LAYERS = ["checklists", "audits", "reports", "web"]  # each may import only those before it
+PURE = [
+    "checklists/model.py",
+    "checklists/scoring.py",
+    "checklists/diff.py",
+    "checklists/documents.py",
+    "audits/demo.py",
+]
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_layer_imports_only_layers_below_it(layer):
+    later = set(LAYERS[LAYERS.index(layer) + 1 :])
+    offenders = {
+        str(path.relative_to(ROOT)): sorted(_imports(path) & later)
+        for path in (ROOT / layer).rglob("*.py")
+        if _imports(path) & later
+    }
+    assert offenders == {}
+
+
+@pytest.mark.parametrize("module", PURE)
+def test_pure_module_imports_neither_piccolo_nor_litestar(module):
+    assert _imports(ROOT / module) & {"piccolo", "litestar"} == set()
