@@ -119,3 +119,5 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "db" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
+    # Browser tests last: the slowest, and they hold an event loop while a browser is open.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

@@ -51,8 +51,10 @@ def server(db: str) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Module-scoped: Playwright's sync API keeps an event loop running in the main thread
+    while it lives, which would stop other tests' ``asyncio.run``."""
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: run `make setup` (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
