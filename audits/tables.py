@@ -11,9 +11,9 @@ from piccolo.columns import (
     JSON,
     UUID,
     Boolean,
+    DoublePrecision,
     ForeignKey,
     Integer,
-    Real,
     Text,
     Timestamptz,
     Varchar,
@@ -99,8 +99,8 @@ class Audit(Table, tablename="audit"):
     status = Varchar(length=20, choices=Status, default=Status.submitted)
     answers = JSON(default="{}")
     comments = JSON(default="{}")
-    score = Real(null=True, default=None)
-    raw_score = Real(null=True, default=None)
+    score = DoublePrecision(null=True, default=None)
+    raw_score = DoublePrecision(null=True, default=None)
     critical_fail = Boolean(default=False)
     section_scores = JSON(default="{}")
     dimension_scores = JSON(default="{}")

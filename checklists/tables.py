@@ -10,9 +10,9 @@ from enum import Enum
 from piccolo.columns import (
     JSON,
     Boolean,
+    DoublePrecision,
     ForeignKey,
     Integer,
-    Real,
     Timestamptz,
     Varchar,
 )
@@ -42,7 +42,7 @@ class ChecklistVersion(Table, tablename="checklist_version"):
     title = JSON(default="{}")
     description = JSON(default="{}")
     channel = Varchar(length=40, null=True, default=None)
-    critical_cap = Real(default=0.0)
+    critical_cap = DoublePrecision(default=0.0)
     created_at = Timestamptz(default=TimestamptzNow())
     created_by = Varchar(length=150, default="")
     published_at = Timestamptz(null=True, default=None)
@@ -53,7 +53,7 @@ class ChecklistSection(Table, tablename="checklist_section"):
     version = ForeignKey(ChecklistVersion, on_delete=OnDelete.cascade)
     key = Varchar(length=80)
     position = Integer()
-    weight = Real(default=1.0)
+    weight = DoublePrecision(default=1.0)
     title = JSON(default="{}")
 
 
@@ -66,11 +66,11 @@ class ChecklistItem(Table, tablename="checklist_item"):
     position = Integer()
     type = Varchar(length=20)
     dimension = Varchar(length=40, null=True, default=None)
-    weight = Real(default=1.0)
+    weight = DoublePrecision(default=1.0)
     critical = Boolean(default=False)
     na_allowed = Boolean(default=False)
     required = Boolean(default=True)
-    pass_mark = Real(default=0.5)
+    pass_mark = DoublePrecision(default=0.5)
     action = Varchar(length=20, default="always")
     text = JSON(default="{}")
     help = JSON(default="{}")

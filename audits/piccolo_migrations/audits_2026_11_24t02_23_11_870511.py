@@ -6,7 +6,7 @@ from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Integer
 from piccolo.columns.column_types import JSON
-from piccolo.columns.column_types import Real
+from piccolo.columns.column_types import DoublePrecision
 from piccolo.columns.column_types import Serial
 from piccolo.columns.column_types import Text
 from piccolo.columns.column_types import Timestamptz
@@ -732,8 +732,8 @@ async def forwards():
         tablename="audit",
         column_name="score",
         db_column_name="score",
-        column_class_name="Real",
-        column_class=Real,
+        column_class_name="DoublePrecision",
+        column_class=DoublePrecision,
         params={
             "default": None,
             "null": True,
@@ -753,8 +753,8 @@ async def forwards():
         tablename="audit",
         column_name="raw_score",
         db_column_name="raw_score",
-        column_class_name="Real",
-        column_class=Real,
+        column_class_name="DoublePrecision",
+        column_class=DoublePrecision,
         params={
             "default": None,
             "null": True,

@@ -6,7 +6,7 @@ from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import ForeignKey
 from piccolo.columns.column_types import Integer
 from piccolo.columns.column_types import JSON
-from piccolo.columns.column_types import Real
+from piccolo.columns.column_types import DoublePrecision
 from piccolo.columns.column_types import Serial
 from piccolo.columns.column_types import Timestamptz
 from piccolo.columns.column_types import Varchar
@@ -164,8 +164,8 @@ async def forwards():
         tablename="checklist_section",
         column_name="weight",
         db_column_name="weight",
-        column_class_name="Real",
-        column_class=Real,
+        column_class_name="DoublePrecision",
+        column_class=DoublePrecision,
         params={
             "default": 1.0,
             "null": False,
@@ -341,8 +341,8 @@ async def forwards():
         tablename="checklist_item",
         column_name="weight",
         db_column_name="weight",
-        column_class_name="Real",
-        column_class=Real,
+        column_class_name="DoublePrecision",
+        column_class=DoublePrecision,
         params={
             "default": 1.0,
             "null": False,
@@ -425,8 +425,8 @@ async def forwards():
         tablename="checklist_item",
         column_name="pass_mark",
         db_column_name="pass_mark",
-        column_class_name="Real",
-        column_class=Real,
+        column_class_name="DoublePrecision",
+        column_class=DoublePrecision,
         params={
             "default": 0.5,
             "null": False,
@@ -792,8 +792,8 @@ async def forwards():
         tablename="checklist_version",
         column_name="critical_cap",
         db_column_name="critical_cap",
-        column_class_name="Real",
-        column_class=Real,
+        column_class_name="DoublePrecision",
+        column_class=DoublePrecision,
         params={
             "default": 0.0,
             "null": False,
