@@ -58,7 +58,7 @@ class ChecklistSummary(msgspec.Struct):
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _db():

@@ -12,7 +12,9 @@ PURE = [
     "checklists/scoring.py",
     "checklists/diff.py",
     "checklists/documents.py",
+    "checklists/checks.py",
     "audits/demo.py",
+    "audits/demo_answers.py",
 ]
 
 

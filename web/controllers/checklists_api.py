@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
 from audits.queries import CurrentUser
 from checklists import queries
-from checklists.documents import check_checklist
+from checklists.checks import check_checklist
 from checklists.model import Checklist
 from checklists.queries import ChecklistSummary, VersionInfo
 from checklists.scoring import AuditScore, score_audit, validate_answers
