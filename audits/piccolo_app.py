@@ -2,14 +2,42 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from .tables import Audit, Branch, ManagedBranch, Profile, Region, Shift, Staff
+from .tables import (
+    ApiToken,
+    Audit,
+    AuditChange,
+    AuditDraft,
+    Branch,
+    Evidence,
+    ManagedBranch,
+    OrgSettings,
+    Profile,
+    Region,
+    Shift,
+    Staff,
+    Visit,
+)
 
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
 APP_CONFIG = AppConfig(
     app_name="audits",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=[Region, Branch, Shift, Staff, Profile, ManagedBranch, Audit],
+    table_classes=[
+        Region,
+        Branch,
+        Shift,
+        Staff,
+        Profile,
+        ManagedBranch,
+        OrgSettings,
+        ApiToken,
+        Visit,
+        Audit,
+        AuditDraft,
+        Evidence,
+        AuditChange,
+    ],
     migration_dependencies=["piccolo.apps.user.piccolo_app", "checklists.piccolo_app"],
     commands=[],
 )

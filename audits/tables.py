@@ -11,6 +11,8 @@ from piccolo.columns import (
     JSON,
     UUID,
     Boolean,
+    Bytea,
+    Date,
     DoublePrecision,
     ForeignKey,
     Integer,
@@ -22,7 +24,16 @@ from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from checklists.tables import ChecklistVersion
+from checklists.tables import ChecklistTemplate, ChecklistVersion
+
+
+class Channel(str, Enum):
+    """Where the service happened; the seed articles count every one of these as service."""
+
+    in_person = "in_person"
+    phone = "phone"
+    website = "website"
+    delivery = "delivery"
 
 
 class Role(str, Enum):
@@ -76,6 +87,47 @@ class ManagedBranch(Table, tablename="managed_branch"):
     branch = ForeignKey(Branch, on_delete=OnDelete.cascade)
 
 
+class OrgSettings(Table, tablename="org_settings"):
+    """The organisation's choices (a single row)."""
+
+    name = Varchar(length=200, default="")
+    default_language = Varchar(length=5, default="en")
+    staff_codes_only = Boolean(default=False)
+    min_visit_minutes = Integer(default=4)
+
+
+class ApiToken(Table, tablename="api_token"):
+    """A bearer token for other clients; only its SHA-256 is stored."""
+
+    user = ForeignKey(BaseUser, on_delete=OnDelete.cascade)
+    name = Varchar(length=100, default="")
+    token_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used_at = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+class Visit(Table, tablename="visit"):
+    """A planned visit: where, how, against which checklist, when, and by whom (or open)."""
+
+    class Status(str, Enum):
+        planned = "planned"
+        done = "done"
+        cancelled = "cancelled"
+
+    branch = ForeignKey(Branch, on_delete=OnDelete.cascade)
+    channel = Varchar(length=40, default="in_person")
+    checklist = ForeignKey(ChecklistTemplate, on_delete=OnDelete.restrict)
+    window_start = Date()
+    window_end = Date()
+    shift = ForeignKey(Shift, null=True, on_delete=OnDelete.set_null)
+    shopper = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    status = Varchar(length=20, choices=Status, default=Status.planned)
+    plan = Varchar(length=60, default="")
+    created_by = Varchar(length=150, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 class Audit(Table, tablename="audit"):
     """One visit's audit. ``id`` is made by the shopper's device, so a retried submission
     finds the audit it already created. Scores are computed once, at filing, against the
@@ -104,3 +156,48 @@ class Audit(Table, tablename="audit"):
     critical_fail = Boolean(default=False)
     section_scores = JSON(default="{}")
     dimension_scores = JSON(default="{}")
+    visit = ForeignKey(Visit, null=True, on_delete=OnDelete.set_null)
+    staff_description = Text(default="")
+    visit_minutes = Integer(null=True, default=None)
+    flags = JSON(default="[]")
+    review_comment = Text(default="")
+    reviewed_by = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    reviewed_at = Timestamptz(null=True, default=None)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class AuditDraft(Table, tablename="audit_draft"):
+    """A form in progress, saved as the shopper types; ``id`` is the audit id to be."""
+
+    id = UUID(primary_key=True)
+    user = ForeignKey(BaseUser, on_delete=OnDelete.cascade)
+    payload = JSON(default="{}")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class Evidence(Table, tablename="evidence"):
+    """A photo. Uploaded before its audit exists (offline), so ``audit_id`` is no foreign key;
+    ``sha256`` finds the same photo in another audit."""
+
+    id = UUID(primary_key=True)
+    audit_id = UUID(null=True, default=None, index=True)
+    item_key = Varchar(length=80, default="")
+    uploaded_by = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    content_type = Varchar(length=60)
+    size = Integer()
+    sha256 = Varchar(length=64, index=True)
+    data = Bytea()
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class AuditChange(Table, tablename="audit_change"):
+    """The audit trail: every change after submission, who made it and when, old → new."""
+
+    audit = ForeignKey(Audit, on_delete=OnDelete.cascade)
+    user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    at = Timestamptz(default=TimestamptzNow())
+    action = Varchar(length=30)
+    field = Varchar(length=80, default="")
+    old = JSON(null=True, default=None)
+    new = JSON(null=True, default=None)
+    comment = Text(default="")
