@@ -21,6 +21,7 @@ from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
 from web.auth import provide_user
+from web.controllers.audits_api import AuditApiController
 from web.controllers.auth import AuthController
 from web.controllers.checklists_api import ChecklistApiController
 from web.controllers.checklists_pages import ChecklistPagesController
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuthController,
             ChecklistPagesController,
             ChecklistApiController,
+            AuditApiController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
         dependencies={"user": Provide(provide_user), "page": Provide(provide_page)},

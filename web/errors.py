@@ -15,6 +15,7 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 
+from audits.schemas import AuditConflict, AuditNotFound, AuditRejected
 from checklists.queries import ChecklistError, ChecklistNotFound, VersionFrozen, VersionNotFound
 
 
@@ -57,6 +58,16 @@ def _domain(request: Request, exc: ChecklistError) -> Response:
     return _error(request, status, str(exc))
 
 
+def _audit_rejected(request: Request, exc: AuditRejected) -> Response:
+    errors = [{"key": e.key, "message": e.message} for e in exc.errors]
+    return _error(request, exc.status, str(exc), {"errors": errors})
+
+
+def _audit_other(request: Request, exc: Exception) -> Response:
+    status = HTTP_409_CONFLICT if isinstance(exc, AuditConflict) else HTTP_404_NOT_FOUND
+    return _error(request, status, str(exc))
+
+
 def _unexpected(request: Request, exc: Exception) -> Response:
     request.logger.exception("unhandled error", exc_info=exc)
     return _error(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
@@ -67,5 +78,8 @@ def exception_handlers() -> dict:
         ValidationException: _validation,
         HTTPException: _http,
         ChecklistError: _domain,
+        AuditRejected: _audit_rejected,
+        AuditConflict: _audit_other,
+        AuditNotFound: _audit_other,
         HTTP_500_INTERNAL_SERVER_ERROR: _unexpected,
     }

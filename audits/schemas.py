@@ -1,0 +1,75 @@
+"""Audits at the boundary: what a client sends and what it reads back (the same shape)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import msgspec
+
+
+class AuditCreate(msgspec.Struct, kw_only=True):
+    """A shopper's audit. ``id`` is made on the phone: sending it again never makes a second
+    audit. Fields an ``AuditOut`` adds are ignored, so what one reads can be sent back."""
+
+    id: uuid.UUID
+    branch: str
+    checklist: str
+    visited_at: dt.datetime
+    channel: str = "in_person"
+    staff: str | None = None
+    staff_description: str = ""
+    answers: dict[str, Any] = {}
+    comments: dict[str, str] = {}
+    visit: int | None = None
+    visit_minutes: int | None = None
+    version: int | None = None
+
+
+class FailedItemOut(msgspec.Struct):
+    key: str
+    section: str
+    critical: bool
+    reason: str
+
+
+class AuditOut(AuditCreate, kw_only=True):
+    """An audit as the caller may see it. ``auditor`` is None for branch managers, who never
+    learn who the mystery shopper was."""
+
+    status: str
+    score: float | None
+    raw_score: float | None
+    critical_fail: bool
+    shift: str | None
+    submitted_at: dt.datetime
+    auditor: str | None = None
+    failed: list[FailedItemOut] = []
+    section_scores: dict[str, float | None] = {}
+    flags: list[str] = []
+    review_comment: str = ""
+
+
+class FieldError(msgspec.Struct):
+    """One problem with one field of a request (``answers.wait_minutes``, ``branch``, ...)."""
+
+    key: str
+    message: str
+
+
+class AuditRejected(Exception):
+    """The audit cannot be filed as sent; nothing was written."""
+
+    def __init__(self, errors: list[FieldError], status: int = 422) -> None:
+        self.errors = errors
+        self.status = status
+        super().__init__(f"{errors[0].key}: {errors[0].message}" if errors else "rejected")
+
+
+class AuditConflict(Exception):
+    """The id belongs to an audit the caller may not resubmit."""
+
+
+class AuditNotFound(Exception):
+    pass

@@ -1,0 +1,104 @@
+"""JSON API for audits: file one (exactly once per id), read what you may, upload photos."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from audits import audit_reads
+from audits.evidence import MAX_PHOTO_BYTES, read_evidence, save_evidence
+from audits.filing import submit_audit
+from audits.queries import CurrentUser
+from audits.schemas import AuditCreate, AuditOut, AuditRejected, FieldError
+from web.auth import requires_login
+
+MAX_AUDIT_BODY = 1_000_000
+
+
+class EvidenceForm(msgspec.Struct):
+    file: UploadFile
+    id: str = ""
+    item: str = ""
+
+
+class EvidenceOut(msgspec.Struct):
+    id: uuid.UUID
+
+
+def _require_json(request: Request[Any, Any, Any]) -> None:
+    content_type = request.headers.get("content-type", "")
+    if not content_type.startswith("application/json"):
+        raise AuditRejected(
+            [FieldError("content-type", "Send the audit as application/json.")], status=415
+        )
+
+
+class AuditApiController(Controller):
+    path = "/api"
+    tags = ["audits"]
+    guards = [requires_login]
+
+    @post("/audits", request_max_body_size=MAX_AUDIT_BODY)
+    async def file_audit(
+        self,
+        request: Request[Any, Any, Any],
+        data: JSONBody[AuditCreate],
+        user: NamedDependency[CurrentUser],
+    ) -> Response[AuditOut]:
+        """File an audit: 201 with its score, or 200 with the audit this id already made."""
+        _require_json(request)
+        audit, created = await submit_audit(data, user, now=dt.datetime.now(dt.UTC))
+        return Response(audit, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @get("/audits")
+    async def list_audits(
+        self,
+        user: NamedDependency[CurrentUser],
+        status: FromQuery[str | None] = None,
+        branch: FromQuery[str | None] = None,
+        limit: FromQuery[int] = 100,
+        offset: FromQuery[int] = 0,
+    ) -> list[AuditOut]:
+        """The audits the caller may see: a shopper their own, a manager the published audits
+        of their branches (without the shopper's name), head office all."""
+        limit = max(1, min(limit, 500))
+        return await audit_reads.list_audits(
+            user, status=status, branch=branch, limit=limit, offset=max(0, offset)
+        )
+
+    @get("/audits/{audit_id:uuid}")
+    async def get_audit(
+        self, audit_id: FromPath[uuid.UUID], user: NamedDependency[CurrentUser]
+    ) -> AuditOut:
+        return await audit_reads.get_audit(audit_id, user)
+
+    @post("/evidence", request_max_body_size=MAX_PHOTO_BYTES + 64 * 1024, status_code=201)
+    async def upload_evidence(
+        self, data: MultipartBody[EvidenceForm], user: NamedDependency[CurrentUser]
+    ) -> EvidenceOut:
+        """Upload a photo (JPEG, PNG or WebP); reference its id as the photo item's answer.
+        A client-made ``id`` makes a retried upload store nothing new."""
+        try:
+            evidence_id = uuid.UUID(data.id) if data.id else None
+        except ValueError:
+            raise AuditRejected([FieldError("id", "Not a UUID.")]) from None
+        content = await data.file.read()
+        saved = await save_evidence(
+            content, data.file.content_type, user, evidence_id=evidence_id, item_key=data.item
+        )
+        return EvidenceOut(id=saved)
+
+    @get("/evidence/{evidence_id:uuid}")
+    async def evidence(
+        self, evidence_id: FromPath[uuid.UUID], user: NamedDependency[CurrentUser]
+    ) -> Response[bytes]:
+        content, content_type = await read_evidence(evidence_id, user)
+        return Response(content, media_type=content_type, headers={"Cache-Control": "private"})
