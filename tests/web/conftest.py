@@ -71,3 +71,6 @@ def form(client: TestClient, url: str, data: dict | None = None, **kwargs):
     return client.post(
         url, data={**(data or {}), "_csrf_token": csrf(client)}, follow_redirects=False, **kwargs
     )
+
+
+from .audit_fixtures import org  # noqa: E402,F401 - a fixture for every web test

@@ -7,7 +7,7 @@ import pytest
 from audits.tables import Audit, AuditChange
 
 from ..conftest import run
-from .audit_fixtures import audit_body, org  # noqa: F401 - fixture
+from .audit_fixtures import audit_body
 from .conftest import login
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
