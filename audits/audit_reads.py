@@ -103,7 +103,8 @@ def _audit_out(row: dict, doc: Checklist, user: CurrentUser) -> AuditOut:
         failed=[FailedItemOut(f.key, f.section, f.critical, f.reason) for f in failed],
         section_scores=_json(row["section_scores"]) or {},
         flags=[] if user.role in (Role.manager, Role.shopper) else _json(row["flags"]) or [],
-        review_comment=row["review_comment"],
+        # Head office's comment may name the shopper: not for branch managers.
+        review_comment="" if user.role is Role.manager else row["review_comment"],
     )
 
 
@@ -151,4 +152,20 @@ async def reused_photo_count(evidence_ids: list[str], audit_id: uuid.UUID) -> in
         Evidence.sha256.is_in(hashes),
         Evidence.audit_id.is_not_null(),
         Evidence.audit_id != audit_id,
+    )
+
+
+async def active_branches() -> list[dict]:
+    return (
+        await Branch.select(Branch.id, Branch.code, Branch.name, Branch.timezone)
+        .where(Branch.active.eq(True))
+        .order_by(Branch.code)
+    )
+
+
+async def branch_staff(branch_id: int) -> list[dict]:
+    return (
+        await Staff.select(Staff.code, Staff.name)
+        .where(Staff.branch == branch_id, Staff.active.eq(True))
+        .order_by(Staff.code)
     )

@@ -21,15 +21,25 @@ from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
 from web.auth import provide_user
+from web.controllers.account import AccountController
+from web.controllers.admin_org import AdminOrgController
+from web.controllers.admin_users import AdminUsersController
 from web.controllers.audits_api import AuditApiController
+from web.controllers.audits_pages import AuditPagesController, service_worker
 from web.controllers.auth import AuthController
 from web.controllers.checklists_api import ChecklistApiController
 from web.controllers.checklists_pages import ChecklistPagesController
 from web.controllers.home import HomeController
+from web.controllers.read_pages import BranchAuditsController, MyAuditsController
+from web.controllers.review_api import ReviewApiController
+from web.controllers.review_pages import ReviewPagesController
+from web.controllers.visits_api import VisitApiController
+from web.controllers.visits_pages import VisitPagesController
+from web.controllers.visits_plan_pages import VisitPlanPagesController
 from web.deps import provide_page
 from web.errors import exception_handlers
 from web.i18n import install_translations
-from web.settings import Settings, make_engine
+from web.settings import Settings
 
 WEB_DIR = Path(__file__).parent
 VERSION = "0.1.0"
@@ -55,15 +65,14 @@ def _template_config() -> TemplateConfig:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or Settings.from_env()
     secret = hashlib.sha256(settings.secret_key.encode()).digest()
-    engine = make_engine(settings.database_url) if settings.is_postgres else None
     template_config = _template_config()
 
     async def open_pool() -> None:
-        if engine is not None and settings.db_pool:
+        if settings.db_pool:  # asyncpg's pool, or SQLite connections kept open (WAL)
             await _shared_engine().start_connection_pool()
 
     async def close_pool() -> None:
-        if engine is not None and settings.db_pool:
+        if settings.db_pool:
             await _shared_engine().close_connection_pool()
 
     return Litestar(
@@ -71,9 +80,21 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             HomeController,
             AuthController,
+            AccountController,
+            AdminUsersController,
+            AdminOrgController,
             ChecklistPagesController,
             ChecklistApiController,
             AuditApiController,
+            ReviewApiController,
+            ReviewPagesController,
+            BranchAuditsController,
+            MyAuditsController,
+            VisitApiController,
+            VisitPagesController,
+            VisitPlanPagesController,
+            AuditPagesController,
+            service_worker,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
         ],
         dependencies={"user": Provide(provide_user), "page": Provide(provide_page)},

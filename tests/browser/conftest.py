@@ -14,6 +14,8 @@ import uvicorn
 from web.app import create_app
 from web.settings import Settings
 
+from ..web.audit_fixtures import org  # noqa: F401 - a fixture
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -15,7 +16,9 @@ from checklists.model import Checklist, ItemType
 from checklists.scoring import applicable_items
 
 from ..conftest import run
-from .conftest import DEFAULTS, PASSWORD
+
+DEFAULTS = Path(__file__).resolve().parents[2] / "checklists" / "defaults"
+PASSWORD = "correct-horse"
 
 
 def perfect_answers(doc: Checklist) -> dict:

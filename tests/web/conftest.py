@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
@@ -16,8 +15,7 @@ from checklists.documents import load_checklist
 from web.app import create_app
 from web.settings import Settings
 
-DEFAULTS = Path(__file__).resolve().parents[2] / "checklists" / "defaults"
-PASSWORD = "correct-horse"
+from .audit_fixtures import DEFAULTS, PASSWORD, org  # noqa: F401 - org is a fixture
 
 
 @pytest.fixture
@@ -71,6 +69,3 @@ def form(client: TestClient, url: str, data: dict | None = None, **kwargs):
     return client.post(
         url, data={**(data or {}), "_csrf_token": csrf(client)}, follow_redirects=False, **kwargs
     )
-
-
-from .audit_fixtures import org  # noqa: E402,F401 - a fixture for every web test

@@ -7,13 +7,14 @@ import uuid
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from audits import audit_reads
+from audits.drafts import MAX_DRAFT_BYTES, load_draft, save_draft
 from audits.evidence import MAX_PHOTO_BYTES, read_evidence, save_evidence
 from audits.filing import submit_audit
 from audits.queries import CurrentUser
@@ -95,6 +96,22 @@ class AuditApiController(Controller):
             content, data.file.content_type, user, evidence_id=evidence_id, item_key=data.item
         )
         return EvidenceOut(id=saved)
+
+    @put("/drafts/{draft_id:uuid}", request_max_body_size=MAX_DRAFT_BYTES, status_code=204)
+    async def put_draft(
+        self,
+        draft_id: FromPath[uuid.UUID],
+        data: JSONBody[dict[str, Any]],
+        user: NamedDependency[CurrentUser],
+    ) -> None:
+        """Keep a form in progress (the form's fields by name) on the server."""
+        await save_draft(draft_id, data, user)
+
+    @get("/drafts/{draft_id:uuid}")
+    async def get_draft(
+        self, draft_id: FromPath[uuid.UUID], user: NamedDependency[CurrentUser]
+    ) -> dict[str, Any]:
+        return await load_draft(draft_id, user)
 
     @get("/evidence/{evidence_id:uuid}")
     async def evidence(

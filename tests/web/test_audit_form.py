@@ -1,0 +1,85 @@
+"""The audit form without JavaScript: a plain HTML POST files, scores and shows the result."""
+
+from audits.tables import Audit
+
+from ..conftest import run
+from .audit_fixtures import perfect_answers
+from .conftest import form, login
+
+
+def _fields(doc, **changes) -> dict:
+    page_values = {
+        "branch": "B1",
+        "checklist": "service-fundamentals",
+        "visit": "",
+        "visited_at": "2026-03-10T18:30",
+        "visit_minutes": "12",
+        "channel": "in_person",
+        "staff": "B1-S1",
+        "staff_description": "",
+    }
+    for key, value in perfect_answers(doc).items():
+        page_values[f"answers.{key}"] = {True: "yes", False: "no"}.get(value, str(value))
+    page_values.update(changes)
+    return page_values
+
+
+def _new_form_id(client) -> str:
+    page = client.get("/audits/new?branch=B1&checklist=service-fundamentals")
+    assert page.status_code == 200, page.text[-1500:]
+    return page.text.split('name="id" value="')[1].split('"')[0]
+
+
+def test_form_post_files_the_audit_and_shows_its_score(client, org):
+    login(client, "sam")
+    audit_id = _new_form_id(client)
+    response = form(client, "/audits", _fields(org, id=audit_id))
+    assert response.status_code == 302 and response.headers["location"] == f"/audits/{audit_id}"
+    result = client.get(f"/audits/{audit_id}")
+    assert 'id="score">100' in result.text.replace("\n", "")
+
+
+def test_form_posted_twice_makes_one_audit(client, org):
+    login(client, "sam")
+    audit_id = _new_form_id(client)
+    form(client, "/audits", _fields(org, id=audit_id))
+    form(client, "/audits", _fields(org, id=audit_id))
+    assert run(Audit.count().run()) == 1
+
+
+def test_form_error_marks_the_field_and_keeps_every_answer(client, org):
+    login(client, "sam")
+    audit_id = _new_form_id(client)
+    fields = _fields(
+        org,
+        id=audit_id,
+        **{
+            "answers.queue_wait_minutes": "a while",
+            "comments.entrance_clean_tidy": "Took a moment",
+        },
+    )
+    response = form(client, "/audits", fields)
+    assert response.status_code == 422
+    assert "field-error" in response.text and "a while" in response.text
+    assert "Took a moment" in response.text
+    assert 'value="yes" checked' in response.text
+    assert run(Audit.count().run()) == 0
+
+
+def test_failed_items_listed_on_the_result(client, org):
+    login(client, "sam")
+    audit_id = _new_form_id(client)
+    form(client, "/audits", _fields(org, id=audit_id, **{"answers.queue_wait_minutes": "9"}))
+    result = client.get(f"/audits/{audit_id}")
+    assert "9 min" in result.text
+
+
+def test_form_pages_are_for_shoppers(client, org):
+    login(client, "max")
+    assert client.get("/audits/new?branch=B1&checklist=service-fundamentals").status_code == 403
+    assert form(client, "/audits", _fields(org, id="x")).status_code == 403
+
+
+def test_service_worker_is_served_from_the_root(client):
+    response = client.get("/sw.js")
+    assert response.status_code == 200 and "javascript" in response.headers["content-type"]

@@ -1,0 +1,177 @@
+"""The shopper's audit form (works with JavaScript off), its result, and "my audits"."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.response import File, Redirect, Template
+
+from audits import audit_reads
+from audits.drafts import load_draft
+from audits.evidence import MAX_PHOTO_BYTES, save_evidence
+from audits.filing import submit_audit
+from audits.rules import local_time
+from audits.schemas import AuditCreate, AuditNotFound, AuditRejected, FieldError
+from audits.tables import Channel, Role
+from checklists import queries as checklist_queries
+from checklists.model import ItemType
+from web.audit_form import body_from_form, form_from_body
+from web.auth import requires_login, requires_role
+from web.deps import Page
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+MAX_FORM_BODY = 4 * (MAX_PHOTO_BYTES + 64 * 1024)
+
+
+class AuditPagesController(Controller):
+    include_in_schema = False
+    guards = [requires_login]
+
+    @get("/audits")
+    async def my_audits(self, page: NamedDependency[Page]) -> Template:
+        audits = await audit_reads.list_audits(page.user, limit=200) if page.user else []
+        return Template("audits/list.html", context={"page": page, "audits": audits})
+
+    @get("/audits/new", guards=[requires_role(Role.shopper)])
+    async def new(
+        self,
+        page: NamedDependency[Page],
+        branch: FromQuery[str | None] = None,
+        checklist: FromQuery[str | None] = None,
+        visit: FromQuery[int | None] = None,
+        id: FromQuery[uuid.UUID | None] = None,  # noqa: A002 - the audit's id, in the URL
+    ) -> Template | Redirect:
+        """The form. Its audit id goes into the URL first, so a reload finds the same draft
+        (on the phone, and on the server when it was online)."""
+        if not branch or not checklist:
+            return await _chooser(page)
+        if id is None:
+            params = {"branch": branch, "checklist": checklist, "id": uuid.uuid4()}
+            query = urlencode({**params, **({"visit": visit} if visit else {})})
+            return Redirect(f"/audits/new?{query}")
+        values = {
+            "branch": branch,
+            "checklist": checklist,
+            "id": str(id),
+            "visit": str(visit or ""),
+            "channel": "in_person",
+        }
+        with contextlib.suppress(AuditNotFound):
+            values.update(await load_draft(id, page.user))
+        return await _form(page, values, {})
+
+    @post("/audits", guards=[requires_role(Role.shopper)], request_max_body_size=MAX_FORM_BODY)
+    async def submit(
+        self, request: Request[Any, Any, Any], page: NamedDependency[Page]
+    ) -> Template | Redirect:
+        form = await request.form()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        try:
+            _, doc = await checklist_queries.get_version(fields.get("checklist", ""))
+        except checklist_queries.ChecklistError:
+            return await _chooser(page)
+        body, errors = body_from_form(doc, fields)
+        try:
+            await _save_photos(form, doc, body, page)
+            if errors:
+                raise AuditRejected([FieldError(k, m) for k, m in errors.items()])
+            audit = AuditCreate(**body)
+            await submit_audit(audit, page.user, now=dt.datetime.now(dt.UTC))
+        except AuditRejected as rejected:
+            found = {e.key: e.message for e in rejected.errors}
+            return await _form(page, fields, found, status=rejected.status)
+        except (TypeError, ValueError) as error:
+            return await _form(page, fields, {"id": str(error)}, status=422)
+        return Redirect(f"/audits/{body['id']}")
+
+    @get("/audits/{audit_id:uuid}")
+    async def result(self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]) -> Template:
+        audit = await audit_reads.get_audit(audit_id, page.user)
+        _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
+        context = {"page": page, "audit": audit, "doc": doc}
+        return Template("audits/result.html", context=context)
+
+    @get("/audits/{audit_id:uuid}/edit", guards=[requires_role(Role.shopper)])
+    async def edit(self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]) -> Template:
+        """A returned audit, in the form again, to fix and resubmit under the same id."""
+        audit = await audit_reads.get_audit(audit_id, page.user)
+        _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
+        branch = await audit_reads.branch_by_code(audit.branch)
+        body = {name: getattr(audit, name) for name in AuditCreate.__struct_fields__}
+        body["visited_at"] = local_time(audit.visited_at, branch["timezone"])
+        status = 200 if audit.status == "returned" else 409
+        return await _form(page, form_from_body(doc, body), {}, status=status, audit=audit)
+
+
+@get("/sw.js", include_in_schema=False)
+async def service_worker() -> File:
+    """Served from the root, to anyone, so that its scope covers every page."""
+    return File(
+        STATIC / "js" / "sw.js",
+        media_type="text/javascript",
+        headers={"Cache-Control": "no-cache"},
+        content_disposition_type="inline",
+    )
+
+
+async def _chooser(page: Page) -> Template:
+    checklists = [
+        c for c in await checklist_queries.list_checklists() if c.published and not c.retired
+    ]
+    context = {
+        "page": page,
+        "branches": await audit_reads.active_branches(),
+        "checklists": checklists,
+    }
+    return Template("audits/choose.html", context=context)
+
+
+async def _form(
+    page: Page, values: dict[str, str], errors: dict[str, str], status: int = 200, audit=None
+) -> Template:
+    _, doc = await checklist_queries.get_version(values.get("checklist", ""))
+    branch = await audit_reads.branch_by_code(values.get("branch", ""))
+    if branch is None:
+        return await _chooser(page)
+    if not values.get("visited_at"):
+        now = local_time(dt.datetime.now(dt.UTC), branch["timezone"])
+        values["visited_at"] = now.strftime("%Y-%m-%dT%H:%M")
+    context = {
+        "page": page,
+        "doc": doc,
+        "branch": branch,
+        "values": values,
+        "errors": errors,
+        "staff": await audit_reads.branch_staff(branch["id"]),
+        "channels": list(Channel),
+        "audit": audit,
+        "max_photo_mb": MAX_PHOTO_BYTES // (1024 * 1024),
+    }
+    return Template("audits/form.html", context=context, status_code=status)
+
+
+async def _save_photos(form, doc, body: dict, page: Page) -> None:
+    """Photos sent with the form itself (JavaScript off) become evidence first."""
+    for item in doc.items():
+        upload = form.get(f"photo.{item.key}")
+        if item.type is ItemType.photo and isinstance(upload, UploadFile) and upload.filename:
+            content = await upload.read()
+            try:
+                evidence = await save_evidence(
+                    content, upload.content_type, page.user, item_key=item.key
+                )
+            except AuditRejected as rejected:
+                raise AuditRejected(
+                    [FieldError(f"answers.{item.key}", e.message) for e in rejected.errors],
+                    rejected.status,
+                ) from None
+            body["answers"][item.key] = str(evidence)

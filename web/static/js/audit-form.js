@@ -1,0 +1,241 @@
+// Evenly's audit form, made resilient: drafts kept on the phone and the server, conditions
+// shown live, photos resized before upload, and submissions queued while offline. Without
+// this script the form still works as a plain HTML form.
+(function () {
+  "use strict";
+  var QUEUE = "evenly.queue";
+  var REJECTED = "evenly.rejected";
+
+  function readJSON(key, fallback) {
+    try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
+  }
+  function writeJSON(key, value) { localStorage.setItem(key, JSON.stringify(value)); }
+  function say(element, text, offline) {
+    if (!element) return;
+    element.textContent = text;
+    element.hidden = !text;
+    element.classList.toggle("offline", !!offline);
+  }
+
+  // --- The queue of audits waiting for a connection (any page flushes it). -------------
+  var flushing = null;  // the flush under way, so a second caller waits for the same one
+  function queued() { return readJSON(QUEUE, []); }
+  function enqueue(body) {
+    var items = queued().filter(function (q) { return q.id !== body.id; });
+    items.push({ id: body.id, body: body });
+    writeJSON(QUEUE, items);
+  }
+  function post(body) {
+    return fetch("/api/audits", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body)
+    });
+  }
+  function flush() {
+    if (flushing) return flushing;
+    if (!navigator.onLine || !queued().length) return Promise.resolve();
+    var items = queued();
+    flushing = items.reduce(function (chain, item) {
+      return chain.then(function () {
+        return post(item.body).then(function (response) {
+          if (response.ok || response.status === 409 || response.status === 422) {
+            // Sent (or refused for good): either way it leaves the queue, never doubled.
+            writeJSON(QUEUE, queued().filter(function (q) { return q.id !== item.id; }));
+            localStorage.removeItem("evenly.draft." + item.id);
+            if (!response.ok) {
+              var rejected = readJSON(REJECTED, []);
+              rejected.push(item);
+              writeJSON(REJECTED, rejected);
+            }
+          }
+        });
+      });
+    }, Promise.resolve()).catch(function () { /* still offline: try again later */ })
+      .then(function () { flushing = null; showQueue(); });
+    return flushing;
+  }
+  function showQueue() {
+    var status = document.getElementById("queue-status");
+    var waiting = queued().length;
+    var text = waiting ? waiting + " audit(s) saved on this phone, waiting for a connection." : "";
+    var rejected = readJSON(REJECTED, []).length;
+    if (rejected) text += " " + rejected + " audit(s) were refused by the server: file them again.";
+    say(status, text.trim(), waiting > 0);
+  }
+  window.addEventListener("online", flush);
+  setInterval(flush, 15000);
+
+  // --- The form. ---------------------------------------------------------------------
+  var form = document.getElementById("audit-form");
+  if (!form) { showQueue(); flush(); return; }
+  var auditId = form.dataset.auditId;
+  var draftKey = "evenly.draft." + auditId;
+  var status = document.getElementById("sync-status");
+
+  function fields() {
+    var values = {};
+    new FormData(form).forEach(function (value, name) {
+      if (typeof value === "string" && name !== "_csrf_token") values[name] = value;
+    });
+    return values;
+  }
+  function restore(values) {
+    Object.keys(values).forEach(function (name) {
+      var inputs = form.querySelectorAll('[name="' + CSS.escape(name) + '"]');
+      inputs.forEach(function (input) {
+        if (input.type === "radio" || input.type === "checkbox") input.checked = input.value === values[name];
+        else if (input.type !== "file") input.value = values[name];
+      });
+    });
+  }
+
+  var serverTimer = null;
+  function saveDraft() {
+    var values = fields();
+    writeJSON(draftKey, { values: values, at: Date.now() });
+    clearTimeout(serverTimer);
+    serverTimer = setTimeout(function () {
+      if (!navigator.onLine) return;
+      fetch("/api/drafts/" + auditId, {
+        method: "PUT", credentials: "same-origin",
+        headers: { "Content-Type": "application/json" }, body: JSON.stringify(values)
+      }).catch(function () {});
+    }, 2000);
+  }
+
+  function applyConditions() {
+    var values = fields();
+    form.querySelectorAll("[data-condition-item]").forEach(function (field) {
+      var source = form.querySelector("#item-" + field.dataset.conditionItem);
+      var wanted = JSON.parse(field.dataset.conditionValues).map(String);
+      var answer = values["answers." + field.dataset.conditionItem];
+      var visible = (!source || !source.hidden) && answer !== undefined &&
+        wanted.indexOf(normalise(answer)) >= 0;
+      field.hidden = !visible;
+      field.querySelectorAll("input, textarea, select").forEach(function (i) { i.disabled = !visible; });
+    });
+  }
+  function normalise(answer) {
+    if (answer === "yes") return "true";
+    if (answer === "no") return "false";
+    return String(answer);
+  }
+
+  // Photos: resized on the phone (longest side 1600 px, JPEG) and uploaded on their own.
+  function resize(file) {
+    return new Promise(function (resolve, reject) {
+      var image = new Image();
+      image.onload = function () {
+        var scale = Math.min(1, 1600 / Math.max(image.width, image.height));
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(image.width * scale);
+        canvas.height = Math.round(image.height * scale);
+        canvas.getContext("2d").drawImage(image, 0, 0, canvas.width, canvas.height);
+        canvas.toBlob(function (blob) { blob ? resolve(blob) : reject(new Error("resize")); },
+          "image/jpeg", 0.82);
+      };
+      image.onerror = function () { reject(new Error("not an image")); };
+      image.src = URL.createObjectURL(file);
+    });
+  }
+  function uploadPhoto(input) {
+    var field = input.closest(".field");
+    var ref = field.querySelector(".photo-ref");
+    var preview = field.querySelector(".photo-preview");
+    var file = input.files[0];
+    if (!file) return;
+    resize(file).then(function (blob) {
+      var limit = Number(form.dataset.maxPhotoMb) * 1024 * 1024;
+      if (blob.size > limit) throw new Error("The photo is larger than " + form.dataset.maxPhotoMb + " MB.");
+      var id = crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
+      var data = new FormData();
+      data.append("file", blob, "photo.jpg");
+      data.append("id", id);
+      data.append("item", field.id.replace("item-", ""));
+      return fetch("/api/evidence", { method: "POST", credentials: "same-origin", body: data })
+        .then(function (response) {
+          if (!response.ok) return response.json().then(function (b) { throw new Error(b.detail); });
+          ref.value = id;
+          preview.src = URL.createObjectURL(blob);
+          preview.hidden = false;
+          input.value = "";
+          saveDraft();
+        });
+    }).catch(function (error) { say(status, "Photo not added: " + error.message, true); });
+  }
+
+  function answerValue(type, raw) {
+    if (raw === "na") return "na";
+    if (type === "yes_no") return raw === "yes" ? true : raw === "no" ? false : raw;
+    if (type === "scale") return /^-?\d+$/.test(raw) ? parseInt(raw, 10) : raw;
+    if (type === "number") { var n = Number(raw.replace(",", ".")); return isNaN(n) ? raw : n; }
+    return raw;
+  }
+  function body() {
+    var values = fields();
+    var answers = {}, comments = {};
+    form.querySelectorAll(".field").forEach(function (field) {
+      if (field.hidden) return;
+      var key = field.id.replace("item-", "");
+      var raw = (values["answers." + key] || "").trim();
+      if (raw) answers[key] = answerValue(field.dataset.type, raw);
+      var comment = (values["comments." + key] || "").trim();
+      if (comment) comments[key] = comment;
+    });
+    var visited = values.visited_at || "";
+    return {
+      id: auditId, branch: values.branch, checklist: values.checklist,
+      visit: values.visit ? parseInt(values.visit, 10) : null,
+      visited_at: visited.length === 16 ? visited + ":00" : visited,
+      visit_minutes: values.visit_minutes ? parseInt(values.visit_minutes, 10) : null,
+      channel: values.channel, staff: values.staff || null,
+      staff_description: values.staff_description || "", answers: answers, comments: comments
+    };
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    var audit = body();
+    saveDraft();
+    if (!navigator.onLine) return queueIt(audit);
+    post(audit).then(function (response) {
+      if (response.ok) {
+        localStorage.removeItem(draftKey);
+        window.location.assign("/audits/" + auditId);
+      } else if (response.status === 422 || response.status === 409) {
+        form.removeEventListener("submit", submit);
+        form.submit();  // the server shows each error beside its field, keeping every answer
+      } else {
+        queueIt(audit);
+      }
+    }).catch(function () { queueIt(audit); });
+  }
+  function queueIt(audit) {
+    enqueue(audit);
+    say(status, "You are offline. The audit is saved on this phone and will be sent as soon as " +
+      "the connection returns.", true);
+  }
+
+  var saved = readJSON(draftKey, null);
+  if (saved && !form.querySelector(".field-error")) restore(saved.values);
+  applyConditions();
+  form.addEventListener("input", function () { applyConditions(); saveDraft(); });
+  form.addEventListener("change", function (event) {
+    if (event.target.classList.contains("photo-input")) uploadPhoto(event.target);
+    applyConditions();
+    saveDraft();
+  });
+  form.addEventListener("submit", submit);
+  window.addEventListener("online", function () {
+    if (!queued().some(function (q) { return q.id === auditId; })) return;
+    flush().then(function () {
+      if (!queued().some(function (q) { return q.id === auditId; })) {
+        say(status, "Sent.", false);
+        window.location.assign("/audits/" + auditId);
+      }
+    });
+  });
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(function () {});
+  flush();
+})();
