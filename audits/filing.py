@@ -20,7 +20,7 @@ from .queries import CurrentUser
 from .rules import FlagFacts, local_time, review_flags, shift_for, visit_time_problem
 from .schemas import AuditConflict, AuditCreate, AuditOut, AuditRejected, FieldError
 from .tables import Audit, AuditChange, AuditDraft, Channel, Evidence, OrgSettings, Visit
-from .write_lock import write_transaction
+from .write_lock import write_together, write_transaction
 
 MAX_COMMENT = 2000
 
@@ -59,18 +59,21 @@ async def submit_audit(
 
 
 async def _insert(row: dict, data: AuditCreate, user: CurrentUser) -> bool:
-    async with write_transaction():
-        inserted = (
-            await Audit.insert(Audit(**row)).on_conflict(action="DO NOTHING").returning(Audit.id)
+    """Store the audit and what goes with it; False when the same id won a race a moment ago."""
+    then = [
+        AuditChange.insert(AuditChange(audit=data.id, user=user.id, action="submitted")),
+        AuditDraft.delete().where(AuditDraft.id == data.id),
+    ]
+    if evidence := _evidence_ids(data):
+        then.append(
+            Evidence.update({Evidence.audit_id: data.id}).where(
+                Evidence.id.is_in(evidence), Evidence.uploaded_by == user.id
+            )
         )
-        if not inserted:  # the same id won a race a moment ago
-            return False
-        await AuditChange.insert(AuditChange(audit=data.id, user=user.id, action="submitted"))
-        await _attach_evidence(data, user)
-        if data.visit is not None:
-            await Visit.update({Visit.status: Visit.Status.done}).where(Visit.id == data.visit)
-        await AuditDraft.delete().where(AuditDraft.id == data.id)
-    return True
+    if data.visit is not None:
+        then.append(Visit.update({Visit.status: Visit.Status.done}).where(Visit.id == data.visit))
+    insert = Audit.insert(Audit(**row)).on_conflict(action="DO NOTHING").returning(Audit.id)
+    return await write_together(insert, *then)
 
 
 async def _resubmit(audit_id: uuid.UUID, row: dict, user: CurrentUser) -> None:
@@ -103,11 +106,12 @@ _TRACKED_NAMES = ("answers", "comments", "visited_at", "staff", "score")
 
 
 def _jsonable(value: object) -> object:
+    """A tracked value as JSON text for the trail's JSON columns (Piccolo stores a str as is)."""
     if isinstance(value, str) and value[:1] in "{[":
-        return msgspec.json.decode(value)
+        value = msgspec.json.decode(value)
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.UTC).isoformat()
-    return value
+        value = value.astimezone(dt.UTC).isoformat()
+    return msgspec.json.encode(value).decode()
 
 
 async def _resolve(data: AuditCreate, user: CurrentUser, now: dt.datetime) -> _Resolved:
@@ -230,12 +234,9 @@ def _canonical_uuid(value: str) -> str:
         return value
 
 
-async def _attach_evidence(data: AuditCreate, user: CurrentUser) -> None:
-    ids = [r for r in (_canonical_uuid(str(v)) for v in data.answers.values()) if _is_uuid(r)]
-    if ids:
-        await Evidence.update({Evidence.audit_id: data.id}).where(
-            Evidence.id.is_in(ids), Evidence.uploaded_by == user.id
-        )
+def _evidence_ids(data: AuditCreate) -> list[str]:
+    """The answers that name uploaded photos."""
+    return [r for r in (_canonical_uuid(str(v)) for v in data.answers.values()) if _is_uuid(r)]
 
 
 def _is_uuid(value: str) -> bool:

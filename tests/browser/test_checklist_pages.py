@@ -38,7 +38,7 @@ def test_import_publish_and_preview_on_a_phone(server, phone, office, tmp_path):
     phone.wait_for_url("**/preview")
     fieldsets = phone.locator("fieldset").count()
     assert fieldsets >= 5
-    assert phone.locator("input[type=number]").count() >= 1  # the measured wait
+    assert phone.locator("input[inputmode=decimal]").count() >= 1  # the measured wait
     phone.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
     assert horizontal_overflow(phone) <= 0
     assert phone.errors == []

@@ -178,3 +178,17 @@ def test_anonymous_gets_nothing_but_401(client, org):
     assert (
         client.post("/api/evidence", files={"file": ("p.png", PNG, "image/png")}).status_code == 401
     )
+
+
+def test_resubmitting_a_returned_audit_updates_it_and_records_each_change(client, org):
+    login(client, "sam")
+    body = audit_body(org)
+    client.post("/api/audits", json=body)
+    run(Audit.update({Audit.status: "returned"}).where(Audit.id == body["id"]).run())
+    body["answers"]["queue_wait_minutes"] = 9
+    body["visited_at"] = "2026-03-10T19:05:00+02:00"
+    response = client.post("/api/audits", json=body)
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    assert run(Audit.count().run()) == 1
+    fields = {r["field"] for r in run(AuditChange.select(AuditChange.field).run())}
+    assert {"answers", "visited_at", "score"} <= fields
