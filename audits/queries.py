@@ -28,7 +28,13 @@ class CurrentUser(msgspec.Struct, frozen=True):
 
 async def authenticate(username: str, password: str) -> int | None:
     """The user's id when the password is right and the user is active."""
-    return await BaseUser.login(username=username, password=password)
+    user_id = await BaseUser.login(username=username, password=password)
+    # Piccolo's login checks the password only; a deactivated user must not get a session.
+    if user_id is None or not await BaseUser.exists().where(
+        BaseUser.id == user_id, BaseUser.active.eq(True)
+    ):
+        return None
+    return user_id
 
 
 async def get_current_user(user_id: int) -> CurrentUser | None:

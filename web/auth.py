@@ -1,4 +1,4 @@
-"""Who is asking, and what they may do: the session's user, guards by role."""
+"""Who is asking, and what they may do: the session's user or an API token's, guards by role."""
 
 from __future__ import annotations
 
@@ -11,16 +11,31 @@ from litestar.handlers import BaseRouteHandler
 
 from audits.queries import CurrentUser, get_current_user
 from audits.tables import Role
+from audits.tokens import user_for_token
 
 SESSION_USER = "user_id"
 
 
 async def provide_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
-    """The logged-in user, or None; cached on the request for guards and handlers."""
+    """The logged-in user, or None; cached on the request for guards and handlers.
+
+    ``Authorization: Bearer <token>`` wins over the session; a token that is unknown, revoked
+    or of an inactive user is refused (401), never treated as anonymous.
+    """
     if "evenly_user" not in request.state:
-        user_id = request.session.get(SESSION_USER) if "session" in request.scope else None
-        request.state.evenly_user = await get_current_user(user_id) if user_id else None
+        request.state.evenly_user = await _find_user(request)
     return request.state.evenly_user
+
+
+async def _find_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        user = await user_for_token(token.strip()) if token.strip() else None
+        if user is None:
+            raise NotAuthorizedException("Invalid or revoked token.")
+        return user
+    user_id = request.session.get(SESSION_USER) if "session" in request.scope else None
+    return await get_current_user(user_id) if user_id else None
 
 
 async def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
@@ -42,3 +57,4 @@ def requires_role(*roles: Role):
 
 
 requires_office = requires_role(Role.office)
+requires_admin = requires_role()

@@ -107,10 +107,12 @@ def demo(seed: int) -> None:
 
 
 from web.cli_checklists import checklist  # noqa: E402
+from web.cli_org import org  # noqa: E402
 from web.cli_users import user  # noqa: E402
 
 main.add_command(checklist)
 main.add_command(user)
+main.add_command(org)
 
 if __name__ == "__main__":
     sys.exit(main())

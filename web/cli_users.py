@@ -1,4 +1,4 @@
-"""``evenly user create``."""
+"""``evenly user create``, ``evenly user token``."""
 
 from __future__ import annotations
 
@@ -37,3 +37,17 @@ def create(name: str, role: str, password: str, branches: tuple[str, ...], langu
         raise click.ClickException(str(error)) from None
     branches_note = f" managing {', '.join(created.branches)}" if created.branches else ""
     click.echo(f"Created {created.username} ({created.role.value}){branches_note}.")
+
+
+@user.command()
+@click.argument("name")
+@click.option("--name", "label", default="", help="What the token is for, e.g. 'reporting'.")
+def token(name: str, label: str) -> None:
+    """Print a new API token for user NAME (shown once; only its hash is kept)."""
+    from audits.people import UserNotFound
+    from audits.tokens import create_token
+
+    try:
+        click.echo(asyncio.run(create_token(name, label)))
+    except UserNotFound as error:
+        raise click.ClickException(str(error)) from None

@@ -1,0 +1,159 @@
+"""Review before publishing: approve, return with a comment, the queue, and the trail."""
+
+import datetime as dt
+import itertools
+import uuid
+
+import msgspec
+import pytest
+from piccolo.apps.user.tables import BaseUser
+
+from audits import review
+from audits.filing import submit_audit
+from audits.queries import CurrentUser, get_current_user
+from audits.schemas import AuditCreate, AuditNotFound, AuditRejected
+from audits.tables import Audit, AuditChange
+
+from ..web import audit_fixtures
+from ..web.audit_fixtures import audit_body
+
+org = audit_fixtures.org  # the organisation of the web tests, as a fixture here
+
+NOW = dt.datetime(2026, 3, 11, 9, tzinfo=dt.UTC)
+_minutes = itertools.count()
+
+
+async def _user(name: str) -> CurrentUser:
+    row = await BaseUser.select(BaseUser.id).where(BaseUser.username == name).first()
+    user = await get_current_user(row["id"])
+    assert user is not None
+    return user
+
+
+async def _file(doc, name: str = "sam", **overrides) -> uuid.UUID:
+    data = msgspec.convert(audit_body(doc, **overrides), AuditCreate)
+    now = NOW + dt.timedelta(minutes=next(_minutes))  # distinct times: the queue's order
+    audit, _ = await submit_audit(data, await _user(name), now=now)
+    return audit.id
+
+
+async def _status(audit_id: uuid.UUID) -> str:
+    row = await Audit.select(Audit.status).where(Audit.id == audit_id).first()
+    return row["status"]
+
+
+async def test_approve_publishes_and_records_who_and_old_new_status(org):
+    audit_id = await _file(org)
+    ada = await _user("ada")
+    await review.approve(audit_id, ada, "Fine.", now=NOW)
+    assert await _status(audit_id) == "published"
+    trail = await review.audit_trail(audit_id)
+    assert [t.action for t in trail] == ["submitted", "approved"]
+    approved = trail[-1]
+    assert (approved.user, approved.field, approved.old, approved.new, approved.comment) == (
+        "ada",
+        "status",
+        "submitted",
+        "published",
+        "Fine.",
+    )
+    row = await Audit.select(Audit.reviewed_by, Audit.review_comment).first()
+    assert row == {"reviewed_by": ada.id, "review_comment": "Fine."}
+
+
+async def test_return_to_shopper_records_the_comment(org):
+    audit_id = await _file(org)
+    await review.return_to_shopper(audit_id, await _user("ada"), "Add the wait time.")
+    assert await _status(audit_id) == "returned"
+    last = (await review.audit_trail(audit_id))[-1]
+    assert (last.action, last.new, last.comment) == ("returned", "returned", "Add the wait time.")
+
+
+async def test_return_without_comment_is_rejected_and_changes_nothing(org):
+    audit_id = await _file(org)
+    with pytest.raises(AuditRejected) as caught:
+        await review.return_to_shopper(audit_id, await _user("ada"), "   ")
+    assert caught.value.errors[0].key == "comment"
+    assert await _status(audit_id) == "submitted"
+    assert await AuditChange.count().where(AuditChange.action == "returned") == 0
+
+
+@pytest.mark.parametrize("first", ["approve", "return"])
+async def test_transition_from_wrong_status_raises_wrong_status(org, first):
+    audit_id = await _file(org)
+    ada = await _user("ada")
+    if first == "approve":
+        await review.approve(audit_id, ada)
+    else:
+        await review.return_to_shopper(audit_id, ada, "Fix it.")
+    with pytest.raises(review.WrongStatus):
+        await review.approve(audit_id, ada)
+    with pytest.raises(review.WrongStatus):
+        await review.return_to_shopper(audit_id, ada, "Again.")
+    assert await AuditChange.count().where(AuditChange.action.is_in(["approved", "returned"])) == 1
+
+
+async def test_only_head_office_may_review(org):
+    audit_id = await _file(org)
+    for name in ("sam", "max"):
+        with pytest.raises(AuditNotFound):
+            await review.approve(audit_id, await _user(name))
+    assert await _status(audit_id) == "submitted"
+    await review.approve(audit_id, await _user("root"))  # admin may
+    assert await _status(audit_id) == "published"
+
+
+async def test_unknown_audit_is_not_found(org):
+    with pytest.raises(AuditNotFound):
+        await review.approve(uuid.uuid4(), await _user("ada"))
+    with pytest.raises(AuditNotFound):
+        await review.audit_trail(uuid.uuid4())
+
+
+async def test_resubmission_after_return_is_in_the_trail_item_by_item(org):
+    body = audit_body(org)
+    sam = await _user("sam")
+    await submit_audit(msgspec.convert(body, AuditCreate), sam, now=NOW)
+    audit_id = uuid.UUID(body["id"])
+    await review.return_to_shopper(audit_id, await _user("ada"), "Check the wait.")
+    old_wait = body["answers"]["queue_wait_minutes"]
+    body["answers"]["queue_wait_minutes"] = 9
+    await submit_audit(msgspec.convert(body, AuditCreate), sam, now=NOW)
+    assert await _status(audit_id) == "submitted"
+    resubmitted = {
+        t.field: t for t in await review.audit_trail(audit_id) if t.action == "resubmitted"
+    }
+    wait = resubmitted["answers.queue_wait_minutes"]
+    assert (wait.user, wait.old, wait.new) == ("sam", old_wait, 9)
+    assert resubmitted["score"].old == 100.0 and resubmitted["score"].new < 100.0
+    assert set(resubmitted) == {"answers.queue_wait_minutes", "score"}
+
+
+async def test_queue_holds_submitted_audits_oldest_first_with_flags(org):
+    first = await _file(org)
+    second = await _file(org, "sue", visit_minutes=1)
+    b2 = await _file(org, branch="B2", staff=None, visited_at="2026-03-10T18:30:00+01:00")
+    published = await _file(org)
+    await review.approve(published, await _user("ada"))
+    queue = await review.review_queue()
+    assert [e.id for e in queue] == [first, second, b2]
+    assert queue[1].auditor == "sue" and "short_visit" in queue[1].flags
+    assert [e.id for e in await review.review_queue(flag="short_visit")] == [second]
+    assert [e.id for e in await review.review_queue(branch="B2")] == [b2]
+
+
+def test_expand_change_lists_changed_items_only():
+    row = {
+        "at": NOW,
+        "username": "sam",
+        "action": "resubmitted",
+        "field": "comments",
+        "old": '{"a": "x", "b": "y"}',
+        "new": '{"a": "x", "b": "z", "c": "new"}',
+        "comment": "",
+    }
+    entries = review.expand_change(row)
+    assert [(e.field, e.old, e.new) for e in entries] == [
+        ("comments.b", "y", "z"),
+        ("comments.c", None, "new"),
+    ]

@@ -1,0 +1,115 @@
+"""CSV files of branches and staff, and the field checks they share with the admin forms."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from audits.org_csv import BranchRow, OrgCsvError, StaffRow, parse_branches, parse_staff
+from audits.org_fields import FieldProblem, clean_timezone, parse_clock, shifts_overlap
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_branches_csv_reads_rows_in_any_column_order():
+    text = "\ufeffname,code,timezone\r\nSyntagma,B1,Europe/Athens\r\n\r\nKavala,B2,\r\n"
+    assert parse_branches(text) == [
+        BranchRow(row=2, code="B1", name="Syntagma", timezone="Europe/Athens"),
+        BranchRow(row=4, code="B2", name="Kavala", timezone="UTC"),
+    ]
+
+
+def test_staff_csv_reads_rows_and_allows_same_code_at_two_branches():
+    rows = parse_staff("branch,code,name\nB1,S1,Anna\nB2,S1,\n")
+    assert rows == [StaffRow(2, "B1", "S1", "Anna"), StaffRow(3, "B2", "S1", "")]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("", "row 1: empty file; expected code,name,region,timezone,address"),
+        ("code,nom\nB1,x\n", "row 1, column nom: unknown column; expected code, name"),
+        ("code\nB1\n", "row 1, column name: required column is missing"),
+        ("code,name,code\n", "row 1, column code: column given twice"),
+        ("code,name\nB1,One\nB2,\n", "row 3, column name: a name is required"),
+        ("code,name\nB 1,One\n", "row 2, column code: use up to 40 letters"),
+        ("code,name,timezone\nB1,One,Europe/Athen\n", "row 2, column timezone: unknown time zone"),
+        ("code,name\nB1,One\nB1,Again\n", "row 3, column code: 'B1' is already on row 2"),
+        ("code,name\nB1,One,extra\n", "row 2: 3 cells, 2 columns"),
+        ('code,name\nB1,"One\n', "row 2"),
+    ],
+)
+def test_branches_csv_error_names_row_and_column(text, first):
+    with pytest.raises(OrgCsvError) as raised:
+        parse_branches(text)
+    assert str(raised.value).startswith(first)
+
+
+def test_branches_csv_reports_every_bad_row():
+    text = "code,name,timezone\nB1,,UTC\nB2,Two,Nowhere\nB3,Three,UTC\n"
+    with pytest.raises(OrgCsvError) as raised:
+        parse_branches(text)
+    assert [(p.row, p.column) for p in raised.value.problems] == [(2, "name"), (3, "timezone")]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("code,name\nS1,Anna\n", "row 1, column branch: required column is missing"),
+        ("branch,code,name\n,S1,Anna\n", "row 2, column branch: a code is required"),
+        ("branch,code\nB1,S1\nB1,S1\n", "row 3, column code: 'S1' is already on row 2"),
+    ],
+)
+def test_staff_csv_error_names_row_and_column(text, first):
+    with pytest.raises(OrgCsvError) as raised:
+        parse_staff(text)
+    assert str(raised.value).startswith(first)
+
+
+@pytest.mark.parametrize(
+    ("value", "minutes"), [("00:00", 0), ("7:05", 425), (" 23:59 ", 1439), ("22:00", 1320)]
+)
+def test_clock_parses_hh_mm(value, minutes):
+    assert parse_clock(value, "start") == minutes
+
+
+@pytest.mark.parametrize("value", ["24:00", "12:60", "noon", "12", "-1:00", "12:5"])
+def test_clock_refuses_what_is_not_a_time(value):
+    with pytest.raises(FieldProblem):
+        parse_clock(value, "start")
+
+
+@pytest.mark.parametrize("zone", ["Europe/Athens", "Europe/Warsaw", "Asia/Tehran", "UTC", ""])
+def test_timezone_known_names_pass(zone):
+    assert clean_timezone(zone) == (zone or "UTC")
+
+
+@pytest.mark.parametrize("zone", ["Europe/Atlantis", "../../etc/passwd", "athens", "GMT+2x"])
+def test_timezone_unknown_names_fail(zone):
+    with pytest.raises(FieldProblem, match="unknown time zone"):
+        clean_timezone(zone)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "overlap"),
+    [
+        ((360, 840), (840, 1320), False),  # back to back
+        ((360, 840), (800, 900), True),
+        ((1320, 360), (300, 420), True),  # night shift wraps into the morning
+        ((1320, 360), (360, 1320), False),
+        ((1320, 360), (1380, 60), True),
+    ],
+)
+def test_shifts_overlap_handles_midnight(a, b, overlap):
+    assert shifts_overlap(a, b) is overlap and shifts_overlap(b, a) is overlap
+
+
+@pytest.mark.parametrize("module", ["audits/org_csv.py", "audits/org_fields.py"])
+def test_org_csv_modules_are_pure(module):
+    tree = ast.parse((ROOT / module).read_text("utf-8"))
+    imported = {
+        (node.module or "").split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 0
+    } | {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    assert imported & {"piccolo", "litestar"} == set()

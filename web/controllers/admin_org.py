@@ -1,0 +1,259 @@
+"""Admins manage the organisation: settings, regions, branches, shifts, staff, and CSV
+imports of branches and staff. The logic is in ``audits.organisation`` and ``audits.org_import``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, MultipartBody, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from audits import org_import
+from audits import organisation as org
+from audits.org_csv import OrgCsvError
+from audits.org_fields import LANGUAGES
+from web.auth import requires_admin
+from web.controllers.account import safe_next
+from web.deps import Page
+
+MAX_CSV = 5_000_000
+"""Bytes; ten thousand staff rows are about 400 kB."""
+
+
+class SettingsForm(msgspec.Struct):
+    name: str = ""
+    default_language: str = "en"
+    staff_codes_only: str = ""
+    min_visit_minutes: str = "4"
+
+
+class RegionForm(msgspec.Struct):
+    code: str = ""
+    name: str = ""
+
+
+class BranchForm(msgspec.Struct):
+    code: str = ""
+    name: str = ""
+    region: str = ""
+    timezone: str = "UTC"
+    address: str = ""
+    active: str = ""  # a checkbox: absent when unticked
+
+
+class ShiftForm(msgspec.Struct):
+    name: str = ""
+    start: str = ""
+    end: str = ""
+    branch: str = ""
+
+
+class StaffForm(msgspec.Struct):
+    code: str = ""
+    name: str = ""
+    active: str = ""
+
+
+class NextForm(msgspec.Struct):
+    next: str = "/admin/org"
+
+
+class ImportForm(msgspec.Struct):
+    file: UploadFile | None = None
+
+
+async def _org_page(page: Page, status: int = 200, **extra: Any) -> Template:
+    context = {
+        "page": page,
+        "settings": await org.get_settings(),
+        "languages": LANGUAGES,
+        "regions": await org.list_regions(),
+        "branches": await org.list_branches(),
+        "shifts": await org.list_shifts(),
+        "errors": {},
+        "values": {},
+        **extra,
+    }
+    return Template("admin/org.html", context=context, status_code=status)
+
+
+async def _branch_page(page: Page, code: str, status: int = 200, **extra: Any) -> Template:
+    try:
+        branch = await org.get_branch(code)
+    except org.NotFound as error:
+        raise NotFoundException(str(error)) from None
+    context = {
+        "page": page,
+        "branch": branch,
+        "regions": await org.list_regions(),
+        "shifts": await org.list_shifts(code),
+        "staff": await org.list_staff(code),
+        "errors": {},
+        "values": {},
+        **extra,
+    }
+    return Template("admin/branch.html", context=context, status_code=status)
+
+
+def _failed(form: str, error: org.OrgError, data: msgspec.Struct) -> dict[str, Any]:
+    return {"errors": {form: {error.field: str(error)}}, "values": {form: data}}
+
+
+class AdminOrgController(Controller):
+    path = "/admin/org"
+    include_in_schema = False
+    guards = [requires_admin]
+
+    @get("/")
+    async def org_page(self, page: NamedDependency[Page]) -> Template:
+        return await _org_page(page)
+
+    @post("/settings")
+    async def save_settings(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        data: URLEncodedBody[SettingsForm],
+    ) -> Template | Redirect:
+        try:
+            await org.save_settings(
+                data.name,
+                data.default_language,
+                bool(data.staff_codes_only),
+                data.min_visit_minutes,
+            )
+        except org.OrgError as error:
+            return await _org_page(page, 422, **_failed("settings", error, data))
+        flash(request, "Settings saved.", "ok")
+        return Redirect("/admin/org")
+
+    @post("/regions")
+    async def save_region(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        data: URLEncodedBody[RegionForm],
+    ) -> Template | Redirect:
+        try:
+            await org.save_region(data.code, data.name)
+        except org.OrgError as error:
+            return await _org_page(page, 422, **_failed("region", error, data))
+        flash(request, f"Region {data.code.strip()} saved.", "ok")
+        return Redirect("/admin/org")
+
+    @post("/branches")
+    async def add_branch(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        data: URLEncodedBody[BranchForm],
+    ) -> Template | Redirect:
+        try:
+            branch = await org.save_branch(
+                None, data.code, data.name, data.region, data.timezone, data.address
+            )
+        except org.OrgError as error:
+            return await _org_page(page, 422, **_failed("branch", error, data))
+        flash(request, f"Branch {branch.code} created.", "ok")
+        return Redirect(f"/admin/org/branches/{branch.code}")
+
+    @get("/branches/{code:str}")
+    async def branch_page(self, page: NamedDependency[Page], code: FromPath[str]) -> Template:
+        return await _branch_page(page, code)
+
+    @post("/branches/{code:str}")
+    async def save_branch(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        code: FromPath[str],
+        data: URLEncodedBody[BranchForm],
+    ) -> Template | Redirect:
+        try:
+            branch = await org.save_branch(
+                code, data.code, data.name, data.region, data.timezone, data.address,
+                bool(data.active),
+            )  # fmt: skip
+        except org.NotFound as error:
+            raise NotFoundException(str(error)) from None
+        except org.OrgError as error:
+            return await _branch_page(page, code, 422, **_failed("branch", error, data))
+        flash(request, f"Branch {branch.code} saved.", "ok")
+        return Redirect(f"/admin/org/branches/{branch.code}")
+
+    @post("/shifts")
+    async def add_shift(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        data: URLEncodedBody[ShiftForm],
+    ) -> Template | Redirect:
+        """An organisation-wide shift, or one branch's when the form names the branch."""
+        branch = data.branch.strip() or None
+        try:
+            shift = await org.add_shift(data.name, data.start, data.end, branch)
+        except org.NotFound as error:
+            raise NotFoundException(str(error)) from None
+        except org.OrgError as error:
+            failed = _failed("shift", error, data)
+            if branch:
+                return await _branch_page(page, branch, 422, **failed)
+            return await _org_page(page, 422, **failed)
+        flash(request, f"Shift {shift.name} ({shift.start}–{shift.end}) added.", "ok")
+        return Redirect(f"/admin/org/branches/{branch}" if branch else "/admin/org")
+
+    @post("/shifts/{shift_id:int}/delete")
+    async def delete_shift(
+        self,
+        request: Request[Any, Any, Any],
+        shift_id: FromPath[int],
+        data: URLEncodedBody[NextForm],
+    ) -> Redirect:
+        await org.delete_shift(shift_id)
+        flash(request, "Shift deleted.", "ok")
+        return Redirect(safe_next(data.next, "/admin/org"))
+
+    @post("/branches/{code:str}/staff")
+    async def save_staff(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        code: FromPath[str],
+        data: URLEncodedBody[StaffForm],
+    ) -> Template | Redirect:
+        try:
+            await org.save_staff(code, data.code, data.name, bool(data.active))
+        except org.NotFound as error:
+            raise NotFoundException(str(error)) from None
+        except org.OrgError as error:
+            return await _branch_page(page, code, 422, **_failed("staff", error, data))
+        flash(request, f"Staff member {data.code.strip()} saved.", "ok")
+        return Redirect(f"/admin/org/branches/{code}")
+
+    @post("/import/{kind:str}", request_max_body_size=MAX_CSV)
+    async def import_csv(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        kind: FromPath[str],
+        data: MultipartBody[ImportForm],
+    ) -> Template | Redirect:
+        """Branches or staff from an uploaded CSV file: every row or none."""
+        if kind not in ("branches", "staff"):
+            raise NotFoundException(f"No import of {kind!r}.")
+        raw = await data.file.read() if data.file is not None else b""
+        try:
+            counts = await org_import.import_csv(kind, raw.decode("utf-8-sig", errors="replace"))
+        except OrgCsvError as error:
+            return await _org_page(page, 422, import_errors={kind: error.problems})
+        summary = (
+            f"{counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged"
+        )
+        flash(request, f"Imported {kind}: {summary}.", "ok")
+        return Redirect("/admin/org")

@@ -1,0 +1,65 @@
+"""Audit pages for readers other than head office: a branch manager's published audits of their
+branches (never who the shopper was), and a shopper's own audits (with head office's comment
+when one was returned, and the way to fix it)."""
+
+from __future__ import annotations
+
+import uuid
+
+from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Template
+
+from audits import audit_reads
+from audits.tables import Role
+from web.auth import requires_role
+from web.deps import Page
+from web.review_view import audit_view
+
+
+class BranchAuditsController(Controller):
+    """Published audits only, for every role let in; the templates show nothing of the shopper,
+    their flags or the trail (``audit_reads`` already withholds them from managers)."""
+
+    path = "/branch-audits"
+    include_in_schema = False
+    guards = [requires_role(Role.manager, Role.office)]
+
+    @get("/")
+    async def list_page(self, page: NamedDependency[Page]) -> Template:
+        assert page.user is not None
+        audits = await audit_reads.list_audits(page.user, status="published", limit=200)
+        context = {"page": page, "audits": audits}
+        return Template("review/branch_list.html", context=context)
+
+    @get("/{audit_id:uuid}")
+    async def audit_page(
+        self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]
+    ) -> Template:
+        assert page.user is not None
+        view = await audit_view(audit_id, page.user, published_only=True)
+        context = {"page": page, "view": view, "audit": view.audit}
+        return Template("review/branch_audit.html", context=context)
+
+
+class MyAuditsController(Controller):
+    path = "/my-audits"
+    include_in_schema = False
+    guards = [requires_role(Role.shopper)]
+
+    @get("/")
+    async def list_page(self, page: NamedDependency[Page]) -> Template:
+        assert page.user is not None
+        mine = await audit_reads.list_audits(page.user, limit=200)
+        own = [a for a in mine if a.auditor == page.user.username]  # admin: own audits only
+        return Template("review/my_list.html", context={"page": page, "audits": own})
+
+    @get("/{audit_id:uuid}")
+    async def audit_page(
+        self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]
+    ) -> Template:
+        assert page.user is not None
+        view = await audit_view(audit_id, page.user, own_only=True)
+        context = {"page": page, "view": view, "audit": view.audit}
+        return Template("review/my_audit.html", context=context)

@@ -1,0 +1,64 @@
+"""JSON API for head office's review: approve, return with a comment, the queue, the trail."""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, JSONBody
+
+from audits import audit_reads, review
+from audits.queries import CurrentUser
+from audits.review import QueueEntry, TrailEntry
+from audits.schemas import AuditOut
+from web.auth import requires_office
+
+
+class ReviewIn(msgspec.Struct):
+    """Head office's comment: optional to approve, required to return an audit."""
+
+    comment: str = ""
+
+
+class ReviewApiController(Controller):
+    path = "/api"
+    tags = ["review"]
+    guards = [requires_office]
+
+    @post("/audits/{audit_id:uuid}/approve", status_code=200)
+    async def approve(
+        self,
+        audit_id: FromPath[uuid.UUID],
+        user: NamedDependency[CurrentUser],
+        data: JSONBody[ReviewIn | None] = None,
+    ) -> AuditOut:
+        """Publish a submitted audit to its branch; 409 when it is not submitted."""
+        await review.approve(audit_id, user, data.comment if data else "")
+        return await audit_reads.get_audit(audit_id, user)
+
+    @post("/audits/{audit_id:uuid}/return", status_code=200)
+    async def return_to_shopper(
+        self,
+        audit_id: FromPath[uuid.UUID],
+        user: NamedDependency[CurrentUser],
+        data: JSONBody[ReviewIn],
+    ) -> AuditOut:
+        """Send a submitted audit back to its shopper; the comment (required) says what to fix.
+        409 when it is not submitted. The shopper fixes it and files it again with the same id."""
+        await review.return_to_shopper(audit_id, user, data.comment)
+        return await audit_reads.get_audit(audit_id, user)
+
+    @get("/audits/{audit_id:uuid}/trail")
+    async def trail(self, audit_id: FromPath[uuid.UUID]) -> list[TrailEntry]:
+        """Every change after submission, oldest first: who, when, action, field, old → new.
+        Answers and comments are listed item by item (``answers.<item key>``)."""
+        return await review.audit_trail(audit_id)
+
+    @get("/review/queue")
+    async def queue(
+        self, flag: FromQuery[str | None] = None, branch: FromQuery[str | None] = None
+    ) -> list[QueueEntry]:
+        """Submitted audits waiting for review, oldest first, with their flags."""
+        return await review.review_queue(flag=flag or None, branch=branch or None)

@@ -1,0 +1,121 @@
+"""Head office's review pages: the queue of submitted audits, one audit with its flags and
+trail, and the approve / return-with-comment buttons (POST-redirect-GET)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, URLEncodedBody
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from audits import review
+from audits.rules import FLAG_TEXT
+from audits.schemas import AuditRejected
+from web.auth import requires_office
+from web.deps import Page
+from web.review_view import audit_view
+
+
+class ReviewForm(msgspec.Struct):
+    comment: str = ""
+
+
+def _audit_url(audit_id: uuid.UUID) -> str:
+    return f"/review/{audit_id}"
+
+
+class ReviewPagesController(Controller):
+    path = "/review"
+    include_in_schema = False
+    guards = [requires_office]
+
+    @get("/")
+    async def queue(
+        self,
+        page: NamedDependency[Page],
+        flag: FromQuery[str | None] = None,
+        branch: FromQuery[str | None] = None,
+    ) -> Template:
+        entries = await review.review_queue(flag=flag or None, branch=branch or None)
+        context = {
+            "page": page,
+            "entries": entries,
+            "flag": flag or "",
+            "branch": branch or "",
+            "flags": FLAG_TEXT,
+            "flag_text": review.flag_text,
+            "branches": await review.branch_codes(),
+        }
+        return Template("review/queue.html", context=context)
+
+    @get("/{audit_id:uuid}")
+    async def audit_page(
+        self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]
+    ) -> Template:
+        return Template("review/audit.html", context=await _context(page, audit_id))
+
+    @post("/{audit_id:uuid}/approve")
+    async def approve(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        audit_id: FromPath[uuid.UUID],
+        data: URLEncodedBody[ReviewForm],
+    ) -> Template | Redirect:
+        try:
+            assert page.user is not None  # the guard let in head office only
+            await review.approve(audit_id, page.user, data.comment)
+        except review.WrongStatus as error:
+            flash(request, str(error), "error")
+            return Redirect(_audit_url(audit_id))
+        except AuditRejected as error:
+            return await _invalid(page, audit_id, data, error)
+        flash(request, "Approved: the audit is published to its branch.", "ok")
+        return Redirect("/review")
+
+    @post("/{audit_id:uuid}/return")
+    async def return_to_shopper(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        audit_id: FromPath[uuid.UUID],
+        data: URLEncodedBody[ReviewForm],
+    ) -> Template | Redirect:
+        try:
+            assert page.user is not None
+            await review.return_to_shopper(audit_id, page.user, data.comment)
+        except review.WrongStatus as error:
+            flash(request, str(error), "error")
+            return Redirect(_audit_url(audit_id))
+        except AuditRejected as error:
+            return await _invalid(page, audit_id, data, error)
+        flash(request, "Returned to the shopper with your comment.", "ok")
+        return Redirect("/review")
+
+
+async def _context(page: Page, audit_id: uuid.UUID) -> dict[str, Any]:
+    assert page.user is not None
+    view = await audit_view(audit_id, page.user)
+    return {
+        "page": page,
+        "view": view,
+        "audit": view.audit,
+        "trail": await review.audit_trail(audit_id),
+        "flag_text": review.flag_text,
+        "comment": "",
+        "error": "",
+    }
+
+
+async def _invalid(
+    page: Page, audit_id: uuid.UUID, data: ReviewForm, error: AuditRejected
+) -> Template:
+    """The audit page again, the comment kept and the problem under it."""
+    context = await _context(page, audit_id)
+    context.update(comment=data.comment, error=error.errors[0].message if error.errors else "")
+    return Template("review/audit.html", context=context, status_code=422)
