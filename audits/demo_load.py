@@ -15,6 +15,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo.table import Table
 
 from audits.demo import PASSWORD, DemoAudit, DemoOrganisation
+from audits.demo_visits import DEMO_CHECKLIST, load_demo_visits
 from audits.tables import Audit, Branch, ManagedBranch, Profile, Region, Shift, Staff
 from checklists import queries
 from checklists.model import Checklist
@@ -38,6 +39,7 @@ class DemoCounts(msgspec.Struct, frozen=True):
     staff: int = 0
     users: int = 0
     audits: int = 0
+    visits: int = 0
 
 
 class DemoLoadError(Exception):
@@ -70,7 +72,19 @@ async def load_demo(
         users = await _load_users(org, report)
     async with _db().transaction():
         audits = await _load_audits(org.audits, versions, report)
-    return DemoCounts(imported, regions, branches, shifts, staff, users, audits)
+    async with _db().transaction():
+        visits = await _load_visits(org, report)
+    return DemoCounts(imported, regions, branches, shifts, staff, users, audits, visits)
+
+
+async def _load_visits(org: DemoOrganisation, report: Progress) -> int:
+    """Five weeks of planned visits around the demo's last day (see ``audits.demo_visits``)."""
+    template = await ChecklistTemplate.select(ChecklistTemplate.id).where(
+        ChecklistTemplate.slug == DEMO_CHECKLIST
+    )
+    created = await load_demo_visits(org, template[0]["id"]) if template else 0
+    report("visits", 1, 1)
+    return created
 
 
 def _db():

@@ -9,6 +9,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from audits import demo
 from audits.demo_load import DemoCounts, load_demo
+from audits.demo_visits import demo_plan
 from audits.tables import Audit, Branch, ManagedBranch, Profile, Region, Shift, Staff
 from checklists import queries
 from checklists.documents import load_checklist
@@ -46,6 +47,7 @@ async def test_load_demo_empty_database_creates_whole_organisation(db, org):
         staff=len(org.staff),
         users=len(org.users),
         audits=len(org.audits),
+        visits=len(demo_plan(org)),
     )
     assert await _counts() == {
         "region": 3,

@@ -18,4 +18,6 @@ class HomeController(Controller):
     async def home(self, page: NamedDependency[Page]) -> Template | Redirect:
         if page.user and page.user.is_office:
             return Redirect("/checklists")
+        if page.user and page.user.role.value == "shopper":
+            return Redirect("/visits/mine")
         return Template("home.html", context={"page": page})

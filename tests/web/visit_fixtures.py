@@ -1,0 +1,44 @@
+"""Branches, shifts and visits for the visit pages and API: one open, one of ``sam``'s, one of
+``kim``'s (another shopper)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from audits import visits
+from audits.queries import create_user
+from audits.tables import Branch, Role, Shift
+from audits.visits import VisitCreate
+
+from ..conftest import run
+
+
+async def _make() -> dict[str, int]:
+    await Branch.insert(
+        Branch(code="V01", name="Syntagma", timezone="Europe/Athens"),
+        Branch(code="V02", name="Kraków Rynek", timezone="Europe/Warsaw"),
+    )
+    await Shift.insert(
+        Shift(name="morning", start_minute=420, end_minute=720),
+        Shift(name="evening", start_minute=1020, end_minute=1320),
+    )
+    await create_user("kim", "correct-horse", Role.shopper)
+    now = dt.datetime.now(dt.UTC)
+    soon = now.date() + dt.timedelta(days=2)
+    ids = {}
+    for name, branch, shopper in (
+        ("open", "V01", None),
+        ("sam", "V01", "sam"),
+        ("kim", "V02", "kim"),
+    ):
+        data = VisitCreate(branch, "service-fundamentals", soon, shift="morning", shopper=shopper)
+        ids[name] = (await visits.create_visit(data, by="ada", now=now)).id
+    return ids
+
+
+@pytest.fixture(name="planned")
+def planned_fixture(people, fundamentals) -> dict[str, int]:
+    """Visit ids by whose they are: ``open``, ``sam`` (the test shopper), ``kim``."""
+    return run(_make())
