@@ -83,3 +83,42 @@ def test_form_pages_are_for_shoppers(client, org):
 def test_service_worker_is_served_from_the_root(client):
     response = client.get("/sw.js")
     assert response.status_code == 200 and "javascript" in response.headers["content-type"]
+
+
+def test_planned_visit_links_to_its_form_and_filing_marks_it_done(client, org):
+    import datetime as dt
+
+    from audits.tables import Branch, Visit
+    from checklists.tables import ChecklistTemplate
+
+    async def plan() -> int:
+        from piccolo.apps.user.tables import BaseUser
+
+        branch = await Branch.select(Branch.id).where(Branch.code == "B1").first()
+        checklist = await ChecklistTemplate.select(ChecklistTemplate.id).first()
+        sam = await BaseUser.select(BaseUser.id).where(BaseUser.username == "sam").first()
+        today = dt.date.today()
+        rows = await Visit.insert(
+            Visit(
+                branch=branch["id"],
+                checklist=checklist["id"],
+                window_start=today,
+                window_end=today + dt.timedelta(days=3),
+                shopper=sam["id"],
+            )
+        ).returning(Visit.id)
+        return rows[0]["id"]
+
+    visit_id = run(plan())
+    login(client, "sam")
+    mine = client.get("/visits/mine")
+    assert f"visit={visit_id}" in mine.text
+    page = client.get(f"/audits/new?branch=B1&checklist=service-fundamentals&visit={visit_id}")
+    audit_id = page.text.split('name="id" value="')[1].split('"')[0]
+    now = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=2)))
+    fields = _fields(
+        org, id=audit_id, visit=str(visit_id), visited_at=now.strftime("%Y-%m-%dT%H:%M")
+    )
+    assert form(client, "/audits", fields).status_code == 302
+    status = run(Visit.select(Visit.status).where(Visit.id == visit_id).first().run())
+    assert status["status"] == "done"
