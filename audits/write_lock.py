@@ -1,9 +1,11 @@
 """One way to write: a transaction that does not fight other writers.
 
-SQLite lets one writer in at a time and Piccolo opens a connection per query, so writers that
-start deferred transactions collide and back off (p99 of 1–2 s with 32 concurrent shoppers).
-Here SQLite writes queue on an in-process lock and take the write lock up front (IMMEDIATE);
-PostgreSQL writes run side by side in ordinary transactions.
+SQLite lets one writer in at a time, so SQLite writes queue on an in-process lock and take the
+write lock up front (IMMEDIATE); PostgreSQL writes run side by side in ordinary transactions.
+The lock must be held briefly: a Piccolo transaction makes one trip to the connection's thread
+per statement and, with 32 shoppers at once, each trip waited for the busy event loop, so the
+lock was held about 40 ms per audit and writers queued for seconds. ``write_together`` sends a
+whole transaction in one trip when the app keeps SQLite connections open (``sqlite_pool``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.query.base import Query
 
+from .sqlite_pool import PooledSQLiteEngine
 from .tables import Audit
 
 _locks: dict[int, asyncio.Lock] = {}
@@ -34,3 +38,18 @@ async def write_transaction() -> AsyncIterator[None]:
     else:
         async with engine.transaction():
             yield
+
+
+async def write_together(first: Query, *then: Query) -> bool:
+    """Run ``first`` and, if it returned rows, ``then``, all in one transaction; say whether
+    ``first`` returned rows (an INSERT ... ON CONFLICT DO NOTHING RETURNING that inserted)."""
+    engine = Audit._meta.db
+    if isinstance(engine, PooledSQLiteEngine) and engine.pooled():
+        async with _lock():
+            return await engine.write_together(first, then)
+    async with write_transaction():
+        if not await first:
+            return False
+        for query in then:
+            await query
+    return True

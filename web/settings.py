@@ -28,8 +28,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "EVENLY_PORT": ("8000", "Port `evenly serve` listens on."),
     "EVENLY_DB_POOL": (
         "1",
-        "`1` keeps a PostgreSQL connection pool in each app process; `0` opens a connection "
-        "per query.",
+        "`1` keeps database connections open in each app process (a PostgreSQL pool; for "
+        "SQLite 8 connections and the file in WAL mode); `0` opens a connection per query.",
     ),
     "EVENLY_SECURE_COOKIES": (
         "0",
@@ -105,9 +105,9 @@ def make_engine(url: str):  # noqa: ANN201 - Piccolo engines share no public bas
 
         return PostgresEngine(config=postgres_config(url))
     if url.startswith("sqlite:///"):
-        from piccolo.engine.sqlite import SQLiteEngine
+        from audits.sqlite_pool import PooledSQLiteEngine
 
         path = sqlite_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)
-        return SQLiteEngine(path=str(path))
+        return PooledSQLiteEngine(path=str(path))
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, got {url!r}")

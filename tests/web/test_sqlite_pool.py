@@ -1,0 +1,46 @@
+"""Filing on the app's pooled SQLite connections (the one-trip write path the API tests,
+which run without a pool, do not reach)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+import pytest
+from piccolo.apps.user.tables import BaseUser
+
+from audits.filing import submit_audit
+from audits.queries import get_current_user
+from audits.schemas import AuditCreate
+from audits.sqlite_pool import PooledSQLiteEngine
+from audits.tables import Audit, AuditChange
+
+from ..conftest import IS_POSTGRES, run
+from .audit_fixtures import audit_body
+
+pytestmark = pytest.mark.skipif(IS_POSTGRES, reason="the pool under test is SQLite's")
+
+
+async def _file_twice(body: dict) -> tuple[bool, bool, str, list[dict]]:
+    engine = Audit._meta.db
+    assert isinstance(engine, PooledSQLiteEngine)
+    await engine.start_connection_pool()
+    try:
+        row = await BaseUser.select(BaseUser.id).where(BaseUser.username == "sam").first()
+        user = await get_current_user(row["id"])
+        data = msgspec.convert(body, AuditCreate)
+        now = dt.datetime.now(dt.UTC)
+        first, created = await submit_audit(data, user, now=now)
+        _, again = await submit_audit(data, user, now=now)
+        mode = await engine._run_in_new_connection("PRAGMA journal_mode")
+        stored = await Audit.select(Audit.score).where(Audit.id == first.id)
+    finally:
+        await engine.close_connection_pool()
+    return created, again, mode[0]["journal_mode"], stored
+
+
+def test_pooled_filing_same_id_twice_stores_one_audit_in_wal_mode(org):
+    created, again, mode, stored = run(_file_twice(audit_body(org)))
+    assert (created, again, mode) == (True, False, "wal")
+    assert [row["score"] for row in stored] == [100.0]
+    assert run(AuditChange.count().run()) == 1
