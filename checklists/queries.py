@@ -7,6 +7,7 @@ good: every write to a published version raises ``VersionFrozen``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import msgspec
 
@@ -336,7 +337,24 @@ def _item_row(version_id: int, section_id: int, position: int, item: Item) -> Ch
     )
 
 
+_PUBLISHED: dict[tuple[int, dt.datetime], Checklist] = {}
+"""Published versions never change, so their documents are read once per process
+(keyed with the publication time too, so a reused id never finds another's document)."""
+
+
 async def _read_document(slug: str, version: dict) -> Checklist:
+    key = (version["id"], version["published_at"])
+    if version["status"] == Status.published and key in _PUBLISHED:
+        return _PUBLISHED[key]
+    doc = await _read_document_rows(slug, version)
+    if version["status"] == Status.published:
+        if len(_PUBLISHED) > 256:
+            _PUBLISHED.clear()
+        _PUBLISHED[key] = doc
+    return doc
+
+
+async def _read_document_rows(slug: str, version: dict) -> Checklist:
     sections = (
         await ChecklistSection.select()
         .where(ChecklistSection.version == version["id"])
@@ -379,9 +397,11 @@ def _item(row: dict) -> dict:
 def _without_defaults(values: dict, struct: type) -> dict:
     """Leave out values equal to the field's default, as the file that was imported did
     (msgspec's ``omit_defaults`` compares floats read back from the database by identity)."""
-    defaults = {
-        f.name: f.default
-        for f in msgspec.structs.fields(struct)
-        if f.default is not msgspec.NODEFAULT
-    }
+    defaults = _defaults(struct)
     return {k: v for k, v in values.items() if k not in defaults or v != defaults[k]}
+
+
+@functools.cache
+def _defaults(struct: type) -> dict:
+    fields = msgspec.structs.fields(struct)
+    return {f.name: f.default for f in fields if f.default is not msgspec.NODEFAULT}
