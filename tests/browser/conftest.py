@@ -36,8 +36,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(db: str) -> Iterator[str]:
-    settings = Settings(database_url=db, secret_key="browser", db_pool=False, login_rate=1000)
+def server(db: str, request) -> Iterator[str]:
+    """The app on a free local port; parametrise indirectly with True for its connection pool."""
+    pool = bool(getattr(request, "param", False))
+    settings = Settings(database_url=db, secret_key="browser", db_pool=pool, login_rate=1000)
     port = _free_port()
     config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
     instance = uvicorn.Server(config)
