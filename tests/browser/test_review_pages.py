@@ -38,7 +38,7 @@ def _file(page, server, doc) -> str:
 
 
 def test_return_with_a_comment_then_the_shopper_reads_it_on_a_phone(server, phone, org):
-    _log_in(phone, server, "sam", "/my-audits")
+    _log_in(phone, server, "sam", "/audits")
     audit_id = _file(phone, server, org)
     _log_in(phone, server, "ada", "/review")
     assert "implausibly short" in phone.inner_text("main")
@@ -49,7 +49,7 @@ def test_return_with_a_comment_then_the_shopper_reads_it_on_a_phone(server, phon
     phone.click("text=Return to the shopper")
     phone.wait_for_url("**/review")
     assert "Returned to the shopper" in phone.inner_text("main")
-    _log_in(phone, server, "sam", f"/my-audits/{audit_id}")
+    _log_in(phone, server, "sam", f"/audits/{audit_id}")
     assert "Please check the wait time." in phone.inner_text("main")
     assert phone.locator(f"a[href='/audits/{audit_id}/edit']").count() == 1
     assert horizontal_overflow(phone) <= 0
@@ -57,7 +57,7 @@ def test_return_with_a_comment_then_the_shopper_reads_it_on_a_phone(server, phon
 
 
 def test_branch_audit_fits_a_phone_right_to_left(server, phone, org):
-    _log_in(phone, server, "sam", "/my-audits")
+    _log_in(phone, server, "sam", "/audits")
     audit_id = _file(phone, server, org)
     run(Audit.update({Audit.status: "published"}).where(Audit.id == audit_id).run())
     _log_in(phone, server, "max", "/branch-audits")

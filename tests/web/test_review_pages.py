@@ -17,7 +17,15 @@ LOGIN = "login"  # redirected to the login page
 OFFICE = {"anonymous": LOGIN, "shopper": 403, "manager": 403, "office": 200, "admin": 200}
 OFFICE_POST = {**OFFICE, "office": "/review", "admin": "/review"}
 BRANCH = {"anonymous": LOGIN, "shopper": 403, "manager": 200, "office": 200, "admin": 200}
-MINE = {"anonymous": LOGIN, "shopper": 200, "manager": 403, "office": 403, "admin": 200}
+MINE = {"anonymous": LOGIN, "shopper": 200, "manager": "/branch-audits", "office": "/review"}
+ONE_OF_MINE = {  # an admin files audits too, and reads other people's on the review page
+    "anonymous": LOGIN,
+    "shopper": 200,
+    "manager": "/branch-audits/{published}",
+    "office": "/review/{published}",
+    "admin": "/review/{published}",
+}
+MOVED = {**dict.fromkeys(ROLES, "/audits"), "anonymous": LOGIN}
 PAGES = [
     ("GET", "/review", OFFICE),
     ("GET", "/review?flag=short_visit&branch=B1", OFFICE),
@@ -26,8 +34,14 @@ PAGES = [
     ("POST", "/review/{submitted}/return", OFFICE_POST),
     ("GET", "/branch-audits", BRANCH),
     ("GET", "/branch-audits/{published}", BRANCH),
-    ("GET", "/my-audits", MINE),
-    ("GET", "/my-audits/{published}", {**MINE, "admin": 404}),  # an admin's own audits only
+    ("GET", "/audits", {**MINE, "admin": 200}),
+    ("GET", "/audits/{published}", ONE_OF_MINE),
+    ("GET", "/my-audits", MOVED),  # the old address of the shopper's audits
+    (
+        "GET",
+        "/my-audits/{published}",
+        {**dict.fromkeys(ROLES, "/audits/{published}"), "anonymous": LOGIN},
+    ),
 ]
 
 
@@ -68,7 +82,8 @@ def test_review_page_access_for_every_role(client, org, role, method, url, expec
         assert response.status_code in (302, 303)
         assert response.headers["location"].startswith("/login")
     elif isinstance(want, str):
-        assert response.status_code in (302, 303) and response.headers["location"] == want
+        assert response.status_code in (301, 302, 303)
+        assert response.headers["location"] == want.format(**ids)
     else:
         assert response.status_code == want
     if method == "POST" and not isinstance(want, str):
@@ -78,7 +93,7 @@ def test_review_page_access_for_every_role(client, org, role, method, url, expec
 def test_other_branch_and_other_shopper_audits_are_404(client, org):
     b1 = _file(client, org)
     _publish(b1)
-    for user, url in (("mia", f"/branch-audits/{b1}"), ("sue", f"/my-audits/{b1}")):
+    for user, url in (("mia", f"/branch-audits/{b1}"), ("sue", f"/audits/{b1}")):
         _as(client, user)
         assert client.get(url).status_code == 404
     _as(client, "mia")
@@ -119,9 +134,9 @@ def test_return_shows_the_shopper_the_comment_and_the_way_to_fix_it(client, org)
     assert response.headers["location"] == "/review"
     assert "Returned to the shopper" in client.get("/review").text
     _as(client, "sam")
-    page = client.get(f"/my-audits/{audit_id}").text
+    page = client.get(f"/audits/{audit_id}").text
     assert "Add the queue photo." in page and f'href="/audits/{audit_id}/edit"' in page
-    assert f'href="/audits/{audit_id}/edit"' in client.get("/my-audits").text
+    assert f'href="/audits/{audit_id}/edit"' in client.get("/audits").text
 
 
 def test_return_without_comment_shows_the_error_and_changes_nothing(client, org):
@@ -190,7 +205,7 @@ def test_queue_filters_by_flag_and_branch(client, org):
 def test_flags_are_not_shown_to_the_shopper(client, org):
     audit_id = _file(client, org, visit_minutes=1)
     _as(client, "sam")
-    assert FLAG_TEXT["short_visit"] not in client.get(f"/my-audits/{audit_id}").text
+    assert FLAG_TEXT["short_visit"] not in client.get(f"/audits/{audit_id}").text
 
 
 def test_nav_links_by_role(client, org):

@@ -1,4 +1,4 @@
-"""The shopper's audit form (works with JavaScript off), its result, and "my audits"."""
+"""The shopper's audit form (works with JavaScript off), their audits and each one's result."""
 
 from __future__ import annotations
 
@@ -27,9 +27,13 @@ from checklists.model import ItemType
 from web.audit_form import body_from_form, form_from_body
 from web.auth import requires_login, requires_role
 from web.deps import Page
+from web.review_view import audit_view
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 MAX_FORM_BODY = 4 * (MAX_PHOTO_BYTES + 64 * 1024)
+# Where the roles that file no audits read them (and one audit, under "/{id}"); an admin
+# may file audits, so their own are here too.
+_READER_HOME = {Role.manager: "/branch-audits", Role.office: "/review"}
 
 
 class AuditPagesController(Controller):
@@ -37,9 +41,14 @@ class AuditPagesController(Controller):
     guards = [requires_login]
 
     @get("/audits")
-    async def my_audits(self, page: NamedDependency[Page]) -> Template:
-        audits = await audit_reads.list_audits(page.user, limit=200) if page.user else []
-        return Template("audits/list.html", context={"page": page, "audits": audits})
+    async def my_audits(self, page: NamedDependency[Page]) -> Template | Redirect:
+        """A shopper's own audits; the other roles read audits on their own pages."""
+        assert page.user is not None
+        if page.user.role in _READER_HOME:
+            return Redirect(_READER_HOME[page.user.role])
+        mine = await audit_reads.list_audits(page.user, limit=200)
+        own = [a for a in mine if a.auditor == page.user.username]  # an admin files too
+        return Template("audits/list.html", context={"page": page, "audits": own})
 
     @get("/audits/new", guards=[requires_role(Role.shopper)])
     async def new(
@@ -94,10 +103,20 @@ class AuditPagesController(Controller):
         return Redirect(f"/audits/{body['id']}")
 
     @get("/audits/{audit_id:uuid}")
-    async def result(self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]) -> Template:
-        audit = await audit_reads.get_audit(audit_id, page.user)
-        _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
-        context = {"page": page, "audit": audit, "doc": doc}
+    async def result(
+        self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]
+    ) -> Template | Redirect:
+        """The shopper's own audit: its score, failed items, answers and head office's word."""
+        assert page.user is not None
+        if page.user.role in _READER_HOME:
+            return Redirect(f"{_READER_HOME[page.user.role]}/{audit_id}")
+        try:
+            view = await audit_view(audit_id, page.user, own_only=True)
+        except AuditNotFound:
+            if page.user.role is Role.admin:  # not one they filed: head office's page has it
+                return Redirect(f"/review/{audit_id}")
+            raise
+        context = {"page": page, "view": view, "audit": view.audit}
         return Template("audits/result.html", context=context)
 
     @get("/audits/{audit_id:uuid}/edit", guards=[requires_role(Role.shopper)])

@@ -1,6 +1,5 @@
 """Audit pages for readers other than head office: a branch manager's published audits of their
-branches (never who the shopper was), and a shopper's own audits (with head office's comment
-when one was returned, and the way to fix it)."""
+branches (never who the shopper was); a shopper's own audits are at ``/audits``."""
 
 from __future__ import annotations
 
@@ -9,11 +8,11 @@ import uuid
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.response import Template
+from litestar.response import Redirect, Template
 
 from audits import audit_reads
 from audits.tables import Role
-from web.auth import requires_role
+from web.auth import requires_login, requires_role
 from web.deps import Page
 from web.review_view import audit_view
 
@@ -44,22 +43,16 @@ class BranchAuditsController(Controller):
 
 
 class MyAuditsController(Controller):
+    """The shopper's audits used to live here; old links and bookmarks still arrive."""
+
     path = "/my-audits"
     include_in_schema = False
-    guards = [requires_role(Role.shopper)]
+    guards = [requires_login]
 
     @get("/")
-    async def list_page(self, page: NamedDependency[Page]) -> Template:
-        assert page.user is not None
-        mine = await audit_reads.list_audits(page.user, limit=200)
-        own = [a for a in mine if a.auditor == page.user.username]  # admin: own audits only
-        return Template("review/my_list.html", context={"page": page, "audits": own})
+    async def list_page(self) -> Redirect:
+        return Redirect("/audits", status_code=301)
 
     @get("/{audit_id:uuid}")
-    async def audit_page(
-        self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]
-    ) -> Template:
-        assert page.user is not None
-        view = await audit_view(audit_id, page.user, own_only=True)
-        context = {"page": page, "view": view, "audit": view.audit}
-        return Template("review/my_audit.html", context=context)
+    async def audit_page(self, audit_id: FromPath[uuid.UUID]) -> Redirect:
+        return Redirect(f"/audits/{audit_id}", status_code=301)
