@@ -250,6 +250,40 @@ def coverage(
     return Coverage(rows, gaps, most)
 
 
+class Window(msgspec.Struct, frozen=True):
+    """A visit's branch and date window, as the claim rules see it."""
+
+    branch: str
+    start: dt.date
+    end: dt.date
+
+
+def claim_conflict(wanted: Window, theirs: Sequence[Window], rules: PlanRules) -> str | None:
+    """Why a shopper may not take ``wanted`` given the visits they already hold, or None.
+
+    The generator's rules, applied to a claim: another visit to the same branch whose window
+    comes closer than ``min_days_apart`` days, or (for a one-day window) ``daily_cap`` visits
+    already fixed on that day."""
+    for other in theirs:
+        if other.branch != wanted.branch or not rules.min_days_apart:
+            continue
+        gap = max((wanted.start - other.end).days, (other.start - wanted.end).days, 0)
+        if gap < rules.min_days_apart:
+            return (
+                f"You already have a visit to {other.branch} from {other.start} to "
+                f"{other.end}; one shopper's visits to a branch are at least "
+                f"{rules.min_days_apart} days apart."
+            )
+    if wanted.start == wanted.end:
+        same_day = sum(o.start == o.end == wanted.start for o in theirs)
+        if same_day >= rules.daily_cap:
+            return (
+                f"You already have {same_day} visit(s) on {wanted.start}; "
+                f"at most {rules.daily_cap} a day."
+            )
+    return None
+
+
 def visit_state(status: str, window_start: dt.date, window_end: dt.date, today: dt.date) -> str:
     """What a visit is to its shopper on ``today`` (the branch's local date): ``done``,
     ``cancelled``, ``overdue`` (the window has passed), ``due`` (it is open today) or

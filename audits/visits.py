@@ -16,8 +16,11 @@ from .planning import (
     CoverageVisit,
     Plan,
     PlanBranch,
+    PlanRules,
     PlanShift,
     PlanShopper,
+    Window,
+    claim_conflict,
     coverage,
     visit_state,
 )
@@ -37,6 +40,10 @@ class VisitNotFound(VisitError):
 
 class VisitTaken(VisitError):
     """Claimed by someone else first, or no longer open."""
+
+
+class VisitNotAllowed(VisitError):
+    """Taking it would break the planning rules (days apart at one branch, visits a day)."""
 
 
 class VisitOut(msgspec.Struct, frozen=True):
@@ -165,6 +172,8 @@ async def claim_visit(visit_id: int, user_id: int, now: dt.datetime) -> VisitOut
     visit = await get_visit(visit_id, now)
     if visit.state not in ("due", "upcoming"):
         raise VisitTaken(f"Visit {visit_id} is {visit.state}; it can no longer be claimed.")
+    if visit.shopper is None:
+        await _check_claim_rules(visit, user_id)
     await Visit.update({Visit.shopper: user_id}).where(
         (Visit.id == visit_id) & Visit.shopper.is_null() & (Visit.status == "planned")
     )
@@ -172,6 +181,17 @@ async def claim_visit(visit_id: int, user_id: int, now: dt.datetime) -> VisitOut
     if row is None or row["shopper"] != user_id:
         raise VisitTaken(f"Visit {visit_id} was taken by another shopper.")
     return await get_visit(visit_id, now)
+
+
+async def _check_claim_rules(visit: VisitOut, user_id: int) -> None:
+    rows = await Visit.select(
+        Visit.branch.code.as_alias("branch"), Visit.window_start, Visit.window_end
+    ).where((Visit.shopper == user_id) & (Visit.status != "cancelled"))
+    theirs = [Window(r["branch"], r["window_start"], r["window_end"]) for r in rows]
+    wanted = Window(visit.branch, visit.window_start, visit.window_end)
+    reason = claim_conflict(wanted, theirs, PlanRules())
+    if reason:
+        raise VisitNotAllowed(reason)
 
 
 async def cancel_visit(visit_id: int, now: dt.datetime) -> VisitOut:

@@ -11,7 +11,7 @@ from audits import visits
 from audits.planning import Plan, PlannedVisit
 from audits.queries import create_user
 from audits.tables import Branch, Role, Shift, Visit
-from audits.visits import VisitCreate, VisitError, VisitFilters, VisitTaken
+from audits.visits import VisitCreate, VisitError, VisitFilters, VisitNotAllowed, VisitTaken
 from checklists import queries
 from checklists.documents import load_checklist
 
@@ -94,6 +94,25 @@ async def test_claim_visit_open_becomes_the_shoppers(org):
     assert await visits.list_open_visits(NOW) == []
     with pytest.raises(VisitTaken):
         await visits.claim_visit(visit.id, org["kim"], NOW)
+
+
+async def test_claim_visit_too_soon_after_their_own_visit_there_is_refused(org):
+    await _create(shopper="sam")
+    soon = await _create(start=TODAY + dt.timedelta(days=5))
+    later = await _create(start=TODAY + dt.timedelta(days=20))
+    with pytest.raises(VisitNotAllowed, match="14 days apart"):
+        await visits.claim_visit(soon.id, org["sam"], NOW)
+    assert (await visits.get_visit(soon.id, NOW)).shopper is None
+    assert (await visits.claim_visit(later.id, org["sam"], NOW)).shopper == "sam"
+    assert (await visits.claim_visit(soon.id, org["kim"], NOW)).shopper == "kim"
+
+
+async def test_claim_visit_over_the_daily_cap_is_refused(org):
+    tomorrow = TODAY + dt.timedelta(days=1)
+    await _create(start=tomorrow, shopper="sam")
+    elsewhere = await _create(branch="AKL", start=tomorrow)
+    with pytest.raises(VisitNotAllowed, match="at most 1 a day"):
+        await visits.claim_visit(elsewhere.id, org["sam"], NOW)
 
 
 async def test_claim_visit_two_shoppers_at_once_one_wins(org):

@@ -15,7 +15,9 @@ from audits.planning import (
     PlanRules,
     PlanShift,
     PlanShopper,
+    Window,
     branch_counts,
+    claim_conflict,
     coverage,
     generate_plan,
     plan_days,
@@ -223,3 +225,42 @@ def test_coverage_counts_planned_and_done_skips_cancelled_lists_gaps():
 def test_planning_module_imports_neither_piccolo_nor_litestar(module):
     root = Path(__file__).resolve().parents[2]
     assert _imports(root / module) & {"piccolo", "litestar"} == set()
+
+
+D = dt.date(2026, 3, 10)
+
+
+@pytest.mark.parametrize(
+    "held, wanted, conflict",
+    [
+        ([], Window("B1", D, D), False),
+        ([Window("B1", D, D)], Window("B1", D + dt.timedelta(days=13), D + dt.timedelta(13)), True),
+        (
+            [Window("B1", D, D)],
+            Window("B1", D + dt.timedelta(days=14), D + dt.timedelta(14)),
+            False,
+        ),
+        # windows: the gap is between the end of one and the start of the other
+        (
+            [Window("B1", D, D + dt.timedelta(6))],
+            Window("B1", D + dt.timedelta(19), D + dt.timedelta(25)),
+            True,
+        ),
+        ([Window("B1", D, D)], Window("B2", D + dt.timedelta(1), D + dt.timedelta(1)), False),
+        # a second fixed visit on the same day breaks the daily cap of 1, at any branch
+        ([Window("B2", D, D)], Window("B1", D, D), True),
+        # a window of several days leaves the shopper room to pick another day
+        ([Window("B2", D, D)], Window("B1", D, D + dt.timedelta(2)), False),
+    ],
+)
+def test_claim_conflict_applies_the_generator_rules(held, wanted, conflict):
+    reason = claim_conflict(wanted, held, PlanRules())
+    assert (reason is not None) is conflict
+
+
+def test_claim_conflict_message_names_the_rule():
+    reason = claim_conflict(Window("B1", D, D), [Window("B1", D, D)], PlanRules(min_days_apart=7))
+    assert "B1" in reason and "7 days apart" in reason
+    assert (
+        claim_conflict(Window("B1", D, D), [Window("B1", D, D)], PlanRules(0, daily_cap=2)) is None
+    )

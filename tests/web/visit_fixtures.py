@@ -28,12 +28,13 @@ async def _make() -> dict[str, int]:
     now = dt.datetime.now(dt.UTC)
     soon = now.date() + dt.timedelta(days=2)
     ids = {}
-    for name, branch, shopper in (
-        ("open", "V01", None),
-        ("sam", "V01", "sam"),
-        ("kim", "V02", "kim"),
+    # The open visit is far enough from sam's at the same branch for sam to take it.
+    for name, branch, shopper, day in (
+        ("open", "V01", None, soon + dt.timedelta(days=21)),  # same weekday
+        ("sam", "V01", "sam", soon),
+        ("kim", "V02", "kim", soon),
     ):
-        data = VisitCreate(branch, "service-fundamentals", soon, shift="morning", shopper=shopper)
+        data = VisitCreate(branch, "service-fundamentals", day, shift="morning", shopper=shopper)
         ids[name] = (await visits.create_visit(data, by="ada", now=now)).id
     return ids
 

@@ -28,7 +28,7 @@ def now() -> dt.datetime:
 def visit_error_status(error: VisitError) -> int:
     if isinstance(error, visits.VisitNotFound):
         return 404
-    return 409 if isinstance(error, visits.VisitTaken) else 422
+    return 409 if isinstance(error, visits.VisitTaken | visits.VisitNotAllowed) else 422
 
 
 def _visit_error(_: Request[Any, Any, Any], error: VisitError) -> Response:
