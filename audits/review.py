@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from .queries import CurrentUser
-from .rules import FLAG_TEXT
+from .rules import FLAG_TEXT, local_time
 from .schemas import AuditConflict, AuditNotFound, AuditRejected, FieldError
 from .tables import Audit, AuditChange, Branch, Staff
 from .write_lock import write_transaction
@@ -29,10 +29,12 @@ class WrongStatus(AuditConflict):
 
 
 class QueueEntry(msgspec.Struct, kw_only=True):
-    """An audit waiting for review; ``returned_before`` when the shopper already fixed it once."""
+    """An audit waiting for review; ``returned_before`` when the shopper already fixed it once.
+    ``visited_at`` is on the branch's clock (``timezone``), as the shopper saw it."""
 
     id: uuid.UUID
     branch: str
+    timezone: str
     checklist: str
     visited_at: dt.datetime
     submitted_at: dt.datetime
@@ -147,6 +149,7 @@ async def review_queue(
     query = Audit.select(
         Audit.id,
         Audit.branch.code.as_alias("branch_code"),
+        Audit.branch.timezone.as_alias("timezone"),
         Audit.version.checklist.slug.as_alias("checklist"),
         Audit.visited_at,
         Audit.submitted_at,
@@ -170,8 +173,9 @@ def _queue_entry(row: dict) -> QueueEntry:
     return QueueEntry(
         id=row["id"],
         branch=row["branch_code"],
+        timezone=row["timezone"],
         checklist=row["checklist"],
-        visited_at=row["visited_at"],
+        visited_at=local_time(row["visited_at"], row["timezone"]),
         submitted_at=row["submitted_at"],
         auditor=row["auditor_name"],
         score=row["score"],

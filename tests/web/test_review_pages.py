@@ -216,3 +216,12 @@ def test_nav_links_by_role(client, org):
         _as(client, user)
         home = client.get("/checklists").text
         assert f'href="{link}"' in home and f'href="{absent}"' not in home
+
+
+def test_queue_shows_the_visit_on_the_branchs_clock(client, org):
+    _file(client, org, visited_at="2026-03-10T16:30:00Z")  # 18:30 in Athens (B1)
+    _as(client, "ada")
+    page = client.get("/review").text
+    assert "2026-03-10 18:30 (Europe/Athens)" in page
+    entry = client.get("/api/review/queue").json()[0]
+    assert entry["timezone"] == "Europe/Athens" and entry["visited_at"].endswith("+02:00")
