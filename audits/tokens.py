@@ -16,6 +16,7 @@ from piccolo.apps.user.tables import BaseUser
 from .people import PeopleError, UserNotFound
 from .queries import CurrentUser, get_current_user
 from .tables import ApiToken, Role
+from .write_lock import write_transaction
 
 TOUCH_EVERY = dt.timedelta(minutes=1)
 
@@ -69,7 +70,8 @@ async def user_for_token(token: str, now: dt.datetime | None = None) -> CurrentU
     if user is not None and (
         row["last_used_at"] is None or now - _utc(row["last_used_at"]) > TOUCH_EVERY
     ):
-        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
+        async with write_transaction():  # SQLite: queue behind filings, don't race them
+            await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
     return user
 
 
