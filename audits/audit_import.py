@@ -23,12 +23,11 @@ from checklists.model import Checklist
 from .audit_csv import AuditRow, parse_audits
 from .audit_plan import IMPORTED_SCORE, ImportPlan, Known, PlannedAudit, audit_id, plan_import
 from .rules import ShiftWindow
-from .tables import Audit, Branch, Profile, Region, Role, Shift, Staff
+from .tables import Audit, Branch, Region, Role, Shift, Staff
 from .write_lock import write_transaction
 
 LOOKUP = 900  # values per IN (...): SQLite's historic limit on a statement's variables is 999
 BATCH = 1000  # audits per executemany, and per step of the progress bar
-SMALL_BATCH = 200  # Piccolo objects per INSERT for the few branches, staff and users created
 UNUSABLE_PASSWORD = "pbkdf2_sha256$1$imported$!"
 """Shaped like a stored hash, so the login code reads it, but no password hashes to ``!``:
 imported auditors never log in (they are inactive too, until an admin says otherwise)."""
@@ -118,41 +117,49 @@ async def _known(rows: list[AuditRow]) -> Known:
     )
 
 
-async def _insert_small(table, objects: list) -> None:
-    for chunk in _chunks(objects, SMALL_BATCH):
-        await table.insert(*chunk)
+def _connection():
+    """The raw connection of the current transaction (aiosqlite's or asyncpg's)."""
+    return Audit._meta.db.current_transaction.get().connection
+
+
+def _sql(table: str, columns: tuple[str, ...], suffix: str = "") -> str:
+    if isinstance(Audit._meta.db, SQLiteEngine):
+        marks = ", ".join("?" * len(columns))
+    else:
+        marks = ", ".join(f"${n}" for n in range(1, len(columns) + 1))
+    names = ", ".join(f'"{name}"' for name in columns)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({marks}) {suffix}'.rstrip()
+
+
+async def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    if rows:
+        await _connection().executemany(_sql(table, columns), rows)
 
 
 async def _create_missing(plan: ImportPlan) -> int:
     """Create the regions, branches, staff and auditors the plan needs; the new regions."""
     regions = {r["code"] for r in await Region.select(Region.code)}
     new_regions = sorted({code for code in plan.branches.values() if code} - regions)
-    await _insert_small(Region, [Region(code=code, name=code) for code in new_regions])
+    await _insert("region", ("code", "name"), [(code, code) for code in new_regions])
     region_ids = {r["code"]: r["id"] for r in await Region.select(Region.id, Region.code)}
-    await _insert_small(
-        Branch,
-        [
-            Branch(code=code, name=code, region=region_ids.get(region), timezone="UTC")
-            for code, region in sorted(plan.branches.items())
-        ],
+    await _insert(
+        "branch",
+        ("code", "name", "region", "timezone", "address", "active"),
+        [(c, c, region_ids.get(r), "UTC", "", True) for c, r in sorted(plan.branches.items())],
     )
     if plan.staff:
         branch_ids = {b["code"]: b["id"] for b in await Branch.select(Branch.id, Branch.code)}
-        staff = [Staff(branch=branch_ids[b], code=code) for b, code in plan.staff]
-        await _insert_small(Staff, staff)
-    users = [
-        BaseUser(
-            username=name,
-            password=UNUSABLE_PASSWORD,
-            email=f"{name}@users.invalid",
-            active=False,
-        )
-        for name in plan.auditors
-    ]
-    await _insert_small(BaseUser, users)
+        rows = [(branch_ids[b], code, "", True) for b, code in plan.staff]
+        await _insert("staff", ("branch", "code", "name", "active"), rows)
+    await _insert(
+        "piccolo_user",
+        ("username", "password", "email", "active", "admin", "superuser"),
+        [(n, UNUSABLE_PASSWORD, f"{n}@users.invalid", False, False, False) for n in plan.auditors],
+    )
     for chunk in _chunks(plan.auditors, LOOKUP):
         created = await BaseUser.select(BaseUser.id).where(BaseUser.username.is_in(chunk))
-        await _insert_small(Profile, [Profile(user=u["id"], role=Role.shopper) for u in created])
+        rows = [(u["id"], Role.shopper.value) for u in created]
+        await _insert("profile", ("user", "role"), rows)
     return len(new_regions)
 
 
@@ -208,22 +215,16 @@ def _values(audit: PlannedAudit, version: int, ids: _Ids, now: dt.datetime) -> t
     )  # fmt: skip
 
 
-def _sql(sqlite: bool) -> tuple[str, str]:
-    marks = ["?"] * len(_COLUMNS) if sqlite else [f"${n}" for n in range(1, len(_COLUMNS) + 1)]
-    names = ", ".join(f'"{name}"' for name in _COLUMNS)
-    insert = f'INSERT INTO "audit" ({names}) VALUES ({", ".join(marks)}) ON CONFLICT DO NOTHING'
-    pair = 'UPDATE "audit" SET "calibration_of" = {} WHERE "id" = {}'
-    return insert, pair.format("?", "?") if sqlite else pair.format("$1", "$2")
-
-
 async def _write_audits(
     plan: ImportPlan, version: int, ids: _Ids, now: dt.datetime, progress: Progress
 ) -> None:
     """Insert the audits, then link calibration pairs (a pair's other audit may come later
     in the file, and the foreign key is checked row by row)."""
-    engine = Audit._meta.db
-    connection = engine.current_transaction.get().connection
-    insert, pair = _sql(isinstance(engine, SQLiteEngine))
+    connection = _connection()
+    insert = _sql("audit", _COLUMNS, "ON CONFLICT DO NOTHING")
+    sqlite = isinstance(Audit._meta.db, SQLiteEngine)
+    pair = 'UPDATE "audit" SET "calibration_of" = {} WHERE "id" = {}'
+    pair = pair.format("?", "?") if sqlite else pair.format("$1", "$2")
     total = len(plan.audits)
     for done, chunk in enumerate(_chunks(plan.audits, BATCH)):
         await connection.executemany(insert, [_values(a, version, ids, now) for a in chunk])
