@@ -15,6 +15,8 @@ PURE = [
     "checklists/checks.py",
     "audits/demo.py",
     "audits/demo_answers.py",
+    "audits/audit_csv.py",
+    "audits/audit_plan.py",
 ]
 
 
