@@ -159,7 +159,7 @@ def _text(cells: dict[str, str], name: str, limit: int, what: str) -> str:
 
 def _username(value: str) -> str:
     value = value.strip()
-    if not value or len(value) > MAX_USERNAME or any(c.isspace() for c in value):
+    if not value or len(value) > MAX_USERNAME or value.split() != [value]:
         raise FieldProblem("auditor", f"a username without spaces, up to {MAX_USERNAME} characters")
     return value
 
@@ -235,7 +235,7 @@ def parse_audits(text: str, doc: Checklist | None = None) -> list[AuditRow]:
         raise AuditCsvError(problems)
     problems, parsed, seen = [], [], {}
     for number, cells in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in cells):
+        if not "".join(cells).strip():
             continue
         if len(cells) > len(header):
             problems.append(CsvProblem(number, "", f"{len(cells)} cells, {len(header)} columns"))

@@ -86,10 +86,12 @@ class ImportPlan(msgspec.Struct):
 def audit_id(ref: str) -> uuid.UUID:
     """The id an imported audit gets: the ref itself when it is a UUID (an audit Evenly
     exported), else one derived from it, so the same ref always makes the same id."""
-    try:
-        return uuid.UUID(ref)
-    except ValueError:
-        return uuid.uuid5(REF_NAMESPACE, ref)
+    if len(ref) == 36 and ref.count("-") == 4:  # spare the rest a failed parse
+        try:
+            return uuid.UUID(ref)
+        except ValueError:
+            pass
+    return uuid.uuid5(REF_NAMESPACE, ref)
 
 
 def _scores(row: AuditRow, doc: Checklist | None) -> dict[str, Any]:
@@ -121,6 +123,7 @@ class _Planner:
         self.known, self.create, self.now = known, create_missing, now
         self.problems: list[CsvProblem] = []
         self.plan = ImportPlan([], 0, {}, [], [])
+        self.windows: dict[int | None, list[ShiftWindow]] = {}
 
     def problem(self, row: AuditRow, column: str, message: str) -> None:
         self.problems.append(CsvProblem(row.row, column, message))
@@ -155,10 +158,16 @@ class _Planner:
                 self.plan.auditors.append(row.auditor)
         return ok
 
+    def _windows(self, branch_id: int | None) -> list[ShiftWindow]:
+        """The branch's own shifts first, then the organisation's (the order ``shift_for``
+        wants), worked out once per branch."""
+        if branch_id not in self.windows:
+            own = self.known.shifts.get(branch_id, []) if branch_id is not None else []
+            self.windows[branch_id] = own + self.known.shifts.get(None, [])
+        return self.windows[branch_id]
+
     def shift(self, row: AuditRow, branch_id: int | None, local: dt.datetime) -> str | None:
-        windows = self.known.shifts.get(None, []) + (
-            self.known.shifts.get(branch_id, []) if branch_id is not None else []
-        )
+        windows = self._windows(branch_id)
         if row.shift:
             if row.shift not in {w.name for w in windows}:
                 names = ", ".join(sorted({w.name for w in windows})) or "none defined"
@@ -176,12 +185,13 @@ class _Planner:
             return None
         branch_id, timezone = branch
         local = local_time(row.visited_at, timezone)
-        if problem := visit_time_problem(local, self.now):
+        utc = local.astimezone(dt.UTC)
+        if problem := visit_time_problem(utc, self.now):
             self.problem(row, "visited_at", problem[0].lower() + problem[1:].rstrip("."))
         return PlannedAudit(
             row=row,
             id=audit_id(row.ref),
-            visited_at=local.astimezone(dt.UTC),
+            visited_at=utc,
             shift=self.shift(row, branch_id, local),
             calibration_of=None,
             **_scores(row, doc),

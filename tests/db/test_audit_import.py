@@ -139,6 +139,13 @@ def test_import_calibration_pair_may_name_an_audit_imported_before(org):
     assert audits["z-1"]["calibration_of"] == audits["x-3"]["id"]
 
 
+def test_import_calibration_pair_may_come_before_the_audit_it_names(org):
+    _import(HEAD + "p-1,2026-03-11T12:00,B2,,sue,p-2,66\np-2,2026-03-11T12:00,B2,,sam,,70\n")
+    audits = _audits()
+    assert audits["p-1"]["calibration_of"] == audits["p-2"]["id"]
+    assert audits["p-2"]["calibration_of"] is None
+
+
 def _item_file(doc, answers: dict, ref: str = "i-1") -> str:
     keys = [i.key for i in doc.items() if i.type.value != "photo"]
     header = "audit_ref,visited_at,branch,auditor," + ",".join(f"item:{k}" for k in keys)
