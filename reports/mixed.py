@@ -155,6 +155,8 @@ def fit_crossed(
         dev,
         np.full(k, start),
         method="L-BFGS-B",
+        jac="3-point",  # central differences: the deviance is ~10⁵ at 50k audits, forward ones
+        # lose the gradient's last digits and stop the search early on flat directions
         bounds=[(0.0, None)] * k,
         options={"ftol": 1e-12, "gtol": 1e-7, "maxiter": 500},
     )
