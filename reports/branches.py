@@ -24,7 +24,7 @@ def consistency_index(sd: float, tolerance: float = CONSISTENCY_TOLERANCE) -> fl
     if visits spread normally with standard deviation ``sd``: 100 (2Φ(tol/sd) − 1)."""
     if sd <= 0:
         return 100.0
-    return 100.0 * (2 * stats.norm.cdf(tolerance / sd) - 1)
+    return float(100.0 * (2 * stats.norm.cdf(tolerance / sd) - 1))
 
 
 def shrunk_sd(sd: float, n: int, pooled_sd: float) -> float:
@@ -49,7 +49,7 @@ def funnel_positions(means: np.ndarray, n: np.ndarray, within_var: float) -> lis
     excess = count * phi - (count - 1)
     tau2 = max(0.0, excess / (w.sum() - (w * w).sum() / w.sum())) if count > 1 else 0.0
     rows = []
-    for mean, var in zip(means, s2 + tau2, strict=True):
+    for mean, var in zip(means.tolist(), (s2 + tau2).tolist(), strict=True):
         sd = math.sqrt(var)
         rows.append(
             {
@@ -59,7 +59,7 @@ def funnel_positions(means: np.ndarray, n: np.ndarray, within_var: float) -> lis
                 "target": round(target, 2),
                 "limits95": [round(target - Z95 * sd, 2), round(target + Z95 * sd, 2)],
                 "limits998": [round(target - Z998 * sd, 2), round(target + Z998 * sd, 2)],
-                "tau2": round(tau2, 3),
+                "tau2": round(float(tau2), 3),
             }
         )
     return rows
