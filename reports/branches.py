@@ -16,7 +16,7 @@ from .variance import Z95
 Z998 = 3.090232306167813
 CONSISTENCY_TOLERANCE = 10.0  # points either side of the branch's own level
 PRIOR_VISITS = 10.0  # pseudo-visits of the organisation's spread behind a branch's own SD
-RANK_DRAWS = 2000
+RANK_DRAWS = 1000
 
 
 def consistency_index(sd: float, tolerance: float = CONSISTENCY_TOLERANCE) -> float:
@@ -73,7 +73,9 @@ def rank_intervals(level: np.ndarray, pev: np.ndarray, seed: int = 0) -> np.ndar
     """95% intervals of each branch's rank (1 = best) from draws of its posterior."""
     rng = np.random.default_rng(seed)
     draws = level + rng.standard_normal((RANK_DRAWS, len(level))) * np.sqrt(pev)
-    ranks = (-draws).argsort(axis=1).argsort(axis=1) + 1
+    order = (-draws).argsort(axis=1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, len(level) + 1)[None, :], axis=1)
     return np.quantile(ranks, [0.025, 0.975], axis=0).T
 
 
