@@ -107,6 +107,7 @@ def demo(seed: int) -> None:
 
 
 from web.cli_analyse import analyse  # noqa: E402
+from web.cli_audits import export_group, import_group  # noqa: E402
 from web.cli_checklists import checklist  # noqa: E402
 from web.cli_org import org  # noqa: E402
 from web.cli_users import user  # noqa: E402
@@ -115,6 +116,8 @@ main.add_command(checklist)
 main.add_command(user)
 main.add_command(org)
 main.add_command(analyse)
+main.add_command(import_group)
+main.add_command(export_group)
 
 if __name__ == "__main__":
     sys.exit(main())

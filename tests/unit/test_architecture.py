@@ -15,6 +15,7 @@ PURE = [
     "checklists/checks.py",
     "audits/demo.py",
     "audits/demo_answers.py",
+<<<<<<< HEAD
     "reports/analysis.py",
     "reports/branches.py",
     "reports/calibration.py",
@@ -25,6 +26,10 @@ PURE = [
     "reports/people.py",
     "reports/trends.py",
     "reports/variance.py",
+=======
+    "audits/audit_csv.py",
+    "audits/audit_plan.py",
+>>>>>>> import
 ]
 
 
