@@ -15,7 +15,6 @@ PURE = [
     "checklists/checks.py",
     "audits/demo.py",
     "audits/demo_answers.py",
-<<<<<<< HEAD
     "reports/analysis.py",
     "reports/branches.py",
     "reports/calibration.py",
@@ -25,11 +24,10 @@ PURE = [
     "reports/model.py",
     "reports/people.py",
     "reports/trends.py",
+    "reports/scale.py",
     "reports/variance.py",
-=======
     "audits/audit_csv.py",
     "audits/audit_plan.py",
->>>>>>> import
 ]
 
 
