@@ -77,7 +77,7 @@ def demo(seed: int) -> None:
     checklists = _default_checklists()
     fundamentals = next(c for c in checklists if c.slug == "service-fundamentals")
     start = dt.date.today() - dt.timedelta(days=365)
-    organisation = generate_demo(fundamentals, seed=seed, start=start)
+    organisation = generate_demo(fundamentals, seed=seed, start=start, calibration_share=0.05)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as progress:
