@@ -34,86 +34,98 @@ def _draw_within(rng, groups: np.ndarray, options: dict[int, tuple[np.ndarray, n
     return out
 
 
+def _draw_visits(org: demo.DemoOrganisation, rng, n: int, days: int) -> dict[str, np.ndarray]:
+    """Who, where, when, for ``n`` visits, with the demo's weights."""
+    branches, staff = org.branches, org.staff
+    visits = np.array([b.visits_per_year for b in branches], float)
+    branch = rng.choice(len(branches), n, p=visits / visits.sum())
+    evening = [b.code for b in branches].index(demo.EVENING_BRANCH)
+    shift_weights = {
+        b: (np.arange(len(org.shifts)), np.array(demo.SHIFT_WEIGHTS)) for b in range(len(branches))
+    }
+    shift_weights[evening] = (
+        np.arange(len(org.shifts)),
+        np.array(demo.EVENING_BRANCH_SHIFT_WEIGHTS),
+    )
+    members = {
+        b: (
+            np.array([i for i, m in enumerate(staff) if m.branch == branch_.code]),
+            np.array([m.weight for m in staff if m.branch == branch_.code]),
+        )
+        for b, branch_ in enumerate(branches)
+    }
+    shoppers = [u for u in org.users if u.role == "shopper"]
+    regions = sorted({b.region for b in branches})
+    region = np.array([regions.index(b.region) for b in branches])[branch]
+    shopper_options = {}
+    for r, code in enumerate(regions):
+        allowed = np.array([i for i, u in enumerate(shoppers) if code in u.regions])
+        shopper_options[r] = (allowed, np.ones(len(allowed)))
+    return {
+        "branch": branch,
+        "shift": _draw_within(rng, branch, shift_weights),
+        "member": _draw_within(rng, branch, members),
+        "region": region,
+        "auditor": _draw_within(rng, region, shopper_options),
+        "day": rng.integers(0, days, n),
+        "minute": rng.integers(0, 290, n),
+    }
+
+
+def _quality(org: demo.DemoOrganisation, v: dict[str, np.ndarray], rng, days: int) -> np.ndarray:
+    """The latent quality of each visit, as ``demo._Model._quality`` computes it."""
+    branches, staff = org.branches, org.staff
+    shoppers = [u for u in org.users if u.role == "shopper"]
+    names = [s.name for s in org.shifts]
+    progress = v["day"] / max(days - 1, 1)
+    cells = np.array([[org.branch_shift[f"{b.code}/{s}"] for s in names] for b in branches])
+    sd = np.array([m.sd for m in staff])[v["member"]]
+    quality = (
+        demo.BASE_QUALITY
+        + np.array([b.effect for b in branches])[v["branch"]]
+        + cells[v["branch"], v["shift"]]
+        + np.array([m.effect for m in staff])[v["member"]]
+        + np.array([u.severity for u in shoppers])[v["auditor"]]
+        + demo.ORG_TREND * (progress - 0.5)
+        + rng.standard_normal(len(sd)) * sd
+    )
+    codes = [b.code for b in branches]
+    evening = (v["branch"] == codes.index(demo.EVENING_BRANCH)) & (
+        v["shift"] == names.index(demo.EVENING_SHIFT)
+    )
+    quality += np.where(evening, demo.EVENING_EFFECT, 0.0)
+    improving = v["branch"] == codes.index(demo.IMPROVING_BRANCH)
+    return quality + np.where(improving, _improvement(progress), 0.0)
+
+
+def _sorted_factor(codes: np.ndarray, names: list[str]) -> Factor:
+    """A factor whose levels are sorted, as :meth:`Factor.of` makes them."""
+    levels = sorted(names)
+    rank = np.array([levels.index(name) for name in names])
+    return Factor(rank[codes], tuple(levels))
+
+
 def scaled_frame(
     checklist: Checklist, n_audits: int, *, seed: int = 7, start: dt.date, days: int = 365
 ) -> Frame:
     """``n_audits`` audits of the demo organisation (seed ``seed``) over ``days``."""
     org = demo.generate_demo(checklist, seed=seed, start=start, days=days, visits_scale=0.01)
     rng = np.random.default_rng(seed)
-    branches = org.branches
-    visits = np.array([b.visits_per_year for b in branches], float)
-    branch = rng.choice(len(branches), n_audits, p=visits / visits.sum())
-    shift_names = [s.name for s in org.shifts]
-    evening_branch = [b.code for b in branches].index(demo.EVENING_BRANCH)
-    shift_options = {
-        b: (
-            np.arange(len(shift_names)),
-            np.array(
-                demo.EVENING_BRANCH_SHIFT_WEIGHTS if b == evening_branch else demo.SHIFT_WEIGHTS
-            ),
-        )
-        for b in range(len(branches))
-    }
-    shift = _draw_within(rng, branch, shift_options)
-    staff = org.staff
-    staff_options = {
-        b: (
-            np.array([i for i, m in enumerate(staff) if m.branch == code]),
-            np.array([m.weight for m in staff if m.branch == code]),
-        )
-        for b, code in enumerate(b.code for b in branches)
-    }
-    member = _draw_within(rng, branch, staff_options)
-    shoppers = [u for u in org.users if u.role == "shopper"]
-    regions = sorted({b.region for b in branches})
-    region = np.array([regions.index(b.region) for b in branches])[branch]
-    shopper_options = {
-        r: (
-            np.array([i for i, u in enumerate(shoppers) if code in u.regions]),
-            np.ones(sum(code in u.regions for u in shoppers)),
-        )
-        for r, code in enumerate(regions)
-    }
-    auditor = _draw_within(rng, region, shopper_options)
-    day = rng.integers(0, days, n_audits)
-    begin = np.array([s.start_minute for s in org.shifts])[shift]
-    minute = begin + rng.integers(0, 290, n_audits)
-    progress = day / max(days - 1, 1)
-    cell = np.array([[org.branch_shift[f"{b.code}/{s}"] for s in shift_names] for b in branches])[
-        branch, shift
-    ]
-    quality = (
-        demo.BASE_QUALITY
-        + np.array([b.effect for b in branches])[branch]
-        + cell
-        + np.array([m.effect for m in staff])[member]
-        + np.array([u.severity for u in shoppers])[auditor]
-        + demo.ORG_TREND * (progress - 0.5)
-        + rng.standard_normal(n_audits) * np.array([m.sd for m in staff])[member]
-    )
-    quality += np.where(
-        (branch == evening_branch) & (shift == shift_names.index(demo.EVENING_SHIFT)),
-        demo.EVENING_EFFECT,
-        0.0,
-    )
-    improving = [b.code for b in branches].index(demo.IMPROVING_BRANCH)
-    quality += np.where(branch == improving, _improvement(progress), 0.0)
-    score = np.clip(quality + rng.normal(0, ITEM_NOISE, n_audits), 0, 100)
-    staff_codes = sorted(m.code for m in staff)
-    staff_rank = np.array([staff_codes.index(m.code) for m in staff])
-    auditor_names = sorted(u.username for u in shoppers)
-    auditor_rank = np.array([auditor_names.index(u.username) for u in shoppers])
-    visited = np.datetime64(start, "s") + (day * 86400 + minute * 60).astype("timedelta64[s]")
+    v = _draw_visits(org, rng, n_audits, days)
+    score = np.clip(_quality(org, v, rng, days) + rng.normal(0, ITEM_NOISE, n_audits), 0, 100)
+    begin = np.array([s.start_minute for s in org.shifts])[v["shift"]]
+    seconds = v["day"] * 86400 + (begin + v["minute"]) * 60
+    shoppers = [u.username for u in org.users if u.role == "shopper"]
     return Frame(
         score=score,
-        branch=Factor(branch, tuple(b.code for b in branches)),
-        region=Factor(region, tuple(regions)),
-        shift=Factor(shift, tuple(shift_names)),
+        branch=Factor(v["branch"], tuple(b.code for b in org.branches)),
+        region=Factor(v["region"], tuple(sorted({b.region for b in org.branches}))),
+        shift=Factor(v["shift"], tuple(s.name for s in org.shifts)),
         channel=Factor(np.zeros(n_audits, np.int64), (checklist.channel or "in_person",)),
-        staff=Factor(staff_rank[member], tuple(staff_codes)),
-        auditor=Factor(auditor_rank[auditor], tuple(auditor_names)),
+        staff=_sorted_factor(v["member"], [m.code for m in org.staff]),
+        auditor=_sorted_factor(v["auditor"], shoppers),
         checklist=Factor(np.zeros(n_audits, np.int64), (checklist.slug,)),
-        visited_at=visited,
+        visited_at=np.datetime64(start, "s") + seconds.astype("timedelta64[s]"),
         refs=tuple(str(i) for i in range(n_audits)),
         calibration_of=np.full(n_audits, -1, np.int64),
     )
