@@ -17,7 +17,7 @@ from typing import Any
 import msgspec
 
 from checklists.model import Checklist, Item, ItemType
-from checklists.scoring import NA, validate_answers
+from checklists.scoring import NA, restrict, validate_answers
 
 from .org_csv import CsvProblem, OrgCsvError
 from .org_fields import FieldProblem, clean_code
@@ -233,6 +233,8 @@ def parse_audits(text: str, doc: Checklist | None = None) -> list[AuditRow]:
     header = [name if name.startswith(ITEM) else name.lower() for name in header]
     if problems := _header_problems(header, doc):
         raise AuditCsvError(problems)
+    if doc is not None:  # photos cannot come in a CSV file: a required one is not missing
+        doc = restrict(doc, [i.key for i in doc.items() if i.type is not ItemType.photo])
     problems, parsed, seen = [], [], {}
     for number, cells in enumerate(rows[1:], start=2):
         if not "".join(cells).strip():

@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from audits.audit_csv import CHANNELS, AuditCsvError, AuditRow, parse_audits
@@ -342,3 +343,22 @@ def test_audit_id_is_stable_and_keeps_an_evenly_uuid():
     own = uuid.uuid4()
     assert audit_id(str(own)) == own
     assert audit_id("wake-1") == audit_id("wake-1") != audit_id("wake-2")
+
+
+def test_audit_csv_required_photo_is_not_missing_and_its_column_is_refused():
+    photo = next(i for i in FUND.items() if i.type.value == "photo")
+    sections = [
+        msgspec.structs.replace(
+            s,
+            items=[msgspec.structs.replace(i, required=True) if i is photo else i for i in s.items],
+        )
+        for s in FUND.sections
+    ]
+    doc = msgspec.structs.replace(FUND, sections=sections)
+    header, line = _fund_row()
+    [row] = parse_audits(f"{header}\n{line}\n", doc)
+    assert photo.key not in row.answers
+    refused = _problems(f"{header},item:{photo.key}\n", doc)
+    assert refused == [
+        f"row 1, column item:{photo.key}: photos cannot be imported; leave out item `{photo.key}`"
+    ]

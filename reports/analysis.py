@@ -1,0 +1,54 @@
+"""The consistency analysis, one entry point: :func:`analyse` (pure, JSON-safe output).
+
+The JSON names are read by other tools (the reports pages and PDFs); keep them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .branches import branches_section
+from .calibration import calibration_section
+from .frame import Frame
+from .model import fit_frame
+from .people import cells_section, staff_section
+from .trends import trends_section
+from .variance import auditors_section, variance_section
+
+MIN_AUDITS = 3
+STEPS = ("model", "variance", "auditors", "branches", "cells", "staff", "trends", "calibration")
+
+
+def analyse(
+    frame: Frame, *, standard: float = 80.0, progress: Callable[[str], None] | None = None
+) -> dict:
+    """Everything the consistency pages show, from one fit of the consistency model.
+
+    ``standard`` is the score a visit should reach (for ``share_meeting_standard``);
+    ``progress`` is called with each name of :data:`STEPS` as that step finishes.
+    """
+    done = progress or (lambda step: None)
+    period = frame.period()
+    result: dict = {
+        "n_audits": len(frame),
+        "period": None if period is None else {"from": period[0], "to": period[1]},
+        "standard": standard,
+    }
+    if len(frame) < MIN_AUDITS:
+        empty = {"variance": None, "auditors": [], "branches": [], "cells": [], "staff": []}
+        return {**result, **empty, "trends": [], "calibration": calibration_section(frame)}
+    model = fit_frame(frame)
+    done("model")
+    sections = {
+        "variance": lambda: variance_section(model),
+        "auditors": lambda: auditors_section(model),
+        "branches": lambda: branches_section(model, standard),
+        "cells": lambda: cells_section(model),
+        "staff": lambda: staff_section(model),
+        "trends": lambda: trends_section(frame, model.adjusted),
+        "calibration": lambda: calibration_section(frame),
+    }
+    for name, compute in sections.items():
+        result[name] = compute()
+        done(name)
+    return result
