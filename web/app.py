@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, get
 from litestar.config.csrf import CSRFConfig
@@ -31,6 +32,7 @@ from web.controllers.checklists_api import ChecklistApiController
 from web.controllers.checklists_pages import ChecklistPagesController
 from web.controllers.home import HomeController
 from web.controllers.read_pages import BranchAuditsController, MyAuditsController
+from web.controllers.reports_pages import VisitReportController
 from web.controllers.review_api import ReviewApiController
 from web.controllers.review_pages import ReviewPagesController
 from web.controllers.visits_api import VisitApiController
@@ -39,6 +41,7 @@ from web.controllers.visits_plan_pages import VisitPlanPagesController
 from web.deps import provide_page
 from web.errors import exception_handlers
 from web.i18n import install_translations
+from web.plotly_static import plotly_router
 from web.settings import Settings
 
 WEB_DIR = Path(__file__).parent
@@ -96,6 +99,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuditPagesController,
             service_worker,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
+            VisitReportController,
+            plotly_router(),
         ],
         dependencies={"user": Provide(provide_user), "page": Provide(provide_page)},
         middleware=[
@@ -132,9 +137,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores={"rate_limit": MemoryStore()},
         state=State({"settings": settings}),
         on_startup=[open_pool],
-        on_shutdown=[close_pool],
+        on_shutdown=[close_pool, close_charts],
         debug=settings.debug,
     )
+
+
+async def close_charts() -> None:
+    from reports.charts import close_shared_renderer  # the kaleido browser, if a PDF started it
+
+    await anyio.to_thread.run_sync(close_shared_renderer)
 
 
 def _is_login_attempt(request) -> bool:
