@@ -14,7 +14,7 @@ import msgspec
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .charts import ChartRenderer, render_figures
-from .model import Report, Translate, no_translation
+from .report_model import Report, Translate, no_translation
 
 TEMPLATES = Path(__file__).parent / "templates"
 PhotoLoader = Callable[[str], str]

@@ -9,8 +9,8 @@ from typing import Any
 from audits.schemas import AuditOut
 from checklists.model import Checklist, Item, ItemType, text_in
 
-from .model import Answer, AnswerList, Cell, Photo, Report, Section, Table, Translate, fmt
-from .model import no_translation as _identity
+from .report_model import Answer, AnswerList, Cell, Photo, Report, Section, Table, Translate, fmt
+from .report_model import no_translation as _identity
 
 
 def answer_text(item: Item, answer: Any, lang: str, _: Translate = _identity) -> str:

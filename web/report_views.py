@@ -14,8 +14,8 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from reports.charts import shared_renderer
-from reports.model import Report, Translate, no_translation
 from reports.pdf import report_pdf
+from reports.report_model import Report, Translate, no_translation
 from web.deps import Page
 from web.plotly_static import PLOTLY_JS_URL
 

@@ -12,7 +12,7 @@ from litestar.response import Template
 
 from audits.tables import Role
 from reports import report_data
-from reports.model import Report
+from reports.report_model import Report
 from reports.visit import visit_report
 from web.auth import requires_login
 from web.deps import Page

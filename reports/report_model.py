@@ -1,9 +1,9 @@
 """The report model: what a report says, independent of how it is shown.
 
-A builder (``visit.py``, ``branch.py``, ``headoffice.py``) turns numbers into a ``Report``;
-the page template and the print template both render that one object, so the page and the
-PDF can never disagree. Figures are Plotly figure dicts: the page embeds them (plotly.js from
-``/static``), the PDF embeds the same dicts exported by kaleido.
+A builder (``visit.py``, ``branch_report.py``, ``headoffice_report.py``) turns numbers into
+a ``Report``; the page template and the print template both render that one object, so the
+page and the PDF can never disagree. Figures are Plotly figure dicts: the page embeds them
+(plotly.js from ``/static``), the PDF embeds the same dicts exported by kaleido.
 """
 
 from __future__ import annotations
