@@ -27,6 +27,7 @@ PASSWORD = "demo"
 BASE_QUALITY = 80.0
 NOISE_SD = 4.0
 ORG_TREND = 3.0  # points gained by the whole organisation over the period
+CALIBRATION_SD = 2.0  # how far a second shopper's view of the same visit strays
 
 EVENING_BRANCH, EVENING_SHIFT, EVENING_EFFECT = "B02", "evening", -15.0
 ERRATIC_STAFF, ERRATIC_SD, ERRATIC_EFFECT = "B19-S3", 35.0, -15.0
@@ -173,6 +174,7 @@ class DemoAudit(msgspec.Struct, frozen=True):
     answers: dict[str, object]
     comments: dict[str, str]
     quality: float
+    calibration_of: uuid.UUID | None = None
 
 
 class DemoPatterns(msgspec.Struct, frozen=True):
@@ -203,6 +205,8 @@ class DemoOrganisation(msgspec.Struct, frozen=True):
     users: list[DemoUser]
     audits: list[DemoAudit]
     patterns: DemoPatterns = msgspec.field(default_factory=DemoPatterns)
+    branch_shift: dict[str, float] = msgspec.field(default_factory=dict)
+    """The drawn branch × shift effects in points, keyed ``"B01/morning"`` (for tests)."""
 
 
 def generate_demo(
@@ -212,11 +216,15 @@ def generate_demo(
     start: dt.date,
     days: int = 365,
     visits_scale: float = 1.0,
+    calibration_share: float = 0.0,
 ) -> DemoOrganisation:
     """The demo organisation with ``days`` of audits of ``checklist`` from ``start``.
 
     Each branch gets its audits-per-year × days / 365 × ``visits_scale`` audits (at least one).
-    The same arguments give the same organisation, audit ids included.
+    A ``calibration_share`` of the visits is scored again by a second shopper of the region
+    (``calibration_of`` names the first audit); those are drawn after all the others, so the
+    other audits do not change with it. The same arguments give the same organisation, audit
+    ids included.
     """
     rng = random.Random(seed)
     branches = _branches(rng)
@@ -228,6 +236,9 @@ def generate_demo(
     for branch in branches:
         count = max(1, round(branch.visits_per_year * days / 365 * visits_scale))
         audits += [model.audit(branch, start, days) for _ in range(count)]
+    if calibration_share > 0:
+        firsts = [a for a in audits if rng.random() < calibration_share]
+        audits += [model.calibration(first) for first in firsts]
     audits.sort(key=lambda audit: (audit.visited_at, audit.id))
     return DemoOrganisation(
         seed=seed,
@@ -239,6 +250,7 @@ def generate_demo(
         staff=staff,
         users=users,
         audits=audits,
+        branch_shift={f"{b}/{s}": round(v, 3) for (b, s), v in model.branch_shift.items()},
     )
 
 
@@ -319,6 +331,8 @@ class _Model:
             for s in shift_names
         }
         self.answers = AnswerModel(checklist, rng)
+        self.severity = {u.username: u.severity for u in users}
+        self.region = {b.code: b.region for b in branches}
 
     def audit(self, branch: DemoBranch, start: dt.date, days: int) -> DemoAudit:
         rng = self.rng
@@ -347,6 +361,28 @@ class _Model:
             answers=answers,
             comments=comments,
             quality=round(quality, 2),
+        )
+
+    def calibration(self, first: DemoAudit) -> DemoAudit:
+        """The same visit scored by another shopper of the region: the same service seen
+        through a different severity, with a little disagreement of their own."""
+        rng = self.rng
+        shopper = rng.choice(
+            [u for u in self.shoppers[self.region[first.branch]] if u.username != first.auditor]
+        )
+        quality = first.quality - self.severity[first.auditor] + shopper.severity
+        quality += rng.gauss(0, CALIBRATION_SD)
+        audit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+        answers, comments = self.answers.draw(quality, audit_id, self.region[first.branch])
+        return msgspec.structs.replace(
+            first,
+            id=audit_id,
+            auditor=shopper.username,
+            submitted_at=first.submitted_at + dt.timedelta(minutes=rng.randrange(5, 60)),
+            answers=answers,
+            comments=comments,
+            quality=round(quality, 2),
+            calibration_of=first.id,
         )
 
     def _quality(

@@ -1,0 +1,135 @@
+"""Per-branch trends and control-chart signals on severity-adjusted scores (pure).
+
+Charts are individuals charts in visit order, centred on the branch's mean, with σ from the
+mean moving range (MR̄ / 1.128, which a drift inflates less than the plain SD does). Over many
+charts the usual limits would cry wolf: with 24 branches of 50 visits the Western Electric
+rules alone raise several false alarms a year. So the *alarm* of a chart uses two signals whose
+false-alarm rates are set for the whole organisation at once (``FAMILY_ALPHA`` across every
+point of every chart): rule 1 with a Bonferroni-widened limit, and a two-sided CUSUM (k = ½σ)
+whose decision interval h gives an in-control run length of total points / α (Siegmund's
+approximation). The four Western Electric rules are still listed, as context, not alarms.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import optimize, stats
+
+from .frame import Frame
+from .people import bh_q
+
+FAMILY_ALPHA = 0.05
+MIN_TREND_VISITS = 5
+CUSUM_K = 0.5
+
+
+def siegmund_h(arl0: float, k: float = CUSUM_K) -> float:
+    """Decision interval h (in σ) of a one-sided CUSUM with in-control run length ``arl0``:
+    ARL ≈ (e^{2kb} − 2kb − 1) / (2k²) with b = h + 1.166."""
+
+    def gap(h: float) -> float:
+        b = 2 * k * (h + 1.166)
+        return (math.exp(b) - b - 1) / (2 * k * k) - arl0
+
+    return float(optimize.brentq(gap, 0.01, 60))
+
+
+def cusum(z: np.ndarray, h: float, k: float = CUSUM_K) -> list[tuple[int, str]]:
+    """Indices where the upper or lower CUSUM of standardised values crosses h (then resets)."""
+    hits, high, low = [], 0.0, 0.0
+    for i, value in enumerate(z):
+        high, low = max(0.0, high + value - k), min(0.0, low + value + k)
+        if high > h:
+            hits.append((i, "cusum_up"))
+            high = 0.0
+        if low < -h:
+            hits.append((i, "cusum_down"))
+            low = 0.0
+    return hits
+
+
+def _window(z: np.ndarray, size: int, beyond: float, need: int) -> list[int]:
+    """Ends of windows of ``size`` with ``need`` points beyond ``beyond`` σ on one side."""
+    if len(z) < size:
+        return []
+    kernel = np.ones(size)
+    above = np.convolve(z > beyond, kernel, "valid") >= need
+    below = np.convolve(z < -beyond, kernel, "valid") >= need
+    return [int(i) + size - 1 for i in np.flatnonzero(above | below)]
+
+
+def western_electric(z: np.ndarray) -> list[tuple[int, str]]:
+    """The four Western Electric rules on standardised values."""
+    hits = [(int(i), "we1") for i in np.flatnonzero(np.abs(z) > 3)]
+    hits += [(i, "we2") for i in _window(z, 3, 2, 2)]
+    hits += [(i, "we3") for i in _window(z, 5, 1, 4)]
+    hits += [(i, "we4") for i in _window(z, 8, 0, 8)]
+    return sorted(set(hits))
+
+
+def chart(values: np.ndarray, limit: float, h: float) -> dict:
+    """One individuals chart: standardised points, its controlled alarms and WE context."""
+    centre = float(values.mean())
+    mr = np.abs(np.diff(values))
+    sigma = float(mr.mean() / 1.128) if len(mr) and mr.mean() > 0 else float(values.std() or 1)
+    z = (values - centre) / sigma
+    alarms = [(int(i), "limit") for i in np.flatnonzero(np.abs(z) > limit)] + cusum(z, h)
+    return {"centre": centre, "sigma": sigma, "alarms": sorted(alarms), "we": western_electric(z)}
+
+
+def _slope(t: np.ndarray, y: np.ndarray) -> tuple[float, float, float, int]:
+    """OLS slope per year, its standard error, two-sided p and degrees of freedom."""
+    tc = t - t.mean()
+    sxx = float(tc @ tc)
+    if sxx <= 0:
+        return 0.0, math.inf, 1.0, 0
+    slope = float(tc @ (y - y.mean()) / sxx)
+    resid = y - y.mean() - slope * tc
+    df = len(y) - 2
+    se = math.sqrt(float(resid @ resid) / df / sxx) if df > 0 else math.inf
+    p = float(2 * stats.t.sf(abs(slope / se), df)) if se > 0 and df > 0 else 1.0
+    return slope, se, p, df
+
+
+def trends_section(frame: Frame, adjusted: np.ndarray) -> list[dict]:
+    """Per branch with enough visits: slope per year (95% interval, BH q across branches)
+    and chart signals (dates). Steepest significant change first."""
+    years = frame.years
+    days = frame.visited_at.astype("datetime64[D]")
+    eligible = [
+        b
+        for b in range(len(frame.branch.levels))
+        if (frame.branch.codes == b).sum() >= MIN_TREND_VISITS
+    ]
+    total_points = sum(int((frame.branch.codes == b).sum()) for b in eligible)
+    limit = float(stats.norm.isf(FAMILY_ALPHA / 4 / max(total_points, 1)))
+    h = siegmund_h(4 * max(total_points, 1) / FAMILY_ALPHA)  # two sides, two signals
+    rows = []
+    for b in eligible:
+        rows_b = np.flatnonzero(frame.branch.codes == b)
+        rows_b = rows_b[np.argsort(years[rows_b], kind="stable")]
+        slope, se, p, df = _slope(years[rows_b], adjusted[rows_b])
+        half = float(stats.t.isf(0.025, df)) * se if df > 0 else math.inf
+        result = chart(adjusted[rows_b], limit, h)
+        rows.append(
+            {
+                "branch": frame.branch.levels[b],
+                "n": len(rows_b),
+                "slope_per_year": round(slope, 2),
+                "interval": [round(slope - half, 2), round(slope + half, 2)],
+                "p": p,
+                "signals": [
+                    {"rule": rule, "date": str(days[rows_b[i]])} for i, rule in result["alarms"]
+                ],
+                "alarm": bool(result["alarms"]),
+                "western_electric": [
+                    {"rule": rule, "date": str(days[rows_b[i]])} for i, rule in result["we"]
+                ],
+            }
+        )
+    for row, q in zip(rows, bh_q(np.array([row["p"] for row in rows])), strict=True):
+        row["q"] = round(float(q), 6)
+        row["p"] = round(row["p"], 6)
+    return sorted(rows, key=lambda row: (row["q"], -abs(row["slope_per_year"])))
