@@ -216,6 +216,8 @@ async def _load_audits(
         "auditor": await _ids(BaseUser, "username"),
     }
     created = 0
+    # A calibration audit points at the first audit of its visit: store the first ones first.
+    audits = sorted(audits, key=lambda audit: audit.calibration_of is not None)
     for start in range(0, len(audits), BATCH):
         chunk = audits[start : start + BATCH]
         stored = await Audit.select(Audit.id).where(Audit.id.is_in([a.id for a in chunk]))
@@ -250,4 +252,5 @@ def _audit_row(audit: DemoAudit, versions: dict[str, tuple[int, Checklist]], ref
         critical_fail=score.critical_fail,
         section_scores={s.key: s.score for s in score.sections},
         dimension_scores={d.value: value for d, value in score.dimensions.items()},
+        calibration_of=audit.calibration_of,
     )

@@ -5,6 +5,8 @@ The JSON names are read by other tools (the reports pages and PDFs); keep them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .branches import branches_section
 from .calibration import calibration_section
 from .frame import Frame
@@ -14,13 +16,18 @@ from .trends import trends_section
 from .variance import auditors_section, variance_section
 
 MIN_AUDITS = 3
+STEPS = ("model", "variance", "auditors", "branches", "cells", "staff", "trends", "calibration")
 
 
-def analyse(frame: Frame, *, standard: float = 80.0) -> dict:
+def analyse(
+    frame: Frame, *, standard: float = 80.0, progress: Callable[[str], None] | None = None
+) -> dict:
     """Everything the consistency pages show, from one fit of the consistency model.
 
-    ``standard`` is the score a visit should reach (for ``share_meeting_standard``).
+    ``standard`` is the score a visit should reach (for ``share_meeting_standard``);
+    ``progress`` is called with each name of :data:`STEPS` as that step finishes.
     """
+    done = progress or (lambda step: None)
     period = frame.period()
     result: dict = {
         "n_audits": len(frame),
@@ -31,13 +38,17 @@ def analyse(frame: Frame, *, standard: float = 80.0) -> dict:
         empty = {"variance": None, "auditors": [], "branches": [], "cells": [], "staff": []}
         return {**result, **empty, "trends": [], "calibration": calibration_section(frame)}
     model = fit_frame(frame)
-    return {
-        **result,
-        "variance": variance_section(model),
-        "auditors": auditors_section(model),
-        "branches": branches_section(model, standard),
-        "cells": cells_section(model),
-        "staff": staff_section(model),
-        "trends": trends_section(frame, model.adjusted),
-        "calibration": calibration_section(frame),
+    done("model")
+    sections = {
+        "variance": lambda: variance_section(model),
+        "auditors": lambda: auditors_section(model),
+        "branches": lambda: branches_section(model, standard),
+        "cells": lambda: cells_section(model),
+        "staff": lambda: staff_section(model),
+        "trends": lambda: trends_section(frame, model.adjusted),
+        "calibration": lambda: calibration_section(frame),
     }
+    for name, compute in sections.items():
+        result[name] = compute()
+        done(name)
+    return result

@@ -15,6 +15,16 @@ PURE = [
     "checklists/checks.py",
     "audits/demo.py",
     "audits/demo_answers.py",
+    "reports/analysis.py",
+    "reports/branches.py",
+    "reports/calibration.py",
+    "reports/demo_frame.py",
+    "reports/frame.py",
+    "reports/mixed.py",
+    "reports/model.py",
+    "reports/people.py",
+    "reports/trends.py",
+    "reports/variance.py",
 ]
 
 

@@ -1,0 +1,161 @@
+"""``evenly analyse``: the consistency analysis of published audits, as tables or JSON."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from reports.analysis import STEPS
+from reports.analysis import analyse as run_analysis
+from reports.queries import UnknownChecklist, load_frame
+
+console = Console()
+TOP = 10
+
+
+def _date(value: dt.datetime | None) -> dt.date | None:
+    return None if value is None else value.date()
+
+
+def _interval(pair: list[float]) -> str:
+    return f"[{pair[0]:.1f}, {pair[1]:.1f}]"
+
+
+def _print_variance(result: dict) -> None:
+    v = result["variance"]
+    table = Table("source", "share of variance", title="Where score differences come from")
+    for name in ("branch", "branch_shift", "staff", "auditor", "residual"):
+        table.add_row(name, f"{100 * v[name]:.1f} %")
+    console.print(table)
+    visits = v["visits_for_reliability_0_8"]
+    console.print(
+        f"ICC (branch) {v['icc']:.3f}; visits a branch needs for a mean of reliability 0.8: "
+        f"{visits if visits is not None else 'n/a (branches do not differ)'}"
+    )
+
+
+def _print_branches(result: dict) -> None:
+    table = Table(
+        "rank",
+        "branch",
+        "n",
+        "raw mean",
+        "adjusted",
+        "shrunken [95%]",
+        "consistency",
+        "SD",
+        "funnel 95%",
+        title="Branches, fairly compared (best first)",
+    )
+    for row in result["branches"]:
+        table.add_row(
+            f"{row['rank']} ({row['rank_interval'][0]}–{row['rank_interval'][1]})",
+            row["branch"],
+            str(row["n"]),
+            f"{row['mean']:.1f}",
+            f"{row['adjusted_mean']:.1f}",
+            f"{row['shrunken']:.1f} {_interval(row['interval'])}",
+            f"{row['consistency']:.0f}",
+            f"{row['sd']:.1f}",
+            row["funnel"]["p95"],
+        )
+    console.print(table)
+
+
+def _print_lists(result: dict) -> None:
+    auditors = Table("auditor", "n", "severity [95%]", title="Auditor severity (strict first)")
+    for row in result["auditors"][:TOP]:
+        auditors.add_row(
+            row["auditor"], str(row["n"]), f"{row['severity']:+.1f} {_interval(row['interval'])}"
+        )
+    cells = Table("branch", "shift", "n", "effect [95%]", title="Branch × shift cells")
+    for row in result["cells"][:TOP]:
+        cells.add_row(
+            row["branch"],
+            row["shift"],
+            str(row["n"]),
+            f"{row['effect']:+.1f} {_interval(row['interval'])}",
+        )
+    staff = Table(
+        "staff",
+        "branch",
+        "n",
+        "SD",
+        "q (spread)",
+        "effect",
+        "q (below)",
+        title="Staff: erratic or far below their branch",
+    )
+    for row in [r for r in result["staff"] if r["flags"]][:TOP]:
+        staff.add_row(
+            row["staff"],
+            row["branch"],
+            str(row["n"]),
+            f"{row['sd']:.1f}",
+            f"{row['q']:.3g}",
+            f"{row['effect']:+.1f}",
+            f"{row['q_below']:.3g}",
+        )
+    trends = Table("branch", "n", "slope/year [95%]", "q", "signals", title="Trends")
+    for row in result["trends"][:TOP]:
+        trends.add_row(
+            row["branch"],
+            str(row["n"]),
+            f"{row['slope_per_year']:+.1f} {_interval(row['interval'])}",
+            f"{row['q']:.3g}",
+            str(len(row["signals"])),
+        )
+    for table in (auditors, cells, staff, trends):
+        console.print(table)
+    calibration = result["calibration"]
+    if calibration["pairs"]:
+        console.print(
+            f"Calibration: {calibration['pairs']} visits scored twice; ICC on the "
+            f"total {calibration['icc']}, mean gap {calibration['mean_abs_difference']}"
+        )
+
+
+@click.command("analyse")
+@click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="First visit date.")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), help="Last visit date.")
+@click.option("--checklist", default=None, help="Only audits of this checklist (slug).")
+@click.option("--standard", default=80.0, show_default=True, help="Score a visit should reach.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
+def analyse(start, end, checklist, standard, as_json) -> None:
+    """Consistency analysis of the published audits: variance, auditors, branches, cells,
+    staff, trends and calibration."""
+    start, end = _date(start), _date(end)
+    if start and end and start > end:
+        raise click.BadParameter("--from is after --to.", param_hint="--from")
+    try:
+        frame = asyncio.run(load_frame(start=start, end=end, checklist=checklist))
+    except UnknownChecklist as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(run_analysis(frame, standard=standard), ensure_ascii=False))
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task(f"Analysing {len(frame)} audits", total=len(STEPS))
+        result = run_analysis(
+            frame, standard=standard, progress=lambda step: progress.advance(task)
+        )
+    if result["variance"] is None:
+        console.print(f"Only {result['n_audits']} published audits match: too few to analyse.")
+        return
+    period = result["period"]
+    console.print(f"[bold]{result['n_audits']} audits[/], {period['from']} to {period['to']}")
+    _print_variance(result)
+    _print_branches(result)
+    _print_lists(result)
