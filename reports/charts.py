@@ -91,12 +91,17 @@ def render_figures(
     renderer = renderer or ChartRenderer()
     try:
         return {
-            key: data_uri(renderer.render(fig, fmt=fmt, scale=scale), fmt)
+            key: data_uri(renderer.render(fig, fmt=fmt, scale=scale, height=_height(fig)), fmt)
             for key, fig in figures.items()
         }
     finally:
         if own:
             renderer.close()
+
+
+def _height(figure: dict[str, Any]) -> int:
+    """The figure's own height (a long league table is taller than a trend)."""
+    return int(figure.get("layout", {}).get("height") or HEIGHT)
 
 
 _shared: ChartRenderer | None = None

@@ -16,7 +16,8 @@ from audits.schemas import AuditNotFound, AuditOut
 from audits.tables import Audit, Branch, Evidence, OrgSettings, Region, Role
 from checklists import queries as checklist_queries
 from checklists.model import Checklist
-from checklists.scoring import score_audit
+
+from .rows import AuditRow, audit_row
 
 
 class VisitData(msgspec.Struct):
@@ -59,24 +60,6 @@ async def photo_uris(audit: AuditOut) -> dict[str, str]:
     }
 
 
-class AuditRow(msgspec.Struct):
-    """One published audit as the period reports use it; times are branch-local."""
-
-    id: str
-    branch: str
-    branch_name: str
-    region: str
-    local: dt.datetime
-    shift: str
-    channel: str
-    staff: str
-    auditor: str
-    checklist: str
-    score: float
-    sections: dict[str, float]
-    items: dict[str, bool]  # item key → passed, for the scored items answered
-
-
 class Filters(msgspec.Struct, frozen=True):
     start: dt.date | None = None
     end: dt.date | None = None
@@ -94,6 +77,7 @@ _COLUMNS = (
     Audit.section_scores,
     Audit.answers,
     Audit.version,
+    Audit.calibration_of,
     Audit.branch.code.as_alias("branch_code"),
     Audit.branch.name.as_alias("branch_name"),
     Audit.branch.timezone.as_alias("timezone"),
@@ -140,25 +124,22 @@ async def load_rows(filters: Filters, *, staff_codes_only: bool = True) -> list[
 
 
 def _row(row: dict, doc: Checklist, staff_codes_only: bool) -> AuditRow:
-    scored = score_audit(doc, _json(row["answers"]))
-    staff = row["staff_code"] or ""
-    if staff and row["staff_name"] and not staff_codes_only:
-        staff = f"{staff} {row['staff_name']}"
-    return AuditRow(
-        id=str(row["id"]),
-        branch=row["branch_code"],
-        branch_name=row["branch_name"],
-        region=row["region_code"] or "",
-        local=local_time(row["visited_at"], row["timezone"] or "UTC"),
-        shift=row["shift_name"] or "",
-        channel=row["channel"],
-        staff=staff,
-        auditor=row["auditor_name"] or "",
-        checklist=row["checklist_slug"],
-        score=row["score"],
-        sections={k: v for k, v in _json(row["section_scores"]).items() if v is not None},
-        items={r.key: bool(r.passed) for r in scored.items if r.passed is not None},
-    )
+    values = {
+        "id": str(row["id"]),
+        "branch": row["branch_code"],
+        "branch_name": row["branch_name"],
+        "region": row["region_code"] or "",
+        "local": local_time(row["visited_at"], row["timezone"] or "UTC"),
+        "shift": row["shift_name"] or "",
+        "channel": row["channel"],
+        "staff": row["staff_code"] or "",
+        "staff_name": row["staff_name"],
+        "auditor": row["auditor_name"] or "",
+        "checklist": row["checklist_slug"],
+        "score": row["score"],
+        "calibration_of": str(row["calibration_of"]) if row["calibration_of"] else None,
+    }
+    return audit_row(values, doc, _json(row["answers"]), staff_codes_only)
 
 
 async def staff_codes_only() -> bool:
@@ -189,4 +170,26 @@ async def section_titles(lang: str) -> dict[str, str]:
         _, doc = await checklist_queries.get_version(summary.slug, None)
         for section in doc.sections:
             titles[section.key] = text_in(section.title, lang)[0]
+    return titles
+
+
+async def channels() -> list[str]:
+    rows = await Audit.select(Audit.channel).distinct().order_by(Audit.channel)
+    return [r["channel"] for r in rows]
+
+
+async def checklist_slugs() -> list[str]:
+    return [s.slug for s in await checklist_queries.list_checklists() if s.published is not None]
+
+
+async def item_titles(lang: str) -> dict[str, str]:
+    """Item key → question in ``lang``, over the published versions."""
+    from checklists.model import text_in
+
+    titles: dict[str, str] = {}
+    for summary in await checklist_queries.list_checklists():
+        if summary.published is None:
+            continue
+        _, doc = await checklist_queries.get_version(summary.slug, None)
+        titles.update({i.key: text_in(i.text, lang)[0] for i in doc.items()})
     return titles

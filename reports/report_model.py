@@ -54,6 +54,7 @@ class Table(msgspec.Struct, tag="table"):
     rows: list[list[Cell]]
     csv: list[list[Any]]
     row_css: list[str] = []
+    csv_columns: list[str] = []  # when the CSV carries more than the page (e.g. audit ids)
 
 
 class Photo(msgspec.Struct):
@@ -119,3 +120,18 @@ def fmt(value: float | None, digits: int = 1) -> str:
 
 def interval(low: float | None, high: float | None) -> str:
     return "–" if low is None or high is None else f"{low:.1f}–{high:.1f}"
+
+
+def num(value: float | None, digits: int = 1) -> Cell:
+    return Cell(fmt(value, digits), css="num")
+
+
+def make_table(
+    key: str,
+    title: str,
+    columns: list[str],
+    rows: list[tuple[list[Cell], list[Any]]],
+    row_css: list[str] | None = None,
+) -> Table:
+    """A table from (cells shown, raw values for the CSV) pairs."""
+    return Table(key, title, columns, [r[0] for r in rows], [r[1] for r in rows], row_css or [])

@@ -31,6 +31,7 @@ from web.controllers.auth import AuthController
 from web.controllers.checklists_api import ChecklistApiController
 from web.controllers.checklists_pages import ChecklistPagesController
 from web.controllers.home import HomeController
+from web.controllers.period_reports import BranchReportController, HeadOfficeReportController
 from web.controllers.read_pages import BranchAuditsController, MyAuditsController
 from web.controllers.reports_pages import VisitReportController
 from web.controllers.review_api import ReviewApiController
@@ -100,6 +101,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             service_worker,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
             VisitReportController,
+            BranchReportController,
+            HeadOfficeReportController,
             plotly_router(),
         ],
         dependencies={"user": Provide(provide_user), "page": Provide(provide_page)},

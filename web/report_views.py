@@ -68,14 +68,10 @@ def csv_response(report: Report, key: str, filename: str) -> Response:
         raise NotFoundException(f"This report has no table {key!r}.")
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([_csv_header(c) for c in table.columns])
+    writer.writerow(table.csv_columns or table.columns)
     writer.writerows(table.csv)
     return Response(
         out.getvalue().encode("utf-8"),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}-{key}.csv"'},
     )
-
-
-def _csv_header(column: str) -> str:
-    return column
