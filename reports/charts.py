@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -82,18 +83,24 @@ def data_uri(data: bytes, fmt: str) -> str:
 
 
 def render_figures(
-    figures: dict[str, dict[str, Any]], lang: str, renderer: ChartRenderer | None = None
+    figures: dict[str, dict[str, Any]],
+    lang: str,
+    renderer: ChartRenderer | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, str]:
     """Each figure (by key) as a data URI, all in one browser: the one given, or a fresh one
-    kept for these figures only."""
+    kept for these figures only. ``progress(done, total)`` after each figure."""
     fmt, scale = image_format(lang)
     own = renderer is None
     renderer = renderer or ChartRenderer()
+    images = {}
     try:
-        return {
-            key: data_uri(renderer.render(fig, fmt=fmt, scale=scale, height=_height(fig)), fmt)
-            for key, fig in figures.items()
-        }
+        for key, fig in figures.items():
+            data = renderer.render(fig, fmt=fmt, scale=scale, height=_height(fig))
+            images[key] = data_uri(data, fmt)
+            if progress:
+                progress(len(images), len(figures))
+        return images
     finally:
         if own:
             renderer.close()

@@ -65,11 +65,13 @@ def report_pdf(
     translate: Translate = no_translation,
     renderer: ChartRenderer | None = None,
     timings: Timings | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """The report as a PDF: its figures exported in one browser, then laid out."""
+    """The report as a PDF: its figures exported in one browser, then laid out.
+    ``progress(done, total)`` counts the figures."""
     started = time.perf_counter()
     figures = {f.key: f.figure for f in report.figures()}
-    images = render_figures(figures, report.lang, renderer) if figures else {}
+    images = render_figures(figures, report.lang, renderer, progress) if figures else {}
     charted = time.perf_counter()
     pdf = html_to_pdf(print_html(report, images, translate))
     if timings is not None:

@@ -109,12 +109,14 @@ def demo(seed: int) -> None:
 from web.cli_analyse import analyse  # noqa: E402
 from web.cli_checklists import checklist  # noqa: E402
 from web.cli_org import org  # noqa: E402
+from web.cli_reports import report  # noqa: E402
 from web.cli_users import user  # noqa: E402
 
 main.add_command(checklist)
 main.add_command(user)
 main.add_command(org)
 main.add_command(analyse)
+main.add_command(report)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
+from audits.queries import CurrentUser
 from audits.tables import Role
 from reports import report_data
 from reports.report_model import Report
@@ -19,20 +20,27 @@ from web.deps import Page
 from web.report_views import csv_response, pdf_response, report_page, translator
 
 
-async def _visit(audit_id: uuid.UUID, page: Page, *, for_pdf: bool) -> Report:
-    assert page.user is not None
-    data = await report_data.load_visit(audit_id, page.user)
+async def build_visit(
+    audit_id: uuid.UUID, user: CurrentUser, lang: str, *, for_pdf: bool
+) -> Report:
+    """The visit report as ``user`` may read it (photos inlined for the PDF)."""
+    data = await report_data.load_visit(audit_id, user)
     photos = await report_data.photo_uris(data.audit) if for_pdf else {}
     return visit_report(
         data.audit,
         data.doc,
         branch_name=data.branch_name,
         visited_local=data.visited_local,
-        lang=page.lang,
-        show_shopper=page.user.role is not Role.manager,
+        lang=lang,
+        show_shopper=user.role is not Role.manager,
         photo_uri=photos.get if for_pdf else None,
-        _=translator(page.lang),
+        _=translator(lang),
     )
+
+
+async def _visit(audit_id: uuid.UUID, page: Page, *, for_pdf: bool) -> Report:
+    assert page.user is not None
+    return await build_visit(audit_id, page.user, page.lang, for_pdf=for_pdf)
 
 
 class VisitReportController(Controller):
