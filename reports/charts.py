@@ -12,6 +12,7 @@ unjoined. For ``fa`` charts are PNG at scale 2 instead; chromium shapes the text
 from __future__ import annotations
 
 import asyncio
+import atexit
 import base64
 import threading
 from collections.abc import Callable
@@ -116,11 +117,13 @@ _shared_lock = threading.Lock()
 
 
 def shared_renderer() -> ChartRenderer:
-    """A process-wide renderer, started on first use (the web app closes it on shutdown)."""
+    """A process-wide renderer, started on first use and closed when the process exits (so a
+    web process, or a whole test session, keeps one browser)."""
     global _shared
     with _shared_lock:
         if _shared is None or _shared._closed:
             _shared = ChartRenderer()
+            atexit.register(close_shared_renderer)
         return _shared
 
 

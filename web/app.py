@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import anyio.to_thread
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import Litestar, get
 from litestar.config.csrf import CSRFConfig
@@ -140,15 +139,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         stores={"rate_limit": MemoryStore()},
         state=State({"settings": settings}),
         on_startup=[open_pool],
-        on_shutdown=[close_pool, close_charts],
+        on_shutdown=[close_pool],
         debug=settings.debug,
     )
-
-
-async def close_charts() -> None:
-    from reports.charts import close_shared_renderer  # the kaleido browser, if a PDF started it
-
-    await anyio.to_thread.run_sync(close_shared_renderer)
 
 
 def _is_login_attempt(request) -> bool:

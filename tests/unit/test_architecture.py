@@ -25,6 +25,16 @@ PURE = [
     "reports/people.py",
     "reports/trends.py",
     "reports/variance.py",
+    "reports/report_model.py",
+    "reports/rows.py",
+    "reports/describe.py",
+    "reports/summary.py",
+    "reports/figures.py",
+    "reports/charts.py",
+    "reports/pdf.py",
+    "reports/visit.py",
+    "reports/branch_report.py",
+    "reports/headoffice_report.py",
 ]
 
 

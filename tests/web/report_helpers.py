@@ -67,7 +67,8 @@ def pdf_images(pdf: bytes) -> int:
         file.write(pdf)
         file.flush()
         out = subprocess.run(["pdfimages", "-list", file.name], capture_output=True, text=True)
-    return max(0, len(out.stdout.splitlines()) - 2)
+    rows = [line.split() for line in out.stdout.splitlines()[2:]]
+    return sum(1 for row in rows if len(row) > 2 and row[2] == "image")  # not their alpha masks
 
 
 def pdf_page_png(pdf: bytes, page: int, out: Path) -> Path:
