@@ -41,7 +41,7 @@ from web.controllers.visits_plan_pages import VisitPlanPagesController
 from web.deps import provide_page
 from web.errors import exception_handlers
 from web.i18n import install_translations
-from web.plotly_static import plotly_router
+from web.plotly_static import plotly_js
 from web.settings import Settings
 
 WEB_DIR = Path(__file__).parent
@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             VisitReportController,
             BranchReportController,
             HeadOfficeReportController,
-            plotly_router(),
+            plotly_js,
         ],
         dependencies={"user": Provide(provide_user), "page": Provide(provide_page)},
         middleware=[

@@ -9,19 +9,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import plotly
+from litestar import get
 from litestar.datastructures import CacheControlHeader
-from litestar.static_files import create_static_files_router
+from litestar.response import File
 
-PLOTLY_DIR = Path(plotly.__file__).parent / "package_data"
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_JS_URL = f"/static/plotly/{plotly.__version__}/plotly.min.js"
+YEAR = 365 * 24 * 3600
 
 
-def plotly_router():
-    """A static route onto the package's ``plotly.min.js`` (nothing else from that folder)."""
-    return create_static_files_router(
-        path=f"/static/plotly/{plotly.__version__}",
-        directories=[PLOTLY_DIR],
-        cache_control=CacheControlHeader(max_age=365 * 24 * 3600, public=True),
-        include_in_schema=False,
-        name="plotly",
-    )
+@get(
+    PLOTLY_JS_URL,
+    include_in_schema=False,
+    cache_control=CacheControlHeader(max_age=YEAR, public=True),
+    sync_to_thread=False,
+)
+def plotly_js() -> File:
+    """The package's own minified bundle (nothing else of its folder is served)."""
+    return File(PLOTLY_JS, media_type="text/javascript", content_disposition_type="inline")
