@@ -112,9 +112,9 @@ def _overview(data: BranchInput, b: dict, _: Translate) -> Section:
         (_("Funnel position (99.8%)"), funnel.get("p998", "–"), None),
         (_("Standard deviation"), b.get("sd"), None),
         (
-            _("Share meeting the standard"),
+            _("Share meeting the standard (%)"),
             None if b.get("share_meeting_standard") is None else b["share_meeting_standard"] * 100,
-            "%",
+            None,
         ),
         (_("Spread between shifts"), b.get("shift_spread"), None),
         (_("Spread between staff"), b.get("staff_spread"), None),
@@ -128,7 +128,7 @@ def _overview(data: BranchInput, b: dict, _: Translate) -> Section:
             (
                 [
                     Cell(label),
-                    num(v) if isinstance(v, int | float) else Cell(str(v)),
+                    _value(v, _),
                     Cell(extra or ""),
                 ],
                 [label, v, extra],
@@ -137,6 +137,17 @@ def _overview(data: BranchInput, b: dict, _: Translate) -> Section:
         ],
     )
     return Section("overview", _("Key figures"), [table])
+
+
+def _value(value: Any, _: Translate) -> Cell:
+    """Whole numbers as such, others to one decimal, words translated, missing as a dash."""
+    if isinstance(value, bool) or value is None:
+        return Cell(fmt(None))
+    if isinstance(value, int):
+        return num(value, 0)
+    if isinstance(value, float):
+        return num(value)
+    return Cell(_(str(value)))
 
 
 def _trend(data: BranchInput, _: Translate) -> Section:

@@ -82,6 +82,7 @@ def headoffice_summary(analysis: dict, _: Translate) -> list[str]:
             k: variance[k] for k in ("branch", "branch_shift", "staff", "auditor", "residual")
         }
         top = max((k for k in shares if k != "residual"), key=shares.get)
+    if variance and shares[top] >= 0.05:  # below that no source is worth naming
         lines.append(
             _(
                 "Of the differences between visits, %(share)s%% come from %(source)s, the largest "
