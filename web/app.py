@@ -31,7 +31,9 @@ from web.controllers.checklists_api import ChecklistApiController
 from web.controllers.checklists_pages import ChecklistPagesController
 from web.controllers.home import HomeController
 from web.controllers.imports_pages import ImportPagesController
+from web.controllers.period_reports import BranchReportController, HeadOfficeReportController
 from web.controllers.read_pages import BranchAuditsController, MyAuditsController
+from web.controllers.reports_pages import VisitReportController
 from web.controllers.review_api import ReviewApiController
 from web.controllers.review_pages import ReviewPagesController
 from web.controllers.visits_api import VisitApiController
@@ -40,6 +42,7 @@ from web.controllers.visits_plan_pages import VisitPlanPagesController
 from web.deps import provide_page
 from web.errors import exception_handlers
 from web.i18n import install_translations
+from web.plotly_static import plotly_js
 from web.settings import Settings
 
 WEB_DIR = Path(__file__).parent
@@ -98,6 +101,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ImportPagesController,
             service_worker,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
+            VisitReportController,
+            BranchReportController,
+            HeadOfficeReportController,
+            plotly_js,
         ],
         dependencies={"user": Provide(provide_user), "page": Provide(provide_page)},
         middleware=[

@@ -110,6 +110,7 @@ from web.cli_analyse import analyse  # noqa: E402
 from web.cli_audits import export_group, import_group  # noqa: E402
 from web.cli_checklists import checklist  # noqa: E402
 from web.cli_org import org  # noqa: E402
+from web.cli_reports import report  # noqa: E402
 from web.cli_users import user  # noqa: E402
 
 main.add_command(checklist)
@@ -118,6 +119,7 @@ main.add_command(org)
 main.add_command(analyse)
 main.add_command(import_group)
 main.add_command(export_group)
+main.add_command(report)
 
 if __name__ == "__main__":
     sys.exit(main())

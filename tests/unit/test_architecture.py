@@ -28,6 +28,16 @@ PURE = [
     "reports/variance.py",
     "audits/audit_csv.py",
     "audits/audit_plan.py",
+    "reports/report_model.py",
+    "reports/rows.py",
+    "reports/describe.py",
+    "reports/summary.py",
+    "reports/figures.py",
+    "reports/charts.py",
+    "reports/pdf.py",
+    "reports/visit.py",
+    "reports/branch_report.py",
+    "reports/headoffice_report.py",
 ]
 
 

@@ -1,0 +1,368 @@
+"""The branch report for a period: trend with control limits, sections against the
+organisation, shift × weekday, staff consistency, item pass rates, the visits. Pure: rows
+from ``report_data``, the organisation-wide ``analysis`` from ``reports.analysis``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import describe, figures
+from .report_model import (
+    Cell,
+    Figure,
+    Paragraph,
+    Report,
+    Section,
+    Translate,
+    fmt,
+    interval,
+    make_table,
+    no_translation,
+    num,
+)
+from .summary import branch_summary
+
+Href = Callable[[str], str | None]
+
+
+class BranchInput:
+    """Everything the builder reads, gathered by the caller."""
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        rows: list,
+        org_rows: list,
+        analysis: dict,
+        sections: dict[str, str],
+        items: dict[str, str],
+        period: str,
+    ) -> None:
+        self.code, self.name, self.rows, self.org_rows = code, name, rows, org_rows
+        self.analysis, self.section_titles, self.item_titles = analysis, sections, items
+        self.period = period
+
+    def entry(self, part: str) -> dict[str, Any] | None:
+        return next(
+            (e for e in self.analysis.get(part) or [] if e.get("branch") == self.code), None
+        )
+
+
+def branch_report(
+    data: BranchInput,
+    *,
+    lang: str,
+    audit_href: Href = lambda _: None,
+    _: Translate = no_translation,
+) -> Report:
+    b = data.entry("branches") or {}
+    facts = [
+        (_("Branch"), f"{data.code} · {data.name}"),
+        (_("Period"), data.period),
+        (_("Visits"), str(len(data.rows))),
+        (_("Mean score"), fmt(b.get("mean"))),
+        (
+            _("Fair score (shrunken)"),
+            f"{fmt(b.get('shrunken'))} ({interval(*(b.get('interval') or (None, None)))})",
+        ),
+        (_("Consistency index"), fmt(b.get("consistency"))),
+    ]
+    if not data.rows:
+        sections = [
+            Section("none", _("No visits"), [Paragraph(_("No published visits in this period."))])
+        ]
+        return Report(
+            "branch", _("Branch report"), f"{data.code} · {data.period}", lang, facts, [], sections
+        )
+    sections = [
+        _overview(data, b, _),
+        _trend(data, _),
+        _sections(data, _),
+        _shifts(data, _),
+        _staff(data, _),
+        _items(data, _),
+        _visits(data, audit_href, _),
+    ]
+    summary = branch_summary(data, _)
+    return Report(
+        "branch",
+        _("Branch report"),
+        f"{data.code} · {data.name} · {data.period}",
+        lang,
+        facts,
+        summary,
+        sections,
+    )
+
+
+def _overview(data: BranchInput, b: dict, _: Translate) -> Section:
+    funnel = b.get("funnel") or {}
+    rows = [
+        (_("Visits"), b.get("n", len(data.rows)), None),
+        (_("Mean score"), b.get("mean"), None),
+        (_("Adjusted for shopper severity"), b.get("adjusted_mean"), None),
+        (
+            _("Fair score (shrunken)"),
+            b.get("shrunken"),
+            interval(*(b.get("interval") or (None, None))),
+        ),
+        (_("Rank"), b.get("rank"), interval(*(b.get("rank_interval") or (None, None)))),
+        (_("Funnel position (99.8%)"), funnel.get("p998", "–"), None),
+        (_("Standard deviation"), b.get("sd"), None),
+        (
+            _("Share meeting the standard (%)"),
+            None if b.get("share_meeting_standard") is None else b["share_meeting_standard"] * 100,
+            None,
+        ),
+        (_("Spread between shifts"), b.get("shift_spread"), None),
+        (_("Spread between staff"), b.get("staff_spread"), None),
+        (_("Consistency index"), b.get("consistency"), None),
+    ]
+    table = make_table(
+        "overview",
+        _("Key figures"),
+        [_("Figure"), _("Value"), _("Interval")],
+        [
+            (
+                [
+                    Cell(label),
+                    _value(v, _),
+                    Cell(extra or ""),
+                ],
+                [label, v, extra],
+            )
+            for label, v, extra in rows
+        ],
+    )
+    return Section("overview", _("Key figures"), [table])
+
+
+def _value(value: Any, _: Translate) -> Cell:
+    """Whole numbers as such, others to one decimal, words translated, missing as a dash."""
+    if isinstance(value, bool) or value is None:
+        return Cell(fmt(None))
+    if isinstance(value, int):
+        return num(value, 0)
+    if isinstance(value, float):
+        return num(value)
+    return Cell(_(str(value)))
+
+
+def _trend(data: BranchInput, _: Translate) -> Section:
+    scores = [r.score for r in data.rows]
+    centre, sigma = describe.individuals_chart(scores)
+    trend = data.entry("trends") or {}
+    signal_dates = {s["date"] for s in trend.get("signals") or []}
+    dates = [r.local.date().isoformat() for r in data.rows]
+    fig = figures.control_chart(
+        dates,
+        scores,
+        centre,
+        [centre - 3 * sigma] * len(scores),
+        [centre + 3 * sigma] * len(scores),
+        [d in signal_dates for d in dates],
+        title=_("Score per visit with control limits"),
+        y_label=_("score"),
+    )
+    blocks: list = [
+        Figure(
+            "trend",
+            _("Score per visit with control limits"),
+            fig,
+            _("Centre line and 3σ limits (σ from the moving range); red: a signal."),
+        )
+    ]
+    slope = trend.get("slope_per_year")
+    if slope is not None:
+        blocks.append(
+            Paragraph(
+                _("Trend: %(slope)s points a year (%(interval)s), q = %(q)s.")
+                % {
+                    "slope": fmt(slope),
+                    "interval": interval(*trend["interval"]),
+                    "q": fmt(trend.get("q"), 3),
+                }
+            )
+        )
+    signals = trend.get("signals") or []
+    blocks.append(
+        make_table(
+            "signals",
+            _("Control-chart signals"),
+            [_("Date"), _("Rule")],
+            [([Cell(s["date"]), Cell(s["rule"])], [s["date"], s["rule"]]) for s in signals],
+        )
+    )
+    return Section("trend", _("Trend"), blocks)
+
+
+def _sections(data: BranchInput, _: Translate) -> Section:
+    mine, org = describe.section_means(data.rows), describe.section_means(data.org_rows)
+    keys = [k for k in data.section_titles if k in mine] + [
+        k for k in mine if k not in data.section_titles
+    ]
+    labels = [data.section_titles.get(k, k) for k in keys]
+    fig = figures.bars(
+        labels,
+        [round(mine[k].mean, 1) for k in keys],
+        title=_("Sections against the organisation"),
+        x_label=_("score"),
+        compare=[round(org[k].mean, 1) for k in keys],
+        names=(data.code, _("organisation")),
+    )
+    table = make_table(
+        "sections",
+        _("Section scores"),
+        [_("Section"), data.code, _("organisation"), _("difference")],
+        [
+            (
+                [Cell(lab), num(mine[k].mean), num(org[k].mean), num(mine[k].mean - org[k].mean)],
+                [
+                    k,
+                    round(mine[k].mean, 2),
+                    round(org[k].mean, 2),
+                    round(mine[k].mean - org[k].mean, 2),
+                ],
+            )
+            for k, lab in zip(keys, labels, strict=True)
+        ],
+    )
+    return Section(
+        "sections",
+        _("Sections against the organisation"),
+        [Figure("sections", _("Sections against the organisation"), fig), table],
+    )
+
+
+def _shifts(data: BranchInput, _: Translate) -> Section:
+    shifts = [g.key for g in describe.groups(data.rows, lambda r: r.shift)]
+    cells = describe.cell_means(
+        data.rows, lambda r: r.shift, lambda r: describe.WEEKDAYS[r.local.weekday()]
+    )
+    z, text = describe.matrix(cells, shifts, describe.WEEKDAYS)
+    fig = figures.heatmap(
+        describe.WEEKDAYS, shifts, z, text=text, title=_("Mean score by shift and weekday")
+    )
+    effects = {
+        e["shift"]: e for e in data.analysis.get("cells") or [] if e.get("branch") == data.code
+    }
+    rows = []
+    for g in describe.groups(data.rows, lambda r: r.shift):
+        e = effects.get(g.key, {})
+        rows.append(
+            (
+                [
+                    Cell(g.key),
+                    num(g.n, 0),
+                    num(g.mean),
+                    num(e.get("effect")),
+                    Cell(interval(*(e.get("interval") or (None, None)))),
+                ],
+                [g.key, g.n, round(g.mean, 2), e.get("effect"), e.get("interval")],
+            )
+        )
+    table = make_table(
+        "shifts",
+        _("Shifts"),
+        [_("Shift"), _("Visits"), _("Mean"), _("Effect"), _("Interval")],
+        rows,
+    )
+    return Section(
+        "shifts",
+        _("Shifts and weekdays"),
+        [Figure("shift_weekday", _("Mean score by shift and weekday"), fig), table],
+    )
+
+
+def _staff(data: BranchInput, _: Translate) -> Section:
+    flagged = {
+        e["staff"]: e for e in data.analysis.get("staff") or [] if e.get("branch") == data.code
+    }
+    staff = [g for g in describe.groups(data.rows, lambda r: r.staff) if g.n]
+    sds = [0.0 if g.sd != g.sd else g.sd for g in staff]  # NaN: a single visit
+    label = {r.staff: r.staff_label for r in data.rows}
+    fig = figures.dot_intervals(
+        [label[g.key] for g in staff],
+        [round(g.mean, 1) for g in staff],
+        [g.mean - s for g, s in zip(staff, sds, strict=True)],
+        [g.mean + s for g, s in zip(staff, sds, strict=True)],
+        title=_("Staff: mean ± one standard deviation"),
+        x_label=_("score"),
+        colours=[figures.RED if g.key in flagged else figures.BLUE for g in staff],
+    )
+    rows, css = [], []
+    for g, sd in zip(staff, sds, strict=True):
+        flags = flagged.get(g.key, {}).get("flags", [])
+        rows.append(
+            (
+                [
+                    Cell(label[g.key]),
+                    num(g.n, 0),
+                    num(g.mean),
+                    num(sd),
+                    Cell(", ".join(_(f) for f in flags)),
+                ],
+                [label[g.key], g.n, round(g.mean, 2), round(sd, 2), " ".join(flags)],
+            )
+        )
+        css.append("below" if flags else "")
+    table = make_table(
+        "staff",
+        _("Staff consistency"),
+        [_("Staff"), _("Visits"), _("Mean"), _("SD"), _("Flags")],
+        rows,
+        css,
+    )
+    return Section(
+        "staff", _("Staff consistency"), [Figure("staff", _("Staff consistency"), fig), table]
+    )
+
+
+def _items(data: BranchInput, _: Translate) -> Section:
+    rates = describe.item_pass_rates(data.rows)
+    worst = rates[:15]
+    fig = figures.bars(
+        [data.item_titles.get(k, k)[:48] for k, _n, _r in worst],
+        [round(r * 100, 1) for _k, _n, r in worst],
+        title=_("Items passed least often"),
+        x_label=_("% of visits passed"),
+    )
+    table = make_table(
+        "items",
+        _("Item pass rates"),
+        [_("Item"), _("Visits"), _("Passed %")],
+        [
+            ([Cell(data.item_titles.get(k, k)), num(n, 0), num(r * 100)], [k, n, round(r * 100, 2)])
+            for k, n, r in rates
+        ],
+        ["failed" if r < 0.5 else "" for _k, _n, r in rates],
+    )
+    return Section(
+        "items", _("Item pass rates"), [Figure("items", _("Items passed least often"), fig), table]
+    )
+
+
+def _visits(data: BranchInput, audit_href: Href, _: Translate) -> Section:
+    rows = [
+        (
+            [
+                Cell(r.local.strftime("%Y-%m-%d %H:%M"), href=audit_href(r.id)),
+                Cell(r.shift),
+                Cell(r.channel),
+                Cell(r.staff),
+                num(r.score),
+            ],
+            [r.id, r.local.isoformat(), r.shift, r.channel, r.staff, r.score],
+        )
+        for r in reversed(data.rows)
+    ]
+    table = make_table(
+        "visits",
+        _("Visits"),
+        [_("Visited"), _("Shift"), _("Channel"), _("Staff"), _("Score")],
+        rows,
+    )
+    table.csv_columns = ["audit", *table.columns]
+    return Section("visits", _("Visits"), [table])

@@ -1,0 +1,231 @@
+"""Plotly figures of the reports, as figure dicts. Pure: values in, figures out.
+
+The same dict is embedded in the page (plotly.js from ``/static``) and exported for the PDF by
+kaleido. Points whose ``customdata`` is a URL are links on the page (a click opens the branch
+or the audit); ``layout.meta.links`` marks such figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+FONT = "Noto Sans, Noto Sans Arabic, DejaVu Sans, sans-serif"
+BLUE, GREY, RED, GREEN = "#1f5fa8", "#8a8f98", "#c62828", "#2e7d32"
+
+
+def _layout(title: str, height: int = 380, **extra: Any) -> dict[str, Any]:
+    layout = {
+        "title": {"text": title, "font": {"size": 15}},
+        "height": height,
+        "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
+        "font": {"family": FONT, "size": 12},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "showlegend": False,
+    }
+    layout.update(extra)
+    return layout
+
+
+def _dict(fig: go.Figure, links: bool = False) -> dict[str, Any]:
+    if links:
+        fig.update_layout(meta={"links": True})
+    return fig.to_dict()
+
+
+def control_chart(
+    periods: Sequence[str],
+    means: Sequence[float],
+    centre: float,
+    lower: Sequence[float],
+    upper: Sequence[float],
+    signals: Sequence[bool],
+    *,
+    title: str,
+    y_label: str,
+) -> dict[str, Any]:
+    """Mean score per period against the centre line and 3-sigma control limits; points that
+    break a rule are red."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=list(periods), y=list(upper), mode="lines", line={"dash": "dot", "color": GREY}
+    )
+    fig.add_scatter(
+        x=list(periods), y=list(lower), mode="lines", line={"dash": "dot", "color": GREY}
+    )
+    fig.add_scatter(x=list(periods), y=[centre] * len(periods), mode="lines", line={"color": GREY})
+    fig.add_scatter(
+        x=list(periods),
+        y=list(means),
+        mode="lines+markers",
+        line={"color": BLUE},
+        marker={"size": 9, "color": [RED if s else BLUE for s in signals]},
+    )
+    fig.update_layout(_layout(title, yaxis={"title": y_label, "gridcolor": "#eee"}))
+    return _dict(fig)
+
+
+def dot_intervals(
+    labels: Sequence[str],
+    values: Sequence[float],
+    low: Sequence[float],
+    high: Sequence[float],
+    *,
+    title: str,
+    x_label: str,
+    links: Sequence[str] | None = None,
+    reference: float | None = None,
+    colours: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """One row per label: a dot with its interval (league tables, severities, staff)."""
+    fig = go.Figure()
+    fig.add_scatter(
+        x=list(values),
+        y=list(labels),
+        mode="markers",
+        marker={"size": 9, "color": list(colours) if colours else BLUE},
+        error_x={
+            "type": "data",
+            "symmetric": False,
+            "array": [h - v for v, h in zip(values, high, strict=True)],
+            "arrayminus": [v - lo for v, lo in zip(values, low, strict=True)],
+            "color": GREY,
+        },
+        customdata=list(links) if links else None,
+    )
+    if reference is not None:
+        fig.add_vline(x=reference, line={"color": GREY, "dash": "dash"})
+    height = max(260, 60 + 22 * len(labels))
+    fig.update_layout(
+        _layout(
+            title,
+            height,
+            xaxis={"title": x_label, "gridcolor": "#eee"},
+            yaxis={"autorange": "reversed", "type": "category"},
+            margin={"l": 110, "r": 20, "t": 50, "b": 50},
+        )
+    )
+    return _dict(fig, links=bool(links))
+
+
+def funnel(
+    n: Sequence[int],
+    means: Sequence[float],
+    labels: Sequence[str],
+    limits: dict[str, tuple[Sequence[float], Sequence[float], Sequence[float]]],
+    centre: float,
+    *,
+    title: str,
+    links: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Mean against number of visits with funnel limits; ``limits`` maps a name ("95%",
+    "99.8%") to (n grid, lower, upper)."""
+    fig = go.Figure()
+    for name, (grid, lower, upper) in limits.items():
+        dash = "dot" if name.startswith("95") else "dash"
+        for bound in (lower, upper):
+            fig.add_scatter(
+                x=list(grid),
+                y=list(bound),
+                mode="lines",
+                name=name,
+                line={"color": GREY, "dash": dash},
+                hoverinfo="skip",
+            )
+    fig.add_hline(y=centre, line={"color": GREY})
+    fig.add_scatter(
+        x=list(n),
+        y=list(means),
+        mode="markers+text",
+        text=list(labels),
+        textposition="top center",
+        marker={"size": 8, "color": BLUE},
+        customdata=list(links) if links else None,
+    )
+    fig.update_layout(
+        _layout(
+            title,
+            440,
+            xaxis={"title": "n", "gridcolor": "#eee"},
+            yaxis={"title": "score", "gridcolor": "#eee"},
+        )
+    )
+    return _dict(fig, links=bool(links))
+
+
+def heatmap(
+    x: Sequence[str],
+    y: Sequence[str],
+    z: Sequence[Sequence[float | None]],
+    *,
+    title: str,
+    text: Sequence[Sequence[str]] | None = None,
+) -> dict[str, Any]:
+    """Mean score per cell; empty cells stay blank."""
+    fig = go.Figure(
+        go.Heatmap(
+            x=list(x),
+            y=list(y),
+            z=[list(r) for r in z],
+            colorscale="RdYlGn",
+            zmin=50,
+            zmax=100,
+            text=[list(r) for r in text] if text else None,
+            texttemplate="%{text}" if text else None,
+            hoverongaps=False,
+            colorbar={"thickness": 12},
+        )
+    )
+    height = max(260, 90 + 26 * len(y))
+    fig.update_layout(
+        _layout(
+            title,
+            height,
+            yaxis={"type": "category", "autorange": "reversed"},
+            margin={"l": 110, "r": 20, "t": 50, "b": 60},
+        )
+    )
+    return _dict(fig)
+
+
+def bars(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str,
+    x_label: str,
+    compare: Sequence[float] | None = None,
+    names: tuple[str, str] = ("", ""),
+    colours: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """Horizontal bars (section scores, pass rates, variance shares), optionally against a
+    second series such as the organisation's."""
+    fig = go.Figure()
+    fig.add_bar(
+        x=list(values),
+        y=list(labels),
+        orientation="h",
+        name=names[0],
+        marker={"color": list(colours) if colours else BLUE},
+    )
+    if compare is not None:
+        fig.add_bar(
+            x=list(compare), y=list(labels), orientation="h", name=names[1], marker={"color": GREY}
+        )
+    height = max(240, 70 + (34 if compare is not None else 22) * len(labels))
+    fig.update_layout(
+        _layout(
+            title,
+            height,
+            xaxis={"title": x_label, "gridcolor": "#eee"},
+            yaxis={"type": "category", "autorange": "reversed", "automargin": True},
+            barmode="group",
+            showlegend=compare is not None,
+            legend={"orientation": "h", "y": -0.25},
+            margin={"l": 60, "r": 20, "t": 50, "b": 70},
+        )
+    )
+    return _dict(fig)

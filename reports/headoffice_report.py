@@ -1,0 +1,423 @@
+"""Head office's report for a period: the fair league table, the funnel plot, branch ×
+section, where inconsistency comes from, shifts and channels, shoppers' severity and
+calibration, trends and their signals. Pure: rows and the analysis of the same rows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import describe, figures
+from .report_model import (
+    Cell,
+    Figure,
+    Paragraph,
+    Report,
+    Section,
+    Translate,
+    fmt,
+    interval,
+    make_table,
+    no_translation,
+    num,
+)
+from .summary import headoffice_summary
+
+Href = Callable[[str], str | None]
+VARIANCE_PARTS = ("branch", "branch_shift", "staff", "auditor", "residual")
+
+
+def headoffice_report(
+    rows: list,
+    analysis: dict,
+    *,
+    period: str,
+    sections: dict[str, str],
+    lang: str,
+    branch_href: Href = lambda _: None,
+    filters: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    _: Translate = no_translation,
+) -> Report:
+    facts = [
+        (_("Period"), period),
+        (_("Visits"), str(len(rows))),
+        (_("Branches"), str(len({r.branch for r in rows}))),
+        *filters,
+    ]
+    if not analysis.get("branches"):
+        empty = [Paragraph(_("Too few published visits in this period to compare branches."))]
+        return Report(
+            "headoffice",
+            _("Head-office report"),
+            period,
+            lang,
+            facts,
+            [],
+            [Section("none", _("No comparison"), empty)],
+        )
+    parts = [
+        _league(analysis, branch_href, _),
+        _funnel(analysis, branch_href, _),
+        _heatmap(rows, sections, _),
+        _variance(analysis, _),
+        _groups(rows, _),
+        _auditors(analysis, _),
+        _trends(analysis, branch_href, _),
+    ]
+    return Report(
+        "headoffice",
+        _("Head-office report"),
+        period,
+        lang,
+        facts,
+        headoffice_summary(analysis, _),
+        parts,
+    )
+
+
+def _league(analysis: dict, href: Href, _: Translate) -> Section:
+    ranked = sorted(analysis["branches"], key=lambda b: b["rank"])
+    fig = figures.dot_intervals(
+        [b["branch"] for b in ranked],
+        [b["shrunken"] for b in ranked],
+        [b["interval"][0] for b in ranked],
+        [b["interval"][1] for b in ranked],
+        title=_("Fair score with 95% interval"),
+        x_label=_("score (adjusted, shrunken)"),
+        links=[href(b["branch"]) or "" for b in ranked],
+        colours=[_funnel_colour(b) for b in ranked],
+    )
+    columns = [
+        _("Rank"),
+        _("Branch"),
+        _("Visits"),
+        _("Mean"),
+        _("Adjusted"),
+        _("Fair score"),
+        _("Interval"),
+        _("Funnel"),
+        _("Consistency"),
+    ]
+    table_rows, css = [], []
+    for b in ranked:
+        position = b["funnel"]["p998"] if b["funnel"]["p998"] != "within" else b["funnel"]["p95"]
+        table_rows.append(
+            (
+                [
+                    Cell(f"{b['rank']} ({b['rank_interval'][0]}–{b['rank_interval'][1]})"),
+                    Cell(b["branch"], href=href(b["branch"])),
+                    num(b["n"], 0),
+                    num(b["mean"]),
+                    num(b["adjusted_mean"]),
+                    num(b["shrunken"]),
+                    Cell(interval(*b["interval"])),
+                    Cell(_(position)),
+                    num(b.get("consistency")),
+                ],
+                [
+                    b["rank"],
+                    b["branch"],
+                    b["n"],
+                    b["mean"],
+                    b["adjusted_mean"],
+                    b["shrunken"],
+                    b["interval"][0],
+                    b["interval"][1],
+                    position,
+                    b.get("consistency"),
+                ],
+            )
+        )
+        css.append(position if position in ("above", "below") else "")
+    table = make_table("league", _("Fair league table"), columns, table_rows, css)
+    table.csv_columns = [
+        "rank",
+        "branch",
+        "n",
+        "mean",
+        "adjusted_mean",
+        "shrunken",
+        "interval_low",
+        "interval_high",
+        "funnel",
+        "consistency",
+    ]
+    note = Paragraph(
+        _(
+            "Ranks come with intervals: branches whose intervals overlap are not "
+            "shown to differ. Scores are adjusted for shopper severity and shrunk "
+            "towards the organisation where visits are few."
+        )
+    )
+    return Section(
+        "league",
+        _("Fair league table"),
+        [note, Figure("league", _("Fair score with 95% interval"), fig), table],
+    )
+
+
+def _funnel_colour(b: dict) -> str:
+    position = b["funnel"]["p998"]
+    return {"above": figures.GREEN, "below": figures.RED}.get(position, figures.BLUE)
+
+
+def _funnel(analysis: dict, href: Href, _: Translate) -> Section:
+    ranked = sorted(analysis["branches"], key=lambda b: b["n"])
+    target = ranked[0]["funnel"]["target"]
+    limits = {
+        "95%": (
+            [b["n"] for b in ranked],
+            [b["funnel"]["limits95"][0] for b in ranked],
+            [b["funnel"]["limits95"][1] for b in ranked],
+        ),
+        "99.8%": (
+            [b["n"] for b in ranked],
+            [b["funnel"]["limits998"][0] for b in ranked],
+            [b["funnel"]["limits998"][1] for b in ranked],
+        ),
+    }
+    fig = figures.funnel(
+        [b["n"] for b in ranked],
+        [b["adjusted_mean"] for b in ranked],
+        [b["branch"] for b in ranked],
+        limits,
+        target,
+        title=_("Funnel plot: adjusted mean against visits"),
+        links=[href(b["branch"]) or "" for b in ranked],
+    )
+    return Section(
+        "funnel",
+        _("Funnel plot"),
+        [
+            Figure(
+                "funnel",
+                _("Funnel plot: adjusted mean against visits"),
+                fig,
+                _("Limits at 95% and 99.8% around the organisation, allowing for over-dispersion."),
+            )
+        ],
+    )
+
+
+def _heatmap(rows: list, sections: dict[str, str], _: Translate) -> Section:
+    branch_keys = sorted({(r.region, r.branch) for r in rows})
+    labels = [f"{reg} · {b}" if reg else b for reg, b in branch_keys]
+    by_branch: dict[str, list] = {}
+    for r in rows:
+        by_branch.setdefault(r.branch, []).append(r)
+    keys = [k for k in sections if any(k in r.sections for r in rows)]
+    z, text = [], []
+    for _reg, b in branch_keys:
+        means = describe.section_means(by_branch[b])
+        z.append([round(means[k].mean, 1) if k in means else None for k in keys])
+        text.append([f"{means[k].mean:.0f}" if k in means else "" for k in keys])
+    fig = figures.heatmap(
+        [sections[k][:22] for k in keys],
+        labels,
+        z,
+        text=text,
+        title=_("Region · branch × checklist section"),
+    )
+    table = make_table(
+        "sections",
+        _("Section scores by branch"),
+        [_("Branch"), *[sections[k] for k in keys]],
+        [
+            ([Cell(lab), *[num(v) for v in zr]], [lab, *zr])
+            for lab, zr in zip(labels, z, strict=True)
+        ],
+    )
+    return Section(
+        "heatmap",
+        _("Branches × sections"),
+        [Figure("heatmap", _("Region · branch × checklist section"), fig), table],
+    )
+
+
+def _variance(analysis: dict, _: Translate) -> Section:
+    v = analysis["variance"]
+    names = {
+        "branch": _("branch"),
+        "branch_shift": _("branch × shift"),
+        "staff": _("staff"),
+        "auditor": _("shopper"),
+        "residual": _("visit to visit"),
+    }
+    fig = figures.bars(
+        [names[k] for k in VARIANCE_PARTS],
+        [round(v[k] * 100, 1) for k in VARIANCE_PARTS],
+        title=_("Where score differences come from"),
+        x_label=_("% of variance"),
+    )
+    table = make_table(
+        "variance",
+        _("Variance shares"),
+        [_("Source"), _("Share %"), _("Variance")],
+        [
+            (
+                [Cell(names[k]), num(v[k] * 100), num(v["components"][k])],
+                [k, v[k], v["components"][k]],
+            )
+            for k in VARIANCE_PARTS
+        ],
+    )
+    note = Paragraph(
+        _("ICC %(icc)s; a branch needs %(n)s visits for a mean of reliability 0.8.")
+        % {"icc": fmt(v["icc"], 2), "n": v["visits_for_reliability_0_8"]}
+    )
+    return Section(
+        "variance",
+        _("Where inconsistency comes from"),
+        [Figure("variance", _("Where score differences come from"), fig), note, table],
+    )
+
+
+def _groups(rows: list, _: Translate) -> Section:
+    blocks: list = []
+    for key, title, get in (
+        ("shifts", _("Shifts compared"), lambda r: r.shift),
+        ("channels", _("Channels compared"), lambda r: r.channel),
+    ):
+        gs = describe.groups(rows, get)
+        fig = figures.bars(
+            [g.key.replace("_", " ") for g in gs],
+            [round(g.mean, 1) for g in gs],
+            title=title,
+            x_label=_("mean score"),
+        )
+        blocks.append(Figure(key, title, fig))
+        blocks.append(
+            make_table(
+                key,
+                title,
+                [_("Group"), _("Visits"), _("Mean"), _("SD")],
+                [
+                    (
+                        [Cell(g.key), num(g.n, 0), num(g.mean), num(g.sd)],
+                        [g.key, g.n, round(g.mean, 2), round(g.sd, 2) if g.sd == g.sd else None],
+                    )
+                    for g in gs
+                ],
+            )
+        )
+    return Section("groups", _("Shifts and channels"), blocks)
+
+
+def _auditors(analysis: dict, _: Translate) -> Section:
+    auditors = sorted(analysis["auditors"], key=lambda a: a["severity"])
+    fig = figures.dot_intervals(
+        [a["auditor"] for a in auditors],
+        [a["severity"] for a in auditors],
+        [a["interval"][0] for a in auditors],
+        [a["interval"][1] for a in auditors],
+        title=_("Shopper severity (negative = strict)"),
+        x_label=_("points"),
+        reference=0.0,
+    )
+    table = make_table(
+        "auditors",
+        _("Shopper severity"),
+        [_("Shopper"), _("Visits"), _("Raw mean"), _("Severity"), _("Interval")],
+        [
+            (
+                [
+                    Cell(a["auditor"]),
+                    num(a["n"], 0),
+                    num(a.get("raw_mean")),
+                    num(a["severity"]),
+                    Cell(interval(*a["interval"])),
+                ],
+                [a["auditor"], a["n"], a.get("raw_mean"), a["severity"], *a["interval"]],
+            )
+            for a in auditors
+        ],
+    )
+    table.csv_columns = ["auditor", "n", "raw_mean", "severity", "interval_low", "interval_high"]
+    blocks: list = [Figure("auditors", _("Shopper severity (negative = strict)"), fig), table]
+    c = analysis.get("calibration") or {}
+    blocks.append(
+        Paragraph(
+            _(
+                "Calibration: %(pairs)s visits scored twice; agreement on the total "
+                "(ICC) %(icc)s, mean difference %(diff)s points."
+            )
+            % {
+                "pairs": c.get("pairs", 0),
+                "icc": fmt(c.get("icc"), 2),
+                "diff": fmt(c.get("mean_abs_difference")),
+            }
+        )
+    )
+    items = c.get("items") or []
+    if items:
+        keys = [k for k in items[0] if k not in ("item",)]
+        blocks.append(
+            make_table(
+                "calibration",
+                _("Agreement per item"),
+                [_("Item"), *keys],
+                [
+                    (
+                        [Cell(str(i.get("item"))), *[Cell(str(i.get(k))) for k in keys]],
+                        [i.get("item"), *[i.get(k) for k in keys]],
+                    )
+                    for i in items
+                ],
+            )
+        )
+    return Section("auditors", _("Shoppers: severity and calibration"), blocks)
+
+
+def _trends(analysis: dict, href: Href, _: Translate) -> Section:
+    trends = analysis.get("trends") or []
+    fig = figures.dot_intervals(
+        [t["branch"] for t in trends],
+        [t["slope_per_year"] for t in trends],
+        [t["interval"][0] for t in trends],
+        [t["interval"][1] for t in trends],
+        title=_("Trend per branch, points a year"),
+        x_label=_("points a year"),
+        reference=0.0,
+        links=[href(t["branch"]) or "" for t in trends],
+        colours=[figures.RED if t.get("alarm") else figures.BLUE for t in trends],
+    )
+    table = make_table(
+        "trends",
+        _("Trends and control-chart signals"),
+        [_("Branch"), _("Visits"), _("Slope a year"), _("Interval"), _("q"), _("Signals")],
+        [
+            (
+                [
+                    Cell(t["branch"], href=href(t["branch"])),
+                    num(t["n"], 0),
+                    num(t["slope_per_year"]),
+                    Cell(interval(*t["interval"])),
+                    num(t.get("q"), 3),
+                    Cell(", ".join(f"{s['rule']} {s['date']}" for s in t.get("signals") or [])),
+                ],
+                [
+                    t["branch"],
+                    t["n"],
+                    t["slope_per_year"],
+                    *t["interval"],
+                    t.get("q"),
+                    " ".join(f"{s['rule']}@{s['date']}" for s in t.get("signals") or []),
+                ],
+            )
+            for t in trends
+        ],
+        ["below" if t.get("alarm") else "" for t in trends],
+    )
+    table.csv_columns = [
+        "branch",
+        "n",
+        "slope_per_year",
+        "interval_low",
+        "interval_high",
+        "q",
+        "signals",
+    ]
+    return Section(
+        "trends",
+        _("Trends with control limits and signals"),
+        [Figure("trends", _("Trend per branch, points a year"), fig), table],
+    )

@@ -1,0 +1,80 @@
+"""A report as print HTML and as a PDF (WeasyPrint). Pure: no database, no web framework.
+
+``report_pdf`` is blocking (charts in chromium, layout in WeasyPrint): the web app calls it in a
+worker thread, never on its event loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import msgspec
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .charts import ChartRenderer, render_figures
+from .report_model import Report, Translate, no_translation
+
+TEMPLATES = Path(__file__).parent / "templates"
+PhotoLoader = Callable[[str], str]
+"""Evidence id → data URI, for the photos of a visit report."""
+
+
+def _environment(translate: Translate) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda s: translate(s), lambda s, p, n: translate(s if n == 1 else p), newstyle=True
+    )
+    return env
+
+
+def print_html(
+    report: Report, images: dict[str, str], translate: Translate = no_translation
+) -> str:
+    """The print HTML of a report; ``images`` maps each figure key to a data URI."""
+    css = (TEMPLATES / "print.css").read_text("utf-8")
+    template = _environment(translate).get_template("print.html")
+    return template.render(report=report, images=images, css=css)
+
+
+def html_to_pdf(html: str) -> bytes:
+    """WeasyPrint, offline: every image is a data URI, fonts come from fontconfig."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    # Nothing may be fetched at render time: data URIs only, no http, no files.
+    fetcher = URLFetcher(allowed_protocols={"data"})
+    return HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf()
+
+
+class Timings(msgspec.Struct):
+    """Where a PDF's time went, in seconds (for the benchmark)."""
+
+    charts: float = 0.0
+    layout: float = 0.0
+
+
+def report_pdf(
+    report: Report,
+    *,
+    translate: Translate = no_translation,
+    renderer: ChartRenderer | None = None,
+    timings: Timings | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """The report as a PDF: its figures exported in one browser, then laid out.
+    ``progress(done, total)`` counts the figures."""
+    started = time.perf_counter()
+    figures = {f.key: f.figure for f in report.figures()}
+    images = render_figures(figures, report.lang, renderer, progress) if figures else {}
+    charted = time.perf_counter()
+    pdf = html_to_pdf(print_html(report, images, translate))
+    if timings is not None:
+        timings.charts = charted - started
+        timings.layout = time.perf_counter() - charted
+    return pdf

@@ -1,0 +1,195 @@
+"""What the reports read from the database, scoped to the reader. The only module of the
+reports that touches Piccolo; the builders beside it are pure."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+
+import msgspec
+
+from audits import audit_reads
+from audits.queries import CurrentUser
+from audits.rules import local_time
+from audits.schemas import AuditNotFound, AuditOut
+from audits.tables import Audit, Branch, Evidence, OrgSettings, Region, Role
+from checklists import queries as checklist_queries
+from checklists.model import Checklist
+
+from .rows import AuditRow, audit_row
+
+
+class VisitData(msgspec.Struct):
+    audit: AuditOut
+    doc: Checklist
+    branch_name: str
+    visited_local: str
+
+
+async def load_visit(audit_id: uuid.UUID, user: CurrentUser) -> VisitData:
+    """The audit as ``user`` may read it: a shopper their own, a manager the published audits
+    of their branches, head office any. ``AuditNotFound`` otherwise."""
+    audit = await audit_reads.get_audit(audit_id, user)
+    if user.role is Role.shopper and audit.auditor != user.username:
+        raise AuditNotFound(f"No audit {audit_id} of yours.")
+    _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
+    branch = await audit_reads.branch_by_code(audit.branch)
+    zone = branch["timezone"] if branch else "UTC"
+    visited = local_time(audit.visited_at, zone).strftime("%Y-%m-%d %H:%M")
+    return VisitData(audit, doc, branch["name"] if branch else audit.branch, f"{visited} ({zone})")
+
+
+async def photo_uris(audit: AuditOut) -> dict[str, str]:
+    """The audit's photos as data URIs (the PDF cannot fetch them)."""
+    ids = [str(v) for v in audit.answers.values() if isinstance(v, str) and len(v) == 36]
+    valid = []
+    for value in ids:
+        try:
+            valid.append(uuid.UUID(value))
+        except ValueError:
+            continue
+    if not valid:
+        return {}
+    rows = await Evidence.select(Evidence.id, Evidence.content_type, Evidence.data).where(
+        Evidence.id.is_in(valid)
+    )
+    return {
+        str(r["id"]): f"data:{r['content_type']};base64,{base64.b64encode(r['data']).decode()}"
+        for r in rows
+    }
+
+
+class Filters(msgspec.Struct, frozen=True):
+    start: dt.date | None = None
+    end: dt.date | None = None
+    branch: str | None = None
+    region: str | None = None
+    channel: str | None = None
+    checklist: str | None = None
+
+
+_COLUMNS = (
+    Audit.id,
+    Audit.visited_at,
+    Audit.channel,
+    Audit.score,
+    Audit.section_scores,
+    Audit.answers,
+    Audit.version,
+    Audit.calibration_of,
+    Audit.branch.code.as_alias("branch_code"),
+    Audit.branch.name.as_alias("branch_name"),
+    Audit.branch.timezone.as_alias("timezone"),
+    Audit.branch.region.code.as_alias("region_code"),
+    Audit.shift.name.as_alias("shift_name"),
+    Audit.staff.code.as_alias("staff_code"),
+    Audit.staff.name.as_alias("staff_name"),
+    Audit.auditor.username.as_alias("auditor_name"),
+    Audit.version.checklist.slug.as_alias("checklist_slug"),
+)
+
+
+def _json(value):
+    return msgspec.json.decode(value) if isinstance(value, str) else (value or {})
+
+
+async def load_rows(filters: Filters, *, staff_codes_only: bool = True) -> list[AuditRow]:
+    """Published, scored audits matching ``filters`` (dates are UTC days, end inclusive)."""
+    query = Audit.select(*_COLUMNS).where(
+        Audit.status == Audit.Status.published, Audit.score.is_not_null()
+    )
+    if filters.start:
+        start = dt.datetime.combine(filters.start, dt.time(), dt.UTC)
+        query = query.where(Audit.visited_at >= start)
+    if filters.end:
+        end = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time(), dt.UTC)
+        query = query.where(Audit.visited_at < end)
+    for value, column in (
+        (filters.branch, Audit.branch.code),
+        (filters.region, Audit.branch.region.code),
+        (filters.channel, Audit.channel),
+        (filters.checklist, Audit.version.checklist.slug),
+    ):
+        if value:
+            query = query.where(column == value)
+    rows = await query.order_by(Audit.visited_at)
+    docs: dict[int, Checklist] = {}
+    result = []
+    for row in rows:
+        if row["version"] not in docs:
+            docs[row["version"]] = (await checklist_queries.get_version_by_id(row["version"]))[1]
+        result.append(_row(row, docs[row["version"]], staff_codes_only))
+    return result
+
+
+def _row(row: dict, doc: Checklist, staff_codes_only: bool) -> AuditRow:
+    values = {
+        "id": str(row["id"]),
+        "branch": row["branch_code"],
+        "branch_name": row["branch_name"],
+        "region": row["region_code"] or "",
+        "local": local_time(row["visited_at"], row["timezone"] or "UTC"),
+        "shift": row["shift_name"] or "",
+        "channel": row["channel"],
+        "staff": row["staff_code"] or "",
+        "staff_name": row["staff_name"],
+        "auditor": row["auditor_name"] or "",
+        "checklist": row["checklist_slug"],
+        "score": row["score"],
+        "calibration_of": str(row["calibration_of"]) if row["calibration_of"] else None,
+    }
+    return audit_row(values, doc, _json(row["answers"]), staff_codes_only)
+
+
+async def staff_codes_only() -> bool:
+    row = await OrgSettings.select(OrgSettings.staff_codes_only).first()
+    return bool(row and row["staff_codes_only"])
+
+
+async def branch_info(code: str) -> dict | None:
+    return (
+        await Branch.select(Branch.code, Branch.name, Branch.region.code.as_alias("region"))
+        .where(Branch.code == code)
+        .first()
+    )
+
+
+async def regions() -> list[dict]:
+    return await Region.select(Region.code, Region.name).order_by(Region.code)
+
+
+async def section_titles(lang: str) -> dict[str, str]:
+    """Section key → title in ``lang``, over the published versions (latest wins)."""
+    from checklists.model import text_in
+
+    titles: dict[str, str] = {}
+    for summary in await checklist_queries.list_checklists():
+        if summary.published is None:
+            continue
+        _, doc = await checklist_queries.get_version(summary.slug, None)
+        for section in doc.sections:
+            titles[section.key] = text_in(section.title, lang)[0]
+    return titles
+
+
+async def channels() -> list[str]:
+    rows = await Audit.select(Audit.channel).distinct().order_by(Audit.channel)
+    return [r["channel"] for r in rows]
+
+
+async def checklist_slugs() -> list[str]:
+    return [s.slug for s in await checklist_queries.list_checklists() if s.published is not None]
+
+
+async def item_titles(lang: str) -> dict[str, str]:
+    """Item key → question in ``lang``, over the published versions."""
+    from checklists.model import text_in
+
+    titles: dict[str, str] = {}
+    for summary in await checklist_queries.list_checklists():
+        if summary.published is None:
+            continue
+        _, doc = await checklist_queries.get_version(summary.slug, None)
+        titles.update({i.key: text_in(i.text, lang)[0] for i in doc.items()})
+    return titles

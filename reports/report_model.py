@@ -1,0 +1,137 @@
+"""The report model: what a report says, independent of how it is shown.
+
+A builder (``visit.py``, ``branch_report.py``, ``headoffice_report.py``) turns numbers into
+a ``Report``; the page template and the print template both render that one object, so the
+page and the PDF can never disagree. Figures are Plotly figure dicts: the page embeds them
+(plotly.js from ``/static``), the PDF embeds the same dicts exported by kaleido.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+import msgspec
+
+Translate = Callable[[str], str]
+
+
+def no_translation(text: str) -> str:
+    """The identity translator: English as written."""
+    return text
+
+
+class Paragraph(msgspec.Struct, tag="paragraph"):
+    kind: ClassVar[str] = "paragraph"
+    text: str
+
+
+class Figure(msgspec.Struct, tag="figure"):
+    """A chart; ``figure`` is a Plotly figure dict (``fig.to_dict()``)."""
+
+    kind: ClassVar[str] = "figure"
+    key: str
+    title: str
+    figure: dict[str, Any]
+    caption: str = ""
+
+
+class Cell(msgspec.Struct):
+    """One table cell: shown text, an optional link (pages only) and a CSS class."""
+
+    text: str
+    href: str | None = None
+    css: str = ""
+
+
+class Table(msgspec.Struct, tag="table"):
+    """A table; ``rows`` hold the cells shown, ``csv`` the raw values for the CSV download."""
+
+    kind: ClassVar[str] = "table"
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list[Cell]]
+    csv: list[list[Any]]
+    row_css: list[str] = []
+    csv_columns: list[str] = []  # when the CSV carries more than the page (e.g. audit ids)
+
+
+class Photo(msgspec.Struct):
+    evidence_id: str
+    data_uri: str = ""  # filled for the PDF, which cannot fetch
+
+
+class Answer(msgspec.Struct):
+    """One item of a visit: question, answer as shown, comment, photos and its standing."""
+
+    key: str
+    text: str
+    answer: str
+    comment: str = ""
+    photos: list[Photo] = []
+    failed: str | None = None
+    critical: bool = False
+    score: float | None = None
+
+
+class AnswerList(msgspec.Struct, tag="answers"):
+    kind: ClassVar[str] = "answers"
+    key: str
+    title: str
+    score: float | None
+    answers: list[Answer]
+
+
+Block = Paragraph | Figure | Table | AnswerList
+
+
+class Section(msgspec.Struct):
+    key: str
+    title: str
+    blocks: list[Block]
+
+
+class Report(msgspec.Struct):
+    """A whole report. ``facts`` are the label/value pairs of its heading (and PDF cover)."""
+
+    kind: str
+    title: str
+    subtitle: str
+    lang: str
+    facts: list[tuple[str, str]]
+    summary: list[str]
+    sections: list[Section]
+
+    def figures(self) -> list[Figure]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Figure)]
+
+    def tables(self) -> list[Table]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]
+
+    def table(self, key: str) -> Table | None:
+        return next((t for t in self.tables() if t.key == key), None)
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    """A number as reports show it; a missing one as an en dash."""
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def interval(low: float | None, high: float | None) -> str:
+    return "–" if low is None or high is None else f"{low:.1f}–{high:.1f}"
+
+
+def num(value: float | None, digits: int = 1) -> Cell:
+    return Cell(fmt(value, digits), css="num")
+
+
+def make_table(
+    key: str,
+    title: str,
+    columns: list[str],
+    rows: list[tuple[list[Cell], list[Any]]],
+    row_css: list[str] | None = None,
+) -> Table:
+    """A table from (cells shown, raw values for the CSV) pairs."""
+    return Table(key, title, columns, [r[0] for r in rows], [r[1] for r in rows], row_css or [])

@@ -1,0 +1,133 @@
+"""Plain-language sentences on what stands out, from the numbers (pure).
+
+Each sentence is written only when the numbers carry it: a shift gap with an interval that
+excludes zero, a trend whose q is below 0.05, a funnel position outside the 99.8% limits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import describe
+from .report_model import Translate, fmt, interval
+
+SHIFT_GAP = 5.0  # points; smaller gaps are not worth a sentence
+
+
+def _shift_sentence(data: Any, _: Translate) -> str:
+    code = data.code
+    cells = [e for e in data.analysis.get("cells") or [] if e.get("branch") == code]
+    real = [e for e in cells if e["interval"][1] < 0 or e["interval"][0] > 0]
+    shifts = describe.groups(data.rows, lambda r: r.shift)
+    worst = min(shifts, key=lambda g: g.mean) if len(shifts) > 1 else None
+    if worst is not None:
+        others = [r.score for r in data.rows if r.shift != worst.key]
+        gap = sum(others) / len(others) - worst.mean if others else 0.0
+        if gap >= SHIFT_GAP and any(e["shift"] == worst.key and e["effect"] < 0 for e in real):
+            return _(
+                "Service at %(branch)s is consistent except on %(shift)s visits, which score "
+                "%(gap)s points lower than its other shifts."
+            ) % {"branch": code, "shift": worst.key, "gap": f"{gap:.0f}"}
+    return _(
+        "Service at %(branch)s is about the same on every shift (within %(spread)s points)."
+    ) % {"branch": code, "spread": f"{describe.spread(shifts):.0f}"}
+
+
+def branch_summary(data: Any, _: Translate) -> list[str]:
+    lines = [_shift_sentence(data, _)]
+    b = next((e for e in data.analysis.get("branches") or [] if e["branch"] == data.code), None)
+    if b:
+        position = (b.get("funnel") or {}).get("p998")
+        where = {
+            "above": _("above the organisation's limits"),
+            "below": _("below the organisation's limits"),
+            "within": _("within the organisation's range"),
+        }.get(position, "")
+        lines.append(
+            _("Its fair score is %(score)s (%(interval)s), %(where)s.")
+            % {"score": fmt(b["shrunken"]), "interval": interval(*b["interval"]), "where": where}
+        )
+    t = next((e for e in data.analysis.get("trends") or [] if e["branch"] == data.code), None)
+    if t and t.get("q") is not None and t["q"] < 0.05:
+        word = _("rising") if t["slope_per_year"] > 0 else _("falling")
+        lines.append(
+            _("Scores are %(word)s by %(slope)s points a year (%(interval)s).")
+            % {
+                "word": word,
+                "slope": fmt(abs(t["slope_per_year"])),
+                "interval": interval(*t["interval"]),
+            }
+        )
+    for s in data.analysis.get("staff") or []:
+        if s.get("branch") == data.code and "erratic" in (s.get("flags") or []):
+            lines.append(
+                _("Staff member %(staff)s varies far more than their peers (SD %(sd)s).")
+                % {"staff": s["staff"], "sd": fmt(s["sd"])}
+            )
+    rates = describe.item_pass_rates(data.rows)
+    if rates and rates[0][2] < 0.8:
+        key, _n, rate = rates[0]
+        lines.append(
+            _("The item failed most often: “%(item)s”, passed in %(rate)s%% of visits.")
+            % {"item": data.item_titles.get(key, key), "rate": f"{rate * 100:.0f}"}
+        )
+    return lines
+
+
+def headoffice_summary(analysis: dict, _: Translate) -> list[str]:
+    lines = []
+    variance = analysis.get("variance")
+    if variance:
+        shares = {
+            k: variance[k] for k in ("branch", "branch_shift", "staff", "auditor", "residual")
+        }
+        top = max((k for k in shares if k != "residual"), key=shares.get)
+    if variance and shares[top] >= 0.05:  # below that no source is worth naming
+        lines.append(
+            _(
+                "Of the differences between visits, %(share)s%% come from %(source)s, the largest "
+                "source after visit-to-visit noise."
+            )
+            % {"share": f"{shares[top] * 100:.0f}", "source": _(top.replace("_", " × "))}
+        )
+    below = [
+        b["branch"]
+        for b in analysis.get("branches") or []
+        if (b.get("funnel") or {}).get("p998") == "below"
+    ]
+    if below:
+        lines.append(
+            _("Below the 99.8%% funnel limits: %(branches)s.") % {"branches": ", ".join(below)}
+        )
+    cells = analysis.get("cells") or []
+    if cells and abs(cells[0]["effect"]) >= SHIFT_GAP:
+        c = cells[0]
+        lines.append(
+            _(
+                "The largest shift effect: %(branch)s on %(shift)s visits, "
+                "%(effect)s points (%(interval)s)."
+            )
+            % {
+                "branch": c["branch"],
+                "shift": c["shift"],
+                "effect": fmt(c["effect"]),
+                "interval": interval(*c["interval"]),
+            }
+        )
+    auditors = analysis.get("auditors") or []
+    if auditors:
+        strict = min(auditors, key=lambda a: a["severity"])
+        if strict["interval"][1] < 0:
+            lines.append(
+                _(
+                    "The strictest shopper, %(auditor)s, scores %(points)s points below the "
+                    "others; comparisons here are adjusted for it."
+                )
+                % {"auditor": strict["auditor"], "points": fmt(-strict["severity"])}
+            )
+    alarms = [t["branch"] for t in analysis.get("trends") or [] if t.get("alarm")]
+    if alarms:
+        lines.append(
+            _("Control charts signal a change at %(branches)s.") % {"branches": ", ".join(alarms)}
+        )
+    return lines

@@ -1,0 +1,130 @@
+"""The visit report: one audit, every item with its answer, comment and photo, failed and
+critical items marked. Pure: it takes the audit as its reader may see it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from audits.schemas import AuditOut
+from checklists.model import Checklist, Item, ItemType, text_in
+
+from .report_model import Answer, AnswerList, Cell, Photo, Report, Section, Table, Translate, fmt
+from .report_model import no_translation as _identity
+
+
+def answer_text(item: Item, answer: Any, lang: str, _: Translate = _identity) -> str:
+    """An answer as a reader reads it: Yes/No, the scale label, the option label, the unit."""
+    if answer is None:
+        return _("not answered")
+    if answer == "na":
+        return _("N/A")
+    if item.type is ItemType.yes_no:
+        return _("Yes") if answer is True else _("No") if answer is False else str(answer)
+    if item.type is ItemType.scale and item.scale:
+        label = item.scale.labels.get(str(answer)) if item.scale.labels else None
+        return f"{answer} · {text_in(label, lang)[0]}" if label else str(answer)
+    if item.type is ItemType.choice:
+        for option in item.options or []:
+            if option.value == str(answer):
+                return text_in(option.label, lang)[0]
+    if item.type is ItemType.number:
+        unit = text_in(item.target.unit, lang)[0] if item.target and item.target.unit else ""
+        shown = f"{answer:g}" if isinstance(answer, int | float) else str(answer)
+        return f"{shown} {unit}".strip()
+    if item.type is ItemType.photo:
+        return _("Photo")
+    return str(answer)
+
+
+def visit_report(
+    audit: AuditOut,
+    doc: Checklist,
+    *,
+    branch_name: str,
+    visited_local: str,
+    lang: str,
+    show_shopper: bool,
+    photo_uri: Callable[[str], str] | None = None,
+    _: Translate = _identity,
+) -> Report:
+    """``show_shopper`` is false for branch managers: nothing then names the shopper.
+    ``photo_uri`` (PDF only) turns an evidence id into a data URI."""
+    title = text_in(doc.title, lang)[0]
+    facts = [
+        (_("Branch"), f"{audit.branch} · {branch_name}"),
+        (_("Checklist"), f"{title} ({_('version')} {audit.version})"),
+        (_("Visited"), visited_local),
+        (_("Shift"), audit.shift or "–"),
+        (_("Channel"), audit.channel.replace("_", " ")),
+        (_("Score"), fmt(audit.score)),
+    ]
+    if audit.critical_fail:
+        facts.append((_("Critical item failed"), _("score capped at the checklist's limit")))
+    if show_shopper and audit.auditor:
+        facts.append((_("Shopper"), audit.auditor))
+    sections = [
+        Section("scores", _("Scores"), [_section_table(audit, doc, lang, _)]),
+        Section("answers", _("Every item"), _answer_lists(audit, doc, lang, photo_uri, _)),
+    ]
+    summary = _summary(audit, doc, lang, _)
+    subtitle = f"{audit.branch} · {visited_local}"
+    return Report("visit", _("Visit report"), subtitle, lang, facts, summary, sections)
+
+
+def _section_table(audit: AuditOut, doc: Checklist, lang: str, _: Translate) -> Table:
+    rows, csv, css = [], [], []
+    for section in doc.sections:
+        pct = audit.section_scores.get(section.key)  # stored as 0-100
+        name = text_in(section.title, lang)[0]
+        rows.append([Cell(name), Cell(fmt(pct), css="num")])
+        csv.append([section.key, name, None if pct is None else round(pct, 2)])
+        css.append("failed" if pct is not None and pct < 50 else "")
+    rows.append([Cell(_("Total")), Cell(fmt(audit.score), css="num")])
+    csv.append(["total", _("Total"), audit.score])
+    css.append("critical" if audit.critical_fail else "")
+    return Table("sections", _("Section scores"), [_("Section"), _("Score")], rows, csv, css)
+
+
+def _answer_lists(audit, doc, lang, photo_uri, _: Translate) -> list:
+    failed = {f.key: f for f in audit.failed}
+    lists = []
+    for section in doc.sections:
+        answers = []
+        for item in section.items:
+            value = audit.answers.get(item.key)
+            photos = []
+            if item.type is ItemType.photo and isinstance(value, str) and value != "na":
+                photos = [Photo(value, photo_uri(value) if photo_uri else "")]
+            failure = failed.get(item.key)
+            answers.append(
+                Answer(
+                    key=item.key,
+                    text=text_in(item.text, lang)[0],
+                    answer=answer_text(item, value, lang, _),
+                    comment=audit.comments.get(item.key, ""),
+                    photos=photos,
+                    failed=failure.reason if failure else None,
+                    critical=item.critical,
+                )
+            )
+        score = audit.section_scores.get(section.key)
+        lists.append(AnswerList(section.key, text_in(section.title, lang)[0], score, answers))
+    return lists
+
+
+def _summary(audit: AuditOut, doc: Checklist, lang: str, _: Translate) -> list[str]:
+    lines = [_("Score %(score)s out of 100.") % {"score": fmt(audit.score)}]
+    if audit.critical_fail:
+        lines.append(_("A critical item failed, which caps the score."))
+    if audit.failed:
+        names = ", ".join(text_in(doc.item(f.key).text, lang)[0] for f in audit.failed[:3])
+        more = len(audit.failed) - 3
+        lines.append(
+            _("%(n)s items failed: %(names)s") % {"n": len(audit.failed), "names": names}
+            + (_(" and %(more)s more") % {"more": more} if more > 0 else "")
+            + "."
+        )
+    else:
+        lines.append(_("No item failed."))
+    return lines

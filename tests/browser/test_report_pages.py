@@ -1,0 +1,92 @@
+"""Report pages on a phone (390×844): figures drawn by plotly.js from /static, nothing from
+another host, no horizontal overflow, no console errors; a click on a branch opens its page."""
+
+import datetime as dt
+import os
+from urllib.parse import urlsplit
+
+import pytest
+
+from audits.tables import Audit
+
+from ..conftest import run
+from ..web.audit_fixtures import audit_body
+from .conftest import horizontal_overflow
+
+pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("EVENLY_SCREENSHOTS")
+
+
+def _log_in(page, server, user):
+    page.context.clear_cookies()
+    page.goto(f"{server}/login?next=/")
+    page.fill("input[name=username]", user)
+    page.fill("input[name=password]", "correct-horse")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def _history(page, server, doc) -> list[str]:
+    ids = []
+    start = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+    for i in range(10):
+        body = audit_body(
+            doc,
+            branch="B1" if i % 2 else "B2",
+            staff="B1-S1" if i % 2 else "B2-S1",
+            visited_at=(start + dt.timedelta(days=3 * i, hours=8 * (i % 3 == 0))).isoformat(),
+        )
+        if i % 3 == 0:
+            body["answers"]["queue_wait_minutes"] = 9
+        response = page.request.post(f"{server}/api/audits", data=body)
+        assert response.status == 201
+        ids.append(body["id"])
+    run(Audit.update({Audit.status: "published"}, force=True).run())
+    return ids
+
+
+def _visit(page, url: str) -> list[str]:
+    """Open the page, wait for every figure, and return the hosts it requested."""
+    hosts: list[str] = []
+    page.on("request", lambda r: hosts.append(urlsplit(r.url).netloc))
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    count = page.locator(".plot").count()
+    if count:
+        page.wait_for_function(
+            f"document.querySelectorAll('.plot.js-plotly-plot').length >= {count}"
+        )
+    return hosts
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+@pytest.mark.parametrize(
+    "url", ["/reports/headoffice", "/reports/branches/B1", "/reports/visits/{id}"]
+)
+def test_report_page_fits_a_phone_and_loads_only_from_this_server(server, phone, org, url, lang):
+    _log_in(phone, server, "sam")
+    ids = _history(phone, server, org)
+    _log_in(phone, server, "ada")
+    scripts: list[str] = []
+    phone.on("request", lambda r: r.resource_type == "script" and scripts.append(r.url))
+    hosts = _visit(phone, f"{server}{url.format(id=ids[1])}?lang={lang}")
+    assert set(hosts) == {urlsplit(server).netloc}  # no CDN, no fonts from elsewhere
+    if "visits" not in url:
+        plotly = [s for s in scripts if "plotly" in s]
+        assert len(plotly) == 1 and urlsplit(plotly[0]).path.startswith("/static/plotly/")
+        assert phone.locator(".plot.js-plotly-plot").count() == phone.locator(".plot").count() > 0
+    assert horizontal_overflow(phone) <= 0
+    assert phone.errors == []
+    if SHOTS:
+        phone.screenshot(path=f"{SHOTS}/report-{url.split('/')[2]}-{lang}.png", full_page=True)
+
+
+def test_branch_link_in_the_league_table_opens_the_branch_page(server, phone, org):
+    _log_in(phone, server, "sam")
+    _history(phone, server, org)
+    _log_in(phone, server, "ada")
+    _visit(phone, f"{server}/reports/headoffice")
+    phone.click("#table-league + .table-scroll a[href^='/reports/branches/B1']")
+    phone.wait_for_url("**/reports/branches/B1")
+    assert "Branch report" in phone.inner_text("h1")
+    assert phone.errors == []

@@ -1,0 +1,105 @@
+"""Report builders on the demo organisation: the numbers they show are the analysis's, the
+planted patterns reach the plain-language summary, and tables and figures agree."""
+
+import pytest
+
+from reports import describe
+from reports.branch_report import branch_report
+from reports.headoffice_report import headoffice_report
+from reports.report_model import fmt
+
+from .report_demo import Demo
+
+
+@pytest.fixture(scope="module")
+def demo() -> Demo:
+    return Demo()
+
+
+def test_branch_summary_names_the_planted_evening_gap(demo):
+    report = branch_report(demo.branch("B02"), lang="en")
+    first = report.summary[0]
+    assert "except on evening visits" in first
+    gap = int(first.split("which score ")[1].split(" points")[0])
+    assert 10 <= gap <= 20  # planted: evenings 15 points lower
+
+
+def test_branch_summary_of_a_steady_branch_says_it_is_the_same_on_every_shift(demo):
+    assert (
+        "about the same on every shift" in branch_report(demo.branch("B07"), lang="en").summary[0]
+    )
+
+
+def test_branch_summary_names_the_erratic_staff_member(demo):
+    summary = " ".join(branch_report(demo.branch("B19"), lang="en").summary)
+    assert "B19-S3 varies far more than their peers" in summary
+
+
+def test_branch_report_key_figures_are_the_analysis_numbers(demo):
+    report = branch_report(demo.branch("B05"), lang="en")
+    entry = next(b for b in demo.analysis["branches"] if b["branch"] == "B05")
+    overview = {row[0]: row[1] for row in report.table("overview").csv}
+    assert overview["Fair score (shrunken)"] == entry["shrunken"]
+    assert overview["Adjusted for shopper severity"] == entry["adjusted_mean"]
+    assert overview["Consistency index"] == entry["consistency"]
+    assert len(report.table("visits").rows) == entry["n"]
+
+
+def test_branch_sections_table_compares_with_the_whole_organisation(demo):
+    report = branch_report(demo.branch("B02"), lang="en")
+    org = describe.section_means(demo.rows)
+    for key, mine, whole, diff in report.table("sections").csv:
+        assert whole == pytest.approx(org[key].mean, abs=0.01)
+        assert diff == pytest.approx(mine - whole, abs=0.02)
+
+
+def test_branch_item_pass_rates_put_the_most_failed_first(demo):
+    rates = [row[2] for row in branch_report(demo.branch("B01"), lang="en").table("items").csv]
+    assert rates == sorted(rates)
+
+
+def test_headoffice_league_table_is_the_analysis_in_rank_order(demo):
+    report = headoffice_report(
+        demo.rows,
+        demo.analysis,
+        period="2026",
+        sections=demo.sections(),
+        lang="en",
+        branch_href=lambda b: f"/reports/branches/{b}",
+    )
+    league = report.table("league")
+    ranked = sorted(demo.analysis["branches"], key=lambda b: b["rank"])
+    assert [row[1] for row in league.csv] == [b["branch"] for b in ranked]
+    assert [row[5].text for row in league.rows] == [fmt(b["shrunken"]) for b in ranked]
+    assert league.rows[0][1].href == f"/reports/branches/{ranked[0]['branch']}"
+
+
+def test_headoffice_summary_names_the_strict_shopper_and_the_evening_branch(demo):
+    report = headoffice_report(
+        demo.rows, demo.analysis, period="2026", sections=demo.sections(), lang="en"
+    )
+    summary = " ".join(report.summary)
+    assert "nikos.k" in summary and "B02 on evening visits" in summary
+
+
+def test_headoffice_figures_link_points_to_branch_pages(demo):
+    report = headoffice_report(
+        demo.rows,
+        demo.analysis,
+        period="2026",
+        sections=demo.sections(),
+        lang="en",
+        branch_href=lambda b: f"/reports/branches/{b}",
+    )
+    figures = {f.key: f.figure for f in report.figures()}
+    assert set(figures) >= {"league", "funnel", "heatmap", "variance", "auditors", "trends"}
+    league = figures["league"]
+    assert league["layout"]["meta"]["links"] is True
+    assert league["data"][0]["customdata"][0].startswith("/reports/branches/B")
+
+
+def test_headoffice_report_with_too_few_visits_says_so(demo):
+    report = headoffice_report(
+        demo.rows[:2], {"branches": []}, period="2026", sections=demo.sections(), lang="en"
+    )
+    assert report.figures() == [] and "Too few" in report.sections[0].blocks[0].text

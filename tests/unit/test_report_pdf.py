@@ -1,0 +1,77 @@
+"""Report PDFs read back: every chart present, numbers matching, page numbers, Persian text in
+logical order with its charts as PNG. One kaleido browser for the whole test session."""
+
+import re
+import subprocess
+
+import pytest
+
+from reports.branch_report import branch_report
+from reports.charts import image_format, shared_renderer
+from reports.headoffice_report import headoffice_report
+from reports.pdf import html_to_pdf, print_html, report_pdf
+from reports.report_model import fmt
+
+from ..web.report_helpers import pdf_images, pdf_page_png, pdf_pages, pdf_text
+from .report_demo import Demo
+
+
+@pytest.fixture(scope="module")
+def demo() -> Demo:
+    return Demo()
+
+
+def _words(pdf: bytes) -> str:
+    return " ".join(pdf_text(pdf).split())
+
+
+def test_headoffice_pdf_has_every_chart_the_league_numbers_and_page_numbers(demo, tmp_path):
+    report = headoffice_report(
+        demo.rows, demo.analysis, period="2026", sections=demo.sections(), lang="en"
+    )
+    pdf = report_pdf(report, renderer=shared_renderer())
+    text, pages = _words(pdf), pdf_pages(pdf)
+    for figure in report.figures():  # SVG charts keep their text: each title is in the PDF
+        assert figure.figure["layout"]["title"]["text"] in text
+    for b in demo.analysis["branches"]:
+        assert (
+            f"{b['branch']} {b['n']} {fmt(b['mean'])} {fmt(b['adjusted_mean'])} "
+            f"{fmt(b['shrunken'])}" in text
+        )
+    assert re.search(rf"\b{pages} ?/ ?{pages}\b", text) and pages >= 6
+    assert "Contents" in text and "Fair league table ." in text
+    png = pdf_page_png(pdf, 4, tmp_path / "page.png")
+    assert png.stat().st_size > 10_000  # a rendered page, not a blank one
+
+
+def test_persian_branch_pdf_has_png_charts_and_persian_in_logical_order(demo):
+    report = branch_report(demo.branch("B02", lang="fa"), lang="fa")
+    pdf = report_pdf(report, renderer=shared_renderer())
+    assert image_format("fa") == ("png", 2)
+    assert pdf_images(pdf) == len(report.figures()) == 5
+    text = pdf_text(pdf)
+    for key in ("arrival", "welcome"):  # Persian section titles, read in logical order
+        title = next(s.title["fa"] for s in demo.doc.sections if s.key == key)
+        assert title in text.replace("\u202b", "").replace("\u202c", "")
+
+
+def test_english_charts_are_vector(demo):
+    report = branch_report(demo.branch("B02"), lang="en")
+    # Plotly draws a heatmap's cells as one embedded bitmap inside its SVG; the rest is vector.
+    assert pdf_images(report_pdf(report, renderer=shared_renderer())) == 1
+
+
+def test_pdf_fetches_nothing_from_the_network():
+    html = '<p>before</p><img src="http://127.0.0.1:9/x.png"><p>after</p>'
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=html_to_pdf(html), capture_output=True
+    ).stdout.decode()
+    assert "before" in text and "after" in text  # laid out without waiting on the fetch
+
+
+def test_print_html_embeds_every_figure_as_a_data_uri(demo):
+    report = branch_report(demo.branch("B01"), lang="en")
+    images = {f.key: f"data:image/png;base64,{f.key}" for f in report.figures()}
+    html = print_html(report, images)
+    assert all(f'src="{uri}"' in html for uri in images.values())
+    assert "http://" not in html.replace('xmlns="http://www.w3.org', "")

@@ -1,0 +1,208 @@
+"""The branch report (its manager, head office) and head office's report: page, PDF, CSV.
+
+The analysis (a mixed-model fit) and the charts take CPU seconds, so both run in a worker
+thread; the rows are read once and feed both the descriptive figures and the analysis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import anyio.to_thread
+from litestar import Controller, Response, get
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.response import Template
+
+from audits.queries import CurrentUser
+from audits.tables import Role
+from reports import report_data
+from reports.analysis import analyse
+from reports.branch_report import BranchInput, branch_report
+from reports.headoffice_report import headoffice_report
+from reports.report_data import Filters
+from reports.report_model import Report
+from reports.rows import frame_of
+from web.auth import requires_role
+from web.deps import Page
+from web.report_views import csv_response, pdf_response, query_string, report_page, translator
+
+From = Annotated[dt.date | None, QueryParameter(name="from")]
+To = Annotated[dt.date | None, QueryParameter(name="to")]
+
+
+def period_label(filters: Filters, _) -> str:
+    if filters.start or filters.end:
+        return f"{filters.start or '…'} – {filters.end or '…'}"
+    return _("all published visits")
+
+
+async def _analysed(filters: Filters, codes_only: bool):
+    rows = await report_data.load_rows(filters, staff_codes_only=codes_only)
+    analysis = await anyio.to_thread.run_sync(lambda: analyse(frame_of(rows)))
+    return rows, analysis
+
+
+def _may_read_branch(user: CurrentUser, code: str) -> None:
+    if not user.is_office and code not in user.branches:
+        raise PermissionDeniedException("You may read the reports of your own branches only.")
+
+
+async def build_branch(code: str, filters: Filters, lang: str, user: CurrentUser) -> Report:
+    _may_read_branch(user, code)
+    info = await report_data.branch_info(code)
+    if info is None:
+        raise NotFoundException(f"No branch {code!r}.")
+    rows, analysis = await _analysed(filters, await report_data.staff_codes_only())
+    _ = translator(lang)
+    data = BranchInput(
+        code,
+        info["name"],
+        [r for r in rows if r.branch == code],
+        rows,
+        analysis,
+        await report_data.section_titles(lang),
+        await report_data.item_titles(lang),
+        period_label(filters, _),
+    )
+    return branch_report(data, lang=lang, audit_href=lambda i: f"/reports/visits/{i}", _=_)
+
+
+async def build_headoffice(filters: Filters, lang: str) -> Report:
+    rows, analysis = await _analysed(filters, await report_data.staff_codes_only())
+    _ = translator(lang)
+    query = query_string({"from": filters.start, "to": filters.end})
+    shown = [
+        (label, value)
+        for label, value in (
+            (_("Region"), filters.region),
+            (_("Channel"), filters.channel),
+            (_("Checklist"), filters.checklist),
+        )
+        if value
+    ]
+    return headoffice_report(
+        rows,
+        analysis,
+        period=period_label(filters, _),
+        sections=await report_data.section_titles(lang),
+        lang=lang,
+        branch_href=lambda b: f"/reports/branches/{b}{query}",
+        filters=shown,
+        _=_,
+    )
+
+
+class BranchReportController(Controller):
+    path = "/reports/branches"
+    include_in_schema = False
+    guards = [requires_role(Role.manager, Role.office)]
+
+    @get("/{code:str}")
+    async def branch_page(
+        self, page: NamedDependency[Page], code: FromPath[str], start: From = None, end: To = None
+    ) -> Template:
+        assert page.user is not None
+        filters = Filters(start=start, end=end)
+        report = await build_branch(code, filters, page.lang, page.user)
+        return report_page(
+            report,
+            page,
+            f"/reports/branches/{code}",
+            query_string({"from": start, "to": end}),
+            filters=filters,
+        )
+
+    @get("/{code:str}/pdf")
+    async def branch_pdf(
+        self, page: NamedDependency[Page], code: FromPath[str], start: From = None, end: To = None
+    ) -> Response:
+        assert page.user is not None
+        report = await build_branch(code, Filters(start=start, end=end), page.lang, page.user)
+        return await pdf_response(report, f"branch-{code}", translator(page.lang))
+
+    @get("/{code:str}/csv/{key:str}")
+    async def branch_csv(
+        self,
+        page: NamedDependency[Page],
+        code: FromPath[str],
+        key: FromPath[str],
+        start: From = None,
+        end: To = None,
+    ) -> Response:
+        assert page.user is not None
+        report = await build_branch(code, Filters(start=start, end=end), page.lang, page.user)
+        return csv_response(report, key, f"branch-{code}")
+
+
+class HeadOfficeReportController(Controller):
+    path = "/reports/headoffice"
+    include_in_schema = False
+    guards = [requires_role(Role.office)]
+
+    @staticmethod
+    def _filters(start, end, region, channel, checklist) -> Filters:
+        return Filters(
+            start=start,
+            end=end,
+            region=region or None,
+            channel=channel or None,
+            checklist=checklist or None,
+        )
+
+    @get("/")
+    async def headoffice_page(
+        self,
+        page: NamedDependency[Page],
+        start: From = None,
+        end: To = None,
+        region: FromQuery[str | None] = None,
+        channel: FromQuery[str | None] = None,
+        checklist: FromQuery[str | None] = None,
+    ) -> Template:
+        filters = self._filters(start, end, region, channel, checklist)
+        report = await build_headoffice(filters, page.lang)
+        query = query_string(
+            {"from": start, "to": end, "region": region, "channel": channel, "checklist": checklist}
+        )
+        choices = {
+            "regions": await report_data.regions(),
+            "channels": await report_data.channels(),
+            "checklists": await report_data.checklist_slugs(),
+        }
+        return report_page(
+            report, page, "/reports/headoffice", query, filters=filters, choices=choices
+        )
+
+    @get("/pdf")
+    async def headoffice_pdf(
+        self,
+        page: NamedDependency[Page],
+        start: From = None,
+        end: To = None,
+        region: FromQuery[str | None] = None,
+        channel: FromQuery[str | None] = None,
+        checklist: FromQuery[str | None] = None,
+    ) -> Response:
+        report = await build_headoffice(
+            self._filters(start, end, region, channel, checklist), page.lang
+        )
+        return await pdf_response(report, "headoffice", translator(page.lang))
+
+    @get("/csv/{key:str}")
+    async def headoffice_csv(
+        self,
+        page: NamedDependency[Page],
+        key: FromPath[str],
+        start: From = None,
+        end: To = None,
+        region: FromQuery[str | None] = None,
+        channel: FromQuery[str | None] = None,
+        checklist: FromQuery[str | None] = None,
+    ) -> Response:
+        report = await build_headoffice(
+            self._filters(start, end, region, channel, checklist), page.lang
+        )
+        return csv_response(report, key, "headoffice")

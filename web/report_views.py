@@ -1,0 +1,77 @@
+"""What the report pages share: the reader's translator, the PDF made in a worker thread, a
+table as CSV, and the page template rendering the report model."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+from urllib.parse import urlencode
+
+import anyio.to_thread
+from litestar import Response
+from litestar.exceptions import NotFoundException
+from litestar.response import Template
+
+from reports.charts import shared_renderer
+from reports.pdf import report_pdf
+from reports.report_model import Report, Translate, no_translation
+from web.deps import Page
+from web.plotly_static import PLOTLY_JS_URL
+
+
+def translator(lang: str) -> Translate:
+    """The interface translation for ``lang`` (English until the catalogs arrive)."""
+    try:  # web.i18n gains gettext_for with the translation work
+        from web.i18n import gettext_for  # type: ignore[attr-defined]
+    except ImportError:
+        return no_translation
+    return gettext_for(lang)
+
+
+def query_string(params: dict[str, Any]) -> str:
+    kept = {k: v for k, v in params.items() if v not in (None, "")}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
+def report_page(
+    report: Report, page: Page, base_url: str, query: str = "", **extra: Any
+) -> Template:
+    context = {
+        "page": page,
+        "report": report,
+        "base_url": base_url,
+        "query": query,
+        "plotly_js": PLOTLY_JS_URL,
+        **extra,
+    }
+    return Template("reports/report.html", context=context)
+
+
+async def pdf_response(report: Report, filename: str, translate: Translate) -> Response:
+    """Charts and layout take seconds of CPU: a worker thread, never the event loop."""
+
+    def build() -> bytes:
+        return report_pdf(report, translate=translate, renderer=shared_renderer())
+
+    pdf = await anyio.to_thread.run_sync(build)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}.pdf"'},
+    )
+
+
+def csv_response(report: Report, key: str, filename: str) -> Response:
+    table = report.table(key)
+    if table is None:
+        raise NotFoundException(f"This report has no table {key!r}.")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.csv_columns or table.columns)
+    writer.writerows(table.csv)
+    return Response(
+        out.getvalue().encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}-{key}.csv"'},
+    )
