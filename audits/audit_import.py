@@ -247,8 +247,10 @@ async def _insert_sqlite(rows: Iterable[tuple], total: int, progress: Progress) 
 
 
 async def _copy_postgres(rows: Iterable[tuple], total: int, progress: Progress) -> None:
-    """COPY into a temporary table, then one INSERT ... SELECT: PostgreSQL's fastest way in,
-    about 5× executemany here, and ON CONFLICT still leaves stored audits alone."""
+    """COPY into a temporary table, then one INSERT ... SELECT: PostgreSQL's fastest way in
+    (about twice as fast as ``executemany`` here, 20,000 audits in 5 s against 9–12 s, the rest
+    being the server's foreign key and index work), and ON CONFLICT still leaves stored audits
+    alone."""
     connection = _connection()
     columns = (*_COLUMNS, "calibration_of")
     await connection.execute(
