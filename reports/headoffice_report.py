@@ -23,6 +23,7 @@ from .report_model import (
 from .summary import headoffice_summary
 
 Href = Callable[[str], str | None]
+MANY = 60  # marks past which a chart goes into the PDF as PNG
 VARIANCE_PARTS = ("branch", "branch_shift", "staff", "auditor", "residual")
 
 
@@ -128,7 +129,9 @@ def _league(analysis: dict, href: Href, _: Translate) -> Section:
             )
         )
         css.append(position if position in ("above", "below") else "")
-    table = make_table("league", _("Fair league table"), columns, table_rows, css)
+    table = make_table(
+        "league", _("Fair league table"), columns, table_rows, css, always_printed=True
+    )
     table.csv_columns = [
         "rank",
         "branch",
@@ -151,7 +154,11 @@ def _league(analysis: dict, href: Href, _: Translate) -> Section:
     return Section(
         "league",
         _("Fair league table"),
-        [note, Figure("league", _("Fair score with 95% interval"), fig), table],
+        [
+            note,
+            Figure("league", _("Fair score with 95% interval"), fig, raster=len(ranked) > MANY),
+            table,
+        ],
     )
 
 
@@ -229,7 +236,12 @@ def _heatmap(rows: list, sections: dict[str, str], _: Translate) -> Section:
     return Section(
         "heatmap",
         _("Branches × sections"),
-        [Figure("heatmap", _("Region · branch × checklist section"), fig), table],
+        [
+            Figure(
+                "heatmap", _("Region · branch × checklist section"), fig, raster=len(labels) > MANY
+            ),
+            table,
+        ],
     )
 
 
@@ -332,7 +344,12 @@ def _auditors(analysis: dict, _: Translate) -> Section:
         ],
     )
     table.csv_columns = ["auditor", "n", "raw_mean", "severity", "interval_low", "interval_high"]
-    blocks: list = [Figure("auditors", _("Shopper severity (negative = strict)"), fig), table]
+    blocks: list = [
+        Figure(
+            "auditors", _("Shopper severity (negative = strict)"), fig, raster=len(auditors) > MANY
+        ),
+        table,
+    ]
     c = analysis.get("calibration") or {}
     blocks.append(
         Paragraph(
@@ -419,5 +436,8 @@ def _trends(analysis: dict, href: Href, _: Translate) -> Section:
     return Section(
         "trends",
         _("Trends with control limits and signals"),
-        [Figure("trends", _("Trend per branch, points a year"), fig), table],
+        [
+            Figure("trends", _("Trend per branch, points a year"), fig, raster=len(trends) > MANY),
+            table,
+        ],
     )
