@@ -16,7 +16,7 @@ from .variance import Z95
 Z998 = 3.090232306167813
 CONSISTENCY_TOLERANCE = 10.0  # points either side of the branch's own level
 PRIOR_VISITS = 10.0  # pseudo-visits of the organisation's spread behind a branch's own SD
-RANK_DRAWS = 2000
+RANK_DRAWS = 1000
 
 
 def consistency_index(sd: float, tolerance: float = CONSISTENCY_TOLERANCE) -> float:
@@ -24,7 +24,7 @@ def consistency_index(sd: float, tolerance: float = CONSISTENCY_TOLERANCE) -> fl
     if visits spread normally with standard deviation ``sd``: 100 (2Φ(tol/sd) − 1)."""
     if sd <= 0:
         return 100.0
-    return 100.0 * (2 * stats.norm.cdf(tolerance / sd) - 1)
+    return float(100.0 * (2 * stats.norm.cdf(tolerance / sd) - 1))
 
 
 def shrunk_sd(sd: float, n: int, pooled_sd: float) -> float:
@@ -49,7 +49,7 @@ def funnel_positions(means: np.ndarray, n: np.ndarray, within_var: float) -> lis
     excess = count * phi - (count - 1)
     tau2 = max(0.0, excess / (w.sum() - (w * w).sum() / w.sum())) if count > 1 else 0.0
     rows = []
-    for mean, var in zip(means, s2 + tau2, strict=True):
+    for mean, var in zip(means.tolist(), (s2 + tau2).tolist(), strict=True):
         sd = math.sqrt(var)
         rows.append(
             {
@@ -59,7 +59,7 @@ def funnel_positions(means: np.ndarray, n: np.ndarray, within_var: float) -> lis
                 "target": round(target, 2),
                 "limits95": [round(target - Z95 * sd, 2), round(target + Z95 * sd, 2)],
                 "limits998": [round(target - Z998 * sd, 2), round(target + Z998 * sd, 2)],
-                "tau2": round(tau2, 3),
+                "tau2": round(float(tau2), 3),
             }
         )
     return rows
@@ -73,7 +73,9 @@ def rank_intervals(level: np.ndarray, pev: np.ndarray, seed: int = 0) -> np.ndar
     """95% intervals of each branch's rank (1 = best) from draws of its posterior."""
     rng = np.random.default_rng(seed)
     draws = level + rng.standard_normal((RANK_DRAWS, len(level))) * np.sqrt(pev)
-    ranks = (-draws).argsort(axis=1).argsort(axis=1) + 1
+    order = (-draws).argsort(axis=1)
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(1, len(level) + 1)[None, :], axis=1)
     return np.quantile(ranks, [0.025, 0.975], axis=0).T
 
 

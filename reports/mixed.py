@@ -104,7 +104,7 @@ class _Deviance:
         u_tilde = lu.solve(rhs - B @ beta)
         rss = max(self.yty - self.Xty @ beta - rhs @ u_tilde, 1e-12)  # penalised RSS
         logdet = float(np.log(u_diag).sum() + 2 * np.log(np.diag(LX)).sum())
-        return _Solution(lu, LX, AinvB, beta, u_tilde, lam, rss, logdet)
+        return _Solution(lu, A, LX, AinvB, beta, u_tilde, lam, rss, logdet)
 
     def __call__(self, theta: np.ndarray) -> float:
         try:
@@ -118,6 +118,7 @@ class _Deviance:
 @dataclass(frozen=True)
 class _Solution:
     lu: splinalg.SuperLU
+    A: sparse.csc_matrix
     LX: np.ndarray
     AinvB: np.ndarray
     beta: np.ndarray
@@ -127,8 +128,29 @@ class _Solution:
     logdet: float
 
 
-def _inverse_diagonal(lu: splinalg.SuperLU, q: int, chunk: int = 512) -> np.ndarray:
-    """diag(A⁻¹) by solving for identity columns a chunk at a time (memory stays small)."""
+SCHUR_MAX = 3000  # the dense Schur complement is used up to this many other effects
+
+
+def _inverse_diagonal(
+    lu: splinalg.SuperLU, A: sparse.csc_matrix, spans: list[slice], chunk: int = 512
+) -> np.ndarray:
+    """diag(A⁻¹). Any one factor's block of A is diagonal (a row has one level of it), so
+    with the largest factor's block D and the rest C: diag(A⁻¹) is 1/D + the row sums of
+    (D⁻¹B) S⁻¹ ∘ (D⁻¹B) on D's part and diag(S⁻¹) on C's, S = C − B'D⁻¹B, dense but small
+    when the other factors are. Otherwise, solves for identity columns a chunk at a time."""
+    q = A.shape[0]
+    big = max(spans, key=lambda span: span.stop - span.start)
+    rest = np.setdiff1d(np.arange(q), np.arange(big.start, big.stop))
+    if len(rest) <= SCHUR_MAX:
+        d = A.diagonal()[big]
+        B = A[big][:, rest].toarray()
+        DinvB = B / d[:, None]
+        S = A[rest][:, rest].toarray() - B.T @ DinvB
+        Sinv = linalg.inv(S)
+        out = np.empty(q)
+        out[big] = 1 / d + np.einsum("ij,jk,ik->i", DinvB, Sinv, DinvB)
+        out[rest] = np.diag(Sinv)
+        return out
     out = np.empty(q)
     for begin in range(0, q, chunk):
         end = min(begin + chunk, q)
@@ -155,6 +177,8 @@ def fit_crossed(
         dev,
         np.full(k, start),
         method="L-BFGS-B",
+        jac="3-point",  # central differences: the deviance is ~10⁵ at 50k audits, forward ones
+        # lose the gradient's last digits and stop the search early on flat directions
         bounds=[(0.0, None)] * k,
         options={"ftol": 1e-12, "gtol": 1e-7, "maxiter": 500},
     )
@@ -165,7 +189,7 @@ def fit_crossed(
     Minv = linalg.cho_solve((sol.LX, True), np.eye(dev.p))
     extra = np.einsum("ij,jk,ik->i", sol.AinvB, Minv, sol.AinvB)
     lam = sol.lam
-    pev_all = sigma2 * lam**2 * (_inverse_diagonal(sol.lu, dev.q) + extra)
+    pev_all = sigma2 * lam**2 * (_inverse_diagonal(sol.lu, sol.A, dev.spans) + extra)
     beta = sol.beta
     u_tilde = sol.u_tilde
     u = lam * u_tilde

@@ -60,8 +60,9 @@ def _spread_test(resid: np.ndarray, codes: np.ndarray, levels: int) -> dict[str,
     order = np.lexsort((resid, codes))
     medians = np.zeros(levels)
     starts = np.concatenate([[0], np.cumsum(n)]).astype(int)
+    ordered = resid[order]
     for code in np.flatnonzero(n):
-        medians[code] = np.median(resid[order][starts[code] : starts[code + 1]])
+        medians[code] = np.median(ordered[starts[code] : starts[code + 1]])
     d = np.abs(resid - medians[codes])
     s1, s2 = np.bincount(codes, d, levels), np.bincount(codes, d * d, levels)
     total_n, total_1, total_2 = n.sum(), s1.sum(), s2.sum()

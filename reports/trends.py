@@ -39,12 +39,17 @@ def siegmund_h(arl0: float, k: float = CUSUM_K) -> float:
 def cusum(z: np.ndarray, h: float, k: float = CUSUM_K) -> list[tuple[int, str]]:
     """Indices where the upper or lower CUSUM of standardised values crosses h (then resets)."""
     hits, high, low = [], 0.0, 0.0
-    for i, value in enumerate(z):
-        high, low = max(0.0, high + value - k), min(0.0, low + value + k)
-        if high > h:
+    for i, value in enumerate(z.tolist()):  # a recursion: plain floats are fastest here
+        high += value - k
+        if high < 0.0:
+            high = 0.0
+        elif high > h:
             hits.append((i, "cusum_up"))
             high = 0.0
-        if low < -h:
+        low += value + k
+        if low > 0.0:
+            low = 0.0
+        elif low < -h:
             hits.append((i, "cusum_down"))
             low = 0.0
     return hits
@@ -93,42 +98,44 @@ def _slope(t: np.ndarray, y: np.ndarray) -> tuple[float, float, float, int]:
     return slope, se, p, df
 
 
+def _branch_trend(
+    frame: Frame, adjusted: np.ndarray, rows: np.ndarray, limit: float, h: float
+) -> dict:
+    years = frame.years[rows]
+    order = np.argsort(years, kind="stable")
+    rows, years = rows[order], years[order]
+    days = frame.visited_at[rows].astype("datetime64[D]")
+    slope, se, p, df = _slope(years, adjusted[rows])
+    half = float(stats.t.isf(0.025, df)) * se if df > 0 else math.inf
+    interval = [round(slope - half, 2), round(slope + half, 2)] if math.isfinite(half) else None
+    result = chart(adjusted[rows], limit, h)
+    rules = [rule for _, rule in result["we"]]
+    return {
+        "branch": frame.branch.levels[int(frame.branch.codes[rows[0]])],
+        "n": len(rows),
+        "slope_per_year": round(slope, 2),
+        "interval": interval,
+        "p": p,
+        "signals": [{"rule": rule, "date": str(days[i])} for i, rule in result["alarms"]],
+        "alarm": bool(result["alarms"]),
+        # Context, not alarms: how often each Western Electric rule fired on this chart.
+        "western_electric": {rule: rules.count(rule) for rule in sorted(set(rules))},
+    }
+
+
 def trends_section(frame: Frame, adjusted: np.ndarray) -> list[dict]:
     """Per branch with enough visits: slope per year (95% interval, BH q across branches)
-    and chart signals (dates). Steepest significant change first."""
-    years = frame.years
-    days = frame.visited_at.astype("datetime64[D]")
-    eligible = [
-        b
-        for b in range(len(frame.branch.levels))
-        if (frame.branch.codes == b).sum() >= MIN_TREND_VISITS
+    and chart signals (dates). Most significant change first."""
+    counts = np.bincount(frame.branch.codes, minlength=len(frame.branch.levels))
+    eligible = np.flatnonzero(counts >= MIN_TREND_VISITS)
+    total_points = max(int(counts[eligible].sum()), 1)
+    limit = float(stats.norm.isf(FAMILY_ALPHA / 4 / total_points))
+    h = siegmund_h(4 * total_points / FAMILY_ALPHA)  # two sides, two signals
+    order = np.argsort(frame.branch.codes, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(counts)])
+    rows = [
+        _branch_trend(frame, adjusted, order[bounds[b] : bounds[b + 1]], limit, h) for b in eligible
     ]
-    total_points = sum(int((frame.branch.codes == b).sum()) for b in eligible)
-    limit = float(stats.norm.isf(FAMILY_ALPHA / 4 / max(total_points, 1)))
-    h = siegmund_h(4 * max(total_points, 1) / FAMILY_ALPHA)  # two sides, two signals
-    rows = []
-    for b in eligible:
-        rows_b = np.flatnonzero(frame.branch.codes == b)
-        rows_b = rows_b[np.argsort(years[rows_b], kind="stable")]
-        slope, se, p, df = _slope(years[rows_b], adjusted[rows_b])
-        half = float(stats.t.isf(0.025, df)) * se if df > 0 else math.inf
-        result = chart(adjusted[rows_b], limit, h)
-        rows.append(
-            {
-                "branch": frame.branch.levels[b],
-                "n": len(rows_b),
-                "slope_per_year": round(slope, 2),
-                "interval": [round(slope - half, 2), round(slope + half, 2)],
-                "p": p,
-                "signals": [
-                    {"rule": rule, "date": str(days[rows_b[i]])} for i, rule in result["alarms"]
-                ],
-                "alarm": bool(result["alarms"]),
-                "western_electric": [
-                    {"rule": rule, "date": str(days[rows_b[i]])} for i, rule in result["we"]
-                ],
-            }
-        )
     for row, q in zip(rows, bh_q(np.array([row["p"] for row in rows])), strict=True):
         row["q"] = round(float(q), 6)
         row["p"] = round(row["p"], 6)

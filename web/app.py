@@ -30,6 +30,7 @@ from web.controllers.auth import AuthController
 from web.controllers.checklists_api import ChecklistApiController
 from web.controllers.checklists_pages import ChecklistPagesController
 from web.controllers.home import HomeController
+from web.controllers.imports_pages import ImportPagesController
 from web.controllers.period_reports import BranchReportController, HeadOfficeReportController
 from web.controllers.read_pages import BranchAuditsController, MyAuditsController
 from web.controllers.reports_pages import VisitReportController
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             VisitPagesController,
             VisitPlanPagesController,
             AuditPagesController,
+            ImportPagesController,
             service_worker,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
             VisitReportController,

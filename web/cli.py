@@ -77,7 +77,7 @@ def demo(seed: int) -> None:
     checklists = _default_checklists()
     fundamentals = next(c for c in checklists if c.slug == "service-fundamentals")
     start = dt.date.today() - dt.timedelta(days=365)
-    organisation = generate_demo(fundamentals, seed=seed, start=start)
+    organisation = generate_demo(fundamentals, seed=seed, start=start, calibration_share=0.05)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as progress:
@@ -107,6 +107,7 @@ def demo(seed: int) -> None:
 
 
 from web.cli_analyse import analyse  # noqa: E402
+from web.cli_audits import export_group, import_group  # noqa: E402
 from web.cli_checklists import checklist  # noqa: E402
 from web.cli_org import org  # noqa: E402
 from web.cli_reports import report  # noqa: E402
@@ -117,6 +118,8 @@ main.add_command(user)
 main.add_command(org)
 main.add_command(analyse)
 main.add_command(report)
+main.add_command(import_group)
+main.add_command(export_group)
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -23,8 +23,8 @@ def _date(value: dt.datetime | None) -> dt.date | None:
     return None if value is None else value.date()
 
 
-def _interval(pair: list[float]) -> str:
-    return f"[{pair[0]:.1f}, {pair[1]:.1f}]"
+def _interval(pair: list[float] | None) -> str:
+    return "" if pair is None else f"[{pair[0]:.1f}, {pair[1]:.1f}]"
 
 
 def _print_variance(result: dict) -> None:
@@ -68,50 +68,35 @@ def _print_branches(result: dict) -> None:
     console.print(table)
 
 
+def _effect(value: float, interval: list[float] | None) -> str:
+    return f"{value:+.1f} {_interval(interval)}"
+
+
+# (key in the result, title, columns, which rows, one row's cells)
+LISTS = (
+    ("auditors", "Auditor severity (strict first)", ("auditor", "n", "severity [95%]"),
+     lambda rows: rows,
+     lambda r: (r["auditor"], str(r["n"]), _effect(r["severity"], r["interval"]))),
+    ("cells", "Branch × shift cells", ("branch", "shift", "n", "effect [95%]"),
+     lambda rows: rows,
+     lambda r: (r["branch"], r["shift"], str(r["n"]), _effect(r["effect"], r["interval"]))),
+    ("staff", "Staff: erratic or far below their branch",
+     ("staff", "branch", "n", "SD", "q (spread)", "effect [95%]", "q (below)"),
+     lambda rows: [r for r in rows if r["flags"]],
+     lambda r: (r["staff"], r["branch"], str(r["n"]), f"{r['sd']:.1f}", f"{r['q']:.3g}",
+                _effect(r["effect"], r["interval"]), f"{r['q_below']:.3g}")),
+    ("trends", "Trends (adjusted scores)", ("branch", "n", "slope/year [95%]", "q", "alarms"),
+     lambda rows: rows,
+     lambda r: (r["branch"], str(r["n"]), _effect(r["slope_per_year"], r["interval"]),
+                f"{r['q']:.3g}", str(len(r["signals"])))),
+)  # fmt: skip
+
+
 def _print_lists(result: dict) -> None:
-    auditors = Table("auditor", "n", "severity [95%]", title="Auditor severity (strict first)")
-    for row in result["auditors"][:TOP]:
-        auditors.add_row(
-            row["auditor"], str(row["n"]), f"{row['severity']:+.1f} {_interval(row['interval'])}"
-        )
-    cells = Table("branch", "shift", "n", "effect [95%]", title="Branch × shift cells")
-    for row in result["cells"][:TOP]:
-        cells.add_row(
-            row["branch"],
-            row["shift"],
-            str(row["n"]),
-            f"{row['effect']:+.1f} {_interval(row['interval'])}",
-        )
-    staff = Table(
-        "staff",
-        "branch",
-        "n",
-        "SD",
-        "q (spread)",
-        "effect",
-        "q (below)",
-        title="Staff: erratic or far below their branch",
-    )
-    for row in [r for r in result["staff"] if r["flags"]][:TOP]:
-        staff.add_row(
-            row["staff"],
-            row["branch"],
-            str(row["n"]),
-            f"{row['sd']:.1f}",
-            f"{row['q']:.3g}",
-            f"{row['effect']:+.1f}",
-            f"{row['q_below']:.3g}",
-        )
-    trends = Table("branch", "n", "slope/year [95%]", "q", "signals", title="Trends")
-    for row in result["trends"][:TOP]:
-        trends.add_row(
-            row["branch"],
-            str(row["n"]),
-            f"{row['slope_per_year']:+.1f} {_interval(row['interval'])}",
-            f"{row['q']:.3g}",
-            str(len(row["signals"])),
-        )
-    for table in (auditors, cells, staff, trends):
+    for key, title, columns, pick, cells in LISTS:
+        table = Table(*columns, title=title)
+        for row in pick(result[key])[:TOP]:
+            table.add_row(*cells(row))
         console.print(table)
     calibration = result["calibration"]
     if calibration["pairs"]:

@@ -136,3 +136,38 @@ def test_analyse_empty_database_says_too_few(db):
 def test_analyse_bad_options_exit_with_message(db, args, message):
     result = _analyse(*args)
     assert result.exit_code != 0 and message in result.output
+
+
+REAL = Path(__file__).resolve().parents[1] / "data" / "real"
+
+
+@pytest.mark.parametrize("source", ["la", "chicago"])
+def test_analyse_imported_real_inspections_inspector_share_matches_statsmodels(db, source):
+    """Real inspection files through the importer, then the loader: the inspector share of
+    the one-way model is statsmodels' on the same data, and the command runs on it."""
+    import pandas as pd
+    import statsmodels.formula.api as smf
+
+    from reports.mixed import fit_crossed
+
+    runner = CliRunner()
+    branches = runner.invoke(
+        main, ["org", "import", "branches", str(REAL / f"{source}_branches.csv")]
+    )
+    assert branches.exit_code == 0, branches.output
+    audits = runner.invoke(
+        main, ["import", "audits", str(REAL / f"{source}_audits.csv"), "--create-missing"]
+    )
+    assert audits.exit_code == 0, audits.output
+    frame = run(load_frame())
+    rows = (REAL / f"{source}_audits.csv").read_text("utf-8").count("\n") - 1
+    assert len(frame) == rows
+    ours = fit_crossed(frame.score, np.ones((len(frame), 1)), {"auditor": frame.auditor.codes})
+    data = pd.DataFrame({"y": frame.score, "auditor": frame.auditor.codes})
+    theirs = smf.mixedlm("y ~ 1", data, groups="auditor").fit(reml=True, method=["powell"])
+    share = theirs.cov_re.iloc[0, 0] / (theirs.cov_re.iloc[0, 0] + theirs.scale)
+    assert ours.shares()["auditor"] == pytest.approx(share, abs=0.002)
+    result = _analyse("--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["n_audits"] == rows and data["variance"]["auditor"] > 0.05

@@ -151,3 +151,26 @@ def test_analyse_real_data_runs_and_finds_inspector_variance(name):
     assert result["variance"]["auditor"] > 0.05
     assert len(result["auditors"]) == len({row["auditor"] for row in result["auditors"]})
     assert result["cells"] == [] and result["staff"] == []  # the sources name no shift, no staff
+
+
+@pytest.mark.parametrize("schur_max", [3000, -1])
+def test_inverse_diagonal_both_paths_match_dense_inverse(monkeypatch, schur_max):
+    """The prediction-error variances need diag(A⁻¹): by Schur complement on the largest
+    factor, or by chunked solves when the other factors are too many; both are exact."""
+    from reports import mixed
+
+    rng = np.random.default_rng(0)
+    n = 2000
+    factors = {
+        "a": rng.integers(0, 200, n),
+        "b": rng.integers(0, 30, n),
+        "c": rng.integers(0, 7, n),
+    }
+    factors["c"][:50] = -1  # rows without a level of c
+    Z, spans = mixed._design(factors, n)
+    deviance = mixed._Deviance(rng.normal(size=n), np.ones((n, 1)), Z, spans)
+    solution = deviance.solve(np.array([0.7, 1.3, 0.4]))
+    monkeypatch.setattr(mixed, "SCHUR_MAX", schur_max)
+    found = mixed._inverse_diagonal(solution.lu, solution.A, spans)
+    exact = np.diag(np.linalg.inv(solution.A.toarray()))
+    assert found == pytest.approx(exact, rel=1e-9)

@@ -24,6 +24,7 @@ PURE = [
     "reports/model.py",
     "reports/people.py",
     "reports/trends.py",
+    "reports/scale.py",
     "reports/variance.py",
     "reports/report_model.py",
     "reports/rows.py",
@@ -35,6 +36,8 @@ PURE = [
     "reports/visit.py",
     "reports/branch_report.py",
     "reports/headoffice_report.py",
+    "audits/audit_csv.py",
+    "audits/audit_plan.py",
 ]
 
 

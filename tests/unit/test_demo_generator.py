@@ -173,3 +173,19 @@ def test_demo_module_imported_alone_loads_no_piccolo_or_litestar():
     root = Path(__file__).parents[2]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_generate_demo_calibration_visits_rescore_same_visit_and_leave_others_alone(org):
+    paired = demo.generate_demo(_checklist(), start=START, calibration_share=0.1)
+    seconds = [a for a in paired.audits if a.calibration_of is not None]
+    firsts = {a.id: a for a in paired.audits if a.calibration_of is None}
+    assert 0.05 * len(firsts) < len(seconds) < 0.15 * len(firsts)
+    assert list(firsts.values()) == org.audits  # the other audits do not change
+    for second in seconds:
+        first = firsts[second.calibration_of]
+        assert (second.branch, second.shift, second.staff) == (
+            first.branch,
+            first.shift,
+            first.staff,
+        )
+        assert second.visited_at == first.visited_at and second.auditor != first.auditor

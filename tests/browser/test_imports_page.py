@@ -1,0 +1,55 @@
+"""The import page on a phone: a bad file shows its errors by row and column in a table that
+scrolls inside its box; the corrected file imports; the pooled app takes the upload too."""
+
+import os
+
+import pytest
+
+from audits.tables import Audit
+
+from ..conftest import run
+from .conftest import horizontal_overflow
+
+pytestmark = pytest.mark.browser
+SHOTS = os.environ.get("EVENLY_SCREENSHOTS")
+HEAD = "audit_ref,visited_at,branch,staff,auditor,calibration_of,score\n"
+GOOD = HEAD + "x-1,2026-03-10T18:30,B1,B1-S1,sam,,81.5\nx-2,2026-03-10T18:50,B1,,sue,x-1,77\n"
+BAD = GOOD + "x-3,10/03/2026,B1,,sam,,70\nx-4,2026-03-11T10:00,B1,,sam,,170\n"
+
+
+def _log_in(page, server):
+    page.goto(f"{server}/login?next=/imports")
+    page.fill("input[name=username]", "ada")
+    page.fill("input[name=password]", "correct-horse")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/imports")
+
+
+def _upload(page, path):
+    page.set_input_files("input[name=file]", str(path))
+    page.click("button.primary")
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("server", [False, True], indirect=True, ids=["no-pool", "pool"])
+def test_import_page_shows_errors_then_imports_on_a_phone(server, phone, org, tmp_path):
+    _log_in(phone, server)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(BAD)
+    _upload(phone, bad)
+    main = phone.inner_text("main")
+    assert "Nothing was imported: 2 problems." in main
+    rows = phone.locator("table tbody tr")
+    assert rows.nth(0).locator("td").all_inner_texts()[:2] == ["4", "visited_at"]
+    assert rows.nth(1).locator("td").all_inner_texts()[:2] == ["5", "score"]
+    assert horizontal_overflow(phone) <= 0
+    if SHOTS:
+        phone.screenshot(path=f"{SHOTS}/imports-errors.png", full_page=True)
+    assert run(Audit.count().run()) == 0
+    good = tmp_path / "good.csv"
+    good.write_text(GOOD)
+    _upload(phone, good)
+    assert "Imported: 2 new, 0 already imported." in phone.inner_text("main")
+    assert run(Audit.count().run()) == 2
+    # the rejected upload's 422 is the only thing the console reports
+    assert [e for e in phone.errors if "status of 422" not in e] == []

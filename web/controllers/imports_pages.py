@@ -1,0 +1,90 @@
+"""Head office uploads audit history from other systems at ``/imports``: the errors by row and
+column, or what was imported. The work is ``audits.audit_import``'s, as for the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException
+from litestar.params import MultipartBody
+from litestar.response import Template
+from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
+
+from audits.audit_csv import AuditCsvError
+from audits.audit_import import AuditImportError, import_audits
+from audits.audit_plan import IMPORTED_SCORE
+from checklists import queries as checklist_queries
+from web.auth import requires_office
+from web.deps import Page
+
+MAX_UPLOAD = 10_000_000
+"""Bytes of CSV; about 100,000 score-only audits. Larger files: ``evenly import audits``."""
+SHOWN_PROBLEMS = 500
+
+
+class UploadForm(msgspec.Struct):
+    file: UploadFile | None = None
+    checklist: str = ""
+    create_missing: str = ""  # a checkbox: absent when unticked
+
+
+def _too_large(_request: Request[Any, Any, Any], _exc: Exception) -> Response:
+    """Litestar's own 413 says only "Request Entity Too Large"; say what to do instead."""
+    context = {"max_mb": MAX_UPLOAD // 1_000_000}
+    return Template("imports/too_large.html", context=context, status_code=413)
+
+
+async def _checklists() -> list[str]:
+    listed = await checklist_queries.list_checklists(include_retired=False)
+    return [c.slug for c in listed if c.published and c.slug != IMPORTED_SCORE.slug]
+
+
+async def _page(page: Page, status: int = 200, **extra: Any) -> Template:
+    context = {
+        "page": page,
+        "checklists": await _checklists(),
+        "max_mb": MAX_UPLOAD // 1_000_000,
+        "shown": SHOWN_PROBLEMS,
+        **extra,
+    }
+    return Template("imports/page.html", context=context, status_code=status)
+
+
+class ImportPagesController(Controller):
+    path = "/imports"
+    include_in_schema = False
+    guards = [requires_office]
+    exception_handlers = {HTTP_413_REQUEST_ENTITY_TOO_LARGE: _too_large}
+
+    @get("/")
+    async def upload_page(self, page: NamedDependency[Page]) -> Template:
+        return await _page(page)
+
+    @post("/", request_max_body_size=MAX_UPLOAD + 64 * 1024)
+    async def upload(
+        self, page: NamedDependency[Page], data: MultipartBody[UploadForm]
+    ) -> Template:
+        """Import the uploaded file: all of it or, with any problem, none (422)."""
+        form = {"checklist": data.checklist, "create_missing": bool(data.create_missing)}
+        raw = await data.file.read() if data.file is not None else b""
+        if not raw.strip():
+            return await _page(page, 422, form=form, no_file=True)
+        if len(raw) > MAX_UPLOAD:  # the body limit leaves room for the form's other fields
+            raise HTTPException(status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        try:
+            result = await import_audits(
+                raw.decode("utf-8-sig", errors="replace"),
+                checklist=data.checklist or None,
+                create_missing=bool(data.create_missing),
+                now=dt.datetime.now(dt.UTC),
+            )
+        except AuditCsvError as error:
+            return await _page(page, 422, form=form, problems=error.problems)
+        except AuditImportError as error:
+            return await _page(page, 422, form=form, failure=str(error))
+        return await _page(page, form=form, result=result)
