@@ -35,7 +35,9 @@ PURE = [
     "reports/pdf.py",
     "reports/visit.py",
     "reports/branch_report.py",
+    "reports/branch_more.py",
     "reports/headoffice_report.py",
+    "reports/headoffice_more.py",
     "audits/audit_csv.py",
     "audits/audit_plan.py",
 ]
