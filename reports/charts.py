@@ -73,9 +73,9 @@ class ChartRenderer:
         self.close()
 
 
-def image_format(lang: str) -> tuple[str, float]:
+def image_format(lang: str, *, raster: bool = False) -> tuple[str, float]:
     """(format, scale) for charts in a report in ``lang``."""
-    return ("png", 2) if lang in RASTER_LANGUAGES else ("svg", 1)
+    return ("png", 2) if raster or lang in RASTER_LANGUAGES else ("svg", 1)
 
 
 def data_uri(data: bytes, fmt: str) -> str:
@@ -88,15 +88,17 @@ def render_figures(
     lang: str,
     renderer: ChartRenderer | None = None,
     progress: Callable[[int, int], None] | None = None,
+    raster: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """Each figure (by key) as a data URI, all in one browser: the one given, or a fresh one
-    kept for these figures only. ``progress(done, total)`` after each figure."""
-    fmt, scale = image_format(lang)
+    kept for these figures only. Figures named in ``raster`` are PNG in every language.
+    ``progress(done, total)`` after each figure."""
     own = renderer is None
     renderer = renderer or ChartRenderer()
     images = {}
     try:
         for key, fig in figures.items():
+            fmt, scale = image_format(lang, raster=key in raster)
             data = renderer.render(fig, fmt=fmt, scale=scale, height=_height(fig))
             images[key] = data_uri(data, fmt)
             if progress:

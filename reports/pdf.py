@@ -71,7 +71,8 @@ def report_pdf(
     ``progress(done, total)`` counts the figures."""
     started = time.perf_counter()
     figures = {f.key: f.figure for f in report.figures()}
-    images = render_figures(figures, report.lang, renderer, progress) if figures else {}
+    raster = frozenset(f.key for f in report.figures() if f.raster)
+    images = render_figures(figures, report.lang, renderer, progress, raster) if figures else {}
     charted = time.perf_counter()
     pdf = html_to_pdf(print_html(report, images, translate))
     if timings is not None:

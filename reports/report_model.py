@@ -34,6 +34,7 @@ class Figure(msgspec.Struct, tag="figure"):
     title: str
     figure: dict[str, Any]
     caption: str = ""
+    raster: bool = False  # many marks: a PNG lays out faster than an SVG of thousands of paths
 
 
 class Cell(msgspec.Struct):
@@ -55,6 +56,7 @@ class Table(msgspec.Struct, tag="table"):
     csv: list[list[Any]]
     row_css: list[str] = []
     csv_columns: list[str] = []  # when the CSV carries more than the page (e.g. audit ids)
+    printed: bool = True  # long lists a PDF reader would not read stay on the page and CSV
 
 
 class Photo(msgspec.Struct):
@@ -126,12 +128,28 @@ def num(value: float | None, digits: int = 1) -> Cell:
     return Cell(fmt(value, digits), css="num")
 
 
+PRINTED_ROWS = 60
+
+
 def make_table(
     key: str,
     title: str,
     columns: list[str],
     rows: list[tuple[list[Cell], list[Any]]],
     row_css: list[str] | None = None,
+    *,
+    always_printed: bool = False,
 ) -> Table:
-    """A table from (cells shown, raw values for the CSV) pairs."""
-    return Table(key, title, columns, [r[0] for r in rows], [r[1] for r in rows], row_css or [])
+    """A table from (cells shown, raw values for the CSV) pairs. Past ``PRINTED_ROWS`` rows it
+    is left out of the PDF (WeasyPrint lays out a long table slowly and nobody reads 200 rows
+    on paper) unless ``always_printed``; the page and the CSV keep every row."""
+    printed = always_printed or len(rows) <= PRINTED_ROWS
+    return Table(
+        key,
+        title,
+        columns,
+        [r[0] for r in rows],
+        [r[1] for r in rows],
+        row_css or [],
+        printed=printed,
+    )

@@ -26,8 +26,6 @@ PURE = [
     "reports/trends.py",
     "reports/scale.py",
     "reports/variance.py",
-    "audits/audit_csv.py",
-    "audits/audit_plan.py",
     "reports/report_model.py",
     "reports/rows.py",
     "reports/describe.py",
@@ -37,7 +35,11 @@ PURE = [
     "reports/pdf.py",
     "reports/visit.py",
     "reports/branch_report.py",
+    "reports/branch_more.py",
     "reports/headoffice_report.py",
+    "reports/headoffice_more.py",
+    "audits/audit_csv.py",
+    "audits/audit_plan.py",
 ]
 
 

@@ -151,3 +151,15 @@ def test_headoffice_page_links_branches_and_filters(client, history):
     assert {line.split(",")[1] for line in league[1:]} == {"B1", "B2"}
     only_b1_region = client.get("/reports/headoffice/csv/league?region=NOPE").status_code
     assert only_b1_region == 404  # no comparison, so no league table to download
+
+
+def test_nav_links_each_role_to_its_reports(client, org):
+    for user, present, absent in (
+        ("ada", ["/reports/headoffice"], ["/reports/branches/"]),
+        ("max", ["/reports/branches/B1"], ["/reports/headoffice", "/reports/branches/B2"]),
+        ("sam", [], ["/reports/headoffice", "/reports/branches/"]),
+    ):
+        as_user(client, user)
+        page = client.get("/checklists").text
+        assert all(f'href="{link}"' in page for link in present)
+        assert not any(f'href="{link}' in page for link in absent)

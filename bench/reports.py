@@ -1,0 +1,199 @@
+"""Report PDF timings, each next to its floor: WeasyPrint alone on the same HTML with the
+charts already rendered. Pure (no database): the demo organisation from its generator.
+
+    python bench/reports.py [--branches 200]
+
+Prints, in seconds: the visit PDF, a branch report and a head-office report for N branches
+(rows → analysis → report model → charts in one kept browser → layout), each with the
+WeasyPrint-only floor and the ratio; then one chart in a fresh browser against a kept one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from audits.demo import generate_demo  # noqa: E402
+from audits.schemas import AuditOut  # noqa: E402
+from checklists.documents import load_checklist  # noqa: E402
+from checklists.model import text_in  # noqa: E402
+from checklists.scoring import score_audit  # noqa: E402
+from reports.analysis import analyse  # noqa: E402
+from reports.branch_report import BranchInput, branch_report  # noqa: E402
+from reports.charts import ChartRenderer, render_figures  # noqa: E402
+from reports.headoffice_report import headoffice_report  # noqa: E402
+from reports.pdf import html_to_pdf, print_html  # noqa: E402
+from reports.rows import frame_of, rows_from_demo  # noqa: E402
+from reports.visit import visit_report  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = load_checklist((ROOT / "checklists/defaults/service-fundamentals.yaml").read_text("utf-8"))
+START = dt.date(2026, 1, 1)
+
+
+def clock(fn):
+    started = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - started
+
+
+def rows_for(branches: int) -> list:
+    """Demo organisations from successive seeds, codes prefixed, until ``branches``."""
+    rows: list = []
+    seed = 0
+    while len({r.branch for r in rows}) < branches:
+        org = generate_demo(DOC, seed=seed, start=START)
+        for r in rows_from_demo(org, DOC):
+            r.branch, r.auditor = f"S{seed}-{r.branch}", f"S{seed}-{r.auditor}"
+            r.staff = f"S{seed}-{r.staff}"
+            r.staff_label, r.region = r.staff, f"S{seed}-{r.region}"
+            rows.append(r)
+        seed += 1
+    keep = sorted({r.branch for r in rows})[:branches]
+    return [r for r in rows if r.branch in set(keep)]
+
+
+def pdf_parts(report, renderer):
+    figures = {f.key: f.figure for f in report.figures()}
+    raster = frozenset(f.key for f in report.figures() if f.raster)
+    images, charts = clock(lambda: render_figures(figures, report.lang, renderer, None, raster))
+    html = print_html(report, images)
+    _, layout = clock(lambda: html_to_pdf(html))
+    return charts, layout
+
+
+def visit(renderer) -> tuple[float, float]:
+    org = generate_demo(DOC, seed=7, start=START)
+    a = org.audits[0]
+    scored = score_audit(DOC, a.answers)
+    audit = AuditOut(
+        id=a.id,
+        branch=a.branch,
+        checklist=DOC.slug,
+        version=1,
+        visited_at=a.visited_at,
+        channel=a.channel,
+        staff=a.staff,
+        staff_description="",
+        answers=a.answers,
+        comments=a.comments,
+        visit=None,
+        visit_minutes=None,
+        status="published",
+        score=scored.score,
+        raw_score=scored.raw_score,
+        critical_fail=scored.critical_fail,
+        shift=a.shift,
+        submitted_at=a.submitted_at,
+        auditor=None,
+        failed=[],
+        section_scores={s.key: s.score for s in scored.sections},
+        flags=[],
+        review_comment="",
+    )
+
+    def build():
+        report = visit_report(
+            audit,
+            DOC,
+            branch_name="demo",
+            visited_local="2026-01-02 10:00",
+            lang="en",
+            show_shopper=False,
+        )
+        return html_to_pdf(print_html(report, {}))
+
+    _, total = clock(build)
+    report = visit_report(
+        audit,
+        DOC,
+        branch_name="demo",
+        visited_local="2026-01-02 10:00",
+        lang="en",
+        show_shopper=False,
+    )
+    html = print_html(report, {})
+    _, floor = clock(lambda: html_to_pdf(html))
+    return total, floor
+
+
+def period(rows, renderer, code: str | None):
+    sections = {s.key: text_in(s.title, "en")[0] for s in DOC.sections}
+    items = {i.key: text_in(i.text, "en")[0] for i in DOC.items()}
+    analysis, t_analysis = clock(lambda: analyse(frame_of(rows)))
+    if code:
+        mine = [r for r in rows if r.branch == code]
+        data = BranchInput(code, "demo", mine, rows, analysis, sections, items, "2026")
+        report, t_build = clock(lambda: branch_report(data, lang="en"))
+    else:
+        report, t_build = clock(
+            lambda: headoffice_report(rows, analysis, period="2026", sections=sections, lang="en")
+        )
+    charts, layout = pdf_parts(report, renderer)  # as report_pdf does it, timed in parts
+    return {
+        "analysis": t_analysis,
+        "build": t_build,
+        "charts": charts,
+        "layout": layout,
+        "figures": len(report.figures()),
+    }
+
+
+def kaleido(renderer, n: int = 3) -> tuple[float, float]:
+    fig = {f.key: f.figure for f in branch_report_fig()}["trend"]
+    fresh = []
+    for _ in range(n):
+        started = time.perf_counter()
+        with ChartRenderer() as once:
+            once.render(fig)
+        fresh.append(time.perf_counter() - started)
+    kept = [clock(lambda: renderer.render(fig))[1] for _ in range(5)]
+    return statistics.median(fresh), statistics.median(kept)
+
+
+def branch_report_fig():
+    rows = rows_from_demo(generate_demo(DOC, seed=7, start=START), DOC)
+    mine = [r for r in rows if r.branch == "B02"]
+    data = BranchInput("B02", "demo", mine, rows, {}, {}, {}, "2026")
+    return branch_report(data, lang="en").figures()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--branches", type=int, default=200)
+    args = parser.parse_args()
+    with ChartRenderer() as renderer:
+        renderer.render(branch_report_fig()[0].figure)  # warm the browser
+        total, floor = visit(renderer)
+        print(
+            f"visit PDF            {total:6.2f} s   WeasyPrint floor {floor:6.2f} s   "
+            f"ratio {total / floor:4.2f}"
+        )
+        demo = rows_from_demo(generate_demo(DOC, seed=7, start=START), DOC)
+        for name, rows, code in (
+            ("branch report", demo, "B02"),
+            (f"head office {args.branches}", rows_for(args.branches), None),
+        ):
+            t = period(rows, renderer, code)
+            whole = t["analysis"] + t["build"] + t["charts"] + t["layout"]
+            print(
+                f"{name:<20} {whole:6.2f} s   WeasyPrint floor {t['layout']:6.2f} s   "
+                f"ratio {whole / t['layout']:4.2f}   ({len(rows)} audits; analysis "
+                f"{t['analysis']:.2f}, model {t['build']:.2f}, {t['figures']} charts "
+                f"{t['charts']:.2f}, layout {t['layout']:.2f})"
+            )
+        fresh, kept = kaleido(renderer)
+        print(
+            f"one chart, fresh browser {fresh:5.2f} s   kept browser {kept:5.2f} s   "
+            f"ratio {fresh / kept:5.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,182 @@
+"""Head office's report, second half: shifts and channels, shoppers (severity, calibration)
+and trends with their signals. Pure, like ``headoffice_report``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import describe, figures
+from .report_model import (
+    Cell,
+    Figure,
+    Paragraph,
+    Section,
+    Translate,
+    fmt,
+    interval,
+    make_table,
+    num,
+)
+
+Href = Callable[[str], str | None]
+MANY = 60  # marks past which a chart goes into the PDF as PNG
+
+
+def groups_section(rows: list, _: Translate) -> Section:
+    blocks: list = []
+    for key, title, get in (
+        ("shifts", _("Shifts compared"), lambda r: r.shift),
+        ("channels", _("Channels compared"), lambda r: r.channel),
+    ):
+        gs = describe.groups(rows, get)
+        fig = figures.bars(
+            [g.key.replace("_", " ") for g in gs],
+            [round(g.mean, 1) for g in gs],
+            title=title,
+            x_label=_("mean score"),
+        )
+        blocks.append(Figure(key, title, fig))
+        blocks.append(
+            make_table(
+                key,
+                title,
+                [_("Group"), _("Visits"), _("Mean"), _("SD")],
+                [
+                    (
+                        [Cell(g.key), num(g.n, 0), num(g.mean), num(g.sd)],
+                        [g.key, g.n, round(g.mean, 2), round(g.sd, 2) if g.sd == g.sd else None],
+                    )
+                    for g in gs
+                ],
+            )
+        )
+    return Section("groups", _("Shifts and channels"), blocks)
+
+
+def auditors_section(analysis: dict, _: Translate) -> Section:
+    auditors = sorted(analysis["auditors"], key=lambda a: a["severity"])
+    fig = figures.dot_intervals(
+        [a["auditor"] for a in auditors],
+        [a["severity"] for a in auditors],
+        [a["interval"][0] for a in auditors],
+        [a["interval"][1] for a in auditors],
+        title=_("Shopper severity (negative = strict)"),
+        x_label=_("points"),
+        reference=0.0,
+    )
+    table = make_table(
+        "auditors",
+        _("Shopper severity"),
+        [_("Shopper"), _("Visits"), _("Raw mean"), _("Severity"), _("Interval")],
+        [
+            (
+                [
+                    Cell(a["auditor"]),
+                    num(a["n"], 0),
+                    num(a.get("raw_mean")),
+                    num(a["severity"]),
+                    Cell(interval(*a["interval"])),
+                ],
+                [a["auditor"], a["n"], a.get("raw_mean"), a["severity"], *a["interval"]],
+            )
+            for a in auditors
+        ],
+    )
+    table.csv_columns = ["auditor", "n", "raw_mean", "severity", "interval_low", "interval_high"]
+    blocks: list = [
+        Figure(
+            "auditors", _("Shopper severity (negative = strict)"), fig, raster=len(auditors) > MANY
+        ),
+        table,
+    ]
+    c = analysis.get("calibration") or {}
+    blocks.append(
+        Paragraph(
+            _(
+                "Calibration: %(pairs)s visits scored twice; agreement on the total "
+                "(ICC) %(icc)s, mean difference %(diff)s points."
+            )
+            % {
+                "pairs": c.get("pairs", 0),
+                "icc": fmt(c.get("icc"), 2),
+                "diff": fmt(c.get("mean_abs_difference")),
+            }
+        )
+    )
+    items = c.get("items") or []
+    if items:
+        keys = [k for k in items[0] if k not in ("item",)]
+        blocks.append(
+            make_table(
+                "calibration",
+                _("Agreement per item"),
+                [_("Item"), *keys],
+                [
+                    (
+                        [Cell(str(i.get("item"))), *[Cell(str(i.get(k))) for k in keys]],
+                        [i.get("item"), *[i.get(k) for k in keys]],
+                    )
+                    for i in items
+                ],
+            )
+        )
+    return Section("auditors", _("Shoppers: severity and calibration"), blocks)
+
+
+def trends_section(analysis: dict, href: Href, _: Translate) -> Section:
+    trends = analysis.get("trends") or []
+    fig = figures.dot_intervals(
+        [t["branch"] for t in trends],
+        [t["slope_per_year"] for t in trends],
+        [t["interval"][0] for t in trends],
+        [t["interval"][1] for t in trends],
+        title=_("Trend per branch, points a year"),
+        x_label=_("points a year"),
+        reference=0.0,
+        links=[href(t["branch"]) or "" for t in trends],
+        colours=[figures.RED if t.get("alarm") else figures.BLUE for t in trends],
+    )
+    table = make_table(
+        "trends",
+        _("Trends and control-chart signals"),
+        [_("Branch"), _("Visits"), _("Slope a year"), _("Interval"), _("q"), _("Signals")],
+        [
+            (
+                [
+                    Cell(t["branch"], href=href(t["branch"])),
+                    num(t["n"], 0),
+                    num(t["slope_per_year"]),
+                    Cell(interval(*t["interval"])),
+                    num(t.get("q"), 3),
+                    Cell(", ".join(f"{s['rule']} {s['date']}" for s in t.get("signals") or [])),
+                ],
+                [
+                    t["branch"],
+                    t["n"],
+                    t["slope_per_year"],
+                    *t["interval"],
+                    t.get("q"),
+                    " ".join(f"{s['rule']}@{s['date']}" for s in t.get("signals") or []),
+                ],
+            )
+            for t in trends
+        ],
+        ["below" if t.get("alarm") else "" for t in trends],
+    )
+    table.csv_columns = [
+        "branch",
+        "n",
+        "slope_per_year",
+        "interval_low",
+        "interval_high",
+        "q",
+        "signals",
+    ]
+    return Section(
+        "trends",
+        _("Trends with control limits and signals"),
+        [
+            Figure("trends", _("Trend per branch, points a year"), fig, raster=len(trends) > MANY),
+            table,
+        ],
+    )
