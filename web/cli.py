@@ -106,6 +106,7 @@ def demo(seed: int) -> None:
     console.print(table)
 
 
+from web.cli_actions import actions  # noqa: E402
 from web.cli_checklists import checklist  # noqa: E402
 from web.cli_org import org  # noqa: E402
 from web.cli_users import user  # noqa: E402
@@ -113,6 +114,7 @@ from web.cli_users import user  # noqa: E402
 main.add_command(checklist)
 main.add_command(user)
 main.add_command(org)
+main.add_command(actions)
 
 if __name__ == "__main__":
     sys.exit(main())
