@@ -79,7 +79,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             await _shared_engine().close_connection_pool()
 
     async def start_reminders(app: Litestar) -> None:  # once a day; deduped in the database
-        app.state.reminders = start_daily_task(settings)
+        app.state.reminder_runs = []  # what each daily run did, newest last
+        app.state.reminders = start_daily_task(settings, app.state.reminder_runs.append)
 
     async def stop_reminders(app: Litestar) -> None:
         await stop_daily_task(app.state.get("reminders"))

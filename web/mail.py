@@ -38,6 +38,7 @@ class Message(msgspec.Struct, frozen=True):
     to: str
     subject: str
     body: str
+    language: str = "en"
 
 
 def parse_smtp_url(url: str) -> SmtpServer:
@@ -64,6 +65,7 @@ def send(server: SmtpServer, sender: str, message: Message) -> None:
     email["From"], email["To"], email["Subject"] = sender, message.to, message.subject
     email["Date"], email["Message-ID"] = formatdate(localtime=False), make_msgid("evenly")
     email.set_content(message.body)
+    email["Content-Language"] = message.language  # after: set_content drops Content-* headers
     factory = smtplib.SMTP_SSL if server.ssl else smtplib.SMTP
     with factory(server.host, server.port, timeout=SMTP_TIMEOUT) as smtp:
         if server.starttls:
@@ -91,10 +93,10 @@ def _environment(language: str) -> Environment:
     return environment
 
 
-def render(name: str, language: str, **context: object) -> tuple[str, str]:
-    """The subject and body of e-mail ``name`` in ``language`` (English if unknown)."""
+def render(template: str, language: str, **context: object) -> tuple[str, str]:
+    """The subject and body of e-mail ``template`` in ``language`` (English if unknown)."""
     language = language if language in LANGUAGES else "en"
     environment = _environment(language)
-    subject = environment.get_template(f"{name}_subject.txt").render(**context)
-    body = environment.get_template(f"{name}.txt").render(**context)
+    subject = environment.get_template(f"{template}_subject.txt").render(**context)
+    body = environment.get_template(f"{template}.txt").render(**context)
     return " ".join(subject.split()), body

@@ -136,7 +136,7 @@ async def run_reminders(
         if email_id is None:
             run.skipped += 1
             continue
-        message = Message(out.recipient.email, out.subject, out.body)
+        message = Message(out.recipient.email, out.subject, out.body, out.language)
         try:
             await asyncio.to_thread(send, server, settings.mail_from, message)
         except (OSError, smtplib.SMTPException) as error:
@@ -167,15 +167,17 @@ def seconds_until(now: dt.datetime, at: str) -> float:
     return (target - now).total_seconds()
 
 
-async def daily_reminders(settings: Settings) -> None:
+async def daily_reminders(
+    settings: Settings, on_run: Callable[[ReminderRun | None], None] | None = None
+) -> None:
     """The app's task: at start, catch up on today's run if its time has passed (the claims
-    make that safe), then run at ``EVENLY_REMIND_AT`` every day."""
-    now = dt.datetime.now(dt.UTC)
-    if _passed_today(now, settings.remind_at):
-        await _run_logged(settings)
+    make that safe), then run at ``EVENLY_REMIND_AT`` every day. ``on_run`` hears of each run
+    (None for one that failed)."""
+    if _passed_today(dt.datetime.now(dt.UTC), settings.remind_at):
+        await _run_logged(settings, on_run)
     while True:
         await asyncio.sleep(seconds_until(dt.datetime.now(dt.UTC), settings.remind_at) or 1)
-        await _run_logged(settings)
+        await _run_logged(settings, on_run)
         await asyncio.sleep(61)  # past the minute, so one run per day
 
 
@@ -183,21 +185,28 @@ def _passed_today(now: dt.datetime, at: str) -> bool:
     return (now.hour, now.minute) >= parse_at(at)
 
 
-async def _run_logged(settings: Settings) -> None:
+async def _run_logged(
+    settings: Settings, on_run: Callable[[ReminderRun | None], None] | None
+) -> None:
+    run = None
     try:
         run = await run_reminders(settings)
         log.info("reminders: %s sent, %s skipped, %s failed", run.sent, run.skipped, run.failed)
     except Exception:  # the task must outlive a bad day (database down, a bad template)
         log.exception("reminders failed")
+    if on_run:
+        on_run(run)
 
 
-def start_daily_task(settings: Settings) -> asyncio.Task | None:
+def start_daily_task(
+    settings: Settings, on_run: Callable[[ReminderRun | None], None] | None = None
+) -> asyncio.Task | None:
     """Start the daily task when e-mail is configured (call on app startup)."""
     if not settings.smtp_url:
         return None
     parse_smtp_url(settings.smtp_url)  # a bad setting stops the start, not a later day
     parse_at(settings.remind_at)
-    return asyncio.get_running_loop().create_task(daily_reminders(settings))
+    return asyncio.get_running_loop().create_task(daily_reminders(settings, on_run))
 
 
 async def stop_daily_task(task: asyncio.Task | None) -> None:
