@@ -15,6 +15,8 @@ PURE = [
     "checklists/checks.py",
     "audits/demo.py",
     "audits/demo_answers.py",
+    "audits/action_rules.py",
+    "reports/recovery.py",
 ]
 
 
