@@ -78,13 +78,17 @@ def _scoped(query, user: CurrentUser):
     return query.where(CorrectiveAction.id.is_null())  # shoppers, managers of no branch
 
 
+WAITING = "waiting"
+"""The state filter for open and done actions together: those still waiting for someone."""
+
+
 def parse_state(state: str | None) -> State | None:
     if not state:
         return None
     try:
         return State(state)
     except ValueError:
-        choices = ", ".join(s.value for s in State)
+        choices = ", ".join([WAITING, *(s.value for s in State)])
         raise AuditRejected([FieldError("state", f"Choose one of {choices}.")]) from None
 
 
@@ -109,11 +113,14 @@ async def list_actions(
     overdue: bool | None = None,
     limit: int = 500,
 ) -> list[ActionOut]:
-    """Actions the user may see, soonest due first; ``overdue`` filters on the derived flag."""
+    """Actions the user may see, soonest due first. ``state`` is one of ``State`` or
+    ``waiting`` (open or done); ``overdue`` filters on the derived flag."""
     query = _scoped(CorrectiveAction.select(*_COLUMNS), user)
     if branch:
         query = query.where(CorrectiveAction.branch.code == branch)
-    if chosen := parse_state(state):
+    if state == WAITING:
+        query = query.where(CorrectiveAction.state.is_in([s.value for s in rules.ACTIVE]))
+    elif chosen := parse_state(state):
         query = query.where(CorrectiveAction.state == chosen.value)
     rows = await query.order_by(CorrectiveAction.due_date).order_by(CorrectiveAction.id)
     actions = await _out(rows, _Today(now))

@@ -113,3 +113,13 @@ def test_shopper_has_no_actions_link_and_manager_has(client, org):
 def actions_of_state(action_id: int) -> str:
     query = CorrectiveAction.select(CorrectiveAction.state).where(CorrectiveAction.id == action_id)
     return run(query.first().run())["state"]
+
+
+def test_list_page_shows_waiting_actions_unless_asked_for_all(client, org):
+    action_id = _opened(client, org)
+    as_user(client, "ada")
+    _post_step(client, action_id, "verify", "Closed.")
+    assert f'href="/actions/{action_id}"' not in client.get("/actions/").text
+    assert f'href="/actions/{action_id}"' in client.get("/actions/?state=all").text
+    assert f'href="/actions/{action_id}"' in client.get("/actions/?state=verified").text
+    assert [a["id"] for a in client.get("/api/actions?state=waiting").json()] == []

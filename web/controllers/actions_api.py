@@ -61,7 +61,8 @@ class ActionApiController(Controller):
         overdue: FromQuery[bool | None] = None,
     ) -> list[ActionOut]:
         """Actions you may see, soonest due first: head office all, a manager their branches'.
-        ``state`` is open, done, verified, verified_by_visit or recurred; ``overdue`` is
+        ``state`` is open, done, verified, verified_by_visit, recurred, or waiting (open or
+        done); ``overdue`` is
         derived from the due date and today in the branch's time zone."""
         return await action_reads.list_actions(
             user, now=_now(), branch=branch, state=state_filter, overdue=overdue

@@ -19,6 +19,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits import action_reads, mail_log
+from audits.action_reads import WAITING
 from audits.action_rules import State, Step
 from audits.actions import WrongState, take_step
 from audits.evidence import MAX_PHOTO_BYTES, evidence_row
@@ -30,6 +31,7 @@ from reports.recovery import recovery_figures
 from web.auth import requires_office, requires_role
 from web.deps import Page
 
+PAGE_SIZE = 200
 STEP_ROLES = {
     Step.note: {Role.manager, Role.office, Role.admin},
     Step.done: {Role.manager, Role.admin},
@@ -66,18 +68,26 @@ class ActionPagesController(Controller):
         state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
         overdue: FromQuery[str | None] = None,
     ) -> Template:
+        """Waiting actions (open or done) unless another state, or ``all``, is chosen."""
         user = _user(page)
-        chosen = state_filter if state_filter in {s.value for s in State} else None
+        states = [WAITING, *(s.value for s in State)]
+        chosen = state_filter if state_filter in [*states, "all"] else WAITING
         flag = {"1": True, "0": False}.get(overdue or "")
         actions = await action_reads.list_actions(
-            user, now=_now(), branch=branch or None, state=chosen, overdue=flag
+            user,
+            now=_now(),
+            branch=branch or None,
+            state=None if chosen == "all" else chosen,
+            overdue=flag,
+            limit=100_000,
         )
         context = {
             "page": page,
-            "actions": actions,
+            "actions": actions[:PAGE_SIZE],
+            "count": len(actions),
             "branches": await branch_codes() if user.is_office else list(user.branches),
-            "states": [s.value for s in State],
-            "filters": {"branch": branch or "", "state": chosen or "", "overdue": overdue or ""},
+            "states": states,
+            "filters": {"branch": branch or "", "state": chosen, "overdue": overdue or ""},
         }
         return Template("actions/list.html", context=context)
 
