@@ -160,3 +160,15 @@ def test_actions_pages_hide_the_shopper(client, action):
     page = client.get(f"/actions/{action['id']}")
     assert page.status_code == 200 and "max" in page.text  # the note's author
     assert re.search(r"\bsam\b", page.text) is None  # never who the shopper was
+
+
+def test_actions_api_is_documented_under_its_own_tag(client):
+    schema = client.get("/schema/openapi.json").json()
+    operations = [
+        (path, operation)
+        for path, item in schema["paths"].items()
+        if path.startswith("/api/actions")
+        for operation in item.values()
+    ]
+    assert len(operations) == len(API)
+    assert all(operation["tags"] == ["actions"] for _, operation in operations)
