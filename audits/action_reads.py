@@ -111,6 +111,7 @@ async def list_actions(
     branch: str | None = None,
     state: str | None = None,
     overdue: bool | None = None,
+    audit: uuid.UUID | None = None,
     limit: int = 500,
 ) -> list[ActionOut]:
     """Actions the user may see, soonest due first. ``state`` is one of ``State`` or
@@ -118,6 +119,8 @@ async def list_actions(
     query = _scoped(CorrectiveAction.select(*_COLUMNS), user)
     if branch:
         query = query.where(CorrectiveAction.branch.code == branch)
+    if audit is not None:
+        query = query.where(CorrectiveAction.audit == audit)
     if state == WAITING:
         query = query.where(CorrectiveAction.state.is_in([s.value for s in rules.ACTIVE]))
     elif chosen := parse_state(state):
@@ -169,6 +172,11 @@ def _action_out(row: dict, today: _Today, owners: list[str], previous: int | Non
         recurrence_of=previous,
         owners=sorted(owners),
     )
+
+
+async def audit_actions(audit_id: uuid.UUID, user: CurrentUser) -> list[ActionOut]:
+    """The actions an audit opened, for its page."""
+    return await list_actions(user, now=dt.datetime.now(dt.UTC), audit=audit_id)
 
 
 async def get_action(action_id: int, user: CurrentUser, *, now: dt.datetime) -> ActionDetail:

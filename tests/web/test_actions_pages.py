@@ -123,3 +123,12 @@ def test_list_page_shows_waiting_actions_unless_asked_for_all(client, org):
     assert f'href="/actions/{action_id}"' in client.get("/actions/?state=all").text
     assert f'href="/actions/{action_id}"' in client.get("/actions/?state=verified").text
     assert [a["id"] for a in client.get("/api/actions?state=waiting").json()] == []
+
+
+def test_audit_pages_link_to_the_actions_they_opened(client, org):
+    audit_id = file_and_publish(client, org, acknowledged_promptly=False)
+    action_id = actions_of(audit_id)["acknowledged_promptly"]["id"]
+    as_user(client, "ada")
+    assert f'href="/actions/{action_id}"' in client.get(f"/review/{audit_id}").text
+    as_user(client, "max")
+    assert f'href="/actions/{action_id}"' in client.get(f"/branch-audits/{audit_id}").text
