@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime as dt
+import io
 import os
 import random
 import socket
@@ -84,7 +86,8 @@ async def _prepare():
             raise SystemExit(f"refusing to wipe {name!r}: its name lacks bench or test")
         await engine.run_ddl("DROP SCHEMA public CASCADE")
         await engine.run_ddl("CREATE SCHEMA public")
-    await run_forwards(app_name="all")
+    with contextlib.redirect_stdout(io.StringIO()):
+        await run_forwards(app_name="all")
     for code in BRANCHES:
         rows = await Branch.insert(Branch(code=code, name=code, timezone="Europe/Athens"))
         await Staff.insert(Staff(branch=rows[0]["id"], code=f"{code}-S1"))
@@ -186,6 +189,8 @@ async def main() -> None:
     print(f"database: {os.environ['DATABASE_URL']}; {actions} actions opened")
     print(_line("approve, nothing failed (baseline)", base))
     print(_line("approve, opening and re-checking actions", with_actions, base))
+    overdue = dt.date.today() - dt.timedelta(days=1)  # so that every owner has a reminder
+    await CorrectiveAction.update({CorrectiveAction.due_date: overdue}, force=True)
     controller, sink, url = _smtp()
     try:
         settings = Settings(database_url=os.environ["DATABASE_URL"], smtp_url=url)
