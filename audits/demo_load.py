@@ -15,6 +15,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo.table import Table
 
 from audits.demo import PASSWORD, DemoAudit, DemoOrganisation
+from audits.demo_actions import load_demo_actions
 from audits.demo_visits import DEMO_CHECKLIST, load_demo_visits
 from audits.tables import Audit, Branch, ManagedBranch, Profile, Region, Shift, Staff
 from checklists import queries
@@ -40,6 +41,7 @@ class DemoCounts(msgspec.Struct, frozen=True):
     users: int = 0
     audits: int = 0
     visits: int = 0
+    actions: int = 0
 
 
 class DemoLoadError(Exception):
@@ -74,7 +76,8 @@ async def load_demo(
         audits = await _load_audits(org.audits, versions, report)
     async with _db().transaction():
         visits = await _load_visits(org, report)
-    return DemoCounts(imported, regions, branches, shifts, staff, users, audits, visits)
+    actions = await load_demo_actions(org, report)  # one transaction of its own
+    return DemoCounts(imported, regions, branches, shifts, staff, users, audits, visits, actions)
 
 
 async def _load_visits(org: DemoOrganisation, report: Progress) -> int:

@@ -40,21 +40,32 @@ async def save_evidence(
     item_key: str = "",
 ) -> uuid.UUID:
     """Store a photo; sending the same client-made id again stores nothing new."""
-    _check(content_type, data)
-    evidence_id = evidence_id or uuid.uuid4()
+    row = evidence_row(data, content_type, user, evidence_id=evidence_id, item_key=item_key)
     async with write_transaction():
-        await Evidence.insert(
-            Evidence(
-                id=evidence_id,
-                item_key=item_key[:80],
-                uploaded_by=user.id,
-                content_type=content_type,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-                data=data,
-            )
-        ).on_conflict(action="DO NOTHING")
-    return evidence_id
+        await Evidence.insert(row).on_conflict(action="DO NOTHING")
+    return row.id
+
+
+def evidence_row(
+    data: bytes,
+    content_type: str,
+    user: CurrentUser,
+    *,
+    evidence_id: uuid.UUID | None = None,
+    item_key: str = "",
+) -> Evidence:
+    """A checked photo as a row to insert (413, 415 or 422 when it is no acceptable photo), for
+    callers that store it in a transaction of their own."""
+    _check(content_type, data)
+    return Evidence(
+        id=evidence_id or uuid.uuid4(),
+        item_key=item_key[:80],
+        uploaded_by=user.id,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+    )
 
 
 async def read_evidence(evidence_id: uuid.UUID, user: CurrentUser) -> tuple[bytes, str]:

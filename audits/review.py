@@ -13,6 +13,7 @@ from typing import Any
 
 import msgspec
 
+from .actions import open_for_published
 from .queries import CurrentUser
 from .rules import FLAG_TEXT, local_time
 from .schemas import AuditConflict, AuditNotFound, AuditRejected, FieldError
@@ -140,6 +141,8 @@ async def _transition(
                 comment=comment,
             )
         )
+        if to is Audit.Status.published:  # in the same transaction: all or nothing
+            await open_for_published(audit_id, now)
 
 
 async def review_queue(

@@ -205,3 +205,71 @@ class AuditChange(Table, tablename="audit_change"):
     old = JSON(null=True, default=None)
     new = JSON(null=True, default=None)
     comment = Text(default="")
+
+
+class CorrectiveAction(Table, tablename="corrective_action"):
+    """A failed item of a published audit, followed until it is fixed and verified.
+
+    ``ref`` (audit id / item key) is unique, so an action is never opened twice for one failure.
+    ``state`` is one of ``audits.action_rules.State``; overdue is not stored but derived from
+    ``due_date`` and today in the branch's time zone. ``item_text`` is the item's text as the
+    audit's checklist version had it, so a later edit of the checklist changes no action.
+    """
+
+    ref = Varchar(length=130, unique=True)
+    branch = ForeignKey(Branch, on_delete=OnDelete.cascade, index=True)
+    audit = ForeignKey(Audit, on_delete=OnDelete.cascade, index=True)
+    checklist = Varchar(length=100, default="")
+    item_key = Varchar(length=80)
+    item_text = JSON(default="{}")
+    reason = Text(default="")
+    severity = Varchar(length=20)
+    critical = Boolean(default=False)
+    opened_at = Timestamptz(default=TimestamptzNow())
+    due_date = Date()
+    state = Varchar(length=20, default="open", index=True)
+    done_at = Timestamptz(null=True, default=None)
+    closed_at = Timestamptz(null=True, default=None)
+    rechecked_by = ForeignKey(Audit, null=True, on_delete=OnDelete.set_null)
+    recurred_as = ForeignKey("self", null=True, on_delete=OnDelete.set_null)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ActionOwner(Table, tablename="action_owner"):
+    """The branch's managers when the action opened: they are reminded of it."""
+
+    action = ForeignKey(CorrectiveAction, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(BaseUser, on_delete=OnDelete.cascade)
+
+
+class ActionEvent(Table, tablename="action_event"):
+    """Every step of an action: who (null for the system), when, what, the state before and
+    after, a comment and a photo (an ``Evidence`` id)."""
+
+    action = ForeignKey(CorrectiveAction, on_delete=OnDelete.cascade, index=True)
+    user = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    at = Timestamptz(default=TimestamptzNow())
+    kind = Varchar(length=30)
+    state_from = Varchar(length=20, default="")
+    state_to = Varchar(length=20, default="")
+    comment = Text(default="")
+    photo = UUID(null=True, default=None)
+    audit = ForeignKey(Audit, null=True, on_delete=OnDelete.set_null)
+
+
+class SentEmail(Table, tablename="sent_email"):
+    """An e-mail claimed, then sent (or failed). ``claim`` (kind, recipient, day) is unique:
+    the row is inserted before sending, so many app processes send a reminder once a day."""
+
+    claim = Varchar(length=120, unique=True)
+    kind = Varchar(length=30)
+    recipient = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    address = Varchar(length=255, default="")
+    day = Date()
+    language = Varchar(length=5, default="en")
+    subject = Varchar(length=300, default="")
+    body = Text(default="")
+    status = Varchar(length=20, default="sending")
+    error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)

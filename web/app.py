@@ -22,6 +22,8 @@ from litestar.template.config import TemplateConfig
 
 from web.auth import provide_user
 from web.controllers.account import AccountController
+from web.controllers.actions_api import ActionApiController
+from web.controllers.actions_pages import ActionPagesController
 from web.controllers.admin_org import AdminOrgController
 from web.controllers.admin_users import AdminUsersController
 from web.controllers.audits_api import AuditApiController
@@ -43,6 +45,7 @@ from web.deps import provide_page
 from web.errors import exception_handlers
 from web.i18n import install_translations
 from web.plotly_static import plotly_js
+from web.reminders import start_daily_task, stop_daily_task
 from web.settings import Settings
 
 WEB_DIR = Path(__file__).parent
@@ -79,6 +82,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         if settings.db_pool:
             await _shared_engine().close_connection_pool()
 
+    async def start_reminders(app: Litestar) -> None:  # once a day; deduped in the database
+        app.state.reminder_runs = []  # what each daily run did, newest last
+        app.state.reminders = start_daily_task(settings, app.state.reminder_runs.append)
+
+    async def stop_reminders(app: Litestar) -> None:
+        await stop_daily_task(app.state.get("reminders"))
+
     return Litestar(
         route_handlers=[
             health,
@@ -100,6 +110,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuditPagesController,
             ImportPagesController,
             service_worker,
+            ActionApiController,
+            ActionPagesController,
             create_static_files_router(path="/static", directories=[WEB_DIR / "static"]),
             VisitReportController,
             BranchReportController,
@@ -140,8 +152,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=exception_handlers(),
         stores={"rate_limit": MemoryStore()},
         state=State({"settings": settings}),
-        on_startup=[open_pool],
-        on_shutdown=[close_pool],
+        on_startup=[open_pool, start_reminders],
+        on_shutdown=[stop_reminders, close_pool],
         debug=settings.debug,
     )
 

@@ -108,6 +108,7 @@ def demo(seed: int) -> None:
 
 from web.cli_analyse import analyse  # noqa: E402
 from web.cli_audits import export_group, import_group  # noqa: E402
+from web.cli_actions import actions  # noqa: E402
 from web.cli_checklists import checklist  # noqa: E402
 from web.cli_org import org  # noqa: E402
 from web.cli_reports import report  # noqa: E402
@@ -120,6 +121,7 @@ main.add_command(analyse)
 main.add_command(import_group)
 main.add_command(export_group)
 main.add_command(report)
+main.add_command(actions)
 
 if __name__ == "__main__":
     sys.exit(main())

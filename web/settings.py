@@ -37,6 +37,18 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "EVENLY_LOGIN_RATE": ("10", "Login attempts allowed per client address per minute."),
     "EVENLY_DEFAULT_LANGUAGE": ("en", "The organisation's default language: en, el, pl or fa."),
+    "EVENLY_SMTP_URL": (
+        "",
+        "The SMTP server reminders go through: `smtp://host:port`, `smtp://user:password@host"
+        ":port?starttls=1` or `smtps://host:465`. Unset, no e-mail is sent.",
+    ),
+    "EVENLY_MAIL_FROM": ("evenly@localhost", "The sender of Evenly's e-mails."),
+    "EVENLY_REMIND_AT": (
+        "07:00",
+        "When (UTC, `HH:MM`) each app process runs the daily reminders; the database makes "
+        "sure each message goes once a day however many processes run.",
+    ),
+    "EVENLY_PUBLIC_URL": ("http://127.0.0.1:8000", "The app's address, for links in e-mails."),
 }
 
 
@@ -55,6 +67,10 @@ class Settings:
     secure_cookies: bool = False
     login_rate: int = 10
     default_language: str = "en"
+    smtp_url: str = ""
+    mail_from: str = "evenly@localhost"
+    remind_at: str = "07:00"
+    public_url: str = "http://127.0.0.1:8000"
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -70,6 +86,10 @@ class Settings:
             secure_cookies=_env("EVENLY_SECURE_COOKIES", env) == "1",
             login_rate=int(_env("EVENLY_LOGIN_RATE", env)),
             default_language=_env("EVENLY_DEFAULT_LANGUAGE", env),
+            smtp_url=_env("EVENLY_SMTP_URL", env),
+            mail_from=_env("EVENLY_MAIL_FROM", env),
+            remind_at=_env("EVENLY_REMIND_AT", env),
+            public_url=_env("EVENLY_PUBLIC_URL", env).rstrip("/"),
         )
 
     @property

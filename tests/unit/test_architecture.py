@@ -40,6 +40,8 @@ PURE = [
     "reports/headoffice_more.py",
     "audits/audit_csv.py",
     "audits/audit_plan.py",
+    "audits/action_rules.py",
+    "reports/recovery.py",
 ]
 
 

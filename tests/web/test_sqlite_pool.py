@@ -44,3 +44,34 @@ def test_pooled_filing_same_id_twice_stores_one_audit_in_wal_mode(org):
     assert (created, again, mode) == (True, False, "wal")
     assert [row["score"] for row in stored] == [100.0]
     assert run(AuditChange.count().run()) == 1
+
+
+async def _file_approve_and_step(body: dict) -> tuple[list[str], str]:
+    from audits.action_rules import Step
+    from audits.actions import take_step
+    from audits.review import approve
+    from audits.tables import CorrectiveAction
+
+    engine = Audit._meta.db
+    await engine.start_connection_pool()
+    try:
+        users = {}
+        for name in ("sam", "ada", "max"):
+            row = await BaseUser.select(BaseUser.id).where(BaseUser.username == name).first()
+            users[name] = await get_current_user(row["id"])
+        now = dt.datetime.now(dt.UTC)
+        filed, _ = await submit_audit(msgspec.convert(body, AuditCreate), users["sam"], now=now)
+        await approve(filed.id, users["ada"])
+        opened = await CorrectiveAction.select().where(CorrectiveAction.audit == filed.id)
+        await take_step(opened[0]["id"], users["max"], Step.done, "Fixed.")
+        state = await CorrectiveAction.select(CorrectiveAction.state).first()
+    finally:
+        await engine.close_connection_pool()
+    return [row["item_key"] for row in opened], state["state"]
+
+
+def test_pooled_publish_opens_actions_and_a_step_is_stored(org):
+    body = audit_body(org)
+    body["answers"]["acknowledged_promptly"] = False
+    items, state = run(_file_approve_and_step(body))
+    assert (items, state) == (["acknowledged_promptly"], "done")

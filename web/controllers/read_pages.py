@@ -11,6 +11,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from audits import audit_reads
+from audits.action_reads import audit_actions
 from audits.tables import Role
 from web.auth import requires_login, requires_role
 from web.deps import Page
@@ -39,6 +40,7 @@ class BranchAuditsController(Controller):
         assert page.user is not None
         view = await audit_view(audit_id, page.user, published_only=True)
         context = {"page": page, "view": view, "audit": view.audit}
+        context["actions"] = await audit_actions(audit_id, page.user)
         return Template("review/branch_audit.html", context=context)
 
 

@@ -14,6 +14,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits import review
+from audits.action_reads import audit_actions
 from audits.rules import FLAG_TEXT
 from audits.schemas import AuditRejected
 from web.auth import requires_office
@@ -106,6 +107,7 @@ async def _context(page: Page, audit_id: uuid.UUID) -> dict[str, Any]:
         "view": view,
         "audit": view.audit,
         "trail": await review.audit_trail(audit_id),
+        "actions": await audit_actions(audit_id, page.user),
         "flag_text": review.flag_text,
         "comment": "",
         "error": "",

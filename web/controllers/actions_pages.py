@@ -1,0 +1,163 @@
+"""Corrective action pages (phone first): the list with filters, one action with its history
+and the forms for the next step, the recovery figures, and the e-mails sent.
+
+Managers see their branches' actions, note what was done (a comment, a photo) and mark them
+done; head office sees all, verifies and closes or reopens them. Shoppers get 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.exceptions import PermissionDeniedException
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.plugins.flash import flash
+from litestar.response import Redirect, Template
+
+from audits import action_reads, mail_log
+from audits.action_reads import WAITING
+from audits.action_rules import State, Step
+from audits.actions import WrongState, take_step
+from audits.evidence import MAX_PHOTO_BYTES, evidence_row
+from audits.queries import CurrentUser
+from audits.review import branch_codes
+from audits.schemas import AuditRejected
+from audits.tables import Role
+from reports.recovery import recovery_figures
+from web.auth import requires_office, requires_role
+from web.deps import Page
+
+PAGE_SIZE = 200
+STEP_ROLES = {
+    Step.note: {Role.manager, Role.office, Role.admin},
+    Step.done: {Role.manager, Role.admin},
+    Step.verify: {Role.office, Role.admin},
+    Step.reopen: {Role.office, Role.admin},
+}
+STEP_DONE_MESSAGE = {
+    Step.note: "Noted.",
+    Step.done: "Marked done: head office will verify it.",
+    Step.verify: "Verified and closed.",
+    Step.reopen: "Reopened: the branch has it again.",
+}
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _user(page: Page) -> CurrentUser:
+    assert page.user is not None  # the guards let in logged-in managers and head office only
+    return page.user
+
+
+class ActionPagesController(Controller):
+    path = "/actions"
+    include_in_schema = False
+    guards = [requires_role(Role.manager, Role.office)]
+
+    @get("/")
+    async def list_page(
+        self,
+        page: NamedDependency[Page],
+        branch: FromQuery[str | None] = None,
+        state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
+        overdue: FromQuery[str | None] = None,
+    ) -> Template:
+        """Waiting actions (open or done) unless another state, or ``all``, is chosen."""
+        user = _user(page)
+        states = [WAITING, *(s.value for s in State)]
+        chosen = state_filter if state_filter in [*states, "all"] else WAITING
+        flag = {"1": True, "0": False}.get(overdue or "")
+        actions = await action_reads.list_actions(
+            user,
+            now=_now(),
+            branch=branch or None,
+            state=None if chosen == "all" else chosen,
+            overdue=flag,
+            limit=100_000,
+        )
+        context = {
+            "page": page,
+            "actions": actions[:PAGE_SIZE],
+            "count": len(actions),
+            "branches": await branch_codes() if user.is_office else list(user.branches),
+            "states": states,
+            "filters": {"branch": branch or "", "state": chosen, "overdue": overdue or ""},
+        }
+        return Template("actions/list.html", context=context)
+
+    @get("/{action_id:int}")
+    async def action_page(self, page: NamedDependency[Page], action_id: FromPath[int]) -> Template:
+        return Template("actions/action.html", context=await _context(page, action_id))
+
+    @post("/{action_id:int}/step", request_max_body_size=MAX_PHOTO_BYTES + 64 * 1024)
+    async def step(
+        self, request: Request[Any, Any, Any], page: NamedDependency[Page], action_id: FromPath[int]
+    ) -> Template | Redirect:
+        """One form for every step: the button pressed names it (``step``)."""
+        user = _user(page)
+        form = await request.form()
+        try:
+            step = Step(str(form.get("step", "")))
+        except ValueError:
+            step = Step.note
+        if user.role not in STEP_ROLES[step]:
+            raise PermissionDeniedException("Your role does not allow this step.")
+        comment = str(form.get("comment", ""))
+        try:
+            photo = await _photo(form.get("photo"), user)
+            await take_step(action_id, user, step, comment, photo=photo, now=_now())
+        except WrongState as error:
+            flash(request, str(error), "error")
+            return Redirect(f"/actions/{action_id}")
+        except AuditRejected as rejected:
+            context = await _context(page, action_id)
+            context.update(comment=comment, error=rejected.errors[0].message)
+            return Template("actions/action.html", context=context, status_code=rejected.status)
+        flash(request, STEP_DONE_MESSAGE[step], "ok")
+        return Redirect(f"/actions/{action_id}")
+
+    @get("/recovery")
+    async def recovery(
+        self, page: NamedDependency[Page], branch: FromQuery[str | None] = None
+    ) -> Template:
+        user = _user(page)
+        facts = await action_reads.recovery_facts(user, now=_now(), branch=branch or None)
+        context = {"page": page, "figures": recovery_figures(facts), "branch": branch or ""}
+        return Template("actions/recovery.html", context=context)
+
+    @get("/emails", guards=[requires_office])
+    async def emails(self, page: NamedDependency[Page]) -> Template:
+        sent = await mail_log.list_sent(limit=300)
+        return Template("actions/emails.html", context={"page": page, "emails": sent})
+
+
+async def _photo(upload: object, user: CurrentUser):
+    """A photo sent with the form becomes an evidence row, stored with the step."""
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return None
+    content = await upload.read()
+    try:
+        return evidence_row(content, upload.content_type, user, item_key="action")
+    except AuditRejected as rejected:
+        rejected.errors[0].key = "photo"
+        raise
+
+
+async def _context(page: Page, action_id: int) -> dict[str, Any]:
+    user = _user(page)
+    action = await action_reads.get_action(action_id, user, now=_now())
+    return {
+        "page": page,
+        "action": action,
+        "audit_base": "/review/" if user.is_office else "/branch-audits/",
+        "can": {step.value for step, roles in STEP_ROLES.items() if user.role in roles},
+        "comment": "",
+        "error": "",
+        "max_photo_mb": MAX_PHOTO_BYTES // (1024 * 1024),
+    }
