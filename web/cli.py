@@ -106,9 +106,9 @@ def demo(seed: int) -> None:
     console.print(table)
 
 
+from web.cli_actions import actions  # noqa: E402
 from web.cli_analyse import analyse  # noqa: E402
 from web.cli_audits import export_group, import_group  # noqa: E402
-from web.cli_actions import actions  # noqa: E402
 from web.cli_checklists import checklist  # noqa: E402
 from web.cli_org import org  # noqa: E402
 from web.cli_reports import report  # noqa: E402
