@@ -38,7 +38,11 @@ def import_group() -> None:
 @click.option("--create-missing", is_flag=True, help="Create unknown branches, staff and auditors.")
 def import_audits_command(file: Path, checklist: str | None, create_missing: bool) -> None:
     """Import audits from a CSV FILE; a file with any error imports nothing."""
-    text = file.read_text("utf-8-sig", errors="replace")
+    try:
+        text = file.read_text("utf-8-sig")
+    except UnicodeDecodeError as error:  # e.g. a spreadsheet's "CSV" in a Windows code page
+        message = f"{file}: not UTF-8 text (byte {error.start}); save it as CSV UTF-8."
+        raise click.ClickException(f"{message} Nothing was imported.") from None
     with _progress() as progress:
         task = progress.add_task(f"Checking {file.name}", total=None)
 

@@ -120,3 +120,11 @@ def test_cli_imports_real_inspections_once_with_their_scores(db, source):
     }
     assert got == expected
     assert run(Branch.count().run()) == len({r["branch"] for r in rows})
+
+
+def test_cli_import_audits_not_utf8_exits_1_and_says_so(org, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes((HEAD + "x-1,2026-03-10T18:30,B1,,sam,,81.5\n").encode() + b"\xe9t\xe9\n")
+    result = _invoke("import", "audits", str(path))
+    assert result.exit_code == 1 and "not UTF-8 text" in result.output
+    assert run(Audit.count().run()) == 0

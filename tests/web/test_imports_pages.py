@@ -82,6 +82,13 @@ def test_imports_item_columns_score_against_the_chosen_checklist(client, org):
     assert "<code>item:entrance_clean_tidy</code></td><td>required column is missing" in chosen.text
 
 
+def test_imports_not_utf8_file_is_422_and_says_so(client, org):
+    login(client, "ada")
+    response = _upload(client, GOOD.encode("utf-8") + "Zoë\n".encode("latin-1"))
+    assert response.status_code == 422 and "not UTF-8 text" in response.text
+    assert run(Audit.count().run()) == 0
+
+
 def test_imports_without_a_file_is_422(client, org):
     login(client, "ada")
     response = form(

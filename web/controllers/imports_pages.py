@@ -77,8 +77,13 @@ class ImportPagesController(Controller):
         if len(raw) > MAX_UPLOAD:  # the body limit leaves room for the form's other fields
             raise HTTPException(status_code=HTTP_413_REQUEST_ENTITY_TOO_LARGE)
         try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            failure = f"not UTF-8 text (byte {error.start}); save the file as CSV UTF-8."
+            return await _page(page, 422, form=form, failure=failure)
+        try:
             result = await import_audits(
-                raw.decode("utf-8-sig", errors="replace"),
+                text,
                 checklist=data.checklist or None,
                 create_missing=bool(data.create_missing),
                 now=dt.datetime.now(dt.UTC),
