@@ -54,6 +54,8 @@ def update() -> dict[str, list[str]]:
     _pybabel("update", "-i", str(TEMPLATE), "-d", str(LOCALES_DIR), "--no-wrap",
              "--no-fuzzy-matching", "--ignore-obsolete")  # fmt: skip
     _fill_english()
+    for path in (TEMPLATE, *(catalog_path(lang) for lang in LANGUAGES)):
+        _drop_dates(path)
     return {lang: untranslated(read_catalog(catalog_path(lang), lang)) for lang in LANGUAGES}
 
 
@@ -67,6 +69,13 @@ def _fill_english() -> None:
             message.string = message.id
     with path.open("wb") as file:
         write_po(file, catalog, width=0, omit_header=False)
+
+
+def _drop_dates(path: Path) -> None:
+    """Creation and revision dates change on every run and would make every merge conflict."""
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    dated = ('"POT-Creation-Date:', '"PO-Revision-Date:')
+    path.write_text("".join(line for line in lines if not line.startswith(dated)), "utf-8")
 
 
 def untranslated(catalog: Catalog) -> list[str]:

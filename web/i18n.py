@@ -45,7 +45,12 @@ def translations(lang: str) -> gettext.NullTranslations:
     """The catalog of a language (English, the msgids themselves, for anything unknown)."""
     if lang not in LANGUAGES:
         return gettext.NullTranslations()
-    po = LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    return load_catalog(LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang)
+
+
+def load_catalog(po: Path, lang: str) -> gettext.NullTranslations:
+    """The compiled ``.mo`` beside ``po`` when it is current, else ``po`` compiled in memory
+    (a checkout or ``pip install -e .`` without ``make setup``), else no translations."""
     mo = po.with_suffix(".mo")
     if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as file:
@@ -121,6 +126,7 @@ def install_translations(environment: Environment) -> None:
     environment.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     environment.globals["language_url"] = _language_url
     environment.globals["flash_text"] = _flash_text
+    environment.globals["arrow"] = _arrow
     environment.filters["tr"] = _translate_filter
     environment.filters["content"] = content_text
     environment.filters["number"] = _number_filter
@@ -148,6 +154,13 @@ def _moment_filter(context: Context, value: datetime | None) -> Markup:
         return Markup("")
     text = format_moment(value, _context_language(context))
     return Markup('<time datetime="{}">{}</time>').format(value.isoformat(timespec="minutes"), text)
+
+
+@pass_context
+def _arrow(context: Context, way: str) -> str:
+    """An arrow that points the reading way: "forward" is → in English and ← in Persian."""
+    rtl = _context_language(context) in RTL_LANGUAGES
+    return ("←" if rtl else "→") if way == "forward" else ("→" if rtl else "←")
 
 
 @pass_context

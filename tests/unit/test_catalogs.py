@@ -3,6 +3,7 @@
 After merging code with new strings: ``make translations``, translate what it lists, commit.
 """
 
+import os
 import re
 
 import pytest
@@ -12,7 +13,7 @@ from audits.tables import Audit, Channel
 from checklists.model import LANGUAGES, Dimension, ItemType
 from web import terms
 from web.catalogs import catalog_path, msgids, read_catalog, stale, untranslated
-from web.i18n import gettext_for, translate
+from web.i18n import gettext_for, load_catalog, translate
 
 PLACEHOLDER = re.compile(r"%\(\w+\)s")
 
@@ -83,3 +84,22 @@ def test_terms_list_the_planner_weekdays():
     from audits.planning import WEEKDAYS
 
     assert terms.WEEKDAYS == WEEKDAYS
+
+
+def test_load_catalog_without_compiled_file_compiles_the_po_in_memory(tmp_path):
+    po = tmp_path / "messages.po"
+    po.write_bytes(catalog_path("pl").read_bytes())
+    assert load_catalog(po, "pl").gettext("Submit audit") == "Złóż audyt"
+    assert not po.with_suffix(".mo").exists()
+
+
+def test_load_catalog_stale_compiled_file_is_not_used(tmp_path):
+    po = tmp_path / "messages.po"
+    po.with_suffix(".mo").write_bytes((catalog_path("el").with_suffix(".mo")).read_bytes())
+    po.write_bytes(catalog_path("fa").read_bytes())
+    os.utime(po.with_suffix(".mo"), (0, 0))  # the .mo is older than the .po
+    assert load_catalog(po, "fa").gettext("Submit audit") == "ثبت ممیزی"
+
+
+def test_load_catalog_missing_is_english(tmp_path):
+    assert load_catalog(tmp_path / "messages.po", "el").gettext("Log in") == "Log in"
