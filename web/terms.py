@@ -7,6 +7,7 @@ from __future__ import annotations
 from web.i18n import N_
 
 AUDIT_STATUSES = (N_("draft"), N_("submitted"), N_("returned"), N_("published"))
+TRAIL_ACTIONS = (N_("submitted"), N_("resubmitted"), N_("approved"), N_("returned"))
 VISIT_STATES = (N_("upcoming"), N_("due"), N_("overdue"), N_("done"), N_("cancelled"))
 CHANNELS = (N_("in person"), N_("phone"), N_("website"), N_("delivery"))
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
