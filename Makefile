@@ -9,9 +9,19 @@ TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PG_URL := $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),$(TEST_PG_URL))
 TEST_TMP := $(shell mktemp -d -u /tmp/evenly-test.XXXXXX)
 
-.PHONY: setup demo test test-sqlite test-postgres lint bench clean
+.PHONY: setup demo test test-sqlite test-postgres lint bench clean translations catalogs
 
-setup: $(STAMP)
+setup: $(STAMP) catalogs
+
+# The translation catalogs compiled to .mo (gitignored); redone when a .po changes.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard web/locales/*/LC_MESSAGES/messages.po))
+catalogs: $(MO_FILES)
+web/locales/%/LC_MESSAGES/messages.mo: web/locales/%/LC_MESSAGES/messages.po | $(STAMP)
+	$(BIN)/pybabel -q compile -d web/locales -D messages -l $*
+
+# Re-extract every string from the sources and update the four catalogs (see README).
+translations: setup
+	$(BIN)/python -m web.catalogs update
 
 $(STAMP): pyproject.toml .ci/system-packages
 	bash .ci/system-packages

@@ -245,3 +245,9 @@ async def save_staff(branch: str, code: str, name: str, active: bool = True) -> 
         await Staff.update({Staff.name: name, Staff.active: active}).where(
             Staff.id == existing["id"]
         )
+
+
+async def org_default_language() -> str | None:
+    """The organisation's default language, or None while the organisation has no settings."""
+    row = await OrgSettings.select(OrgSettings.default_language).first()
+    return row["default_language"] if row else None

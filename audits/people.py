@@ -170,3 +170,10 @@ async def reset_password(user_id: int, new: str) -> None:
     await get_user(user_id)
     check_new_password(new)
     await BaseUser.update_password(user=user_id, password=new)
+
+
+async def save_language(user_id: int, language: str) -> None:
+    """The user's own choice of interface language (the switcher), kept in their profile."""
+    await Profile.update({Profile.language: clean_language(language)}).where(
+        Profile.user == user_id
+    )

@@ -8,7 +8,10 @@ import msgspec
 from litestar import Request
 from litestar.di import NamedDependency
 
+from audits.organisation import org_default_language
+from audits.people import save_language
 from audits.queries import CurrentUser
+from checklists.model import LANGUAGES
 from web.i18n import direction, pick_language
 from web.settings import Settings
 
@@ -23,24 +26,36 @@ class Page(msgspec.Struct, frozen=True):
     dir: str
 
 
-def reader_language(request: Request[Any, Any, Any], user: CurrentUser | None) -> str:
-    """``?lang=`` switches and is remembered in the session."""
-    chosen = request.query_params.get("lang")
-    if chosen and "session" in request.scope:
+def remember_language(request: Request[Any, Any, Any], chosen: str | None) -> str | None:
+    """A supported ``?lang=`` (or switcher) choice goes into the session; returns the
+    session's choice."""
+    if "session" not in request.scope:
+        return chosen if chosen in LANGUAGES else None
+    if chosen in LANGUAGES:
         request.session[SESSION_LANGUAGE] = chosen
-    elif "session" in request.scope:
-        chosen = request.session.get(SESSION_LANGUAGE)
+    return request.session.get(SESSION_LANGUAGE)
+
+
+async def reader_language(request: Request[Any, Any, Any], user: CurrentUser | None) -> str:
+    """The switcher's choice (kept in the session, and in a logged-in user's profile), else
+    the profile's language, else Accept-Language, else the organisation's default, else the
+    ``EVENLY_DEFAULT_LANGUAGE`` setting."""
+    chosen = request.query_params.get("lang")
+    remembered = remember_language(request, chosen)
+    if user and chosen in LANGUAGES and chosen != user.language:
+        await save_language(user.id, chosen)
+    accept = request.headers.get("accept-language")
+    lang = pick_language((remembered, user.language if user else None), accept, ())
+    if lang:
+        return lang
     settings: Settings = request.app.state.settings
-    return pick_language(
-        user.language if user else None,
-        request.headers.get("accept-language"),
-        settings.default_language,
-        chosen,
+    return (
+        pick_language((), None, (await org_default_language(), settings.default_language)) or "en"
     )
 
 
 async def provide_page(
     request: Request[Any, Any, Any], user: NamedDependency[CurrentUser | None]
 ) -> Page:
-    lang = reader_language(request, user)
+    lang = await reader_language(request, user)
     return Page(user=user, lang=lang, dir=direction(lang))

@@ -17,6 +17,8 @@ from litestar.status_codes import (
 
 from audits.schemas import AuditConflict, AuditNotFound, AuditRejected
 from checklists.queries import ChecklistError, ChecklistNotFound, VersionFrozen, VersionNotFound
+from web.deps import SESSION_LANGUAGE
+from web.i18n import direction, pick_language
 
 
 def _wants_json(request: Request) -> bool:
@@ -28,11 +30,20 @@ def _error(request: Request, status: int, message: str, extra: dict | None = Non
         body: dict[str, Any] = {"status_code": status, "detail": message}
         body.update(extra or {})
         return Response(body, status_code=status, media_type=MediaType.JSON)
+    lang = _error_language(request)
     return Template(
         "error.html",
-        context={"status": status, "message": message},
+        context={"status": status, "message": message, "lang": lang, "dir": direction(lang)},
         status_code=status,
     )
+
+
+def _error_language(request: Request) -> str:
+    """An error page's language without a database query: the session's choice, the
+    browser's, else the ``EVENLY_DEFAULT_LANGUAGE`` setting."""
+    remembered = request.session.get(SESSION_LANGUAGE) if "session" in request.scope else None
+    default = request.app.state.settings.default_language
+    return pick_language((remembered,), request.headers.get("accept-language"), (default,)) or "en"
 
 
 def _http(request: Request, exc: HTTPException) -> Response:

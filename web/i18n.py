@@ -1,42 +1,199 @@
 """The reader's language and interface translations.
 
-Interface strings go through gettext (``_()`` in templates); catalogs arrive with the
-translation work, until then English is shown. Checklist content carries its own languages.
+Interface strings go through gettext: ``{{ _("...") }}`` in templates (Jinja's i18n extension,
+in the language of the page being rendered) and ``gettext_for(lang)`` in Python (flash
+messages, errors, e-mails). Catalogs live in ``web/locales/<lang>/LC_MESSAGES/messages.po``;
+``make setup`` compiles them to ``.mo``, and a catalog whose ``.mo`` is missing or older than
+its ``.po`` is compiled in memory on first use, so a fresh checkout works either way.
+Checklist content carries its own languages (the ``content`` filter).
 """
 
 from __future__ import annotations
 
-from jinja2 import Environment
+import functools
+import gettext
+import io
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from checklists.model import LANGUAGES, text_in
+from reports.formatting import format_day, format_moment, format_number
 
+LOCALES_DIR = Path(__file__).parent / "locales"
+DOMAIN = "messages"
 RTL_LANGUAGES = frozenset({"fa"})
 LANGUAGE_NAMES = {"en": "English", "el": "Ελληνικά", "pl": "Polski", "fa": "فارسی"}
 
 
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention pybabel extracts
+    """Marks a string for translation where it is defined; it is translated where shown."""
+    return message
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The catalog of a language (English, the msgids themselves, for anything unknown)."""
+    if lang not in LANGUAGES:
+        return gettext.NullTranslations()
+    return load_catalog(LOCALES_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po", lang)
+
+
+def load_catalog(po: Path, lang: str) -> gettext.NullTranslations:
+    """The compiled ``.mo`` beside ``po`` when it is current, else ``po`` compiled in memory
+    (a checkout or ``pip install -e .`` without ``make setup``), else no translations."""
+    mo = po.with_suffix(".mo")
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as file:
+            return Translations(file, domain=DOMAIN)
+    if not po.exists():
+        return gettext.NullTranslations()
+    with po.open("rb") as file:
+        catalog = read_po(file, locale=lang)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)  # fuzzy entries are left out, as pybabel compile does
+    buffer.seek(0)
+    return Translations(buffer, domain=DOMAIN)
+
+
+def gettext_for(lang: str) -> Callable[[str], str]:
+    """``_ = gettext_for(page.lang)``; then ``_("Saved %(n)s visits.") % {"n": 3}``."""
+    return translations(lang).gettext
+
+
+def ngettext_for(lang: str) -> Callable[[str, str, int], str]:
+    return translations(lang).ngettext
+
+
+def translatable(msgid: str, **values: Any) -> list:
+    """A message to translate later, where it is shown (a flash message is shown on the next
+    page, in that page's language): ``[msgid, values]``, JSON for the session cookie."""
+    return [msgid, {name: str(value) for name, value in values.items()}]
+
+
+@pass_context
+def _flash_text(context: Context, message: Any) -> str:
+    """A flash message: a plain string (a msgid, or text made elsewhere) or ``translatable``."""
+    lang = _context_language(context)
+    if isinstance(message, list | tuple) and len(message) == 2:
+        return translate(lang, str(message[0])) % message[1]
+    return translate(lang, str(message))
+
+
+@pass_context
+def _translate_filter(context: Context, message: Any) -> str:
+    """``{{ error | tr }}``: a message made in Python, translated when the catalog has it;
+    unlike ``_()`` it is never %-formatted, so any text is safe."""
+    return translate(_context_language(context), "" if message is None else str(message))
+
+
+def translate(lang: str, message: str) -> str:
+    """A message made elsewhere (a domain error, a flag) in the reader's language, when the
+    catalog has it; otherwise as it is."""
+    return translations(lang).gettext(message) if message else message
+
+
+def _context_language(context: Context) -> str:
+    page = context.get("page")
+    return getattr(page, "lang", None) or context.get("lang") or "en"
+
+
+@pass_context
+def _context_gettext(context: Context, message: str) -> str:
+    return translations(_context_language(context)).gettext(message)
+
+
+@pass_context
+def _context_ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    return translations(_context_language(context)).ngettext(singular, plural, n)
+
+
 def install_translations(environment: Environment) -> None:
-    environment.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    """Gettext in the language of the template's ``page`` (macros need ``import ... with
+    context`` to see it), and the locale-aware filters."""
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_context_gettext, ngettext=_context_ngettext, newstyle=True
+    )
     environment.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
+    environment.globals["language_url"] = _language_url
+    environment.globals["flash_text"] = _flash_text
+    environment.globals["arrow"] = _arrow
+    environment.filters["tr"] = _translate_filter
     environment.filters["content"] = content_text
+    environment.filters["number"] = _number_filter
+    environment.filters["day"] = _day_filter
+    environment.filters["moment"] = _moment_filter
+
+
+@pass_context
+def _number_filter(context: Context, value: Any, decimals: int = 0) -> str:
+    return format_number(value, _context_language(context), decimals)
+
+
+@pass_context
+def _day_filter(context: Context, value: date | None) -> Markup:
+    if value is None:
+        return Markup("")
+    text = format_day(value, _context_language(context))
+    iso = value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
+    return Markup('<time datetime="{}">{}</time>').format(iso, text)
+
+
+@pass_context
+def _moment_filter(context: Context, value: datetime | None) -> Markup:
+    if value is None:
+        return Markup("")
+    text = format_moment(value, _context_language(context))
+    return Markup('<time datetime="{}">{}</time>').format(value.isoformat(timespec="minutes"), text)
+
+
+@pass_context
+def _arrow(context: Context, way: str) -> str:
+    """An arrow that points the reading way: "forward" is → in English and ← in Persian."""
+    rtl = _context_language(context) in RTL_LANGUAGES
+    return ("←" if rtl else "→") if way == "forward" else ("→" if rtl else "←")
+
+
+@pass_context
+def _language_url(context: Context, code: str) -> str:
+    """This page again in another language: the same path and query, ``lang`` replaced."""
+    request = context.get("request")
+    if request is None:
+        return f"?lang={code}"
+    return language_url(request.url.path, request.url.query or "", code)
+
+
+def language_url(path: str, query: str, code: str) -> str:
+    params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != "lang"]
+    return f"{path}?{urlencode([*params, ('lang', code)])}"
 
 
 def pick_language(
-    profile_language: str | None, accept_language: str | None, default: str, chosen: str | None
-) -> str:
-    """The explicit choice, else the profile's, else the browser's best supported, else the
-    organisation's default."""
-    for candidate in (chosen, profile_language):
+    explicit: Iterable[str | None], accept_language: str | None, defaults: Iterable[str | None]
+) -> str | None:
+    """The first supported of the explicit choices (the switcher, the profile), else the
+    browser's best supported, else the first supported default (the organisation's, the
+    setting); None when nothing is supported."""
+    for candidate in explicit:
         if candidate in LANGUAGES:
             return candidate
-    for code in _accepted(accept_language or ""):
+    for code in accepted_languages(accept_language or ""):
         if code in LANGUAGES:
             return code
-    return default if default in LANGUAGES else "en"
+    return next((code for code in defaults if code in LANGUAGES), None)
 
 
-def _accepted(header: str) -> list[str]:
-    """Language codes of an Accept-Language header, best first."""
+def accepted_languages(header: str) -> list[str]:
+    """Language codes of an Accept-Language header, best first (``q=0`` means not wanted)."""
     weighted = []
     for part in header.split(","):
         name, _, params = part.strip().partition(";")
@@ -46,7 +203,7 @@ def _accepted(header: str) -> list[str]:
                 quality = float(params.strip()[2:])
             except ValueError:
                 quality = 0.0
-        if name:
+        if name and quality > 0:
             weighted.append((quality, name.split("-")[0].lower()))
     return [code for _, code in sorted(weighted, key=lambda pair: -pair[0])]
 

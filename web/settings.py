@@ -36,7 +36,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "`1` marks the session cookie Secure (serve over HTTPS, e.g. behind a proxy).",
     ),
     "EVENLY_LOGIN_RATE": ("10", "Login attempts allowed per client address per minute."),
-    "EVENLY_DEFAULT_LANGUAGE": ("en", "The organisation's default language: en, el, pl or fa."),
+    "EVENLY_DEFAULT_LANGUAGE": (
+        "en",
+        "The default language (en, el, pl or fa) until the organisation sets its own.",
+    ),
     "EVENLY_SMTP_URL": (
         "",
         "The SMTP server reminders go through: `smtp://host:port`, `smtp://user:password@host"

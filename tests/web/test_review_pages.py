@@ -6,6 +6,7 @@ import pytest
 from audits.queries import create_user
 from audits.rules import FLAG_TEXT
 from audits.tables import Audit, Role
+from web.i18n import gettext_for
 
 from ..conftest import run
 from .audit_fixtures import audit_body
@@ -169,8 +170,9 @@ def test_office_audit_page_shows_answers_photos_flags_and_trail(client, org):
     page = client.get(f"/review/{body['id']}?lang=el").text
     assert "Πόσα λεπτά περιμένατε" in page  # the item in the reader's language
     assert f'src="/api/evidence/{photo}"' in page and "Only one desk open." in page
-    assert FLAG_TEXT["short_visit"] in page and "Failed items" in page
-    assert "sam" in page and "submitted" in page  # the shopper and the trail's first entry
+    _ = gettext_for("el")
+    assert _(FLAG_TEXT["short_visit"]) in page and "Αποτυχημένα σημεία" in page
+    assert "sam" in page and _("submitted") in page  # the shopper and the trail's first entry
     assert client.get(f"/api/evidence/{photo}").status_code == 200
 
 

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Template
 from audits import people, tokens
 from web.auth import requires_login
 from web.deps import Page
+from web.i18n import N_
 
 
 class PasswordForm(msgspec.Struct):
@@ -60,7 +61,7 @@ class AccountController(Controller):
         except people.PeopleError as error:
             context = {"page": page, "errors": {error.field: str(error)}}
             return Template("account/password.html", context=context, status_code=422)
-        flash(request, "Your password is changed.", "ok")
+        flash(request, N_("Your password is changed."), "ok")
         return Redirect("/account/password")
 
     @get("/tokens")
@@ -93,5 +94,5 @@ class AccountController(Controller):
             await tokens.revoke_token(token_id, page.user)
         except people.PeopleError as error:
             raise NotFoundException(str(error)) from None
-        flash(request, "The token is revoked.", "ok")
+        flash(request, N_("The token is revoked."), "ok")
         return Redirect(safe_next(data.next, "/account/tokens"))

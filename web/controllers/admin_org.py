@@ -21,6 +21,7 @@ from audits.org_fields import LANGUAGES
 from web.auth import requires_admin
 from web.controllers.account import safe_next
 from web.deps import Page
+from web.i18n import N_, translatable
 
 MAX_CSV = 5_000_000
 """Bytes; ten thousand staff rows are about 400 kB."""
@@ -130,7 +131,7 @@ class AdminOrgController(Controller):
             )
         except org.OrgError as error:
             return await _org_page(page, 422, **_failed("settings", error, data))
-        flash(request, "Settings saved.", "ok")
+        flash(request, N_("Settings saved."), "ok")
         return Redirect("/admin/org")
 
     @post("/regions")
@@ -144,7 +145,7 @@ class AdminOrgController(Controller):
             await org.save_region(data.code, data.name)
         except org.OrgError as error:
             return await _org_page(page, 422, **_failed("region", error, data))
-        flash(request, f"Region {data.code.strip()} saved.", "ok")
+        flash(request, translatable(N_("Region %(code)s saved."), code=data.code.strip()), "ok")
         return Redirect("/admin/org")
 
     @post("/branches")
@@ -160,7 +161,7 @@ class AdminOrgController(Controller):
             )
         except org.OrgError as error:
             return await _org_page(page, 422, **_failed("branch", error, data))
-        flash(request, f"Branch {branch.code} created.", "ok")
+        flash(request, translatable(N_("Branch %(code)s created."), code=branch.code), "ok")
         return Redirect(f"/admin/org/branches/{branch.code}")
 
     @get("/branches/{code:str}")
@@ -184,7 +185,7 @@ class AdminOrgController(Controller):
             raise NotFoundException(str(error)) from None
         except org.OrgError as error:
             return await _branch_page(page, code, 422, **_failed("branch", error, data))
-        flash(request, f"Branch {branch.code} saved.", "ok")
+        flash(request, translatable(N_("Branch %(code)s saved."), code=branch.code), "ok")
         return Redirect(f"/admin/org/branches/{branch.code}")
 
     @post("/shifts")
@@ -205,7 +206,16 @@ class AdminOrgController(Controller):
             if branch:
                 return await _branch_page(page, branch, 422, **failed)
             return await _org_page(page, 422, **failed)
-        flash(request, f"Shift {shift.name} ({shift.start}–{shift.end}) added.", "ok")
+        flash(
+            request,
+            translatable(
+                N_("Shift %(name)s (%(start)s–%(end)s) added."),
+                name=shift.name,
+                start=shift.start,
+                end=shift.end,
+            ),
+            "ok",
+        )
         return Redirect(f"/admin/org/branches/{branch}" if branch else "/admin/org")
 
     @post("/shifts/{shift_id:int}/delete")
@@ -216,7 +226,7 @@ class AdminOrgController(Controller):
         data: URLEncodedBody[NextForm],
     ) -> Redirect:
         await org.delete_shift(shift_id)
-        flash(request, "Shift deleted.", "ok")
+        flash(request, N_("Shift deleted."), "ok")
         return Redirect(safe_next(data.next, "/admin/org"))
 
     @post("/branches/{code:str}/staff")
@@ -233,7 +243,9 @@ class AdminOrgController(Controller):
             raise NotFoundException(str(error)) from None
         except org.OrgError as error:
             return await _branch_page(page, code, 422, **_failed("staff", error, data))
-        flash(request, f"Staff member {data.code.strip()} saved.", "ok")
+        flash(
+            request, translatable(N_("Staff member %(code)s saved."), code=data.code.strip()), "ok"
+        )
         return Redirect(f"/admin/org/branches/{code}")
 
     @post("/import/{kind:str}", request_max_body_size=MAX_CSV)
@@ -255,5 +267,9 @@ class AdminOrgController(Controller):
         summary = (
             f"{counts.created} created, {counts.updated} updated, {counts.unchanged} unchanged"
         )
-        flash(request, f"Imported {kind}: {summary}.", "ok")
+        flash(
+            request,
+            translatable(N_("Imported %(kind)s: %(summary)s."), kind=kind, summary=summary),
+            "ok",
+        )
         return Redirect("/admin/org")

@@ -18,6 +18,7 @@ from audits.org_fields import LANGUAGES
 from audits.tables import Role
 from web.auth import requires_admin
 from web.deps import Page
+from web.i18n import N_, translatable
 
 
 class UserForm(msgspec.Struct):
@@ -87,7 +88,15 @@ class AdminUsersController(Controller):
         except people.PeopleError as error:
             context = await _form_context(page, form=data, errors={error.field: str(error)})
             return Template("admin/user_new.html", context=context, status_code=422)
-        flash(request, f"Created {created.username} ({created.role.value}).", "ok")
+        flash(
+            request,
+            translatable(
+                N_("Created %(username)s (%(role)s)."),
+                username=created.username,
+                role=created.role.value,
+            ),
+            "ok",
+        )
         return Redirect(f"/admin/users/{created.id}")
 
     @get("/{user_id:int}")
@@ -121,7 +130,7 @@ class AdminUsersController(Controller):
                 errors={error.field: str(error)},
             )
             return Template("admin/user_edit.html", context=context, status_code=422)
-        flash(request, f"Saved {user.username}.", "ok")
+        flash(request, translatable(N_("Saved %(username)s."), username=user.username), "ok")
         return Redirect(f"/admin/users/{user_id}")
 
     @post("/{user_id:int}/active")
@@ -136,8 +145,12 @@ class AdminUsersController(Controller):
         assert page.user is not None
         try:
             await people.set_active(user_id, bool(data.active), by=page.user)
-            state = "reactivated" if data.active else "deactivated"
-            flash(request, f"{user.username} is {state}.", "ok")
+            done = (
+                N_("%(username)s is reactivated.")
+                if data.active
+                else N_("%(username)s is deactivated.")
+            )
+            flash(request, translatable(done, username=user.username), "ok")
         except people.PeopleError as error:
             flash(request, str(error), "error")
         return Redirect(f"/admin/users/{user_id}")
@@ -152,7 +165,11 @@ class AdminUsersController(Controller):
         user = await _user(user_id)
         try:
             await people.reset_password(user_id, data.new_password)
-            flash(request, f"{user.username}'s password is reset.", "ok")
+            flash(
+                request,
+                translatable(N_("%(username)s's password is reset."), username=user.username),
+                "ok",
+            )
         except people.PeopleError as error:
-            flash(request, f"Password not reset: {error}", "error")
+            flash(request, translatable(N_("Password not reset: %(error)s"), error=error), "error")
         return Redirect(f"/admin/users/{user_id}")

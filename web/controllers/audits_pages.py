@@ -16,11 +16,11 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from audits import audit_reads
-from audits.drafts import load_draft
+from audits.drafts import load_draft, save_draft
 from audits.evidence import MAX_PHOTO_BYTES, save_evidence
 from audits.filing import submit_audit
 from audits.rules import local_time
-from audits.schemas import AuditCreate, AuditNotFound, AuditRejected, FieldError
+from audits.schemas import AuditConflict, AuditCreate, AuditNotFound, AuditRejected, FieldError
 from audits.tables import Channel, Role
 from checklists import queries as checklist_queries
 from checklists.model import ItemType
@@ -84,6 +84,8 @@ class AuditPagesController(Controller):
     ) -> Template | Redirect:
         form = await request.form()
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        if fields.get("switch_language"):
+            return await _switch_language(page, fields)
         try:
             _, doc = await checklist_queries.get_version(fields.get("checklist", ""))
         except checklist_queries.ChecklistError:
@@ -140,6 +142,22 @@ async def service_worker() -> File:
         headers={"Cache-Control": "no-cache"},
         content_disposition_type="inline",
     )
+
+
+async def _switch_language(page: Page, fields: dict[str, str]) -> Redirect:
+    """The switcher's buttons submit the form: what was typed becomes the server's draft and
+    the same form opens again in the chosen language (``?lang=`` saves the choice)."""
+    lang = fields.pop("switch_language")
+    try:
+        audit_id = uuid.UUID(fields.get("id", ""))
+    except ValueError:
+        return Redirect(f"/audits/new?{urlencode({'lang': lang})}")
+    draft = {k: v for k, v in fields.items() if k != "_csrf_token"}
+    with contextlib.suppress(AuditConflict, ValueError):  # filed already, or too large
+        await save_draft(audit_id, draft, page.user)
+    params = {k: fields.get(k, "") for k in ("branch", "checklist")}
+    params.update(id=str(audit_id), **({"visit": fields["visit"]} if fields.get("visit") else {}))
+    return Redirect(f"/audits/new?{urlencode({**params, 'lang': lang})}")
 
 
 async def _chooser(page: Page) -> Template:

@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from audits.queries import authenticate
 from web.auth import SESSION_USER
 from web.deps import Page
+from web.i18n import N_
 
 
 class LoginForm(msgspec.Struct):
@@ -49,7 +50,7 @@ class AuthController(Controller):
                     "page": page,
                     "next": _safe_next(data.next),
                     "username": data.username,
-                    "error": "Wrong username or password.",
+                    "error": N_("Wrong username or password."),
                 },
                 status_code=401,
             )
@@ -59,5 +60,5 @@ class AuthController(Controller):
     @post("/logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         request.set_session({"lang": request.session.get("lang")})
-        flash(request, "You are logged out.", category="info")
+        flash(request, N_("You are logged out."), category="info")
         return Redirect("/login")

@@ -18,6 +18,7 @@ from checklists.diff import compare_versions
 from checklists.documents import ChecklistFileError, dump_checklist, load_checklist
 from web.auth import requires_login, requires_office
 from web.deps import Page
+from web.i18n import N_, translatable
 from web.visibility import may_read, readable_version, visible_checklists
 
 MAX_CHECKLIST_FILE = 1_000_000
@@ -138,7 +139,16 @@ class ChecklistPagesController(Controller):
             return Template("checklists/import.html", context=context, status_code=422)
         by = page.user.username if page.user else ""
         info = await queries.import_checklist(doc, by=by, publish=bool(data.publish))
-        flash(request, f"Imported {doc.slug} as version {info.number} ({info.status}).", "ok")
+        flash(
+            request,
+            translatable(
+                N_("Imported %(slug)s as version %(number)s (%(status)s)."),
+                slug=doc.slug,
+                number=info.number,
+                status=info.status,
+            ),
+            "ok",
+        )
         return Redirect(_version_url(info.slug, info.number))
 
     @post("/{slug:str}/drafts", guards=[requires_office])
@@ -146,7 +156,13 @@ class ChecklistPagesController(Controller):
         self, request: Request[Any, Any, Any], page: NamedDependency[Page], slug: FromPath[str]
     ) -> Redirect:
         info = await queries.start_draft(slug, by=page.user.username if page.user else "")
-        flash(request, f"Version {info.number} is a draft: edit it, then publish.", "ok")
+        flash(
+            request,
+            translatable(
+                N_("Version %(number)s is a draft: edit it, then publish."), number=info.number
+            ),
+            "ok",
+        )
         return Redirect(_version_url(slug, info.number, "/edit"))
 
     @get("/{slug:str}/versions/{number:int}/edit", guards=[requires_office])
@@ -180,7 +196,7 @@ class ChecklistPagesController(Controller):
         except queries.ChecklistError as error:
             context["errors"] = [{"line": None, "message": str(error)}]
             return Template("checklists/edit.html", context=context, status_code=422)
-        flash(request, f"Saved draft version {number}.", "ok")
+        flash(request, translatable(N_("Saved draft version %(number)s."), number=number), "ok")
         return Redirect(_version_url(slug, number))
 
     @post("/{slug:str}/versions/{number:int}/publish", guards=[requires_office])
@@ -193,7 +209,13 @@ class ChecklistPagesController(Controller):
     ) -> Redirect:
         try:
             await queries.publish_version(slug, number, by=page.user.username if page.user else "")
-            flash(request, f"Published version {number}. It can no longer change.", "ok")
+            flash(
+                request,
+                translatable(
+                    N_("Published version %(number)s. It can no longer change."), number=number
+                ),
+                "ok",
+            )
         except queries.VersionFrozen as error:
             flash(request, str(error), "error")
         return Redirect(_version_url(slug, number))
@@ -204,7 +226,11 @@ class ChecklistPagesController(Controller):
     ) -> Redirect:
         try:
             await queries.discard_draft(slug, number)
-            flash(request, f"Discarded draft version {number}.", "ok")
+            flash(
+                request,
+                translatable(N_("Discarded draft version %(number)s."), number=number),
+                "ok",
+            )
         except queries.VersionFrozen as error:
             flash(request, str(error), "error")
             return Redirect(_version_url(slug, number))
@@ -215,11 +241,15 @@ class ChecklistPagesController(Controller):
     @post("/{slug:str}/retire", guards=[requires_office])
     async def retire(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
         await queries.set_retired(slug, True)
-        flash(request, f"{slug} is retired: no new audits can use it.", "ok")
+        flash(
+            request,
+            translatable(N_("%(slug)s is retired: no new audits can use it."), slug=slug),
+            "ok",
+        )
         return Redirect(f"/checklists/{slug}")
 
     @post("/{slug:str}/restore", guards=[requires_office])
     async def restore(self, request: Request[Any, Any, Any], slug: FromPath[str]) -> Redirect:
         await queries.set_retired(slug, False)
-        flash(request, f"{slug} is back in use.", "ok")
+        flash(request, translatable(N_("%(slug)s is back in use."), slug=slug), "ok")
         return Redirect(f"/checklists/{slug}")

@@ -19,6 +19,7 @@ from audits.rules import FLAG_TEXT
 from audits.schemas import AuditRejected
 from web.auth import requires_office
 from web.deps import Page
+from web.i18n import N_
 from web.review_view import audit_view
 
 
@@ -76,7 +77,7 @@ class ReviewPagesController(Controller):
             return Redirect(_audit_url(audit_id))
         except AuditRejected as error:
             return await _invalid(page, audit_id, data, error)
-        flash(request, "Approved: the audit is published to its branch.", "ok")
+        flash(request, N_("Approved: the audit is published to its branch."), "ok")
         return Redirect("/review")
 
     @post("/{audit_id:uuid}/return")
@@ -95,7 +96,7 @@ class ReviewPagesController(Controller):
             return Redirect(_audit_url(audit_id))
         except AuditRejected as error:
             return await _invalid(page, audit_id, data, error)
-        flash(request, "Returned to the shopper with your comment.", "ok")
+        flash(request, N_("Returned to the shopper with your comment."), "ok")
         return Redirect("/review")
 
 

@@ -22,6 +22,7 @@ from checklists import queries
 from web.auth import requires_office, requires_role
 from web.controllers.visits_api import now, requires_visits, visit_error_status
 from web.deps import Page
+from web.i18n import N_, translatable
 
 GROUPS = ("overdue", "due", "upcoming", "done")
 
@@ -83,7 +84,13 @@ class VisitPagesController(Controller):
         try:
             visit = await visits.claim_visit(visit_id, page.user.id, now())
             flash(
-                request, f"The visit to {visit.branch_name} on {visit.window_start} is yours.", "ok"
+                request,
+                translatable(
+                    N_("The visit to %(branch_name)s on %(window_start)s is yours."),
+                    branch_name=visit.branch_name,
+                    window_start=visit.window_start,
+                ),
+                "ok",
             )
         except visits.VisitNotFound as error:
             raise _page_error(error) from None
@@ -139,14 +146,31 @@ class VisitPagesController(Controller):
             context = {"page": page, "form": data, "error": str(error), **await form_choices()}
             return Template("visits/new.html", context=context, status_code=422)
         who = visit.shopper or "open to claim"
-        flash(request, f"Planned a visit to {visit.branch} on {visit.window_start} ({who}).", "ok")
+        flash(
+            request,
+            translatable(
+                N_("Planned a visit to %(branch)s on %(window_start)s (%(who)s)."),
+                branch=visit.branch,
+                window_start=visit.window_start,
+                who=who,
+            ),
+            "ok",
+        )
         return Redirect(f"/visits?branch={visit.branch}")
 
     @post("/{visit_id:int}/cancel", guards=[requires_office])
     async def cancel(self, request: Request[Any, Any, Any], visit_id: FromPath[int]) -> Redirect:
         try:
             visit = await visits.cancel_visit(visit_id, now())
-            flash(request, f"Cancelled the visit to {visit.branch} on {visit.window_start}.", "ok")
+            flash(
+                request,
+                translatable(
+                    N_("Cancelled the visit to %(branch)s on %(window_start)s."),
+                    branch=visit.branch,
+                    window_start=visit.window_start,
+                ),
+                "ok",
+            )
         except visits.VisitNotFound as error:
             raise _page_error(error) from None
         except VisitError as error:

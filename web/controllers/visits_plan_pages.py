@@ -21,6 +21,7 @@ from web.auth import requires_office
 from web.controllers.visits_api import now
 from web.controllers.visits_pages import form_choices
 from web.deps import Page
+from web.i18n import N_, translatable
 
 PREVIEW_ROWS = 60
 
@@ -148,7 +149,13 @@ class VisitPlanPagesController(Controller):
         except VisitError as error:
             context = {"page": page, "form": data, "error": str(error), **await form_choices()}
             return Template("visits/plan.html", context=context, status_code=422)
-        flash(request, f"Saved plan {data.label.strip()}: {saved} visits.", "ok")
+        flash(
+            request,
+            translatable(
+                N_("Saved plan %(label)s: %(saved)s visits."), label=data.label.strip(), saved=saved
+            ),
+            "ok",
+        )
         return Redirect(f"/visits/coverage?start={data.start}&end={data.end}")
 
     @get("/coverage")

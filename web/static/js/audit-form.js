@@ -10,6 +10,18 @@
     try { return JSON.parse(localStorage.getItem(key)) || fallback; } catch (e) { return fallback; }
   }
   function writeJSON(key, value) { localStorage.setItem(key, JSON.stringify(value)); }
+  // Messages in the page's language (web/templates/_js_text.html); English if missing.
+  var TEXT = (function () {
+    var node = document.getElementById("evenly-text");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (e) { return {}; }
+  })();
+  function text(key, english, values) {
+    var message = TEXT[key] || english;
+    Object.keys(values || {}).forEach(function (name) {
+      message = message.replace("{" + name + "}", values[name]);
+    });
+    return message;
+  }
   function say(element, text, offline) {
     if (!element) return;
     element.textContent = text;
@@ -58,10 +70,10 @@
   function showQueue() {
     var status = document.getElementById("queue-status");
     var waiting = queued().length;
-    var text = waiting ? waiting + " audit(s) saved on this phone, waiting for a connection." : "";
+    var message = waiting ? text("queued", "Audits saved on this phone, waiting for a connection: {n}.", { n: waiting }) : "";
     var rejected = readJSON(REJECTED, []).length;
-    if (rejected) text += " " + rejected + " audit(s) were refused by the server: file them again.";
-    say(status, text.trim(), waiting > 0);
+    if (rejected) message += " " + text("rejected", "Audits the server refused, to file again: {n}.", { n: rejected });
+    say(status, message.trim(), waiting > 0);
   }
   window.addEventListener("online", flush);
   setInterval(flush, 15000);
@@ -147,7 +159,7 @@
     if (!file) return;
     resize(file).then(function (blob) {
       var limit = Number(form.dataset.maxPhotoMb) * 1024 * 1024;
-      if (blob.size > limit) throw new Error("The photo is larger than " + form.dataset.maxPhotoMb + " MB.");
+      if (blob.size > limit) throw new Error(text("photo_large", "The photo is larger than {mb} MB.", { mb: form.dataset.maxPhotoMb }));
       var id = crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
       var data = new FormData();
       data.append("file", blob, "photo.jpg");
@@ -162,7 +174,7 @@
           input.value = "";
           saveDraft();
         });
-    }).catch(function (error) { say(status, "Photo not added: " + error.message, true); });
+    }).catch(function (error) { say(status, text("photo_failed", "Photo not added:") + " " + error.message, true); });
   }
 
   function answerValue(type, raw) {
@@ -195,6 +207,9 @@
   }
 
   function submit(event) {
+    // A language switch (the footer's buttons) goes to the server as a plain form post, which
+    // keeps the answers as a draft and opens the form again in that language.
+    if (event.submitter && event.submitter.name === "switch_language") { saveDraft(); return; }
     event.preventDefault();
     var audit = body();
     saveDraft();
@@ -213,8 +228,8 @@
   }
   function queueIt(audit) {
     enqueue(audit);
-    say(status, "You are offline. The audit is saved on this phone and will be sent as soon as " +
-      "the connection returns.", true);
+    say(status, text("offline", "You are offline. The audit is saved on this phone and will be sent " +
+      "as soon as the connection returns."), true);
   }
 
   var saved = readJSON(draftKey, null);
@@ -231,7 +246,7 @@
     if (!queued().some(function (q) { return q.id === auditId; })) return;
     flush().then(function () {
       if (!queued().some(function (q) { return q.id === auditId; })) {
-        say(status, "Sent.", false);
+        say(status, text("sent", "Sent."), false);
         window.location.assign("/audits/" + auditId);
       }
     });

@@ -1,0 +1,61 @@
+"""Words the templates translate from data (``{{ _(audit.status) }}``), listed here so that
+pybabel extracts them: statuses, visit states, channels, weekdays, flags, dimensions and item
+types. A test checks this list against the enums it mirrors."""
+
+from __future__ import annotations
+
+from web.i18n import N_
+
+AUDIT_STATUSES = (N_("draft"), N_("submitted"), N_("returned"), N_("published"))
+TRAIL_ACTIONS = (N_("submitted"), N_("resubmitted"), N_("approved"), N_("returned"))
+VISIT_STATES = (N_("upcoming"), N_("due"), N_("overdue"), N_("done"), N_("cancelled"))
+CHANNELS = (N_("in person"), N_("phone"), N_("website"), N_("delivery"))
+WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+FLAGS = (
+    N_("Visit time outside the plan's window"),
+    N_("Visit in another shift than planned"),
+    N_("Visit implausibly short"),
+    N_("Score far from this shopper's usual"),
+    N_("A photo also appears in another audit"),
+)
+DIMENSIONS = (
+    N_("respect"),
+    N_("timeliness"),
+    N_("effectiveness"),
+    N_("personal interest"),
+    N_("trust honesty"),
+    N_("ownership"),
+    N_("recovery"),
+    N_("follow up"),
+    N_("premises channels"),
+)
+ITEM_TYPES = (N_("yes/no"), N_("scale"), N_("choice"), N_("number"), N_("text"), N_("photo"))
+# Messages made by the domain layer (which cannot import web.i18n) and shown as they are;
+# templates pass them through the ``tr`` filter.
+MESSAGES = (
+    N_("Answer yes or no."),
+    N_("Enter a number."),
+    N_("Expected a photo reference."),
+    N_("Expected text."),
+    N_("Unknown item."),
+    N_("A photo is required."),
+    N_("An answer is required."),
+    N_("N/A is not allowed for this item."),
+    N_("Enter whole minutes."),
+    N_("Enter the date and time of the visit."),
+    N_("No such visit of yours."),
+    N_("The visit was planned for another branch or checklist."),
+    N_("No such photo of yours was uploaded."),
+    N_("Say what the shopper should fix."),
+    N_("The two new passwords differ."),
+    N_("The current password is wrong."),
+    N_("You cannot deactivate yourself."),
+    N_("You cannot take away your own admin role."),
+    N_("Wrong username or password."),
+    N_("Something went wrong on our side."),
+    N_("Log in first."),
+    N_("Your role does not allow this."),
+    N_("There are no branches or no shoppers to plan with."),
+    N_("The window ends before it starts."),
+    N_("Name the plan."),
+)
