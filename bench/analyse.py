@@ -76,6 +76,8 @@ def _sm_fit(data: pd.DataFrame, formula: str, groups: str, vc: tuple[str, ...], 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fitted = model.fit(reml=True)
+        if not fitted.converged:  # its gradient search gave up: give it Powell's method
+            fitted = model.fit(reml=True, method=["powell"])
     out = dict(zip(model.exog_vc.names, map(float, fitted.vcomp), strict=True))
     if re is not None:
         out[groups] = float(fitted.cov_re.iloc[0, 0])

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from threadpoolctl import threadpool_limits
+
 from .branches import branches_section
 from .calibration import calibration_section
 from .frame import Frame
@@ -37,6 +39,11 @@ def analyse(
     if len(frame) < MIN_AUDITS:
         empty = {"variance": None, "auditors": [], "branches": [], "cells": [], "staff": []}
         return {**result, **empty, "trends": [], "calibration": calibration_section(frame)}
+    with threadpool_limits(limits=1, user_api="blas"):  # small matrices: see fit_crossed
+        return _analyse(frame, standard, done, result)
+
+
+def _analyse(frame: Frame, standard: float, done: Callable[[str], None], result: dict) -> dict:
     model = fit_frame(frame)
     done("model")
     sections = {

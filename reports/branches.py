@@ -8,7 +8,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from .model import Model
 from .variance import Z95
@@ -24,7 +23,7 @@ def consistency_index(sd: float, tolerance: float = CONSISTENCY_TOLERANCE) -> fl
     if visits spread normally with standard deviation ``sd``: 100 (2Φ(tol/sd) − 1)."""
     if sd <= 0:
         return 100.0
-    return float(100.0 * (2 * stats.norm.cdf(tolerance / sd) - 1))
+    return 100.0 * math.erf(tolerance / sd / math.sqrt(2))  # 2Φ(x) − 1 = erf(x / √2)
 
 
 def shrunk_sd(sd: float, n: int, pooled_sd: float) -> float:

@@ -11,6 +11,8 @@ gives the profiled REML deviance from two Cholesky factors. Every term is a cros
 after one pass over the data (sparse Z'Z) each evaluation costs O((q + p)³) for q effects and
 p fixed columns, whatever the number of audits: that is where the speed comes from. The
 θ are found by L-BFGS-B on the bounded deviance (θ ≥ 0 allows a component to vanish).
+A = ΛZ'ZΛ + I is factorised through the Schur complement of its largest factor's (diagonal)
+block, or by sparse LU when the other factors are too many for that.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import linalg, optimize, sparse
 from scipy.sparse import linalg as splinalg
+from threadpoolctl import threadpool_limits
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,73 @@ def _design(codes: dict[str, np.ndarray], n: int) -> tuple[sparse.csr_matrix, li
     return sparse.hstack(blocks, format="csr"), spans
 
 
-class _Deviance:
-    """The profiled REML deviance as a function of θ, from precomputed cross-products.
+SCHUR_MAX = 3000  # the dense Schur complement is used up to this many other effects
+SCHUR_CELLS = 20_000_000  # ... and while the coupling block stays this small (floats)
 
-    A = ΛZ'ZΛ + I is sparse (nested factors are block-diagonal), so it is factorised by
-    SuperLU with a symmetric fill-reducing order: thousands of branches cost little more than
-    dozens. Its unit-lower L makes log|A| the sum of log U_ii.
-    """
+
+class _Schur:
+    """A = [[D, B], [B', C]] with D diagonal, solved through S = C − B'D⁻¹B (dense).
+
+    Any one factor's block of A is diagonal (a row has one level of it), so taking the
+    largest factor as D leaves a small dense problem when the other factors are small: one
+    branch per location with thousands of locations costs little more than a dozen."""
+
+    def __init__(self, big: slice, rest: np.ndarray, d: np.ndarray, B: np.ndarray, C: np.ndarray):
+        self.big, self.rest, self.d, self.B = big, rest, d, B
+        self.DinvB = B / d[:, None]
+        self.LS = linalg.cholesky(C - B.T @ self.DinvB, lower=True)
+        self.q = len(d) + len(rest)
+        self.logdet = float(np.log(d).sum() + 2 * np.log(np.diag(self.LS)).sum())
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        r_big, r_rest = rhs[self.big], rhs[self.rest]
+        x_rest = linalg.cho_solve((self.LS, True), r_rest - self.DinvB.T @ r_big)
+        d = self.d if rhs.ndim == 1 else self.d[:, None]
+        out = np.empty_like(rhs, dtype=float)
+        out[self.big] = (r_big - self.B @ x_rest) / d
+        out[self.rest] = x_rest
+        return out
+
+    def inverse_diagonal(self) -> np.ndarray:
+        """diag(A⁻¹): 1/D + rows of (D⁻¹B) S⁻¹ ∘ (D⁻¹B) on D's part, diag(S⁻¹) on C's."""
+        Sinv = linalg.cho_solve((self.LS, True), np.eye(len(self.rest)))
+        out = np.empty(self.q)
+        out[self.big] = 1 / self.d + np.einsum("ij,jk,ik->i", self.DinvB, Sinv, self.DinvB)
+        out[self.rest] = np.diag(Sinv)
+        return out
+
+
+class _Sparse:
+    """A factorised by SuperLU with a symmetric fill-reducing order, for when the other
+    factors are too many for a dense Schur complement. L is unit-lower, so log|A| is the
+    sum of log U_ii."""
+
+    def __init__(self, A: sparse.csc_matrix):
+        self.lu = splinalg.splu(
+            A, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
+        )
+        u_diag = self.lu.U.diagonal()
+        if (u_diag <= 0).any():
+            raise linalg.LinAlgError("A is not positive definite")
+        self.q = A.shape[0]
+        self.logdet = float(np.log(u_diag).sum())
+
+    def solve(self, rhs: np.ndarray) -> np.ndarray:
+        return self.lu.solve(rhs)
+
+    def inverse_diagonal(self, chunk: int = 512) -> np.ndarray:
+        """diag(A⁻¹) by solving for identity columns a chunk at a time (memory stays small)."""
+        out = np.empty(self.q)
+        for begin in range(0, self.q, chunk):
+            end = min(begin + chunk, self.q)
+            block = np.zeros((self.q, end - begin))
+            block[np.arange(begin, end), np.arange(end - begin)] = 1.0
+            out[begin:end] = self.lu.solve(block)[np.arange(begin, end), np.arange(end - begin)]
+        return out
+
+
+class _Deviance:
+    """The profiled REML deviance as a function of θ, from precomputed cross-products."""
 
     def __init__(self, y: np.ndarray, X: np.ndarray, Z: sparse.csr_matrix, spans: list[slice]):
         self.n, self.p = X.shape
@@ -78,6 +141,14 @@ class _Deviance:
         self.Xty = X.T @ y
         self.yty = float(y @ y)
         self.spans = spans
+        self.big = max(spans, key=lambda span: span.stop - span.start)
+        self.rest = np.setdiff1d(np.arange(self.q), np.arange(self.big.start, self.big.stop))
+        size = self.big.stop - self.big.start
+        self.schur = len(self.rest) <= SCHUR_MAX and size * len(self.rest) <= SCHUR_CELLS
+        if self.schur:
+            self.zz_big = self.ZtZ.diagonal()[self.big]
+            self.zz_br = self.ZtZ[self.big][:, self.rest].toarray()
+            self.zz_rr = self.ZtZ[self.rest][:, self.rest].toarray()
 
     def lam(self, theta: np.ndarray) -> np.ndarray:
         diag = np.zeros(self.q)
@@ -85,26 +156,29 @@ class _Deviance:
             diag[span] = t
         return diag
 
+    def factor(self, lam: np.ndarray) -> _Schur | _Sparse:
+        """A = ΛZ'ZΛ + I, factorised."""
+        if self.schur:
+            lb, lr = lam[self.big], lam[self.rest]
+            C = lr[:, None] * self.zz_rr * lr[None, :] + np.eye(len(lr))
+            B = lb[:, None] * self.zz_br * lr[None, :]
+            return _Schur(self.big, self.rest, lb * lb * self.zz_big + 1, B, C)
+        scale = sparse.diags(lam)
+        return _Sparse((scale @ self.ZtZ @ scale + sparse.identity(self.q)).tocsc())
+
     def solve(self, theta: np.ndarray) -> _Solution:
         lam = self.lam(theta)
-        scale = sparse.diags(lam)
-        A = (scale @ self.ZtZ @ scale + sparse.identity(self.q)).tocsc()
-        lu = splinalg.splu(
-            A, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
-        )
-        u_diag = lu.U.diagonal()
-        if (u_diag <= 0).any():
-            raise linalg.LinAlgError("A is not positive definite")
+        A = self.factor(lam)
         B = lam[:, None] * self.ZtX  # Λ Z'X
         rhs = lam * self.Zty
-        AinvB = lu.solve(B) if self.p > 1 else lu.solve(B.ravel())[:, None]
+        AinvB = A.solve(B) if self.p > 1 else A.solve(B.ravel())[:, None]
         M = self.XtX - B.T @ AinvB
         LX = linalg.cholesky(M, lower=True)
         beta = linalg.cho_solve((LX, True), self.Xty - AinvB.T @ rhs)
-        u_tilde = lu.solve(rhs - B @ beta)
+        u_tilde = A.solve(rhs - B @ beta)
         rss = max(self.yty - self.Xty @ beta - rhs @ u_tilde, 1e-12)  # penalised RSS
-        logdet = float(np.log(u_diag).sum() + 2 * np.log(np.diag(LX)).sum())
-        return _Solution(lu, A, LX, AinvB, beta, u_tilde, lam, rss, logdet)
+        logdet = A.logdet + 2 * float(np.log(np.diag(LX)).sum())
+        return _Solution(A, LX, AinvB, beta, u_tilde, lam, rss, logdet)
 
     def __call__(self, theta: np.ndarray) -> float:
         try:
@@ -117,8 +191,7 @@ class _Deviance:
 
 @dataclass(frozen=True)
 class _Solution:
-    lu: splinalg.SuperLU
-    A: sparse.csc_matrix
+    A: _Schur | _Sparse
     LX: np.ndarray
     AinvB: np.ndarray
     beta: np.ndarray
@@ -128,60 +201,55 @@ class _Solution:
     logdet: float
 
 
-SCHUR_MAX = 3000  # the dense Schur complement is used up to this many other effects
-
-
-def _inverse_diagonal(
-    lu: splinalg.SuperLU, A: sparse.csc_matrix, spans: list[slice], chunk: int = 512
-) -> np.ndarray:
-    """diag(A⁻¹). Any one factor's block of A is diagonal (a row has one level of it), so
-    with the largest factor's block D and the rest C: diag(A⁻¹) is 1/D + the row sums of
-    (D⁻¹B) S⁻¹ ∘ (D⁻¹B) on D's part and diag(S⁻¹) on C's, S = C − B'D⁻¹B, dense but small
-    when the other factors are. Otherwise, solves for identity columns a chunk at a time."""
-    q = A.shape[0]
-    big = max(spans, key=lambda span: span.stop - span.start)
-    rest = np.setdiff1d(np.arange(q), np.arange(big.start, big.stop))
-    if len(rest) <= SCHUR_MAX:
-        d = A.diagonal()[big]
-        B = A[big][:, rest].toarray()
-        DinvB = B / d[:, None]
-        S = A[rest][:, rest].toarray() - B.T @ DinvB
-        Sinv = linalg.inv(S)
-        out = np.empty(q)
-        out[big] = 1 / d + np.einsum("ij,jk,ik->i", DinvB, Sinv, DinvB)
-        out[rest] = np.diag(Sinv)
-        return out
-    out = np.empty(q)
-    for begin in range(0, q, chunk):
-        end = min(begin + chunk, q)
-        block = np.zeros((q, end - begin))
-        block[np.arange(begin, end), np.arange(end - begin)] = 1.0
-        out[begin:end] = lu.solve(block)[np.arange(begin, end), np.arange(end - begin)]
-    return out
-
-
 def fit_crossed(
     y: np.ndarray, X: np.ndarray, factors: dict[str, np.ndarray], *, start: float = 0.5
 ) -> MixedFit:
     """REML fit of ``y`` on fixed columns ``X`` with one random intercept per factor.
 
     ``factors`` maps a name to integer codes per row (-1: the row has no level of it, e.g. an
-    audit with no staff member named).
+    audit with no staff member named). BLAS runs on one thread: the matrices are small, and
+    a threaded BLAS on a busy machine spends 5× longer fighting over the cores.
     """
-    y = np.asarray(y, float)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_crossed(y, X, factors, start)
+
+
+def _search(dev: _Deviance, start: np.ndarray) -> optimize.OptimizeResult:
+    return optimize.minimize(
+        dev,
+        start,
+        method="L-BFGS-B",
+        jac="3-point",  # central differences: forward ones lose the gradient's last digits
+        # and stop the search early on flat directions
+        bounds=[(0.0, None)] * len(start),
+        options={"ftol": 1e-12, "gtol": 1e-7, "maxiter": 500},
+    )
+
+
+def _minimise(dev: _Deviance, k: int, start: float) -> optimize.OptimizeResult:
+    """L-BFGS-B, then once more from the answer with any vanished component revived: a
+    search that reaches the bound θ = 0 early can stop there on a gradient that only looks
+    flat, and the second start costs a few evaluations."""
+    result = _search(dev, np.full(k, start))
+    if (result.x < 1e-6).any():
+        again = _search(dev, np.where(result.x < 1e-6, start / 2, result.x))
+        if again.fun < result.fun:
+            result = again
+    return result
+
+
+def _fit_crossed(
+    y: np.ndarray, X: np.ndarray, factors: dict[str, np.ndarray], start: float
+) -> MixedFit:
     X = np.asarray(X, float)
+    # Fit the residuals of the least-squares fixed part (β shifts back after): y'y then
+    # stays the size of the penalised RSS, which keeps the deviance's digits.
+    offset = np.linalg.lstsq(X, np.asarray(y, float), rcond=None)[0]
+    y = np.asarray(y, float) - X @ offset
     Z, spans = _design(factors, len(y))
     dev = _Deviance(y, X, Z, spans)
     k = len(factors)
-    result = optimize.minimize(
-        dev,
-        np.full(k, start),
-        method="L-BFGS-B",
-        jac="3-point",  # central differences: the deviance is ~10⁵ at 50k audits, forward ones
-        # lose the gradient's last digits and stop the search early on flat directions
-        bounds=[(0.0, None)] * k,
-        options={"ftol": 1e-12, "gtol": 1e-7, "maxiter": 500},
-    )
+    result = _minimise(dev, k, start)
     theta = result.x
     sol = dev.solve(theta)
     sigma2 = sol.rss / (dev.n - dev.p)
@@ -189,8 +257,8 @@ def fit_crossed(
     Minv = linalg.cho_solve((sol.LX, True), np.eye(dev.p))
     extra = np.einsum("ij,jk,ik->i", sol.AinvB, Minv, sol.AinvB)
     lam = sol.lam
-    pev_all = sigma2 * lam**2 * (_inverse_diagonal(sol.lu, sol.A, dev.spans) + extra)
-    beta = sol.beta
+    pev_all = sigma2 * lam**2 * (sol.A.inverse_diagonal() + extra)
+    beta = sol.beta + offset
     u_tilde = sol.u_tilde
     u = lam * u_tilde
     names = tuple(factors)

@@ -154,11 +154,12 @@ def test_analyse_real_data_runs_and_finds_inspector_variance(name):
 
 
 @pytest.mark.parametrize("schur_max", [3000, -1])
-def test_inverse_diagonal_both_paths_match_dense_inverse(monkeypatch, schur_max):
-    """The prediction-error variances need diag(A⁻¹): by Schur complement on the largest
-    factor, or by chunked solves when the other factors are too many; both are exact."""
+def test_factorisations_solve_and_invert_like_dense_algebra(monkeypatch, schur_max):
+    """A = ΛZ'ZΛ + I through the Schur complement of the largest factor, or by sparse LU when
+    the other factors are too many: solves, log-determinant and diag(A⁻¹) are all exact."""
     from reports import mixed
 
+    monkeypatch.setattr(mixed, "SCHUR_MAX", schur_max)
     rng = np.random.default_rng(0)
     n = 2000
     factors = {
@@ -169,8 +170,12 @@ def test_inverse_diagonal_both_paths_match_dense_inverse(monkeypatch, schur_max)
     factors["c"][:50] = -1  # rows without a level of c
     Z, spans = mixed._design(factors, n)
     deviance = mixed._Deviance(rng.normal(size=n), np.ones((n, 1)), Z, spans)
-    solution = deviance.solve(np.array([0.7, 1.3, 0.4]))
-    monkeypatch.setattr(mixed, "SCHUR_MAX", schur_max)
-    found = mixed._inverse_diagonal(solution.lu, solution.A, spans)
-    exact = np.diag(np.linalg.inv(solution.A.toarray()))
-    assert found == pytest.approx(exact, rel=1e-9)
+    lam = deviance.lam(np.array([0.7, 1.3, 0.4]))
+    factor = deviance.factor(lam)
+    assert isinstance(factor, mixed._Schur if schur_max > 0 else mixed._Sparse)
+    dense = lam[:, None] * deviance.ZtZ.toarray() * lam[None, :] + np.eye(len(lam))
+    rhs = rng.normal(size=(len(lam), 3))
+    assert factor.solve(rhs) == pytest.approx(np.linalg.solve(dense, rhs), rel=1e-8, abs=1e-10)
+    assert factor.logdet == pytest.approx(np.linalg.slogdet(dense)[1], rel=1e-10)
+    exact = np.diag(np.linalg.inv(dense))
+    assert factor.inverse_diagonal() == pytest.approx(exact, rel=1e-9)
