@@ -121,3 +121,13 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.db)
     # Browser tests last: the slowest, and they hold an event loop while a browser is open.
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_chart_browser():
+    """One kaleido browser serves the whole session (reports.charts.shared_renderer); close it
+    while pytest's output is still open, rather than at interpreter exit."""
+    yield
+    from reports import charts
+
+    charts.close_shared_renderer()

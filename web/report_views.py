@@ -52,7 +52,9 @@ async def pdf_response(report: Report, filename: str, translate: Translate) -> R
     """Charts and layout take seconds of CPU: a worker thread, never the event loop."""
 
     def build() -> bytes:
-        return report_pdf(report, translate=translate, renderer=shared_renderer())
+        # The kept browser only when there are charts: a visit report has none.
+        renderer = shared_renderer() if report.figures() else None
+        return report_pdf(report, translate=translate, renderer=renderer)
 
     pdf = await anyio.to_thread.run_sync(build)
     return Response(
