@@ -70,7 +70,7 @@ def items_section(data: Any, _: Translate) -> Section:
         [data.item_titles.get(k, k)[:48] for k, _n, _r in worst],
         [round(r * 100, 1) for _k, _n, r in worst],
         title=_("Items passed least often"),
-        x_label=_("% of visits passed"),
+        x_label=_("Visits passed (%)"),
     )
     table = make_table(
         "items",

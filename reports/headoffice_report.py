@@ -82,7 +82,7 @@ def _league(analysis: dict, href: Href, _: Translate) -> Section:
         [b["shrunken"] for b in ranked],
         [b["interval"][0] for b in ranked],
         [b["interval"][1] for b in ranked],
-        title=_("Fair score with 95% interval"),
+        title=_("Fair score with interval (95%)"),
         x_label=_("score (adjusted, shrunken)"),
         links=[href(b["branch"]) or "" for b in ranked],
         colours=[_funnel_colour(b) for b in ranked],
@@ -156,7 +156,7 @@ def _league(analysis: dict, href: Href, _: Translate) -> Section:
         _("Fair league table"),
         [
             note,
-            Figure("league", _("Fair score with 95% interval"), fig, raster=len(ranked) > MANY),
+            Figure("league", _("Fair score with interval (95%)"), fig, raster=len(ranked) > MANY),
             table,
         ],
     )
@@ -258,7 +258,7 @@ def _variance(analysis: dict, _: Translate) -> Section:
         [names[k] for k in VARIANCE_PARTS],
         [round(v[k] * 100, 1) for k in VARIANCE_PARTS],
         title=_("Where score differences come from"),
-        x_label=_("% of variance"),
+        x_label=_("Share of variance (%)"),
     )
     table = make_table(
         "variance",

@@ -47,7 +47,7 @@ def _shot(page, name):
 
 
 def _failing_audit_published(page, server, doc) -> None:
-    _log_in(page, server, "sam", "/my-audits")
+    _log_in(page, server, "sam", "/audits")
     body = audit_body(doc)
     body["answers"].update(acknowledged_promptly=False, queue_wait_minutes=12)
     assert page.request.post(f"{server}/api/audits", data=body).status == 201
