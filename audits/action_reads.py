@@ -21,7 +21,8 @@ from .tables import ActionEvent, ActionOwner, CorrectiveAction, Evidence, Role
 class ActionOut(msgspec.Struct, kw_only=True):
     """An action. ``item_text`` is the item's text in every language the checklist version had;
     ``recurred_as`` is the action the next visit opened when the item failed again, and
-    ``recurrence_of`` the earlier action this one repeats."""
+    ``recurrence_of`` the earlier action this one repeats. ``overdue`` and ``due_soon`` (due
+    today or tomorrow) are read on the branch's calendar."""
 
     id: int
     branch: str
@@ -36,6 +37,7 @@ class ActionOut(msgspec.Struct, kw_only=True):
     state: str
     overdue: bool
     due_date: dt.date
+    due_soon: bool = False
     opened_at: dt.datetime
     done_at: dt.datetime | None = None
     closed_at: dt.datetime | None = None
@@ -164,6 +166,7 @@ def _action_out(row: dict, today: _Today, owners: list[str], previous: int | Non
         state=row["state"],
         overdue=rules.is_overdue(row["state"], row["due_date"], today(row["timezone"])),
         due_date=row["due_date"],
+        due_soon=rules.is_due_soon(row["state"], row["due_date"], today(row["timezone"])),
         opened_at=row["opened_at"],
         done_at=row["done_at"],
         closed_at=row["closed_at"],

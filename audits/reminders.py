@@ -31,7 +31,7 @@ async def owner_reminders(now: dt.datetime) -> list[tuple[Recipient, list[Action
     waiting = {
         a.id: a
         for a in await list_actions(SYSTEM, now=now, state=State.open.value, limit=100_000)
-        if a.overdue or _due_soon(a, now)
+        if a.overdue or a.due_soon
     }
     if not waiting:
         return []
@@ -55,12 +55,6 @@ async def owner_reminders(now: dt.datetime) -> list[tuple[Recipient, list[Action
         for user, actions in sorted(per_user.items())
         if user in people
     ]
-
-
-def _due_soon(action: ActionOut, now: dt.datetime) -> bool:
-    # the list already worked out overdue on the branch's calendar; due soon is near enough
-    # on the UTC date for a reminder
-    return rules.is_due_soon(action.state, action.due_date, now.date())
 
 
 async def office_recipients() -> list[Recipient]:

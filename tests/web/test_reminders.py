@@ -4,6 +4,7 @@ a digest, exactly once per recipient per day, however often or wherever the run 
 import dataclasses
 import datetime as dt
 import time
+from zoneinfo import ZoneInfo
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -24,9 +25,15 @@ smtp = smtp_fixtures.smtp  # the fixture, for these tests
 TODAY = dt.datetime.now(dt.UTC).date()
 
 
-def _due(audit_id: str, item: str, days_from_today: int) -> int:
+ZONES = {"B1": "Europe/Athens", "B2": "Europe/Warsaw"}  # as in audit_fixtures
+
+
+def _due(audit_id: str, item: str, days_from_today: int, branch: str = "B1") -> int:
+    """Set the due date relative to today on the branch's calendar (which near midnight UTC
+    is not the UTC date)."""
     action = actions_of(audit_id)[item]
-    due = TODAY + dt.timedelta(days=days_from_today)
+    local_today = dt.datetime.now(ZoneInfo(ZONES[branch])).date()
+    due = local_today + dt.timedelta(days=days_from_today)
     run(
         CorrectiveAction.update({CorrectiveAction.due_date: due})
         .where(CorrectiveAction.id == action["id"])
@@ -41,7 +48,7 @@ def _two_branches_waiting(client, doc) -> tuple[int, int]:
     b2 = file_and_publish(client, doc, branch="B2", acknowledged_promptly=False)
     overdue = _due(b1, "acknowledged_promptly", -3)
     _due(b1, "queue_wait_minutes", 20)
-    due_today = _due(b2, "acknowledged_promptly", 0)
+    due_today = _due(b2, "acknowledged_promptly", 0, "B2")
     return overdue, due_today
 
 
