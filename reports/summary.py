@@ -11,6 +11,20 @@ from typing import Any
 from . import describe
 from .report_model import Translate, fmt, interval
 
+
+def N_(text: str) -> str:
+    """Marks a msgid for extraction; it is translated where it is shown."""
+    return text
+
+
+# The variance sources in the words a reader knows (an auditor is a "shopper" on every page).
+SOURCE_WORDS = {
+    "branch": N_("branch"),
+    "branch_shift": N_("branch × shift"),
+    "staff": N_("staff"),
+    "auditor": N_("shopper"),
+}
+
 SHIFT_GAP = 5.0  # points; smaller gaps are not worth a sentence
 
 
@@ -88,7 +102,7 @@ def headoffice_summary(analysis: dict, _: Translate) -> list[str]:
                 "Of the differences between visits, %(share)s%% come from %(source)s, the largest "
                 "source after visit-to-visit noise."
             )
-            % {"share": f"{shares[top] * 100:.0f}", "source": _(top.replace("_", " × "))}
+            % {"share": f"{shares[top] * 100:.0f}", "source": _(SOURCE_WORDS[top])}
         )
     below = [
         b["branch"]

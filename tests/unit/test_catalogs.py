@@ -52,7 +52,7 @@ def test_catalog_translations_differ_from_english_in_the_interface(lang):
     for msgid in (
         "Log in",
         "Submit audit",
-        "Audits",
+        "My audits",
         "Please check the marked answers: nothing was lost.",
     ):
         assert _(msgid) != msgid
