@@ -15,13 +15,12 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import msgspec
-from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader
 
 from checklists.model import LANGUAGES, text_in
+from web.i18n import translations
 
 WEB_DIR = Path(__file__).resolve().parent
-LOCALES = WEB_DIR / "locales"
 SMTP_TIMEOUT = 30
 
 
@@ -87,8 +86,7 @@ def _environment(language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    translations = Translations.load(str(LOCALES), [language], domain="messages")
-    environment.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    environment.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     environment.filters["content"] = lambda texts: text_in(texts or {}, language)[0]
     return environment
 

@@ -3,6 +3,7 @@ version, section by section, with comments, photos and failed items."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -40,6 +41,8 @@ class AuditView(msgspec.Struct):
     doc: Checklist
     sections: list[SectionRows]
     visited_local: str
+    visited: dt.datetime  # on the branch's clock, for the locale's date filters
+    zone: str
 
 
 def answer_sections(doc: Checklist, audit: AuditOut) -> list[SectionRows]:
@@ -87,4 +90,6 @@ async def audit_view(
         doc=doc,
         sections=answer_sections(doc, audit),
         visited_local=f"{visited} ({zone})",
+        visited=local_time(audit.visited_at, zone),
+        zone=zone,
     )

@@ -224,6 +224,7 @@ def test_queue_shows_the_visit_on_the_branchs_clock(client, org):
     _file(client, org, visited_at="2026-03-10T16:30:00Z")  # 18:30 in Athens (B1)
     _as(client, "ada")
     page = client.get("/review").text
-    assert "2026-03-10 18:30 (Europe/Athens)" in page
+    assert 'datetime="2026-03-10T18:30+02:00">Mar 10, 2026, 6:30' in page
+    assert "</time> (Europe/Athens)" in page
     entry = client.get("/api/review/queue").json()[0]
     assert entry["timezone"] == "Europe/Athens" and entry["visited_at"].endswith("+02:00")
