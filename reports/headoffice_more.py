@@ -103,17 +103,18 @@ def auditors_section(analysis: dict, _: Translate) -> Section:
             }
         )
     )
-    items = c.get("items") or []
+    items = [i for i in c.get("items") or [] if i.get("n")]  # items no pair answered: nothing
     if items:
-        keys = [k for k in items[0] if k not in ("item",)]
+        keys = [k for k in items[0] if k != "item"]
+        headers = {"n": _("Pairs"), "alpha": _("Krippendorff's α"), "kappa": _("Cohen's κ")}
         blocks.append(
             make_table(
                 "calibration",
                 _("Agreement per item"),
-                [_("Item"), *keys],
+                [_("Item"), *[headers.get(k, k) for k in keys]],
                 [
                     (
-                        [Cell(str(i.get("item"))), *[Cell(str(i.get(k))) for k in keys]],
+                        [Cell(str(i.get("item"))), *[_agreement_cell(i.get(k)) for k in keys]],
                         [i.get("item"), *[i.get(k) for k in keys]],
                     )
                     for i in items
@@ -121,6 +122,13 @@ def auditors_section(analysis: dict, _: Translate) -> Section:
             )
         )
     return Section("auditors", _("Shoppers: severity and calibration"), blocks)
+
+
+def _agreement_cell(value: object) -> Cell:
+    """A coefficient to two places, a count as it is, a missing one (no variation) as a dash."""
+    if isinstance(value, float):
+        return Cell(fmt(value, 2), css="num")
+    return Cell("–" if value is None else str(value), css="num")
 
 
 def trends_section(analysis: dict, href: Href, _: Translate) -> Section:
