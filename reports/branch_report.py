@@ -9,6 +9,8 @@ from typing import Any
 
 from . import describe, figures
 from .branch_more import items_section, staff_section, visits_section
+from .recovery import RecoveryFigures
+from .recovery_section import recovery_section
 from .report_model import (
     Cell,
     Figure,
@@ -40,10 +42,11 @@ class BranchInput:
         sections: dict[str, str],
         items: dict[str, str],
         period: str,
+        recovery: RecoveryFigures | None = None,
     ) -> None:
         self.code, self.name, self.rows, self.org_rows = code, name, rows, org_rows
         self.analysis, self.section_titles, self.item_titles = analysis, sections, items
-        self.period = period
+        self.period, self.recovery = period, recovery
 
     def entry(self, part: str) -> dict[str, Any] | None:
         return next(
@@ -86,6 +89,9 @@ def branch_report(
         items_section(data, _),
         visits_section(data, audit_href, _),
     ]
+    if data.recovery is not None:
+        follow_up = recovery_section(data.recovery, per="items", titles=data.item_titles, _=_)
+        sections.insert(-1, follow_up)
     summary = branch_summary(data, _)
     return Report(
         "branch",

@@ -8,6 +8,8 @@ from collections.abc import Callable
 
 from . import describe, figures
 from .headoffice_more import MANY, auditors_section, groups_section, trends_section
+from .recovery import RecoveryFigures
+from .recovery_section import recovery_section
 from .report_model import (
     Cell,
     Figure,
@@ -36,6 +38,7 @@ def headoffice_report(
     lang: str,
     branch_href: Href = lambda _: None,
     filters: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    recovery: RecoveryFigures | None = None,
     _: Translate = no_translation,
 ) -> Report:
     facts = [
@@ -64,6 +67,8 @@ def headoffice_report(
         auditors_section(analysis, _),
         trends_section(analysis, branch_href, _),
     ]
+    if recovery is not None:
+        parts.append(recovery_section(recovery, per="branches", titles={}, _=_))
     return Report(
         "headoffice",
         _("Head-office report"),

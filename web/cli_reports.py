@@ -105,4 +105,4 @@ def headoffice(start, end, lang: str, output: Path) -> None:
     from web.controllers.period_reports import build_headoffice
 
     filters = Filters(start=_date(start), end=_date(end))
-    _write(lambda: build_headoffice(filters, lang), lang, output)
+    _write(lambda: build_headoffice(filters, lang, HEAD_OFFICE), lang, output)

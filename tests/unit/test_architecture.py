@@ -38,6 +38,7 @@ PURE = [
     "reports/branch_more.py",
     "reports/headoffice_report.py",
     "reports/headoffice_more.py",
+    "reports/recovery_section.py",
     "audits/audit_csv.py",
     "audits/audit_plan.py",
     "audits/action_rules.py",

@@ -163,3 +163,27 @@ def test_nav_links_each_role_to_its_reports(client, org):
         page = client.get("/checklists").text
         assert all(f'href="{link}"' in page for link in present)
         assert not any(f'href="{link}' in page for link in absent)
+
+
+def test_follow_up_figures_on_the_reports_match_the_stored_actions(client, history, org):
+    """Audits approved through review open actions; both reports count them as stored."""
+    from audits.tables import CorrectiveAction
+
+    for wait in (12, 15):  # two failing visits at B1, approved by head office
+        body = audit_body(org, branch="B1", staff="B1-S1")
+        body["answers"]["queue_wait_minutes"] = wait
+        as_user(client, "sam")
+        assert client.post("/api/audits", json=body).status_code == 201
+        as_user(client, "ada")
+        assert client.post(f"/api/audits/{body['id']}/approve").status_code == 200
+    stored = run(CorrectiveAction.select(CorrectiveAction.branch.code.as_alias("b")).run())
+    at_b1 = sum(r["b"] == "B1" for r in stored)
+    assert at_b1 >= 2
+    as_user(client, "max")  # B1's manager
+    page = client.get("/reports/branches/B1").text
+    assert "Follow-up per item" in page and f"{at_b1} corrective actions" in page
+    csv_text = client.get("/reports/branches/B1/csv/recovery").text
+    assert "queue_wait_minutes" in csv_text
+    as_user(client, "ada")
+    office = client.get("/reports/headoffice").text
+    assert "Follow-up per branch" in office and f"{len(stored)} corrective actions" in office

@@ -16,12 +16,14 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
+from audits.action_reads import recovery_facts
 from audits.queries import CurrentUser
 from audits.tables import Role
 from reports import report_data
 from reports.analysis import analyse
 from reports.branch_report import BranchInput, branch_report
 from reports.headoffice_report import headoffice_report
+from reports.recovery import recovery_figures
 from reports.report_data import Filters
 from reports.report_model import Report
 from reports.rows import frame_of
@@ -45,6 +47,10 @@ async def _analysed(filters: Filters, codes_only: bool):
     return rows, analysis
 
 
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
 def _may_read_branch(user: CurrentUser, code: str) -> None:
     if not user.is_office and code not in user.branches:
         raise PermissionDeniedException("You may read the reports of your own branches only.")
@@ -66,12 +72,14 @@ async def build_branch(code: str, filters: Filters, lang: str, user: CurrentUser
         await report_data.section_titles(lang),
         await report_data.item_titles(lang),
         period_label(filters, _),
+        recovery_figures(await recovery_facts(user, now=_now(), branch=code)),
     )
     return branch_report(data, lang=lang, audit_href=lambda i: f"/reports/visits/{i}", _=_)
 
 
-async def build_headoffice(filters: Filters, lang: str) -> Report:
+async def build_headoffice(filters: Filters, lang: str, user: CurrentUser) -> Report:
     rows, analysis = await _analysed(filters, await report_data.staff_codes_only())
+    recovery = recovery_figures(await recovery_facts(user, now=_now()))
     _ = translator(lang)
     query = query_string({"from": filters.start, "to": filters.end})
     shown = [
@@ -91,6 +99,7 @@ async def build_headoffice(filters: Filters, lang: str) -> Report:
         lang=lang,
         branch_href=lambda b: f"/reports/branches/{b}{query}",
         filters=shown,
+        recovery=recovery,
         _=_,
     )
 
@@ -163,7 +172,7 @@ class HeadOfficeReportController(Controller):
         checklist: FromQuery[str | None] = None,
     ) -> Template:
         filters = self._filters(start, end, region, channel, checklist)
-        report = await build_headoffice(filters, page.lang)
+        report = await build_headoffice(filters, page.lang, page.user)
         query = query_string(
             {"from": start, "to": end, "region": region, "channel": channel, "checklist": checklist}
         )
@@ -187,7 +196,7 @@ class HeadOfficeReportController(Controller):
         checklist: FromQuery[str | None] = None,
     ) -> Response:
         report = await build_headoffice(
-            self._filters(start, end, region, channel, checklist), page.lang
+            self._filters(start, end, region, channel, checklist), page.lang, page.user
         )
         return await pdf_response(report, "headoffice", translator(page.lang))
 
@@ -203,6 +212,6 @@ class HeadOfficeReportController(Controller):
         checklist: FromQuery[str | None] = None,
     ) -> Response:
         report = await build_headoffice(
-            self._filters(start, end, region, channel, checklist), page.lang
+            self._filters(start, end, region, channel, checklist), page.lang, page.user
         )
         return csv_response(report, key, "headoffice")

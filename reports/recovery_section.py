@@ -1,0 +1,64 @@
+"""Follow-up in the branch and head-office reports: how failed items are being recovered (pure).
+
+The figures come from ``reports.recovery.recovery_figures`` over every action the reader may
+see, whatever the report's period: an action opened in March and still open matters in June.
+"""
+
+from __future__ import annotations
+
+from .recovery import RecoveryFigures, RecoveryRow
+from .report_model import Cell, Paragraph, Section, Translate, fmt, make_table, num
+
+
+def recovery_section(
+    figures: RecoveryFigures, *, per: str, titles: dict[str, str], _: Translate
+) -> Section:
+    """The total in a sentence, then a table per branch (``per="branches"``) or per item."""
+    total = figures.total
+    if not total.total:
+        return Section("recovery", _("Follow-up"), [Paragraph(_("No corrective actions yet."))])
+    sentence = _(
+        "%(total)s corrective actions: %(open)s waiting, %(overdue)s overdue; closed in "
+        "%(days)s days (median); %(rate)s of those re-checked by a visit recurred."
+    ) % {
+        "total": total.total,
+        "open": total.open,
+        "overdue": total.overdue,
+        "days": fmt(total.median_days_to_close, 0),
+        "rate": _rate(total),
+    }
+    rows = figures.branches if per == "branches" else figures.items
+    worst_first = sorted(rows, key=lambda r: (-r.overdue, -r.open, r.key))
+    columns = [
+        _("Branch") if per == "branches" else _("Item"),
+        _("Actions"),
+        _("Waiting"),
+        _("Overdue"),
+        _("Median days to close"),
+        _("Recurrence rate"),
+    ]
+    table = make_table(
+        "recovery",
+        _("Follow-up per branch") if per == "branches" else _("Follow-up per item"),
+        columns,
+        [
+            (
+                [
+                    Cell(titles.get(r.key, r.key)),
+                    num(r.total, 0),
+                    num(r.open, 0),
+                    num(r.overdue, 0),
+                    num(r.median_days_to_close, 0),
+                    Cell(_rate(r), css="num"),
+                ],
+                [r.key, r.total, r.open, r.overdue, r.median_days_to_close, r.recurrence_rate],
+            )
+            for r in worst_first
+        ],
+        ["failed" if r.overdue else "" for r in worst_first],
+    )
+    return Section("recovery", _("Follow-up"), [Paragraph(sentence), table])
+
+
+def _rate(row: RecoveryRow) -> str:
+    return "–" if row.recurrence_rate is None else f"{row.recurrence_rate * 100:.0f}%"
