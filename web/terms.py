@@ -29,6 +29,8 @@ DIMENSIONS = (
     N_("follow up"),
     N_("premises channels"),
 )
+# A branch's place in the funnel plot, as the analysis names it (reports show the word).
+FUNNEL_POSITIONS = (N_("within"), N_("above"), N_("below"))
 ITEM_TYPES = (N_("yes/no"), N_("scale"), N_("choice"), N_("number"), N_("text"), N_("photo"))
 # Messages made by the domain layer (which cannot import web.i18n) and shown as they are;
 # templates pass them through the ``tr`` filter.
