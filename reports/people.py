@@ -100,7 +100,11 @@ def staff_section(model: Model) -> list[dict]:
         effects, pev = np.zeros(levels), np.ones(levels)
     listed = np.flatnonzero(test["n"] >= MIN_STAFF_VISITS)
     q = bh_q(test["p"][listed])
-    q_below = bh_q(stats.norm.cdf(effects[listed] / np.sqrt(pev[listed])))
+    # A staff component estimated at zero leaves every BLUP at 0 with no prediction error:
+    # no evidence either way (p = 0.5), not 0/0.
+    sd = np.sqrt(pev[listed])
+    z = np.divide(effects[listed], sd, out=np.zeros(len(listed)), where=sd > 0)
+    q_below = bh_q(stats.norm.cdf(z))
     branch_of = np.full(levels, -1)
     branch_of[codes[codes >= 0]] = frame.branch.codes[codes >= 0]
     rows = []

@@ -79,3 +79,22 @@ def test_scaled_frame_keeps_planted_effects_at_benchmark_sizes():
     assert result["staff"][0]["staff"] == "B19-S3"
     assert result["auditors"][0]["auditor"] == "nikos.k"
     assert result["trends"][0]["branch"] == "B11"
+
+
+def test_staff_section_with_no_staff_variance_gives_numbers_not_nan():
+    """Staff who explain nothing (their component fitted at zero) still get finite q-values,
+    so the JSON stays valid."""
+    import json
+
+    import numpy as np
+
+    from reports.analysis import analyse
+    from reports.scale import scaled_frame
+
+    doc = load_checklist((DEFAULTS / "service-fundamentals.yaml").read_text("utf-8"))
+    frame = scaled_frame(doc, 3000, seed=5, start=dt.date(2025, 1, 6))
+    frame.score[:] = 75 + np.random.default_rng(5).normal(0, 5, len(frame.score))
+    result = analyse(frame)
+    text = json.dumps(result, allow_nan=False)  # raises on NaN or infinity
+    assert all(np.isfinite(s["q_below"]) for s in result["staff"])
+    assert "staff" in text
