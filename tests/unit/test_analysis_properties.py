@@ -50,7 +50,11 @@ def test_fit_crossed_shifting_scores_moves_only_the_intercept(seed, shift):
     y = y + rng.normal(0, 4, n)
     X = np.ones((n, 1))
     base, moved = fit_crossed(y, X, factors), fit_crossed(y + shift, X, factors)
-    # Both fits stop where the optimiser's tolerance says, so "the same" is to 2 %.
+    # Both fits reach the same REML optimum. With 5 or 8 levels the deviance can be nearly
+    # flat along a variance, where the optimiser's stopping point may wander a few percent
+    # (seed 2871: 10.2 against 10.8, deviances 0.01 apart of 1134), so the optimum's value is
+    # held tight and the variances loosely.
     assert abs(moved.beta[0] - base.beta[0] - shift) < 0.05
+    assert abs(moved.deviance - base.deviance) <= 1e-4 * abs(base.deviance)
     for name, value in base.variances.items():
-        assert abs(moved.variances[name] - value) <= 0.02 * max(value, 1)
+        assert abs(moved.variances[name] - value) <= 0.1 * max(value, 1)
