@@ -11,7 +11,7 @@ from typing import Annotated
 
 import anyio.to_thread
 from litestar import Controller, Response, get
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
@@ -33,6 +33,23 @@ from web.report_views import csv_response, pdf_response, query_string, report_pa
 
 From = Annotated[dt.date | None, QueryParameter(name="from")]
 To = Annotated[dt.date | None, QueryParameter(name="to")]
+
+
+def headoffice_filters(
+    start: From = None,
+    end: To = None,
+    region: FromQuery[str | None] = None,
+    channel: FromQuery[str | None] = None,
+    checklist: FromQuery[str | None] = None,
+) -> Filters:
+    """The head-office report's filters from the query, shared by its page, PDF and CSV."""
+    return Filters(
+        start=start,
+        end=end,
+        region=region or None,
+        channel=channel or None,
+        checklist=checklist or None,
+    )
 
 
 def period_label(filters: Filters, _) -> str:
@@ -151,30 +168,21 @@ class HeadOfficeReportController(Controller):
     include_in_schema = False
     guards = [requires_role(Role.office)]
 
-    @staticmethod
-    def _filters(start, end, region, channel, checklist) -> Filters:
-        return Filters(
-            start=start,
-            end=end,
-            region=region or None,
-            channel=channel or None,
-            checklist=checklist or None,
-        )
+    dependencies = {"filters": Provide(headoffice_filters, sync_to_thread=False)}
 
     @get("/")
     async def headoffice_page(
-        self,
-        page: NamedDependency[Page],
-        start: From = None,
-        end: To = None,
-        region: FromQuery[str | None] = None,
-        channel: FromQuery[str | None] = None,
-        checklist: FromQuery[str | None] = None,
+        self, page: NamedDependency[Page], filters: NamedDependency[Filters]
     ) -> Template:
-        filters = self._filters(start, end, region, channel, checklist)
         report = await build_headoffice(filters, page.lang, page.user)
         query = query_string(
-            {"from": start, "to": end, "region": region, "channel": channel, "checklist": checklist}
+            {
+                "from": filters.start,
+                "to": filters.end,
+                "region": filters.region,
+                "channel": filters.channel,
+                "checklist": filters.checklist,
+            }
         )
         choices = {
             "regions": await report_data.regions(),
@@ -187,31 +195,14 @@ class HeadOfficeReportController(Controller):
 
     @get("/pdf")
     async def headoffice_pdf(
-        self,
-        page: NamedDependency[Page],
-        start: From = None,
-        end: To = None,
-        region: FromQuery[str | None] = None,
-        channel: FromQuery[str | None] = None,
-        checklist: FromQuery[str | None] = None,
+        self, page: NamedDependency[Page], filters: NamedDependency[Filters]
     ) -> Response:
-        report = await build_headoffice(
-            self._filters(start, end, region, channel, checklist), page.lang, page.user
-        )
+        report = await build_headoffice(filters, page.lang, page.user)
         return await pdf_response(report, "headoffice", translator(page.lang))
 
     @get("/csv/{key:str}")
     async def headoffice_csv(
-        self,
-        page: NamedDependency[Page],
-        key: FromPath[str],
-        start: From = None,
-        end: To = None,
-        region: FromQuery[str | None] = None,
-        channel: FromQuery[str | None] = None,
-        checklist: FromQuery[str | None] = None,
+        self, page: NamedDependency[Page], filters: NamedDependency[Filters], key: FromPath[str]
     ) -> Response:
-        report = await build_headoffice(
-            self._filters(start, end, region, channel, checklist), page.lang, page.user
-        )
+        report = await build_headoffice(filters, page.lang, page.user)
         return csv_response(report, key, "headoffice")
