@@ -3,6 +3,8 @@
 Starting chromium costs seconds, a figure in a running one a fraction of that, so a
 ``ChartRenderer`` keeps one browser open (on an event loop of its own, in a background thread)
 for as long as it lives: a whole report at least, a whole process or test session at best.
+It holds two tabs: a report's figures are exported two at a time (kaleido reloads a tab after
+each figure, which the other tab's work hides), and two PDFs at once do not queue on one tab.
 Nothing is fetched: plotly.js comes from the installed package and MathJax is off.
 
 Persian: WeasyPrint draws SVG text glyph by glyph, so Arabic-script labels would come out
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import atexit
 import base64
+import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +27,7 @@ import plotly
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 RASTER_LANGUAGES = frozenset({"fa"})
 WIDTH, HEIGHT = 760, 420
+TABS = 2
 
 
 class ChartRenderer:
@@ -35,7 +39,7 @@ class ChartRenderer:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
-        self._kaleido = kaleido.Kaleido(n=1, mathjax=False, plotlyjs=str(PLOTLY_JS))
+        self._kaleido = kaleido.Kaleido(n=TABS, mathjax=False, plotlyjs=str(PLOTLY_JS))
         self._call(self._kaleido.open())
         self._closed = False
 
@@ -53,8 +57,27 @@ class ChartRenderer:
     ) -> bytes:
         """The figure as SVG or PNG bytes."""
         opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-        result = self._call(self._kaleido.calc_fig(figure, opts=opts))
-        return result if isinstance(result, bytes) else str(result).encode()
+        return _as_bytes(self._call(self._kaleido.calc_fig(figure, opts=opts)))
+
+    def render_many(
+        self,
+        jobs: dict[str, tuple[dict[str, Any], dict[str, Any]]],
+        progress: Callable[[str], None] | None = None,
+    ) -> dict[str, bytes]:
+        """Several figures at once, one per free tab: ``jobs`` maps a key to (figure, opts as
+        for ``render``). ``progress(key)`` as each one is done (on the renderer's thread)."""
+
+        async def one(key: str, figure: dict[str, Any], opts: dict[str, Any]) -> bytes:
+            full = {"format": "svg", "width": WIDTH, "height": HEIGHT, "scale": 1, **opts}
+            data = _as_bytes(await self._kaleido.calc_fig(figure, opts=full))
+            if progress:
+                progress(key)
+            return data
+
+        async def every() -> list[bytes]:
+            return await asyncio.gather(*(one(key, f, o) for key, (f, o) in jobs.items()))
+
+        return dict(zip(jobs, self._call(every(), timeout=120.0 + 30.0 * len(jobs)), strict=True))
 
     def close(self) -> None:
         if self._closed:
@@ -95,18 +118,29 @@ def render_figures(
     ``progress(done, total)`` after each figure."""
     own = renderer is None
     renderer = renderer or ChartRenderer()
-    images = {}
+    jobs, formats = {}, {}
+    for key, fig in figures.items():
+        fmt, scale = image_format(lang, raster=key in raster)
+        jobs[key] = (fig, {"format": fmt, "scale": scale, "height": _height(fig)})
+        formats[key] = fmt
+    done: list[str] = []
+
+    def finished(key: str) -> None:
+        done.append(key)
+        if progress:
+            progress(len(done), len(figures))
+
     try:
-        for key, fig in figures.items():
-            fmt, scale = image_format(lang, raster=key in raster)
-            data = renderer.render(fig, fmt=fmt, scale=scale, height=_height(fig))
-            images[key] = data_uri(data, fmt)
-            if progress:
-                progress(len(images), len(figures))
-        return images
+        rendered = renderer.render_many(jobs, finished)
     finally:
         if own:
             renderer.close()
+    # In the figures' own order, whichever finished first.
+    return {key: data_uri(rendered[key], formats[key]) for key in figures}
+
+
+def _as_bytes(result: Any) -> bytes:
+    return result if isinstance(result, bytes) else str(result).encode()
 
 
 def _height(figure: dict[str, Any]) -> int:
@@ -115,6 +149,7 @@ def _height(figure: dict[str, Any]) -> int:
 
 
 _shared: ChartRenderer | None = None
+_starting = False
 _shared_lock = threading.Lock()
 
 
@@ -127,6 +162,28 @@ def shared_renderer() -> ChartRenderer:
             _shared = ChartRenderer()
             atexit.register(close_shared_renderer)
         return _shared
+
+
+def start_shared_renderer_soon() -> None:
+    """Start the process-wide renderer in a background thread if it is not running: a reader
+    who opens a report page is likely to download its PDF next, and should not wait seconds
+    for chromium to start then."""
+    global _starting
+    with _shared_lock:
+        if (_shared is not None and not _shared._closed) or _starting:
+            return
+        _starting = True
+
+    def start() -> None:
+        global _starting
+        try:
+            shared_renderer()
+        except Exception:  # the PDF request that needs it will retry and report the error
+            logging.getLogger(__name__).exception("Could not start the chart renderer")
+        finally:
+            _starting = False
+
+    threading.Thread(target=start, name="chart-renderer-start", daemon=True).start()
 
 
 def close_shared_renderer() -> None:

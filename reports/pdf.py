@@ -6,6 +6,7 @@ worker thread, never on its event loop.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +51,23 @@ def html_to_pdf(html: str) -> bytes:
     # Nothing may be fetched at render time: data URIs only, no http, no files.
     fetcher = URLFetcher(allowed_protocols={"data"})
     return HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf()
+
+
+_warm = threading.Event()
+_WARM_UP_HTML = '<p lang="en">Service</p><p lang="el">Υπηρεσία</p><p lang="pl">Obsługa</p>' + (
+    '<p lang="fa" dir="rtl">خدمات</p>'
+)
+
+
+def warm_up() -> None:
+    """Import WeasyPrint and lay out a few words in each script, once per process.
+
+    The first PDF in a process otherwise pays ~0.5 s importing WeasyPrint and loading fonts
+    (more than a whole visit report takes after that); the web app calls this in a background
+    thread when it starts, so no reader waits for it."""
+    if not _warm.is_set():
+        html_to_pdf(_WARM_UP_HTML)
+        _warm.set()
 
 
 class Timings(msgspec.Struct):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -20,6 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
+from reports.pdf import warm_up
 from web.auth import provide_user
 from web.controllers.account import AccountController
 from web.controllers.actions_api import ActionApiController
@@ -85,6 +87,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def start_reminders(app: Litestar) -> None:  # once a day; deduped in the database
         app.state.reminder_runs = []  # what each daily run did, newest last
         app.state.reminders = start_daily_task(settings, app.state.reminder_runs.append)
+
+    def warm_pdf() -> None:  # WeasyPrint's import and fonts, off the first reader's clock
+        threading.Thread(target=warm_up, name="weasyprint-warm-up", daemon=True).start()
 
     async def stop_reminders(app: Litestar) -> None:
         await stop_daily_task(app.state.get("reminders"))
@@ -152,7 +157,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers=exception_handlers(),
         stores={"rate_limit": MemoryStore()},
         state=State({"settings": settings}),
-        on_startup=[open_pool, start_reminders],
+        on_startup=[open_pool, start_reminders, warm_pdf],
         on_shutdown=[stop_reminders, close_pool],
         debug=settings.debug,
     )

@@ -13,7 +13,7 @@ from litestar import Response
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
-from reports.charts import shared_renderer
+from reports.charts import shared_renderer, start_shared_renderer_soon
 from reports.pdf import report_pdf
 from reports.report_model import Report, Translate, no_translation
 from web.deps import Page
@@ -37,6 +37,8 @@ def query_string(params: dict[str, Any]) -> str:
 def report_page(
     report: Report, page: Page, base_url: str, query: str = "", **extra: Any
 ) -> Template:
+    if report.figures():  # its PDF is likely next: have the chart browser ready
+        start_shared_renderer_soon()
     context = {
         "page": page,
         "report": report,

@@ -1,13 +1,16 @@
 """Report PDFs read back: every chart present, numbers matching, page numbers, Persian text in
 logical order with its charts as PNG. One kaleido browser for the whole test session."""
 
+import base64
+import html
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from reports.branch_report import branch_report
-from reports.charts import image_format, shared_renderer
+from reports.charts import image_format, render_figures, shared_renderer
 from reports.headoffice_report import headoffice_report
 from reports.pdf import html_to_pdf, print_html, report_pdf
 from reports.report_model import fmt
@@ -75,3 +78,28 @@ def test_print_html_embeds_every_figure_as_a_data_uri(demo):
     html = print_html(report, images)
     assert all(f'src="{uri}"' in html for uri in images.values())
     assert "http://" not in html.replace('xmlns="http://www.w3.org', "")
+
+
+def test_figures_exported_two_at_a_time_each_land_under_their_own_key(demo):
+    report = branch_report(demo.branch("B02"), lang="en")
+    figures = {f.key: f.figure for f in report.figures()}
+    steps: list[tuple[int, int]] = []
+    images = render_figures(figures, "en", shared_renderer(), lambda *s: steps.append(s))
+    assert list(images) == list(figures)  # the report's order, whichever finished first
+    for key, figure in figures.items():
+        svg = base64.b64decode(images[key].split(",", 1)[1]).decode()
+        title = figure["layout"]["title"]["text"]
+        assert html.escape(title, quote=False) in svg, key
+    assert sorted(steps) == [(n, len(figures)) for n in range(1, len(figures) + 1)]
+
+
+def test_two_reports_at_once_each_get_all_their_charts(demo):
+    """Two readers downloading PDFs at the same moment share the one kept browser."""
+    reports = [branch_report(demo.branch(code), lang="en") for code in ("B01", "B03")]
+    with ThreadPoolExecutor(2) as pool:
+        pdfs = list(pool.map(lambda r: report_pdf(r, renderer=shared_renderer()), reports))
+    for report, pdf in zip(reports, pdfs, strict=True):
+        text = _words(pdf)
+        assert " ".join(report.title.split()) in text
+        for figure in report.figures():
+            assert figure.figure["layout"]["title"]["text"] in text
