@@ -23,6 +23,7 @@ from .report_model import (
     make_table,
     no_translation,
     num,
+    signal_name,
 )
 from .summary import branch_summary
 
@@ -158,29 +159,41 @@ def _value(value: Any, _: Translate) -> Cell:
 
 
 def _trend(data: BranchInput, _: Translate) -> Section:
-    scores = [r.score for r in data.rows]
-    centre, sigma = describe.individuals_chart(scores)
     trend = data.entry("trends") or {}
-    signal_dates = {s["date"] for s in trend.get("signals") or []}
     dates = [r.local.date().isoformat() for r in data.rows]
+    raw = [r.score for r in data.rows]
+    if "sigma" in trend:
+        # The chart the analysis raised its signals on: scores less the shopper's severity,
+        # limits widened for the number of charts in the organisation.
+        severity = {a["auditor"]: a["severity"] for a in data.analysis.get("auditors") or []}
+        scores = [r.score - severity.get(r.auditor, 0.0) for r in data.rows]
+        centre, half = trend["centre"], trend["limit"] * trend["sigma"]
+        flagged = {s["ref"] for s in trend.get("signals") or []}
+        title = _("Score per visit with control limits")
+        caption = _(
+            "Each visit's score adjusted for the shopper's severity (grey: as scored), its "
+            "centre line and alarm limits (σ from the moving range, widened for the number "
+            "of branches charted); red: a signal."
+        )
+    else:  # too few visits for the analysis to chart: the plain individuals chart
+        scores = raw
+        centre, sigma = describe.individuals_chart(scores)
+        half, flagged = 3 * sigma, set()
+        title = _("Score per visit with control limits")
+        caption = _("Centre line and 3σ limits (σ from the moving range).")
     fig = figures.control_chart(
         dates,
         scores,
         centre,
-        [centre - 3 * sigma] * len(scores),
-        [centre + 3 * sigma] * len(scores),
-        [d in signal_dates for d in dates],
-        title=_("Score per visit with control limits"),
+        [centre - half] * len(scores),
+        [centre + half] * len(scores),
+        [r.id in flagged for r in data.rows],
+        title=title,
         y_label=_("score"),
+        raw=raw if scores is not raw else None,
+        raw_label=_("as scored"),
     )
-    blocks: list = [
-        Figure(
-            "trend",
-            _("Score per visit with control limits"),
-            fig,
-            _("Centre line and 3σ limits (σ from the moving range); red: a signal."),
-        )
-    ]
+    blocks: list = [Figure("trend", title, fig, caption)]
     slope = trend.get("slope_per_year")
     if slope is not None:
         blocks.append(
@@ -199,7 +212,10 @@ def _trend(data: BranchInput, _: Translate) -> Section:
             "signals",
             _("Control-chart signals"),
             [_("Date"), _("Rule")],
-            [([Cell(s["date"]), Cell(s["rule"])], [s["date"], s["rule"]]) for s in signals],
+            [
+                ([Cell(s["date"]), Cell(signal_name(s["rule"], _))], [s["date"], s["rule"]])
+                for s in signals
+            ],
         )
     )
     return Section("trend", _("Trend"), blocks)

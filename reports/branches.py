@@ -59,9 +59,20 @@ def funnel_positions(means: np.ndarray, n: np.ndarray, within_var: float) -> lis
                 "limits95": [round(target - Z95 * sd, 2), round(target + Z95 * sd, 2)],
                 "limits998": [round(target - Z998 * sd, 2), round(target + Z998 * sd, 2)],
                 "tau2": round(float(tau2), 3),
+                "within_var": round(float(within_var), 3),
             }
         )
     return rows
+
+
+def funnel_curve(funnel: dict, z: float, n_min: float, n_max: float, points: int = 60) -> tuple:
+    """The funnel's limits as smooth curves for a plot: (n grid, lower, upper) at ``z``,
+    from one branch's ``funnel`` entry (target, within-branch variance and τ² are shared)."""
+    low = max(n_min, 1.0)
+    grid = np.unique(np.round(np.geomspace(low, max(n_max, low + 1), points), 2))
+    half = z * np.sqrt(funnel["within_var"] / grid + funnel["tau2"])
+    target = funnel["target"]
+    return grid.tolist(), (target - half).round(2).tolist(), (target + half).round(2).tolist()
 
 
 def _side(mean: float, target: float, half: float) -> str:

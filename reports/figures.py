@@ -46,10 +46,21 @@ def control_chart(
     *,
     title: str,
     y_label: str,
+    raw: Sequence[float] | None = None,
+    raw_label: str = "",
 ) -> dict[str, Any]:
-    """Mean score per period against the centre line and 3-sigma control limits; points that
-    break a rule are red."""
+    """Scores in order against the centre line and control limits; points that break a rule
+    are red. ``raw`` (the scores as given, when the chart is of adjusted ones) are faint
+    grey marks beside them."""
     fig = go.Figure()
+    if raw is not None:
+        fig.add_scatter(
+            x=list(periods),
+            y=list(raw),
+            mode="markers",
+            name=raw_label,
+            marker={"size": 5, "color": "#c5c9cf"},
+        )
     fig.add_scatter(
         x=list(periods), y=list(upper), mode="lines", line={"dash": "dot", "color": GREY}
     )
@@ -119,6 +130,8 @@ def funnel(
     centre: float,
     *,
     title: str,
+    x_label: str = "n",
+    y_label: str = "score",
     links: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Mean against number of visits with funnel limits; ``limits`` maps a name ("95%",
@@ -149,8 +162,8 @@ def funnel(
         _layout(
             title,
             440,
-            xaxis={"title": "n", "gridcolor": "#eee"},
-            yaxis={"title": "score", "gridcolor": "#eee"},
+            xaxis={"title": x_label, "gridcolor": "#eee"},
+            yaxis={"title": y_label, "gridcolor": "#eee"},
         )
     )
     return _dict(fig, links=bool(links))

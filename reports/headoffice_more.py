@@ -16,6 +16,7 @@ from .report_model import (
     interval,
     make_table,
     num,
+    signal_name,
 )
 
 Href = Callable[[str], str | None]
@@ -53,7 +54,7 @@ def groups_section(rows: list, _: Translate) -> Section:
     return Section("groups", _("Shifts and channels"), blocks)
 
 
-def auditors_section(analysis: dict, _: Translate) -> Section:
+def auditors_section(analysis: dict, item_titles: dict[str, str], _: Translate) -> Section:
     auditors = sorted(analysis["auditors"], key=lambda a: a["severity"])
     fig = figures.dot_intervals(
         [a["auditor"] for a in auditors],
@@ -114,7 +115,10 @@ def auditors_section(analysis: dict, _: Translate) -> Section:
                 [_("Item"), *[headers.get(k, k) for k in keys]],
                 [
                     (
-                        [Cell(str(i.get("item"))), *[_agreement_cell(i.get(k)) for k in keys]],
+                        [
+                            Cell(item_titles.get(str(i.get("item")), str(i.get("item")))),
+                            *[_agreement_cell(i.get(k)) for k in keys],
+                        ],
                         [i.get("item"), *[i.get(k) for k in keys]],
                     )
                     for i in items
@@ -156,7 +160,12 @@ def trends_section(analysis: dict, href: Href, _: Translate) -> Section:
                     num(t["slope_per_year"]),
                     Cell(interval(*t["interval"])),
                     num(t.get("q"), 3),
-                    Cell(", ".join(f"{s['rule']} {s['date']}" for s in t.get("signals") or [])),
+                    Cell(
+                        ", ".join(
+                            f"{signal_name(s['rule'], _)} {s['date']}"
+                            for s in t.get("signals") or []
+                        )
+                    ),
                 ],
                 [
                     t["branch"],

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import describe, figures
+from .branches import Z998, funnel_curve
 from .headoffice_more import MANY, auditors_section, groups_section, trends_section
 from .recovery import RecoveryFigures
 from .recovery_section import recovery_section
@@ -24,6 +25,7 @@ from .report_model import (
     num,
 )
 from .summary import headoffice_summary
+from .variance import Z95
 
 Href = Callable[[str], str | None]
 VARIANCE_PARTS = ("branch", "branch_shift", "staff", "auditor", "residual")
@@ -36,6 +38,7 @@ def headoffice_report(
     period: str,
     sections: dict[str, str],
     lang: str,
+    items: dict[str, str] | None = None,
     branch_href: Href = lambda _: None,
     filters: list[tuple[str, str]] = (),  # type: ignore[assignment]
     recovery: RecoveryFigures | None = None,
@@ -64,7 +67,7 @@ def headoffice_report(
         _heatmap(rows, sections, _),
         _variance(analysis, _),
         groups_section(rows, _),
-        auditors_section(analysis, _),
+        auditors_section(analysis, items or {}, _),
         trends_section(analysis, branch_href, _),
     ]
     if recovery is not None:
@@ -174,18 +177,11 @@ def _funnel_colour(b: dict) -> str:
 
 def _funnel(analysis: dict, href: Href, _: Translate) -> Section:
     ranked = sorted(analysis["branches"], key=lambda b: b["n"])
-    target = ranked[0]["funnel"]["target"]
+    shared = ranked[0]["funnel"]  # target, within-branch variance and τ² are the same for all
+    target, span = shared["target"], (ranked[0]["n"] * 0.8, ranked[-1]["n"] * 1.1 + 1)
     limits = {
-        "95%": (
-            [b["n"] for b in ranked],
-            [b["funnel"]["limits95"][0] for b in ranked],
-            [b["funnel"]["limits95"][1] for b in ranked],
-        ),
-        "99.8%": (
-            [b["n"] for b in ranked],
-            [b["funnel"]["limits998"][0] for b in ranked],
-            [b["funnel"]["limits998"][1] for b in ranked],
-        ),
+        "95%": funnel_curve(shared, Z95, *span),
+        "99.8%": funnel_curve(shared, Z998, *span),
     }
     fig = figures.funnel(
         [b["n"] for b in ranked],
@@ -194,6 +190,8 @@ def _funnel(analysis: dict, href: Href, _: Translate) -> Section:
         limits,
         target,
         title=_("Funnel plot: adjusted mean against visits"),
+        x_label=_("visits"),
+        y_label=_("adjusted mean"),
         links=[href(b["branch"]) or "" for b in ranked],
     )
     return Section(

@@ -153,3 +153,13 @@ def make_table(
         row_css or [],
         printed=printed,
     )
+
+
+def signal_name(rule: str, _: Translate) -> str:
+    """A control-chart signal of the analysis (``reports.trends``) in the reader's words."""
+    names = {
+        "limit": _("beyond the alarm limit"),
+        "cusum_up": _("sustained rise"),
+        "cusum_down": _("sustained fall"),
+    }
+    return names.get(rule, rule)

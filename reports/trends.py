@@ -116,8 +116,15 @@ def _branch_trend(
         "slope_per_year": round(slope, 2),
         "interval": interval,
         "p": p,
-        "signals": [{"rule": rule, "date": str(days[i])} for i, rule in result["alarms"]],
+        "signals": [
+            {"rule": rule, "date": str(days[i]), "ref": frame.refs[int(rows[i])]}
+            for i, rule in result["alarms"]
+        ],
         "alarm": bool(result["alarms"]),
+        # The chart the signals come from (adjusted scores): centre, σ, alarm limit in σ.
+        "centre": round(result["centre"], 3),
+        "sigma": round(result["sigma"], 3),
+        "limit": round(limit, 3),
         # Context, not alarms: how often each Western Electric rule fired on this chart.
         "western_electric": {rule: rules.count(rule) for rule in sorted(set(rules))},
     }

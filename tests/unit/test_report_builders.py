@@ -1,12 +1,20 @@
 """Report builders on the demo organisation: the numbers they show are the analysis's, the
 planted patterns reach the plain-language summary, and tables and figures agree."""
 
+import datetime as dt
+
+import numpy as np
 import pytest
 
+from audits.demo import generate_demo
+from checklists.model import text_in
 from reports import describe
+from reports.analysis import analyse
 from reports.branch_report import branch_report
+from reports.figures import RED
 from reports.headoffice_report import headoffice_report
-from reports.report_model import fmt
+from reports.report_model import Table, fmt
+from reports.rows import frame_of, rows_from_demo
 
 from .report_demo import Demo
 
@@ -103,3 +111,58 @@ def test_headoffice_report_with_too_few_visits_says_so(demo):
         demo.rows[:2], {"branches": []}, period="2026", sections=demo.sections(), lang="en"
     )
     assert report.figures() == [] and "Too few" in report.sections[0].blocks[0].text
+
+
+def test_branch_trend_chart_draws_the_adjusted_scores_its_signals_come_from(demo):
+    """B11's drift raises CUSUM signals on severity-adjusted scores: the chart shows those
+    scores, the analysis's own limits, and exactly the signalled visits in red."""
+    data = demo.branch("B11")
+    trend = data.entry("trends")
+    assert trend["signals"], "the demo's B11 is expected to drift"
+    figure = {f.key: f.figure for f in branch_report(data, lang="en").figures()}["trend"]
+    raw, upper, lower, centre, points = figure["data"]
+    severity = {a["auditor"]: a["severity"] for a in demo.analysis["auditors"]}
+    assert raw["y"] == pytest.approx([r.score for r in data.rows])
+    assert points["y"] == pytest.approx([r.score - severity[r.auditor] for r in data.rows])
+    assert upper["y"][0] == pytest.approx(trend["centre"] + trend["limit"] * trend["sigma"])
+    assert lower["y"][0] == pytest.approx(trend["centre"] - trend["limit"] * trend["sigma"])
+    red = {r.id for r, c in zip(data.rows, points["marker"]["color"], strict=True) if c == RED}
+    assert red == {s["ref"] for s in trend["signals"]}
+    table = {t.key: t for t in _tables(branch_report(data, lang="en"))}["signals"]
+    assert {row[1].text for row in table.rows} <= {
+        "sustained rise",
+        "sustained fall",
+        "beyond the alarm limit",
+    }
+
+
+def test_funnel_limits_are_smooth_curves_through_each_branch_s_own_limits(demo):
+    report = headoffice_report(
+        demo.rows, demo.analysis, period="2026", sections=demo.sections(), lang="en"
+    )
+    funnel = {f.key: f.figure for f in report.figures()}["funnel"]
+    upper95 = funnel["data"][1]
+    assert len(upper95["x"]) >= 40 and upper95["x"] == sorted(upper95["x"])
+    assert upper95["x"][0] <= min(b["n"] for b in demo.analysis["branches"]) and upper95["x"][
+        -1
+    ] > max(b["n"] for b in demo.analysis["branches"])
+    for b in demo.analysis["branches"]:  # the curve passes through every branch's limit
+        at_n = np.interp(b["n"], upper95["x"], upper95["y"])
+        assert at_n == pytest.approx(b["funnel"]["limits95"][1], abs=0.1)
+
+
+def test_calibration_agreement_names_items_by_their_text():
+    doc = Demo().doc
+    org = generate_demo(doc, seed=7, start=dt.date(2026, 1, 1), calibration_share=0.2)
+    rows = rows_from_demo(org, doc)
+    items = {i.key: text_in(i.text, "en")[0] for i in doc.items()}
+    report = headoffice_report(
+        rows, analyse(frame_of(rows)), period="2026", sections={}, lang="en", items=items
+    )
+    table = {t.key: t for t in _tables(report)}["calibration"]
+    assert table.rows and {row[0].text for row in table.rows} <= set(items.values())
+    assert {row[0] for row in table.csv} <= set(items)  # the CSV keeps the keys
+
+
+def _tables(report):
+    return [b for s in report.sections for b in s.blocks if isinstance(b, Table)]

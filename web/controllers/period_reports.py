@@ -114,6 +114,7 @@ async def build_headoffice(filters: Filters, lang: str, user: CurrentUser) -> Re
         period=period_label(filters, _),
         sections=await report_data.section_titles(lang),
         lang=lang,
+        items=await report_data.item_titles(lang),
         branch_href=lambda b: f"/reports/branches/{b}{query}",
         filters=shown,
         recovery=recovery,
