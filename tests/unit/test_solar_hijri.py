@@ -28,7 +28,10 @@ def test_to_solar_hijri_known_dates(gregorian, solar):
     assert to_solar_hijri(gregorian) == solar
 
 
-@given(st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2300, 12, 31)))
+# From 1635 AP (March 2256) on the two rules part ways: Borkowski's break years and
+# jdatetime's arithmetic disagree on leap years that far ahead (no one can say yet which the
+# equinox will follow). Every day between 1800 and then agrees (checked one by one).
+@given(st.dates(min_value=dt.date(1800, 1, 1), max_value=dt.date(2256, 3, 19)))
 def test_to_solar_hijri_agrees_with_jdatetime(day):
     reference = jdatetime.date.fromgregorian(date=day)
     assert to_solar_hijri(day) == (reference.year, reference.month, reference.day)
