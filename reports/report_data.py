@@ -95,16 +95,19 @@ def _json(value):
 
 
 async def load_rows(filters: Filters, *, staff_codes_only: bool = True) -> list[AuditRow]:
-    """Published, scored audits matching ``filters`` (dates are UTC days, end inclusive)."""
+    """Published, scored audits matching ``filters``; ``start`` and ``end`` (inclusive) are
+    dates on each branch's own clock, as its manager reads them. The one loader of audits for
+    the reports and for ``evenly analyse``."""
     query = Audit.select(*_COLUMNS).where(
         Audit.status == Audit.Status.published, Audit.score.is_not_null()
     )
+    # A day of slack either side in SQL (time zones reach ±14 h); the exact cut is below.
     if filters.start:
-        start = dt.datetime.combine(filters.start, dt.time(), dt.UTC)
-        query = query.where(Audit.visited_at >= start)
+        since = dt.datetime.combine(filters.start - dt.timedelta(days=1), dt.time(), dt.UTC)
+        query = query.where(Audit.visited_at >= since)
     if filters.end:
-        end = dt.datetime.combine(filters.end + dt.timedelta(days=1), dt.time(), dt.UTC)
-        query = query.where(Audit.visited_at < end)
+        until = dt.datetime.combine(filters.end + dt.timedelta(days=2), dt.time(), dt.UTC)
+        query = query.where(Audit.visited_at < until)
     for value, column in (
         (filters.branch, Audit.branch.code),
         (filters.region, Audit.branch.region.code),
@@ -120,7 +123,13 @@ async def load_rows(filters: Filters, *, staff_codes_only: bool = True) -> list[
         if row["version"] not in docs:
             docs[row["version"]] = (await checklist_queries.get_version_by_id(row["version"]))[1]
         result.append(_row(row, docs[row["version"]], staff_codes_only))
-    return result
+    return [r for r in result if _within(r.local.date(), filters)]
+
+
+def _within(day: dt.date, filters: Filters) -> bool:
+    return (filters.start is None or day >= filters.start) and (
+        filters.end is None or day <= filters.end
+    )
 
 
 def _row(row: dict, doc: Checklist, staff_codes_only: bool) -> AuditRow:

@@ -100,6 +100,22 @@ def test_branch_report_period_filter_keeps_only_its_visits(client, history):
     assert len(lines.strip().splitlines()) == 1 + len(inside)
 
 
+def test_period_filters_cut_on_the_branch_s_own_date(client, org):
+    """22:30 UTC on 31 March is 01:30 on 1 April in Athens (B1): an April visit to its manager,
+    in the report pages as in `evenly analyse`."""
+    body = audit_body(org, branch="B1", staff="B1-S1", visited_at="2026-03-31T22:30:00+00:00")
+    as_user(client, "sam")
+    assert client.post("/api/audits", json=body).status_code == 201
+    publish(body["id"])
+    as_user(client, "ada")
+
+    def visits(query: str) -> str:
+        return client.get(f"/reports/branches/B1/csv/visits?{query}").text
+
+    assert body["id"] in visits("from=2026-04-01&to=2026-04-01")
+    assert body["id"] not in visits("from=2026-03-01&to=2026-03-31")
+
+
 def test_branch_report_bad_date_is_a_clear_error(client, history):
     as_user(client, "ada")
     response = client.get("/reports/branches/B1?from=yesterday")
