@@ -1,7 +1,8 @@
 """The analysis input: one row per published audit, as numpy arrays (pure).
 
 A :class:`Frame` is built from plain records (dicts), so the database loader
-(``reports/report_data.py`` through ``reports/queries.py``) and the demo generator feed the same analysis.
+(``reports/report_data.py`` through ``reports/queries.py``) and the demo generator feed the
+same analysis.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ import datetime as dt
 import uuid
 
 import msgspec
+from piccolo.query.functions.aggregate import Count, Max
 
 from audits import audit_reads
 from audits.queries import CurrentUser
@@ -149,6 +150,13 @@ def _row(row: dict, doc: Checklist, staff_codes_only: bool) -> AuditRow:
         "calibration_of": str(row["calibration_of"]) if row["calibration_of"] else None,
     }
     return audit_row(values, doc, _json(row["answers"]), staff_codes_only)
+
+
+async def audits_fingerprint() -> tuple:
+    """How many audits there are and the latest change to any: different after every filing,
+    review, publication or import (``analysis_cache``)."""
+    row = await Audit.select(Count(), Max(Audit.updated_at)).first()
+    return (row["count"], str(row["max"])) if row else (0, "")
 
 
 async def staff_codes_only() -> bool:

@@ -21,6 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
+from reports.analysis_cache import AnalysisCache
 from reports.pdf import warm_up
 from web.auth import provide_user
 from web.controllers.account import AccountController
@@ -156,7 +157,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         exception_handlers=exception_handlers(),
         stores={"rate_limit": MemoryStore()},
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "analyses": AnalysisCache()}),
         on_startup=[open_pool, start_reminders, warm_pdf],
         on_shutdown=[stop_reminders, close_pool],
         debug=settings.debug,

@@ -16,6 +16,7 @@ PURE = [
     "audits/demo.py",
     "audits/demo_answers.py",
     "reports/analysis.py",
+    "reports/analysis_cache.py",
     "reports/branches.py",
     "reports/calibration.py",
     "reports/demo_frame.py",

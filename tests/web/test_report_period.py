@@ -116,6 +116,29 @@ def test_period_filters_cut_on_the_branch_s_own_date(client, org):
     assert body["id"] not in visits("from=2026-03-01&to=2026-03-31")
 
 
+def test_page_pdf_and_csv_share_one_analysis_and_a_new_audit_shows_at_once(client, org, history):
+    analyses = client.app.state.analyses
+    as_user(client, "ada")
+    before = analyses.misses
+    for url in ("/reports/headoffice", "/reports/headoffice/csv/league", "/reports/headoffice/pdf"):
+        assert client.get(url).status_code == 200
+    assert analyses.misses - before == 1 and analyses.hits >= 2
+    visits = _league_visits(client, "B1")
+
+    body = audit_body(org, branch="B1", staff="B1-S1", visited_at="2026-05-04T09:30:00+00:00")
+    as_user(client, "sam")
+    assert client.post("/api/audits", json=body).status_code == 201
+    publish(body["id"])
+    as_user(client, "ada")
+    assert _league_visits(client, "B1") == visits + 1
+
+
+def _league_visits(client, branch: str) -> int:
+    """The visits column of the league CSV (rank, branch, n, ...) for ``branch``."""
+    lines = client.get("/reports/headoffice/csv/league").text.splitlines()
+    return next(int(line.split(",")[2]) for line in lines[1:] if line.split(",")[1] == branch)
+
+
 def test_branch_report_bad_date_is_a_clear_error(client, history):
     as_user(client, "ada")
     response = client.get("/reports/branches/B1?from=yesterday")

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import anyio.to_thread
 from litestar import Controller, Response, get
+from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery, QueryParameter
@@ -21,6 +22,7 @@ from audits.queries import CurrentUser
 from audits.tables import Role
 from reports import report_data
 from reports.analysis import analyse
+from reports.analysis_cache import AnalysisCache
 from reports.branch_report import BranchInput, branch_report
 from reports.headoffice_report import headoffice_report
 from reports.recovery import recovery_figures
@@ -58,10 +60,21 @@ def period_label(filters: Filters, _) -> str:
     return _("all published visits")
 
 
-async def _analysed(filters: Filters, codes_only: bool):
-    rows = await report_data.load_rows(filters, staff_codes_only=codes_only)
-    analysis = await anyio.to_thread.run_sync(lambda: analyse(frame_of(rows)))
-    return rows, analysis
+def provide_analyses(state: State) -> AnalysisCache:
+    """The app's last few analyses: a page, its PDF and its CSVs share one."""
+    return state.analyses
+
+
+async def _analysed(filters: Filters, codes_only: bool, cache: AnalysisCache | None):
+    async def compute():
+        rows = await report_data.load_rows(filters, staff_codes_only=codes_only)
+        analysis = await anyio.to_thread.run_sync(lambda: analyse(frame_of(rows)))
+        return rows, analysis
+
+    if cache is None:  # the CLI: one report, one analysis
+        return await compute()
+    fingerprint = await report_data.audits_fingerprint()
+    return await cache.get((filters, codes_only), fingerprint, compute)
 
 
 def _now() -> dt.datetime:
@@ -73,12 +86,18 @@ def _may_read_branch(user: CurrentUser, code: str) -> None:
         raise PermissionDeniedException("You may read the reports of your own branches only.")
 
 
-async def build_branch(code: str, filters: Filters, lang: str, user: CurrentUser) -> Report:
+async def build_branch(
+    code: str,
+    filters: Filters,
+    lang: str,
+    user: CurrentUser,
+    analyses: AnalysisCache | None = None,
+) -> Report:
     _may_read_branch(user, code)
     info = await report_data.branch_info(code)
     if info is None:
         raise NotFoundException(f"No branch {code!r}.")
-    rows, analysis = await _analysed(filters, await report_data.staff_codes_only())
+    rows, analysis = await _analysed(filters, await report_data.staff_codes_only(), analyses)
     _ = translator(lang)
     data = BranchInput(
         code,
@@ -94,8 +113,10 @@ async def build_branch(code: str, filters: Filters, lang: str, user: CurrentUser
     return branch_report(data, lang=lang, audit_href=lambda i: f"/reports/visits/{i}", _=_)
 
 
-async def build_headoffice(filters: Filters, lang: str, user: CurrentUser) -> Report:
-    rows, analysis = await _analysed(filters, await report_data.staff_codes_only())
+async def build_headoffice(
+    filters: Filters, lang: str, user: CurrentUser, analyses: AnalysisCache | None = None
+) -> Report:
+    rows, analysis = await _analysed(filters, await report_data.staff_codes_only(), analyses)
     recovery = recovery_figures(await recovery_facts(user, now=_now()))
     _ = translator(lang)
     query = query_string({"from": filters.start, "to": filters.end})
@@ -126,14 +147,20 @@ class BranchReportController(Controller):
     path = "/reports/branches"
     include_in_schema = False
     guards = [requires_role(Role.manager, Role.office)]
+    dependencies = {"analyses": Provide(provide_analyses, sync_to_thread=False)}
 
     @get("/{code:str}")
     async def branch_page(
-        self, page: NamedDependency[Page], code: FromPath[str], start: From = None, end: To = None
+        self,
+        page: NamedDependency[Page],
+        analyses: NamedDependency[AnalysisCache],
+        code: FromPath[str],
+        start: From = None,
+        end: To = None,
     ) -> Template:
         assert page.user is not None
         filters = Filters(start=start, end=end)
-        report = await build_branch(code, filters, page.lang, page.user)
+        report = await build_branch(code, filters, page.lang, page.user, analyses)
         return report_page(
             report,
             page,
@@ -144,23 +171,33 @@ class BranchReportController(Controller):
 
     @get("/{code:str}/pdf")
     async def branch_pdf(
-        self, page: NamedDependency[Page], code: FromPath[str], start: From = None, end: To = None
+        self,
+        page: NamedDependency[Page],
+        analyses: NamedDependency[AnalysisCache],
+        code: FromPath[str],
+        start: From = None,
+        end: To = None,
     ) -> Response:
         assert page.user is not None
-        report = await build_branch(code, Filters(start=start, end=end), page.lang, page.user)
+        report = await build_branch(
+            code, Filters(start=start, end=end), page.lang, page.user, analyses
+        )
         return await pdf_response(report, f"branch-{code}", translator(page.lang))
 
     @get("/{code:str}/csv/{key:str}")
     async def branch_csv(
         self,
         page: NamedDependency[Page],
+        analyses: NamedDependency[AnalysisCache],
         code: FromPath[str],
         key: FromPath[str],
         start: From = None,
         end: To = None,
     ) -> Response:
         assert page.user is not None
-        report = await build_branch(code, Filters(start=start, end=end), page.lang, page.user)
+        report = await build_branch(
+            code, Filters(start=start, end=end), page.lang, page.user, analyses
+        )
         return csv_response(report, key, f"branch-{code}")
 
 
@@ -169,13 +206,19 @@ class HeadOfficeReportController(Controller):
     include_in_schema = False
     guards = [requires_role(Role.office)]
 
-    dependencies = {"filters": Provide(headoffice_filters, sync_to_thread=False)}
+    dependencies = {
+        "filters": Provide(headoffice_filters, sync_to_thread=False),
+        "analyses": Provide(provide_analyses, sync_to_thread=False),
+    }
 
     @get("/")
     async def headoffice_page(
-        self, page: NamedDependency[Page], filters: NamedDependency[Filters]
+        self,
+        page: NamedDependency[Page],
+        filters: NamedDependency[Filters],
+        analyses: NamedDependency[AnalysisCache],
     ) -> Template:
-        report = await build_headoffice(filters, page.lang, page.user)
+        report = await build_headoffice(filters, page.lang, page.user, analyses)
         query = query_string(
             {
                 "from": filters.start,
@@ -196,14 +239,21 @@ class HeadOfficeReportController(Controller):
 
     @get("/pdf")
     async def headoffice_pdf(
-        self, page: NamedDependency[Page], filters: NamedDependency[Filters]
+        self,
+        page: NamedDependency[Page],
+        filters: NamedDependency[Filters],
+        analyses: NamedDependency[AnalysisCache],
     ) -> Response:
-        report = await build_headoffice(filters, page.lang, page.user)
+        report = await build_headoffice(filters, page.lang, page.user, analyses)
         return await pdf_response(report, "headoffice", translator(page.lang))
 
     @get("/csv/{key:str}")
     async def headoffice_csv(
-        self, page: NamedDependency[Page], filters: NamedDependency[Filters], key: FromPath[str]
+        self,
+        page: NamedDependency[Page],
+        filters: NamedDependency[Filters],
+        analyses: NamedDependency[AnalysisCache],
+        key: FromPath[str],
     ) -> Response:
-        report = await build_headoffice(filters, page.lang, page.user)
+        report = await build_headoffice(filters, page.lang, page.user, analyses)
         return csv_response(report, key, "headoffice")
