@@ -1,7 +1,7 @@
 """Invariants of the statistics, as properties (hypothesis)."""
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -40,8 +40,10 @@ def test_krippendorff_identical_coders_agree_perfectly(values):
     assert alpha is None or abs(alpha - 1) < 1e-9
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000), st.floats(-50, 50))
+@example(seed=242, shift=2.5)  # once stuck at the bound θ = 0
+@example(seed=89, shift=2.5)  # once stopped after a poor line search
 def test_fit_crossed_shifting_scores_moves_only_the_intercept(seed, shift):
     rng = np.random.default_rng(seed)
     n = 200
@@ -50,11 +52,11 @@ def test_fit_crossed_shifting_scores_moves_only_the_intercept(seed, shift):
     y = y + rng.normal(0, 4, n)
     X = np.ones((n, 1))
     base, moved = fit_crossed(y, X, factors), fit_crossed(y + shift, X, factors)
-    # Both fits reach the same REML optimum. With 5 or 8 levels the deviance can be nearly
-    # flat along a variance, where the optimiser's stopping point may wander a few percent
-    # (seed 2871: 10.2 against 10.8, deviances 0.01 apart of 1134), so the optimum's value is
-    # held tight and the variances loosely.
-    assert abs(moved.beta[0] - base.beta[0] - shift) < 0.05
-    assert abs(moved.deviance - base.deviance) <= 1e-4 * abs(base.deviance)
+    # Both fits reach the same REML optimum, to the last digits. This once failed in two ways
+    # the optimiser now guards against (reports/mixed.py:_minimise): seed 242 stopped at the
+    # bound θ = 0, where the even deviance has zero gradient, and seed 89 stopped after a poor
+    # line search. Over 1,200 such fits the worst gaps are now 4e-16 (deviance) and 5e-7.
+    assert abs(moved.beta[0] - base.beta[0] - shift) < 1e-6
+    assert abs(moved.deviance - base.deviance) <= 1e-9 * abs(base.deviance)
     for name, value in base.variances.items():
-        assert abs(moved.variances[name] - value) <= 0.1 * max(value, 1)
+        assert abs(moved.variances[name] - value) <= 1e-4 * max(value, 1)
