@@ -12,8 +12,10 @@ from .report_model import (
     Figure,
     Section,
     Translate,
+    channel_name,
     make_table,
     num,
+    prose,
 )
 
 Href = Callable[[str], str | None]
@@ -77,7 +79,10 @@ def items_section(data: Any, _: Translate) -> Section:
         _("Item pass rates"),
         [_("Item"), _("Visits"), _("Passed %")],
         [
-            ([Cell(data.item_titles.get(k, k)), num(n, 0), num(r * 100)], [k, n, round(r * 100, 2)])
+            (
+                [prose(data.item_titles.get(k, k)), num(n, 0), num(r * 100)],
+                [k, n, round(r * 100, 2)],
+            )
             for k, n, r in rates
         ],
         ["failed" if r < 0.5 else "" for _k, _n, r in rates],
@@ -93,7 +98,7 @@ def visits_section(data: Any, audit_href: Href, _: Translate) -> Section:
             [
                 Cell(r.local.strftime("%Y-%m-%d %H:%M"), href=audit_href(r.id)),
                 Cell(r.shift),
-                Cell(r.channel),
+                Cell(channel_name(r.channel, _)),
                 Cell(r.staff),
                 num(r.score),
             ],

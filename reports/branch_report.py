@@ -207,6 +207,9 @@ def _trend(data: BranchInput, _: Translate) -> Section:
             )
         )
     signals = trend.get("signals") or []
+    if not signals:
+        blocks.append(Paragraph(_("No control-chart signals in this period.")))
+        return Section("trend", _("Trend"), blocks)
     blocks.append(
         make_table(
             "signals",

@@ -224,6 +224,9 @@ def bars(
         name=names[0],
         marker={"color": list(colours) if colours else BLUE},
     )
+    # A question as a bar label: shortened on the axis (the bars keep their room), whole on
+    # hover; the table beside the chart has every word.
+    ticks = {"tickmode": "array", "tickvals": list(labels), "ticktext": [_short(t) for t in labels]}
     if compare is not None:
         fig.add_bar(
             x=list(compare), y=list(labels), orientation="h", name=names[1], marker={"color": GREY}
@@ -234,11 +237,23 @@ def bars(
             title,
             height,
             xaxis={"title": x_label, "gridcolor": "#eee"},
-            yaxis={"type": "category", "autorange": "reversed", "automargin": True},
+            yaxis={"type": "category", "autorange": "reversed", "automargin": True, **ticks},
             barmode="group",
             showlegend=compare is not None,
-            legend={"orientation": "h", "y": -0.25},
-            margin={"l": 60, "r": 20, "t": 50, "b": 70},
+            # Between the title and the bars: below them it collides with the axis title.
+            legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom"},
+            margin={"l": 60, "r": 20, "t": 80 if compare is not None else 50, "b": 50},
         )
     )
     return _dict(fig)
+
+
+LABEL_CHARS = 42
+
+
+def _short(label: str, limit: int = LABEL_CHARS) -> str:
+    """``label`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1].rsplit(" ", 1)[0] if " " in label[: limit - 1] else label[: limit - 1]
+    return cut.rstrip(" ,;:") + "…"

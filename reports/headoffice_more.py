@@ -12,10 +12,12 @@ from .report_model import (
     Paragraph,
     Section,
     Translate,
+    channel_name,
     fmt,
     interval,
     make_table,
     num,
+    prose,
     signal_name,
 )
 
@@ -25,13 +27,13 @@ MANY = 60  # marks past which a chart goes into the PDF as PNG
 
 def groups_section(rows: list, _: Translate) -> Section:
     blocks: list = []
-    for key, title, get in (
-        ("shifts", _("Shifts compared"), lambda r: r.shift),
-        ("channels", _("Channels compared"), lambda r: r.channel),
+    for key, title, get, label in (
+        ("shifts", _("Shifts compared"), lambda r: r.shift, str),
+        ("channels", _("Channels compared"), lambda r: r.channel, lambda c: channel_name(c, _)),
     ):
         gs = describe.groups(rows, get)
         fig = figures.bars(
-            [g.key.replace("_", " ") for g in gs],
+            [label(g.key) for g in gs],
             [round(g.mean, 1) for g in gs],
             title=title,
             x_label=_("mean score"),
@@ -44,7 +46,7 @@ def groups_section(rows: list, _: Translate) -> Section:
                 [_("Group"), _("Visits"), _("Mean"), _("SD")],
                 [
                     (
-                        [Cell(g.key), num(g.n, 0), num(g.mean), num(g.sd)],
+                        [Cell(label(g.key)), num(g.n, 0), num(g.mean), num(g.sd)],
                         [g.key, g.n, round(g.mean, 2), round(g.sd, 2) if g.sd == g.sd else None],
                     )
                     for g in gs
@@ -107,7 +109,12 @@ def auditors_section(analysis: dict, item_titles: dict[str, str], _: Translate) 
     items = [i for i in c.get("items") or [] if i.get("n")]  # items no pair answered: nothing
     if items:
         keys = [k for k in items[0] if k != "item"]
-        headers = {"n": _("Pairs"), "alpha": _("Krippendorff's α"), "kappa": _("Cohen's κ")}
+        headers = {
+            "n": _("Pairs"),
+            "alpha": _("Krippendorff's α"),
+            "kappa": _("Cohen's κ"),
+            "agreement": _("Same answer"),  # share of pairs that gave the identical answer
+        }
         blocks.append(
             make_table(
                 "calibration",
@@ -116,7 +123,7 @@ def auditors_section(analysis: dict, item_titles: dict[str, str], _: Translate) 
                 [
                     (
                         [
-                            Cell(item_titles.get(str(i.get("item")), str(i.get("item")))),
+                            prose(item_titles.get(str(i.get("item")), str(i.get("item")))),
                             *[_agreement_cell(i.get(k)) for k in keys],
                         ],
                         [i.get("item"), *[i.get(k) for k in keys]],

@@ -7,7 +7,7 @@ see, whatever the report's period: an action opened in March and still open matt
 from __future__ import annotations
 
 from .recovery import RecoveryFigures, RecoveryRow
-from .report_model import Cell, Paragraph, Section, Translate, fmt, make_table, num
+from .report_model import Cell, Paragraph, Section, Translate, fmt, make_table, num, prose
 
 
 def recovery_section(
@@ -44,7 +44,7 @@ def recovery_section(
         [
             (
                 [
-                    Cell(titles.get(r.key, r.key)),
+                    prose(titles.get(r.key, r.key)) if titles else Cell(r.key),
                     num(r.total, 0),
                     num(r.open, 0),
                     num(r.overdue, 0),

@@ -115,17 +115,37 @@ class Report(msgspec.Struct):
         return next((t for t in self.tables() if t.key == key), None)
 
 
+MINUS = "\u2212"
+
+
 def fmt(value: float | None, digits: int = 1) -> str:
-    """A number as reports show it; a missing one as an en dash."""
-    return "–" if value is None else f"{value:.{digits}f}"
+    """A number as reports show it, with a true minus sign and never "−0.0"; a missing one as
+    an en dash."""
+    if value is None:
+        return "–"
+    text = f"{value:.{digits}f}"
+    if text.startswith("-"):
+        text = text[1:] if float(text) == 0 else MINUS + text[1:]
+    return text
 
 
 def interval(low: float | None, high: float | None) -> str:
-    return "–" if low is None or high is None else f"{low:.1f}–{high:.1f}"
+    """``71.2 – 84.0``, ``−13.1 – −3.8``: spaced, so a negative bound stays readable."""
+    return "–" if low is None or high is None else f"{fmt(low)} – {fmt(high)}"
+
+
+def channel_name(code: str, _: Translate) -> str:
+    """A channel (``in_person``) in the reader's words (web/terms.py lists them)."""
+    return _(code.replace("_", " "))
 
 
 def num(value: float | None, digits: int = 1) -> Cell:
     return Cell(fmt(value, digits), css="num")
+
+
+def prose(text: str) -> Cell:
+    """A cell of running text (a question, a comment): it wraps instead of widening the table."""
+    return Cell(text, css="wrap")
 
 
 PRINTED_ROWS = 60

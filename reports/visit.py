@@ -9,7 +9,18 @@ from typing import Any
 from audits.schemas import AuditOut
 from checklists.model import Checklist, Item, ItemType, text_in
 
-from .report_model import Answer, AnswerList, Cell, Photo, Report, Section, Table, Translate, fmt
+from .report_model import (
+    Answer,
+    AnswerList,
+    Cell,
+    Photo,
+    Report,
+    Section,
+    Table,
+    Translate,
+    channel_name,
+    fmt,
+)
 from .report_model import no_translation as _identity
 
 
@@ -56,7 +67,7 @@ def visit_report(
         (_("Checklist"), f"{title} ({_('version')} {audit.version})"),
         (_("Visited"), visited_local),
         (_("Shift"), audit.shift or "–"),
-        (_("Channel"), audit.channel.replace("_", " ")),
+        (_("Channel"), channel_name(audit.channel, _)),
         (_("Score"), fmt(audit.score)),
     ]
     if audit.critical_fail:

@@ -139,6 +139,16 @@ def _league_visits(client, branch: str) -> int:
     return next(int(line.split(",")[2]) for line in lines[1:] if line.split(",")[1] == branch)
 
 
+def test_headoffice_tables_align_number_headings_and_name_channels_in_words(client, history):
+    as_user(client, "ada")
+    page = client.get("/reports/headoffice?lang=el").text
+    channels = page[page.index('id="table-channels"') :]
+    channels = channels[: channels.index("</table>")]
+    assert "δια ζώσης" in channels and "in_person" not in channels
+    heads = re.findall(r'<th scope="col" class="([^"]*)">([^<]*)</th>', channels)
+    assert [css for css, _ in heads] == ["", "num", "num", "num"]  # group, visits, mean, SD
+
+
 def test_branch_report_bad_date_is_a_clear_error(client, history):
     as_user(client, "ada")
     response = client.get("/reports/branches/B1?from=yesterday")

@@ -3,11 +3,45 @@
 (function () {
   "use strict";
   var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"] };
+  var CHAR = 7.5; // px per character of a 12–15 px label, near enough for wrapping
+
+  function wrapWords(text, perLine) {
+    var lines = [], line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > perLine) { lines.push(line); line = word; }
+      else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  function shorten(label, chars) {
+    return label.length <= chars ? label : label.slice(0, chars - 1).replace(/\s+\S*$/, "") + "…";
+  }
+
+  // On a phone: a long title wraps instead of running off the chart, and the labels of
+  // horizontal bars are cut shorter so the bars keep some width (hover shows them whole).
+  function fitToPhone(fig, layout, width) {
+    if (!width || width >= 560) { return; }
+    var title = layout.title && layout.title.text;
+    if (title && title.length * CHAR > width - 30) {
+      var lines = wrapWords(title, Math.floor((width - 30) / CHAR));
+      layout.title.text = lines.join("<br>");
+      layout.margin = layout.margin || {};
+      layout.margin.t = (layout.margin.t || 50) + 18 * (lines.length - 1);
+    }
+    var axis = layout.yaxis;
+    if (axis && axis.ticktext) {
+      var chars = Math.max(12, Math.floor(width * 0.4 / CHAR));
+      axis.ticktext = axis.tickvals.map(function (label) { return shorten(String(label), chars); });
+    }
+  }
   document.querySelectorAll(".plot[data-figure]").forEach(function (el) {
     var fig = JSON.parse(el.getAttribute("data-figure"));
     var layout = fig.layout || {};
     layout.autosize = true;
     delete layout.width;
+    fitToPhone(fig, layout, el.clientWidth);
     window.Plotly.newPlot(el, fig.data, layout, config).then(function () {
       if (layout.meta && layout.meta.links) {
         el.on("plotly_click", function (event) {

@@ -1,0 +1,43 @@
+"""How reports write numbers, intervals, channels and long labels."""
+
+import pytest
+
+from reports import figures
+from reports.report_model import channel_name, fmt, interval
+
+
+@pytest.mark.parametrize(
+    ("value", "digits", "shown"),
+    [
+        (-8.46, 1, "−8.5"),  # a true minus sign, not a hyphen
+        (-0.04, 1, "0.0"),  # never "−0.0"
+        (0.0, 1, "0.0"),
+        (12.345, 2, "12.35"),
+        (None, 1, "–"),
+    ],
+)
+def test_fmt_writes_a_minus_sign_and_no_negative_zero(value, digits, shown):
+    assert fmt(value, digits) == shown
+
+
+def test_interval_stays_readable_with_negative_bounds():
+    assert interval(-13.14, -3.81) == "−13.1 – −3.8"
+    assert interval(71.2, 84.04) == "71.2 – 84.0"
+    assert interval(None, 3) == "–"
+
+
+def test_channel_names_are_words_in_the_reader_s_language():
+    greek = {"in person": "δια ζώσης"}
+    assert channel_name("in_person", lambda s: greek.get(s, s)) == "δια ζώσης"
+    assert channel_name("phone", str) == "phone"
+
+
+def test_long_bar_labels_are_cut_on_the_axis_and_whole_on_hover():
+    question = "Did the staff member explain things in their own words, rather than rules?"
+    fig = figures.bars([question, "Short"], [40, 90], title="t", x_label="%")
+    axis = fig["layout"]["yaxis"]
+    shown = dict(zip(axis["tickvals"], axis["ticktext"], strict=True))
+    assert shown["Short"] == "Short"
+    assert shown[question].endswith("…") and len(shown[question]) <= figures.LABEL_CHARS
+    assert question.startswith(shown[question][:-1])
+    assert fig["data"][0]["y"][0] == question  # hover shows the whole question
