@@ -83,7 +83,7 @@ def branch_report(
         )
     sections = [
         _overview(data, b, _),
-        _trend(data, _),
+        _trend(data, audit_href, _),
         _sections(data, _),
         _shifts(data, _),
         staff_section(data, _),
@@ -158,7 +158,7 @@ def _value(value: Any, _: Translate) -> Cell:
     return Cell(_(str(value)))
 
 
-def _trend(data: BranchInput, _: Translate) -> Section:
+def _trend(data: BranchInput, audit_href: Href, _: Translate) -> Section:
     trend = data.entry("trends") or {}
     dates = [r.local.date().isoformat() for r in data.rows]
     raw = [r.score for r in data.rows]
@@ -192,6 +192,7 @@ def _trend(data: BranchInput, _: Translate) -> Section:
         y_label=_("score"),
         raw=raw if scores is not raw else None,
         raw_label=_("as scored"),
+        links=[audit_href(r.id) or "" for r in data.rows],
     )
     blocks: list = [Figure("trend", title, fig, caption)]
     slope = trend.get("slope_per_year")

@@ -48,10 +48,11 @@ def control_chart(
     y_label: str,
     raw: Sequence[float] | None = None,
     raw_label: str = "",
+    links: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Scores in order against the centre line and control limits; points that break a rule
-    are red. ``raw`` (the scores as given, when the chart is of adjusted ones) are faint
-    grey marks beside them."""
+    are red, and with ``links`` (one URL per point) a click opens that visit. ``raw`` (the
+    scores as given, when the chart is of adjusted ones) are faint grey marks beside them."""
     fig = go.Figure()
     if raw is not None:
         fig.add_scatter(
@@ -74,9 +75,10 @@ def control_chart(
         mode="lines+markers",
         line={"color": BLUE},
         marker={"size": 9, "color": [RED if s else BLUE for s in signals]},
+        customdata=list(links) if links and any(links) else None,
     )
     fig.update_layout(_layout(title, yaxis={"title": y_label, "gridcolor": "#eee"}))
-    return _dict(fig)
+    return _dict(fig, links=bool(links and any(links)))
 
 
 def dot_intervals(

@@ -119,7 +119,8 @@ def test_branch_trend_chart_draws_the_adjusted_scores_its_signals_come_from(demo
     data = demo.branch("B11")
     trend = data.entry("trends")
     assert trend["signals"], "the demo's B11 is expected to drift"
-    figure = {f.key: f.figure for f in branch_report(data, lang="en").figures()}["trend"]
+    report = branch_report(data, lang="en", audit_href=lambda i: f"/reports/visits/{i}")
+    figure = {f.key: f.figure for f in report.figures()}["trend"]
     raw, upper, lower, centre, points = figure["data"]
     severity = {a["auditor"]: a["severity"] for a in demo.analysis["auditors"]}
     assert raw["y"] == pytest.approx([r.score for r in data.rows])
@@ -128,6 +129,9 @@ def test_branch_trend_chart_draws_the_adjusted_scores_its_signals_come_from(demo
     assert lower["y"][0] == pytest.approx(trend["centre"] - trend["limit"] * trend["sigma"])
     red = {r.id for r, c in zip(data.rows, points["marker"]["color"], strict=True) if c == RED}
     assert red == {s["ref"] for s in trend["signals"]}
+    # a click on a visit opens its report
+    assert figure["layout"]["meta"]["links"] is True
+    assert points["customdata"] == [f"/reports/visits/{r.id}" for r in data.rows]
     table = {t.key: t for t in _tables(branch_report(data, lang="en"))}["signals"]
     assert {row[1].text for row in table.rows} <= {
         "sustained rise",
