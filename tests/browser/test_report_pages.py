@@ -3,6 +3,7 @@ another host, no horizontal overflow, no console errors; a click on a branch ope
 
 import datetime as dt
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -90,3 +91,32 @@ def test_branch_link_in_the_league_table_opens_the_branch_page(server, phone, or
     phone.wait_for_url("**/reports/branches/B1")
     assert "Branch report" in phone.inner_text("h1")
     assert phone.errors == []
+
+
+def test_download_pdf_says_it_is_preparing_then_saves_the_pdf(server, phone, org):
+    _log_in(phone, server, "sam")
+    _history(phone, server, org)
+    _log_in(phone, server, "max")  # B1's manager
+    _visit(phone, f"{server}/reports/branches/B1")
+    button = phone.locator("a[data-pdf]")
+    with phone.expect_download() as download:
+        button.click()
+        phone.wait_for_selector("a[data-pdf][aria-busy=true]")
+        assert "Preparing the PDF" in button.inner_text()
+    saved = download.value
+    assert saved.suggested_filename == "branch-B1.pdf"
+    assert Path(saved.path()).read_bytes().startswith(b"%PDF")
+    phone.wait_for_selector("a[data-pdf]:not([aria-busy])")
+    assert button.inner_text() == "Download PDF" and phone.errors == []
+
+
+def test_download_pdf_after_signing_out_says_it_failed(server, phone, org):
+    _log_in(phone, server, "sam")
+    _history(phone, server, org)
+    _log_in(phone, server, "max")
+    _visit(phone, f"{server}/reports/branches/B1")
+    phone.context.clear_cookies()  # the session ends while the page stays open
+    phone.locator("a[data-pdf]").click()
+    phone.wait_for_function("document.getElementById('pdf-status').textContent.length > 0")
+    assert "could not be made" in phone.inner_text("#pdf-status")
+    assert phone.locator("a[data-pdf]").inner_text() == "Download PDF"
