@@ -24,6 +24,8 @@ from typing import Any
 
 import plotly
 
+from .bytes_cache import BytesCache, digest
+
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 RASTER_LANGUAGES = frozenset({"fa"})
 WIDTH, HEIGHT = 760, 420
@@ -115,28 +117,47 @@ def render_figures(
 ) -> dict[str, str]:
     """Each figure (by key) as a data URI, all in one browser: the one given, or a fresh one
     kept for these figures only. Figures named in ``raster`` are PNG in every language.
-    ``progress(done, total)`` after each figure."""
-    own = renderer is None
-    renderer = renderer or ChartRenderer()
-    jobs, formats = {}, {}
+    A figure exported before (same figure, format and size) comes from the process's image
+    cache. ``progress(done, total)`` after each figure."""
+    jobs, formats, digests, rendered = {}, {}, {}, {}
     for key, fig in figures.items():
         fmt, scale = image_format(lang, raster=key in raster)
-        jobs[key] = (fig, {"format": fmt, "scale": scale, "height": _height(fig)})
-        formats[key] = fmt
-    done: list[str] = []
+        opts = {"format": fmt, "scale": scale, "height": _height(fig)}
+        formats[key], digests[key] = fmt, digest(fig, opts)
+        cached = _images.get(digests[key])
+        if cached is not None:  # the same figure again: a second download, a second reader
+            rendered[key] = cached
+        else:
+            jobs[key] = (fig, opts)
+    done: list[str] = list(rendered)
 
     def finished(key: str) -> None:
         done.append(key)
         if progress:
             progress(len(done), len(figures))
 
-    try:
-        rendered = renderer.render_many(jobs, finished)
-    finally:
-        if own:
-            renderer.close()
+    if jobs:
+        own = renderer is None
+        renderer = renderer or ChartRenderer()
+        try:
+            fresh = renderer.render_many(jobs, finished)
+        finally:
+            if own:
+                renderer.close()
+        for key, data in fresh.items():
+            _images.put(digests[key], data)
+        rendered.update(fresh)
+    elif progress:
+        progress(len(figures), len(figures))
     # In the figures' own order, whichever finished first.
     return {key: data_uri(rendered[key], formats[key]) for key in figures}
+
+
+_images = BytesCache(32 * 1024 * 1024)  # exported figures by digest
+
+
+def clear_image_cache() -> None:
+    _images.clear()
 
 
 def _as_bytes(result: Any) -> bytes:

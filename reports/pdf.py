@@ -14,6 +14,7 @@ from pathlib import Path
 import msgspec
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from .bytes_cache import BytesCache, digest
 from .charts import ChartRenderer, render_figures
 from .report_model import Report, Translate, no_translation
 
@@ -53,6 +54,7 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf()
 
 
+_pdfs = BytesCache(64 * 1024 * 1024)  # laid-out PDFs by a digest of their print HTML
 _warm = threading.Event()
 _WARM_UP_HTML = '<p lang="en">Service</p><p lang="el">Υπηρεσία</p><p lang="pl">Obsługa</p>' + (
     '<p lang="fa" dir="rtl">خدمات</p>'
@@ -85,15 +87,25 @@ def report_pdf(
     timings: Timings | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """The report as a PDF: its figures exported in one browser, then laid out.
+    """The report as a PDF: its figures exported in one browser, then laid out; a report
+    whose print HTML was laid out before comes from the process's cache (same bytes).
     ``progress(done, total)`` counts the figures."""
     started = time.perf_counter()
     figures = {f.key: f.figure for f in report.figures()}
     raster = frozenset(f.key for f in report.figures() if f.raster)
     images = render_figures(figures, report.lang, renderer, progress, raster) if figures else {}
     charted = time.perf_counter()
-    pdf = html_to_pdf(print_html(report, images, translate))
+    html = print_html(report, images, translate)
+    key = digest(html)
+    pdf = _pdfs.get(key)
+    if pdf is None:  # the same report downloaded again lays out nothing
+        pdf = html_to_pdf(html)
+        _pdfs.put(key, pdf)
     if timings is not None:
         timings.charts = charted - started
         timings.layout = time.perf_counter() - charted
     return pdf
+
+
+def clear_pdf_cache() -> None:
+    _pdfs.clear()

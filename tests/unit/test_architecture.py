@@ -18,6 +18,7 @@ PURE = [
     "reports/analysis.py",
     "reports/analysis_cache.py",
     "reports/branches.py",
+    "reports/bytes_cache.py",
     "reports/calibration.py",
     "reports/demo_frame.py",
     "reports/frame.py",

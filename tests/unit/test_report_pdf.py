@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from reports import charts
 from reports.branch_report import branch_report
 from reports.charts import image_format, render_figures, shared_renderer
 from reports.headoffice_report import headoffice_report
@@ -84,6 +85,7 @@ def test_figures_exported_two_at_a_time_each_land_under_their_own_key(demo):
     report = branch_report(demo.branch("B02"), lang="en")
     figures = {f.key: f.figure for f in report.figures()}
     steps: list[tuple[int, int]] = []
+    charts.clear_image_cache()  # exported here, not remembered from an earlier test
     images = render_figures(figures, "en", shared_renderer(), lambda *s: steps.append(s))
     assert list(images) == list(figures)  # the report's order, whichever finished first
     for key, figure in figures.items():
@@ -103,3 +105,36 @@ def test_two_reports_at_once_each_get_all_their_charts(demo):
         assert " ".join(report.title.split()) in text
         for figure in report.figures():
             assert figure.figure["layout"]["title"]["text"] in text
+
+
+class CountingRenderer:
+    """The shared renderer, counting the figures it is asked to export."""
+
+    def __init__(self) -> None:
+        self.exported = 0
+
+    def render_many(self, jobs, progress=None):
+        self.exported += len(jobs)
+        return shared_renderer().render_many(jobs, progress)
+
+
+def test_a_figure_exported_once_is_not_exported_again(demo):
+    """A second download of the same report (or a second reader) reuses the images."""
+    figures = {f.key: f.figure for f in branch_report(demo.branch("B04"), lang="en").figures()}
+    charts.clear_image_cache()
+    counting = CountingRenderer()
+    first = render_figures(figures, "en", counting)
+    assert counting.exported == len(figures)
+    again = render_figures(figures, "en", counting)
+    assert counting.exported == len(figures) and again == first
+    persian = render_figures(figures, "fa", counting)  # PNG, not the SVG: exported anew
+    assert counting.exported == 2 * len(figures)
+    assert all(uri.startswith("data:image/png") for uri in persian.values())
+
+
+def test_the_same_report_twice_is_laid_out_once(demo):
+    report = branch_report(demo.branch("B05"), lang="en")
+    first = report_pdf(report, renderer=shared_renderer())
+    assert report_pdf(report, renderer=shared_renderer()) is first  # the very bytes, kept
+    greek = report_pdf(branch_report(demo.branch("B05"), lang="el"), renderer=shared_renderer())
+    assert greek is not first and greek != first
