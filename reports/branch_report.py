@@ -20,6 +20,7 @@ from .report_model import (
     Translate,
     fmt,
     interval,
+    localised_numbers,
     make_table,
     no_translation,
     num,
@@ -55,6 +56,7 @@ class BranchInput:
         )
 
 
+@localised_numbers
 def branch_report(
     data: BranchInput,
     *,
@@ -66,7 +68,7 @@ def branch_report(
     facts = [
         (_("Branch"), f"{data.code} · {data.name}"),
         (_("Period"), data.period),
-        (_("Visits"), str(len(data.rows))),
+        (_("Visits"), fmt(len(data.rows), 0)),
         (_("Mean score"), fmt(b.get("mean"))),
         (
             _("Fair score (shrunken)"),

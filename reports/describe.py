@@ -9,6 +9,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .report_model import fmt
+
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -75,7 +77,9 @@ def matrix(
         z.append([round(cells[(r, c)].mean, 1) if (r, c) in cells else None for c in cols])
         text.append(
             [
-                f"{cells[(r, c)].mean:.0f} ({cells[(r, c)].n})" if (r, c) in cells else ""
+                f"{fmt(cells[(r, c)].mean, 0)} ({fmt(cells[(r, c)].n, 0)})"
+                if (r, c) in cells
+                else ""
                 for c in cols
             ]
         )

@@ -12,6 +12,8 @@ from typing import Any
 
 import plotly.graph_objects as go
 
+from .report_model import chart_separators
+
 FONT = "Noto Sans, Noto Sans Arabic, DejaVu Sans, sans-serif"
 BLUE, GREY, RED, GREEN = "#1f5fa8", "#8a8f98", "#c62828", "#2e7d32"
 
@@ -25,6 +27,7 @@ def _layout(title: str, height: int = 380, **extra: Any) -> dict[str, Any]:
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
         "showlegend": False,
+        "separators": chart_separators(),  # ticks and hovers in the reader's number style
     }
     layout.update(extra)
     return layout
@@ -178,8 +181,11 @@ def heatmap(
     *,
     title: str,
     text: Sequence[Sequence[str]] | None = None,
+    row_links: Sequence[str | None] | None = None,
 ) -> dict[str, Any]:
-    """Mean score per cell; empty cells stay blank."""
+    """Mean score per cell; empty cells stay blank. With ``row_links`` (one URL per row) a
+    click on any cell of a row opens that row's page (a branch)."""
+    customdata = [[link] * len(x) for link in row_links] if row_links else None
     fig = go.Figure(
         go.Heatmap(
             x=list(x),
@@ -191,6 +197,7 @@ def heatmap(
             text=[list(r) for r in text] if text else None,
             texttemplate="%{text}" if text else None,
             hoverongaps=False,
+            customdata=customdata,
             colorbar={"thickness": 12},
         )
     )
@@ -203,7 +210,7 @@ def heatmap(
             margin={"l": 110, "r": 20, "t": 50, "b": 60},
         )
     )
-    return _dict(fig)
+    return _dict(fig, links=bool(row_links) and any(row_links))
 
 
 def bars(

@@ -100,7 +100,7 @@ def auditors_section(analysis: dict, item_titles: dict[str, str], _: Translate) 
                 "(ICC) %(icc)s, mean difference %(diff)s points."
             )
             % {
-                "pairs": c.get("pairs", 0),
+                "pairs": fmt(c.get("pairs", 0), 0),
                 "icc": fmt(c.get("icc"), 2),
                 "diff": fmt(c.get("mean_abs_difference")),
             }

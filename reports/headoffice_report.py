@@ -20,6 +20,7 @@ from .report_model import (
     Translate,
     fmt,
     interval,
+    localised_numbers,
     make_table,
     no_translation,
     num,
@@ -31,6 +32,7 @@ Href = Callable[[str], str | None]
 VARIANCE_PARTS = ("branch", "branch_shift", "staff", "auditor", "residual")
 
 
+@localised_numbers
 def headoffice_report(
     rows: list,
     analysis: dict,
@@ -46,8 +48,8 @@ def headoffice_report(
 ) -> Report:
     facts = [
         (_("Period"), period),
-        (_("Visits"), str(len(rows))),
-        (_("Branches"), str(len({r.branch for r in rows}))),
+        (_("Visits"), fmt(len(rows), 0)),
+        (_("Branches"), fmt(len({r.branch for r in rows}), 0)),
         *filters,
     ]
     if not analysis.get("branches"):
@@ -64,7 +66,7 @@ def headoffice_report(
     parts = [
         _league(analysis, branch_href, _),
         _funnel(analysis, branch_href, _),
-        _heatmap(rows, sections, _),
+        _heatmap(rows, sections, branch_href, _),
         _variance(analysis, _),
         groups_section(rows, _),
         auditors_section(analysis, items or {}, _),
@@ -112,7 +114,10 @@ def _league(analysis: dict, href: Href, _: Translate) -> Section:
         table_rows.append(
             (
                 [
-                    Cell(f"{b['rank']} ({b['rank_interval'][0]}–{b['rank_interval'][1]})"),
+                    Cell(
+                        f"{fmt(b['rank'], 0)} "
+                        f"({fmt(b['rank_interval'][0], 0)}–{fmt(b['rank_interval'][1], 0)})"
+                    ),
                     Cell(b["branch"], href=href(b["branch"])),
                     num(b["n"], 0),
                     num(b["mean"]),
@@ -208,7 +213,7 @@ def _funnel(analysis: dict, href: Href, _: Translate) -> Section:
     )
 
 
-def _heatmap(rows: list, sections: dict[str, str], _: Translate) -> Section:
+def _heatmap(rows: list, sections: dict[str, str], href: Href, _: Translate) -> Section:
     branch_keys = sorted({(r.region, r.branch) for r in rows})
     labels = [f"{reg} · {b}" if reg else b for reg, b in branch_keys]
     by_branch: dict[str, list] = {}
@@ -219,21 +224,22 @@ def _heatmap(rows: list, sections: dict[str, str], _: Translate) -> Section:
     for _reg, b in branch_keys:
         means = describe.section_means(by_branch[b])
         z.append([round(means[k].mean, 1) if k in means else None for k in keys])
-        text.append([f"{means[k].mean:.0f}" if k in means else "" for k in keys])
+        text.append([fmt(means[k].mean, 0) if k in means else "" for k in keys])
     fig = figures.heatmap(
         [sections[k][:22] for k in keys],
         labels,
         z,
         text=text,
         title=_("Region · branch × checklist section"),
+        row_links=[href(b) for _reg, b in branch_keys],
     )
     table = make_table(
         "sections",
         _("Section scores by branch"),
         [_("Branch"), *[sections[k] for k in keys]],
         [
-            ([Cell(lab), *[num(v) for v in zr]], [lab, *zr])
-            for lab, zr in zip(labels, z, strict=True)
+            ([Cell(lab, href=href(b)), *[num(v) for v in zr]], [lab, *zr])
+            for lab, zr, (_reg, b) in zip(labels, z, branch_keys, strict=True)
         ],
     )
     return Section(
@@ -277,7 +283,7 @@ def _variance(analysis: dict, _: Translate) -> Section:
     )
     note = Paragraph(
         _("ICC %(icc)s; a branch needs %(n)s visits for a mean of reliability 0.8.")
-        % {"icc": fmt(v["icc"], 2), "n": v["visits_for_reliability_0_8"]}
+        % {"icc": fmt(v["icc"], 2), "n": fmt(v["visits_for_reliability_0_8"], 0)}
     )
     return Section(
         "variance",

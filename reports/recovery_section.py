@@ -7,7 +7,17 @@ see, whatever the report's period: an action opened in March and still open matt
 from __future__ import annotations
 
 from .recovery import RecoveryFigures, RecoveryRow
-from .report_model import Cell, Paragraph, Section, Translate, fmt, make_table, num, prose
+from .report_model import (
+    Cell,
+    Paragraph,
+    Section,
+    Translate,
+    fmt,
+    make_table,
+    num,
+    percent,
+    prose,
+)
 
 
 def recovery_section(
@@ -21,9 +31,9 @@ def recovery_section(
         "%(total)s corrective actions: %(open)s waiting, %(overdue)s overdue; closed in "
         "%(days)s days (median); %(rate)s of those re-checked by a visit recurred."
     ) % {
-        "total": total.total,
-        "open": total.open,
-        "overdue": total.overdue,
+        "total": fmt(total.total, 0),
+        "open": fmt(total.open, 0),
+        "overdue": fmt(total.overdue, 0),
         "days": fmt(total.median_days_to_close, 0),
         "rate": _rate(total),
     }
@@ -61,4 +71,4 @@ def recovery_section(
 
 
 def _rate(row: RecoveryRow) -> str:
-    return "–" if row.recurrence_rate is None else f"{row.recurrence_rate * 100:.0f}%"
+    return percent(row.recurrence_rate)

@@ -8,10 +8,14 @@ page and the PDF can never disagree. Figures are Plotly figure dicts: the page e
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import Any, ClassVar
+from contextvars import ContextVar
+from typing import Any, ClassVar, TypeVar
 
 import msgspec
+
+from .formatting import format_number
 
 Translate = Callable[[str], str]
 
@@ -83,6 +87,7 @@ class AnswerList(msgspec.Struct, tag="answers"):
     title: str
     score: float | None
     answers: list[Answer]
+    score_text: str = ""  # the score as the reader writes numbers
 
 
 Block = Paragraph | Figure | Table | AnswerList
@@ -116,17 +121,58 @@ class Report(msgspec.Struct):
 
 
 MINUS = "\u2212"
+# The number language of the report being built (set by ``localised_numbers``), so every
+# helper below writes 71,5 for a Greek reader without each call passing the language on.
+_number_language: ContextVar[str] = ContextVar("report_number_language", default="en")
+Builder = TypeVar("Builder", bound=Callable[..., Any])
+
+
+def localised_numbers(build: Builder) -> Builder:
+    """A report builder whose numbers (tables, facts, summary, chart separators) are written
+    in its ``lang`` keyword: ``71.5`` / ``71,5`` / ``۷۱٫۵``."""
+
+    @functools.wraps(build)
+    def in_language(*args: Any, **kwargs: Any) -> Any:
+        token = _number_language.set(kwargs.get("lang", "en"))
+        try:
+            return build(*args, **kwargs)
+        finally:
+            _number_language.reset(token)
+
+    return in_language  # type: ignore[return-value]
+
+
+def number_language() -> str:
+    return _number_language.get()
 
 
 def fmt(value: float | None, digits: int = 1) -> str:
-    """A number as reports show it, with a true minus sign and never "−0.0"; a missing one as
-    an en dash."""
+    """A number as reports show it in the reader's language, with a true minus sign and
+    never "−0.0"; a missing one as an en dash."""
     if value is None:
         return "–"
-    text = f"{value:.{digits}f}"
-    if text.startswith("-"):
-        text = text[1:] if float(text) == 0 else MINUS + text[1:]
+    value = round(float(value), digits)
+    lang = _number_language.get()
+    text = format_number(abs(value), lang, digits)
+    if value < 0:
+        # Persian keeps the number left-to-right after its sign (CLDR's U+200E mark).
+        text = ("\u200e" if lang == "fa" else "") + MINUS + text
     return text
+
+
+def percent(share: float | None) -> str:
+    """A share (0.15) as a whole percentage: ``15%``, in Persian ``۱۵٪``."""
+    if share is None:
+        return "–"
+    return fmt(share * 100, 0) + ("٪" if _number_language.get() == "fa" else "%")
+
+
+# Plotly's ``layout.separators``: decimal mark, then thousands mark.
+CHART_SEPARATORS = {"en": ".,", "el": ",.", "pl": ", ", "fa": "٫٬"}
+
+
+def chart_separators() -> str:
+    return CHART_SEPARATORS.get(_number_language.get(), ".,")
 
 
 def interval(low: float | None, high: float | None) -> str:

@@ -41,10 +41,10 @@ def _shift_sentence(data: Any, _: Translate) -> str:
             return _(
                 "Service at %(branch)s is consistent except on %(shift)s visits, which score "
                 "%(gap)s points lower than its other shifts."
-            ) % {"branch": code, "shift": worst.key, "gap": f"{gap:.0f}"}
+            ) % {"branch": code, "shift": worst.key, "gap": fmt(gap, 0)}
     return _(
         "Service at %(branch)s is about the same on every shift (within %(spread)s points)."
-    ) % {"branch": code, "spread": f"{describe.spread(shifts):.0f}"}
+    ) % {"branch": code, "spread": fmt(describe.spread(shifts), 0)}
 
 
 def branch_summary(data: Any, _: Translate) -> list[str]:
@@ -83,7 +83,7 @@ def branch_summary(data: Any, _: Translate) -> list[str]:
         key, _n, rate = rates[0]
         lines.append(
             _("The item failed most often: “%(item)s”, passed in %(rate)s%% of visits.")
-            % {"item": data.item_titles.get(key, key), "rate": f"{rate * 100:.0f}"}
+            % {"item": data.item_titles.get(key, key), "rate": fmt(rate * 100, 0)}
         )
     return lines
 
@@ -102,7 +102,7 @@ def headoffice_summary(analysis: dict, _: Translate) -> list[str]:
                 "Of the differences between visits, %(share)s%% come from %(source)s, the largest "
                 "source after visit-to-visit noise."
             )
-            % {"share": f"{shares[top] * 100:.0f}", "source": _(SOURCE_WORDS[top])}
+            % {"share": fmt(shares[top] * 100, 0), "source": _(SOURCE_WORDS[top])}
         )
     below = [
         b["branch"]

@@ -20,6 +20,7 @@ from .report_model import (
     Translate,
     channel_name,
     fmt,
+    localised_numbers,
 )
 from .report_model import no_translation as _identity
 
@@ -34,20 +35,29 @@ def answer_text(item: Item, answer: Any, lang: str, _: Translate = _identity) ->
         return _("Yes") if answer is True else _("No") if answer is False else str(answer)
     if item.type is ItemType.scale and item.scale:
         label = item.scale.labels.get(str(answer)) if item.scale.labels else None
-        return f"{answer} · {text_in(label, lang)[0]}" if label else str(answer)
+        shown = _plain_number(answer)
+        return f"{shown} · {text_in(label, lang)[0]}" if label else shown
     if item.type is ItemType.choice:
         for option in item.options or []:
             if option.value == str(answer):
                 return text_in(option.label, lang)[0]
     if item.type is ItemType.number:
         unit = text_in(item.target.unit, lang)[0] if item.target and item.target.unit else ""
-        shown = f"{answer:g}" if isinstance(answer, int | float) else str(answer)
-        return f"{shown} {unit}".strip()
+        return f"{_plain_number(answer)} {unit}".strip()
     if item.type is ItemType.photo:
         return _("Photo")
     return str(answer)
 
 
+def _plain_number(answer: Any) -> str:
+    """9, 2.5: as few decimals as the answer has, in the reader's digits."""
+    if isinstance(answer, bool) or not isinstance(answer, int | float):
+        return str(answer)
+    decimals = 0 if float(answer).is_integer() else len(f"{answer:g}".partition(".")[2])
+    return fmt(answer, decimals)
+
+
+@localised_numbers
 def visit_report(
     audit: AuditOut,
     doc: Checklist,
@@ -120,7 +130,8 @@ def _answer_lists(audit, doc, lang, photo_uri, _: Translate) -> list:
                 )
             )
         score = audit.section_scores.get(section.key)
-        lists.append(AnswerList(section.key, text_in(section.title, lang)[0], score, answers))
+        title = text_in(section.title, lang)[0]
+        lists.append(AnswerList(section.key, title, score, answers, score_text=fmt(score)))
     return lists
 
 
@@ -132,8 +143,8 @@ def _summary(audit: AuditOut, doc: Checklist, lang: str, _: Translate) -> list[s
         names = ", ".join(text_in(doc.item(f.key).text, lang)[0] for f in audit.failed[:3])
         more = len(audit.failed) - 3
         lines.append(
-            _("%(n)s items failed: %(names)s") % {"n": len(audit.failed), "names": names}
-            + (_(" and %(more)s more") % {"more": more} if more > 0 else "")
+            _("%(n)s items failed: %(names)s") % {"n": fmt(len(audit.failed), 0), "names": names}
+            + (_(" and %(more)s more") % {"more": fmt(more, 0)} if more > 0 else "")
             + "."
         )
     else:

@@ -60,7 +60,7 @@ def _visit(page, url: str) -> list[str]:
     return hosts
 
 
-@pytest.mark.parametrize("lang", ["en", "fa"])
+@pytest.mark.parametrize("lang", ["en", "el", "pl", "fa"])
 @pytest.mark.parametrize(
     "url", ["/reports/headoffice", "/reports/branches/B1", "/reports/visits/{id}"]
 )
@@ -80,6 +80,44 @@ def test_report_page_fits_a_phone_and_loads_only_from_this_server(server, phone,
     assert phone.errors == []
     if SHOTS:
         phone.screenshot(path=f"{SHOTS}/report-{url.split('/')[2]}-{lang}.png", full_page=True)
+
+
+def test_contents_list_jumps_to_each_section_and_facts_sit_two_to_a_row(server, phone, org):
+    _log_in(phone, server, "sam")
+    _history(phone, server, org)
+    _log_in(phone, server, "ada")
+    _visit(phone, f"{server}/reports/headoffice")
+    links = phone.locator(".contents a")
+    sections = phone.locator("section.report-section")
+    assert links.count() == sections.count() > 2
+    last = links.nth(links.count() - 1)
+    target = last.get_attribute("href")
+    last.click()
+    # The last section may sit too low to reach the top: it is enough that it is in view.
+    phone.wait_for_function(
+        f"(r => r.top >= 0 && r.top < window.innerHeight)"
+        f"(document.querySelector('{target}').getBoundingClientRect())"
+    )
+    assert phone.evaluate("window.scrollY") > 0 and phone.url.endswith(target)
+    tiles = phone.locator(".facts > div").evaluate_all(
+        "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
+    )
+    assert len(tiles) >= 3 and tiles[0] == tiles[1] < tiles[2]  # two tiles per row
+    assert phone.errors == []
+
+
+def test_a_click_on_a_heatmap_row_opens_that_branch(server, phone, org):
+    _log_in(phone, server, "sam")
+    _history(phone, server, org)
+    _log_in(phone, server, "ada")
+    _visit(phone, f"{server}/reports/headoffice")
+    phone.locator("#fig-heatmap").scroll_into_view_if_needed()
+    box = phone.locator("#fig-heatmap .nsewdrag").first.bounding_box()
+    rows = phone.evaluate("document.getElementById('fig-heatmap').data[0].y.length")
+    # The middle of the first row (rows run top to bottom).
+    phone.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / (2 * rows))
+    phone.wait_for_url("**/reports/branches/*")
+    assert "Branch report" in phone.inner_text("h1")
 
 
 def test_branch_link_in_the_league_table_opens_the_branch_page(server, phone, org):

@@ -170,3 +170,47 @@ def test_calibration_agreement_names_items_by_their_text():
 
 def _tables(report):
     return [b for s in report.sections for b in s.blocks if isinstance(b, Table)]
+
+
+def test_a_greek_branch_report_writes_decimal_commas_in_tables_facts_and_summary(demo):
+    english = branch_report(demo.branch("B02"), lang="en")
+    greek = branch_report(demo.branch("B02"), lang="el")
+    entry = next(b for b in demo.analysis["branches"] if b["branch"] == "B02")
+    assert dict(greek.facts)["Mean score"] == fmt(entry["mean"]).replace(".", ",")
+    for en_row, el_row in zip(
+        english.table("sections").rows, greek.table("sections").rows, strict=True
+    ):
+        assert [c.text.replace(".", ",") for c in en_row] == [c.text for c in el_row]
+    assert english.table("sections").csv == greek.table("sections").csv  # CSV stays raw
+    assert all(f.figure["layout"]["separators"] == ",." for f in greek.figures())
+    assert greek.summary[0] == english.summary[0]  # the gap is a whole number either way
+
+
+def test_a_persian_head_office_report_writes_persian_digits(demo):
+    report = headoffice_report(
+        demo.rows, demo.analysis, period="2026", sections=demo.sections(), lang="fa"
+    )
+    facts = dict(report.facts)
+    assert facts["Visits"] == "".join("۰۱۲۳۴۵۶۷۸۹"[int(d)] for d in str(len(demo.rows)))
+    league = report.table("league")
+    shown = league.rows[0][5].text
+    assert not any(d in shown for d in "0123456789") and "٫" in shown
+    assert league.csv[0][1].startswith("B")  # CSV values stay machine-readable
+
+
+def test_headoffice_heatmap_rows_open_their_branch(demo):
+    report = headoffice_report(
+        demo.rows,
+        demo.analysis,
+        period="2026",
+        sections=demo.sections(),
+        lang="en",
+        branch_href=lambda b: f"/reports/branches/{b}",
+    )
+    heatmap = next(f.figure for f in report.figures() if f.key == "heatmap")
+    assert heatmap["layout"]["meta"]["links"] is True
+    for label, links in zip(heatmap["data"][0]["y"], heatmap["data"][0]["customdata"], strict=True):
+        branch = label.split(" · ")[-1]
+        assert set(links) == {f"/reports/branches/{branch}"}
+    first = report.table("sections").rows[0][0]
+    assert first.href == f"/reports/branches/{first.text.split(' · ')[-1]}"

@@ -3,7 +3,7 @@
 import pytest
 
 from reports import figures
-from reports.report_model import channel_name, fmt, interval
+from reports.report_model import channel_name, fmt, interval, localised_numbers, percent
 
 
 @pytest.mark.parametrize(
@@ -41,3 +41,33 @@ def test_long_bar_labels_are_cut_on_the_axis_and_whole_on_hover():
     assert shown[question].endswith("…") and len(shown[question]) <= figures.LABEL_CHARS
     assert question.startswith(shown[question][:-1])
     assert fig["data"][0]["y"][0] == question  # hover shows the whole question
+
+
+@localised_numbers
+def _written(value, digits=1, *, lang):
+    return fmt(value, digits), interval(value, -value), percent(0.15)
+
+
+@pytest.mark.parametrize(
+    ("lang", "number", "bounds", "share"),
+    [
+        ("en", "1,234.5", "1,234.5 – −1,234.5", "15%"),
+        ("el", "1.234,5", "1.234,5 – −1.234,5", "15%"),
+        ("pl", "1\xa0234,5", "1\xa0234,5 – −1\xa0234,5", "15%"),
+        # Persian digits and separators; the minus keeps its number left-to-right (U+200E).
+        ("fa", "۱٬۲۳۴٫۵", "۱٬۲۳۴٫۵ – \u200e−۱٬۲۳۴٫۵", "۱۵٪"),
+    ],
+)
+def test_a_report_writes_numbers_as_its_reader_does(lang, number, bounds, share):
+    assert _written(1234.5, lang=lang) == (number, bounds, share)
+
+
+def test_numbers_outside_a_report_builder_stay_english():
+    _written(2.5, lang="fa")
+    assert fmt(2.5) == "2.5"  # the language does not leak out of the builder
+
+
+@pytest.mark.parametrize(("lang", "separators"), [("en", ".,"), ("el", ",."), ("fa", "٫٬")])
+def test_charts_of_a_report_use_the_reader_s_decimal_mark(lang, separators):
+    draw = localised_numbers(lambda *, lang: figures.bars(["a"], [1.5], title="t", x_label="%"))
+    assert draw(lang=lang)["layout"]["separators"] == separators
