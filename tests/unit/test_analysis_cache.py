@@ -2,6 +2,8 @@
 
 import asyncio
 
+import pytest
+
 from reports.analysis_cache import AnalysisCache
 
 
@@ -55,3 +57,33 @@ def test_least_recently_used_entry_goes_first():
     assert len(calls) == 3
     asyncio.run(cache.get("b", 0, compute))
     assert len(calls) == 4
+
+
+def test_readers_asking_at_once_share_one_computation():
+    cache, calls = AnalysisCache(), []
+
+    async def slow():
+        calls.append(1)
+        await asyncio.sleep(0.05)  # the fit is still running when the PDF request arrives
+        return "analysis"
+
+    async def page_and_pdf():
+        return await asyncio.gather(*(cache.get("2026", (10, "t1"), slow) for _ in range(3)))
+
+    assert asyncio.run(page_and_pdf()) == ["analysis"] * 3
+    assert len(calls) == 1 and (cache.hits, cache.misses) == (2, 1)
+
+
+def test_a_failed_computation_is_not_kept_and_the_next_reader_retries():
+    cache, attempts = AnalysisCache(), []
+
+    async def flaky():
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("database went away")
+        return "analysis"
+
+    with pytest.raises(RuntimeError):
+        asyncio.run(cache.get("2026", (10, "t1"), flaky))
+    assert asyncio.run(cache.get("2026", (10, "t1"), flaky)) == "analysis"
+    assert len(attempts) == 2
