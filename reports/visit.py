@@ -4,6 +4,7 @@ critical items marked. Pure: it takes the audit as its reader may see it."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from audits.schemas import AuditOut
@@ -35,7 +36,7 @@ def answer_text(item: Item, answer: Any, lang: str, _: Translate = _identity) ->
         return _("Yes") if answer is True else _("No") if answer is False else str(answer)
     if item.type is ItemType.scale and item.scale:
         label = item.scale.labels.get(str(answer)) if item.scale.labels else None
-        shown = _plain_number(answer)
+        shown = plain_number(answer)
         return f"{shown} · {text_in(label, lang)[0]}" if label else shown
     if item.type is ItemType.choice:
         for option in item.options or []:
@@ -43,18 +44,20 @@ def answer_text(item: Item, answer: Any, lang: str, _: Translate = _identity) ->
                 return text_in(option.label, lang)[0]
     if item.type is ItemType.number:
         unit = text_in(item.target.unit, lang)[0] if item.target and item.target.unit else ""
-        return f"{_plain_number(answer)} {unit}".strip()
+        return f"{plain_number(answer)} {unit}".strip()
     if item.type is ItemType.photo:
         return _("Photo")
     return str(answer)
 
 
-def _plain_number(answer: Any) -> str:
+def plain_number(answer: Any) -> str:
     """9, 2.5: as few decimals as the answer has, in the reader's digits."""
     if isinstance(answer, bool) or not isinstance(answer, int | float):
         return str(answer)
-    decimals = 0 if float(answer).is_integer() else len(f"{answer:g}".partition(".")[2])
-    return fmt(answer, decimals)
+    if float(answer).is_integer():
+        return fmt(answer, 0)
+    exponent = Decimal(str(answer)).as_tuple().exponent  # 2.5 → −1; 12345678.25 → −2
+    return fmt(answer, min(-int(exponent), 6))
 
 
 @localised_numbers

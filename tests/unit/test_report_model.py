@@ -4,6 +4,7 @@ import pytest
 
 from reports import figures
 from reports.report_model import channel_name, fmt, interval, localised_numbers, percent
+from reports.visit import plain_number
 
 
 @pytest.mark.parametrize(
@@ -71,3 +72,14 @@ def test_numbers_outside_a_report_builder_stay_english():
 def test_charts_of_a_report_use_the_reader_s_decimal_mark(lang, separators):
     draw = localised_numbers(lambda *, lang: figures.bars(["a"], [1.5], title="t", x_label="%"))
     assert draw(lang=lang)["layout"]["separators"] == separators
+
+
+@pytest.mark.parametrize(
+    ("answer", "greek", "persian"),
+    [(9, "9", "۹"), (3.0, "3", "۳"), (2.5, "2,5", "۲٫۵"), (12345678.25, "12.345.678,25", None)],
+)
+def test_a_number_answer_keeps_its_own_decimals_in_the_reader_s_digits(answer, greek, persian):
+    shown = localised_numbers(lambda *, lang: plain_number(answer))
+    assert shown(lang="el") == greek
+    if persian:
+        assert shown(lang="fa") == persian
