@@ -153,11 +153,21 @@ def fmt(value: float | None, digits: int = 1) -> str:
         return "–"
     value = round(float(value), digits)
     lang = _number_language.get()
-    text = format_number(abs(value), lang, digits)
+    text = f"{abs(value):,.{digits}f}".translate(_number_marks(lang))
     if value < 0:
         # Persian keeps the number left-to-right after its sign (CLDR's U+200E mark).
         text = ("\u200e" if lang == "fa" else "") + MINUS + text
     return text
+
+
+@functools.cache
+def _number_marks(lang: str) -> dict[int, str]:
+    """Python's ``1,234.5`` → the language's marks and digits, learnt once from Babel (a
+    report writes thousands of numbers; Babel takes ~14 µs for each)."""
+    probe = format_number(1234.5, lang, 1)  # 1,234.5 · 1.234,5 · 1 234,5 · ۱٬۲۳۴٫۵
+    marks = {ord(","): probe[1], ord("."): probe[5]}
+    marks.update({ord(str(d)): format_number(d, lang) for d in range(10)})
+    return str.maketrans(marks)
 
 
 def percent(share: float | None) -> str:

@@ -1,8 +1,11 @@
 """How reports write numbers, intervals, channels and long labels."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reports import figures
+from reports.formatting import format_number
 from reports.report_model import channel_name, fmt, interval, localised_numbers, percent
 from reports.visit import plain_number
 
@@ -83,3 +86,15 @@ def test_a_number_answer_keeps_its_own_decimals_in_the_reader_s_digits(answer, g
     assert shown(lang="el") == greek
     if persian:
         assert shown(lang="fa") == persian
+
+
+@given(
+    value=st.floats(min_value=-1e9, max_value=1e9, allow_nan=False),
+    digits=st.integers(0, 2),
+    lang=st.sampled_from(["en", "el", "pl", "fa"]),
+)
+def test_fast_report_numbers_are_babel_s_numbers(value, digits, lang):
+    shown = localised_numbers(lambda *, lang: fmt(value, digits))(lang=lang)
+    rounded = round(value, digits)
+    sign = ("\u200e" if lang == "fa" else "") + "−" if rounded < 0 else ""
+    assert shown == sign + format_number(abs(rounded), lang, digits)
