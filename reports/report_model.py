@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from contextvars import ContextVar
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, NamedTuple, TypeVar
 
 import msgspec
 
@@ -142,47 +142,46 @@ def localised_numbers(build: Builder) -> Builder:
     return in_language  # type: ignore[return-value]
 
 
-def number_language() -> str:
-    return _number_language.get()
-
-
 def fmt(value: float | None, digits: int = 1) -> str:
     """A number as reports show it in the reader's language, with a true minus sign and
     never "−0.0"; a missing one as an en dash."""
     if value is None:
         return "–"
     value = round(float(value), digits)
-    lang = _number_language.get()
-    text = f"{abs(value):,.{digits}f}".translate(_number_marks(lang))
-    if value < 0:
-        # Persian keeps the number left-to-right after its sign (CLDR's U+200E mark).
-        text = ("\u200e" if lang == "fa" else "") + MINUS + text
-    return text
+    style = _number_style(_number_language.get())
+    text = f"{abs(value):,.{digits}f}".translate(style.marks)
+    return style.minus + text if value < 0 else text
+
+
+class _NumberStyle(NamedTuple):
+    marks: dict[int, str]  # Python's "," "." and digits → the language's
+    minus: str
+    percent: str
 
 
 @functools.cache
-def _number_marks(lang: str) -> dict[int, str]:
-    """Python's ``1,234.5`` → the language's marks and digits, learnt once from Babel (a
-    report writes thousands of numbers; Babel takes ~14 µs for each)."""
+def _number_style(lang: str) -> _NumberStyle:
+    """How ``lang`` writes numbers, learnt once from ``format_number`` (Babel): a report writes
+    thousands of numbers, and Babel takes ~14 µs for each."""
     probe = format_number(1234.5, lang, 1)  # 1,234.5 · 1.234,5 · 1 234,5 · ۱٬۲۳۴٫۵
     marks = {ord(","): probe[1], ord("."): probe[5]}
     marks.update({ord(str(d)): format_number(d, lang) for d in range(10)})
-    return str.maketrans(marks)
+    if lang == "fa":  # the number stays left-to-right after its sign (CLDR's U+200E mark)
+        return _NumberStyle(str.maketrans(marks), "\u200e" + MINUS, "٪")
+    return _NumberStyle(str.maketrans(marks), MINUS, "%")
 
 
 def percent(share: float | None) -> str:
     """A share (0.15) as a whole percentage: ``15%``, in Persian ``۱۵٪``."""
     if share is None:
         return "–"
-    return fmt(share * 100, 0) + ("٪" if _number_language.get() == "fa" else "%")
-
-
-# Plotly's ``layout.separators``: decimal mark, then thousands mark.
-CHART_SEPARATORS = {"en": ".,", "el": ",.", "pl": ", ", "fa": "٫٬"}
+    return fmt(share * 100, 0) + _number_style(_number_language.get()).percent
 
 
 def chart_separators() -> str:
-    return CHART_SEPARATORS.get(_number_language.get(), ".,")
+    """Plotly's ``layout.separators`` for the report's language: decimal mark, thousands mark."""
+    marks = _number_style(_number_language.get()).marks
+    return marks[ord(".")] + marks[ord(",")]
 
 
 def interval(low: float | None, high: float | None) -> str:

@@ -24,6 +24,18 @@ def demo() -> Demo:
     return Demo()
 
 
+def _linked_headoffice(demo: Demo):
+    """The head-office report as the page builds it: branches link to their pages."""
+    return headoffice_report(
+        demo.rows,
+        demo.analysis,
+        period="2026",
+        sections=demo.sections(),
+        lang="en",
+        branch_href=lambda b: f"/reports/branches/{b}",
+    )
+
+
 def test_branch_summary_names_the_planted_evening_gap(demo):
     report = branch_report(demo.branch("B02"), lang="en")
     first = report.summary[0]
@@ -67,14 +79,7 @@ def test_branch_item_pass_rates_put_the_most_failed_first(demo):
 
 
 def test_headoffice_league_table_is_the_analysis_in_rank_order(demo):
-    report = headoffice_report(
-        demo.rows,
-        demo.analysis,
-        period="2026",
-        sections=demo.sections(),
-        lang="en",
-        branch_href=lambda b: f"/reports/branches/{b}",
-    )
+    report = _linked_headoffice(demo)
     league = report.table("league")
     ranked = sorted(demo.analysis["branches"], key=lambda b: b["rank"])
     assert [row[1] for row in league.csv] == [b["branch"] for b in ranked]
@@ -91,14 +96,7 @@ def test_headoffice_summary_names_the_strict_shopper_and_the_evening_branch(demo
 
 
 def test_headoffice_figures_link_points_to_branch_pages(demo):
-    report = headoffice_report(
-        demo.rows,
-        demo.analysis,
-        period="2026",
-        sections=demo.sections(),
-        lang="en",
-        branch_href=lambda b: f"/reports/branches/{b}",
-    )
+    report = _linked_headoffice(demo)
     figures = {f.key: f.figure for f in report.figures()}
     assert set(figures) >= {"league", "funnel", "heatmap", "variance", "auditors", "trends"}
     league = figures["league"]
@@ -199,14 +197,7 @@ def test_a_persian_head_office_report_writes_persian_digits(demo):
 
 
 def test_headoffice_heatmap_rows_open_their_branch(demo):
-    report = headoffice_report(
-        demo.rows,
-        demo.analysis,
-        period="2026",
-        sections=demo.sections(),
-        lang="en",
-        branch_href=lambda b: f"/reports/branches/{b}",
-    )
+    report = _linked_headoffice(demo)
     heatmap = next(f.figure for f in report.figures() if f.key == "heatmap")
     assert heatmap["layout"]["meta"]["links"] is True
     for label, links in zip(heatmap["data"][0]["y"], heatmap["data"][0]["customdata"], strict=True):
