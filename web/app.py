@@ -24,6 +24,7 @@ from litestar.template.config import TemplateConfig
 from reports.analysis_cache import AnalysisCache
 from reports.pdf import warm_up
 from web.auth import provide_user
+from web.client_address import rate_limit_identifier
 from web.controllers.account import AccountController
 from web.controllers.actions_api import ActionApiController
 from web.controllers.actions_pages import ActionPagesController
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RateLimitConfig(
                 rate_limit=("minute", settings.login_rate),
                 check_throttle_handler=_is_login_attempt,
+                identifier_for_request=rate_limit_identifier(settings.trusted_proxies),
             ).middleware,
         ],
         csrf_config=CSRFConfig(
