@@ -50,6 +50,7 @@ from web.errors import exception_handlers
 from web.i18n import install_translations
 from web.plotly_static import plotly_js
 from web.reminders import start_daily_task, stop_daily_task
+from web.security_headers import add_security_headers
 from web.settings import Settings
 
 WEB_DIR = Path(__file__).parent
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ],
         ),
         exception_handlers=exception_handlers(),
+        before_send=[add_security_headers],
         stores={"rate_limit": MemoryStore()},
         state=State({"settings": settings, "analyses": AnalysisCache()}),
         on_startup=[open_pool, start_reminders, warm_pdf],
