@@ -19,6 +19,7 @@ import msgspec
 from checklists.model import Checklist, Item, ItemType
 from checklists.scoring import NA, restrict, validate_answers
 
+from .csv_guard import unguard_cell
 from .org_csv import CsvProblem, OrgCsvError
 from .org_fields import FieldProblem, clean_code
 
@@ -67,7 +68,7 @@ class AuditRow(msgspec.Struct, frozen=True):
 def _read(text: str) -> list[list[str]]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
     try:
-        rows = list(reader)
+        rows = [[unguard_cell(cell) for cell in row] for row in reader]  # our exports' guard
     except csv.Error as error:
         raise AuditCsvError([CsvProblem(reader.line_num, "", f"not a CSV file: {error}")]) from None
     if not rows:

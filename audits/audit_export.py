@@ -7,7 +7,6 @@ checklist's audits with a column per item of its latest published version.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from checklists.model import Checklist, ItemType
 
 from .audit_csv import COLUMNS, ITEM
 from .audit_import import AuditImportError
+from .csv_guard import GuardedWriter
 from .tables import Audit
 
 PAGE = 5000
@@ -129,7 +129,7 @@ async def export_audits(
     where = _where(checklist, start, end)
     total = await Audit.count().where(*where) if progress else 0
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = GuardedWriter(out, lineterminator="\n")
     writer.writerow(_header(doc))
     written = read = 0
     while True:

@@ -12,6 +12,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from .org_fields import FieldProblem, clean_language
 from .queries import CurrentUser, UserError, create_user
+from .sessions import end_user_sessions
 from .tables import Branch, ManagedBranch, Profile, Role
 
 MIN_PASSWORD = 8
@@ -149,11 +150,13 @@ async def update_user(
 
 
 async def set_active(user_id: int, active: bool, by: CurrentUser) -> UserRow:
-    """A deactivated user cannot log in, and their session and tokens stop working."""
+    """A deactivated user cannot log in, their sessions end and their tokens stop working."""
     await get_user(user_id)
     if user_id == by.id and not active:
         raise PeopleError("You cannot deactivate yourself.")
     await BaseUser.update({BaseUser.active: active}).where(BaseUser.id == user_id)
+    if not active:
+        await end_user_sessions(user_id)
     return await get_user(user_id)
 
 
@@ -166,10 +169,12 @@ async def change_password(user_id: int, current: str, new: str) -> None:
 
 
 async def reset_password(user_id: int, new: str) -> None:
-    """Set a password without knowing the old one (admins, for a user who forgot theirs)."""
+    """Set a password without knowing the old one (admins, for a user who forgot theirs).
+    Every session of the user ends: whoever knew the old password is logged out."""
     await get_user(user_id)
     check_new_password(new)
     await BaseUser.update_password(user=user_id, password=new)
+    await end_user_sessions(user_id)
 
 
 async def save_language(user_id: int, language: str) -> None:

@@ -19,6 +19,7 @@ from .tables import (
     SentEmail,
     Shift,
     Staff,
+    UserSession,
     Visit,
 )
 
@@ -36,6 +37,7 @@ APP_CONFIG = AppConfig(
         ManagedBranch,
         OrgSettings,
         ApiToken,
+        UserSession,
         Visit,
         Audit,
         AuditDraft,

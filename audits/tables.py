@@ -107,6 +107,17 @@ class ApiToken(Table, tablename="api_token"):
     revoked_at = Timestamptz(null=True, default=None)
 
 
+class UserSession(Table, tablename="user_session"):
+    """A login in a browser: the session cookie carries a random key, this row its SHA-256.
+    Deleting the row ends the session in every app process (logout, password change,
+    deactivation)."""
+
+    user = ForeignKey(BaseUser, index=True, on_delete=OnDelete.cascade)
+    key_hash = Varchar(length=64, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    seen_at = Timestamptz(default=TimestamptzNow())
+
+
 class Visit(Table, tablename="visit"):
     """A planned visit: where, how, against which checklist, when, and by whom (or open)."""
 

@@ -24,6 +24,7 @@ from litestar.template.config import TemplateConfig
 from reports.analysis_cache import AnalysisCache
 from reports.pdf import warm_up
 from web.auth import provide_user
+from web.client_address import rate_limit_identifier
 from web.controllers.account import AccountController
 from web.controllers.actions_api import ActionApiController
 from web.controllers.actions_pages import ActionPagesController
@@ -49,6 +50,7 @@ from web.errors import exception_handlers
 from web.i18n import install_translations
 from web.plotly_static import plotly_js
 from web.reminders import start_daily_task, stop_daily_task
+from web.security_headers import add_security_headers
 from web.settings import Settings
 
 WEB_DIR = Path(__file__).parent
@@ -132,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             RateLimitConfig(
                 rate_limit=("minute", settings.login_rate),
                 check_throttle_handler=_is_login_attempt,
+                identifier_for_request=rate_limit_identifier(settings.trusted_proxies),
             ).middleware,
         ],
         csrf_config=CSRFConfig(
@@ -156,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             ],
         ),
         exception_handlers=exception_handlers(),
+        before_send=[add_security_headers],
         stores={"rate_limit": MemoryStore()},
         state=State({"settings": settings, "analyses": AnalysisCache()}),
         on_startup=[open_pool, start_reminders, warm_pdf],

@@ -9,11 +9,15 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 
+from audits import sessions
 from audits.queries import CurrentUser, get_current_user
 from audits.tables import Role
 from audits.tokens import user_for_token
+from web.deps import SESSION_LANGUAGE
 
 SESSION_USER = "user_id"
+SESSION_KEY = "session_key"
+"""The cookie names the user and its session's key; the session's row must still exist."""
 
 
 async def provide_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
@@ -34,8 +38,33 @@ async def _find_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
         if user is None:
             raise NotAuthorizedException("Invalid or revoked token.")
         return user
-    user_id = request.session.get(SESSION_USER) if "session" in request.scope else None
-    return await get_current_user(user_id) if user_id else None
+    session = request.session if "session" in request.scope else {}
+    user_id, key = session.get(SESSION_USER), session.get(SESSION_KEY)
+    if not user_id or not key:
+        return None
+    if not await sessions.session_is_live(key, user_id):
+        session.pop(SESSION_USER, None)  # ended elsewhere: forget it, keep the language
+        session.pop(SESSION_KEY, None)
+        return None
+    return await get_current_user(user_id)
+
+
+async def log_in(request: Request[Any, Any, Any], user_id: int) -> None:
+    """Start a new session (a new key: a key known before login is never reused) and end the
+    one this browser had, if any."""
+    old_key = request.session.get(SESSION_KEY)
+    if old_key:
+        await sessions.end_session(old_key)
+    key = await sessions.start_session(user_id)
+    language = request.session.get(SESSION_LANGUAGE)
+    request.set_session({SESSION_USER: user_id, SESSION_KEY: key, SESSION_LANGUAGE: language})
+
+
+async def log_out(request: Request[Any, Any, Any]) -> None:
+    key = request.session.get(SESSION_KEY)
+    if key:
+        await sessions.end_session(key)
+    request.set_session({SESSION_LANGUAGE: request.session.get(SESSION_LANGUAGE)})
 
 
 async def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:

@@ -41,7 +41,9 @@ def serve(host: str | None, port: int | None) -> None:
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
-        proxy_headers=True,
+        # The app reads X-Forwarded-For itself, from EVENLY_TRUSTED_PROXIES only; uvicorn's
+        # own handling would believe any client on 127.0.0.1 (or FORWARDED_ALLOW_IPS).
+        proxy_headers=False,
     )
 
 

@@ -3,7 +3,6 @@ table as CSV, and the page template rendering the report model."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 from urllib.parse import urlencode
@@ -13,6 +12,7 @@ from litestar import Response
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
+from audits.csv_guard import GuardedWriter
 from reports.charts import shared_renderer, start_shared_renderer_soon
 from reports.pdf import report_pdf
 from reports.report_model import Report, Translate, no_translation
@@ -71,7 +71,7 @@ def csv_response(report: Report, key: str, filename: str) -> Response:
     if table is None:
         raise NotFoundException(f"This report has no table {key!r}.")
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = GuardedWriter(out)
     writer.writerow(table.csv_columns or table.columns)
     writer.writerows(table.csv)
     return Response(

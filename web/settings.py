@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from web.client_address import Network, parse_networks
+
 SETTINGS: dict[str, tuple[str, str]] = {
     "DATABASE_URL": (
         "sqlite:///evenly.db",
@@ -36,6 +38,13 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "`1` marks the session cookie Secure (serve over HTTPS, e.g. behind a proxy).",
     ),
     "EVENLY_LOGIN_RATE": ("10", "Login attempts allowed per client address per minute."),
+    "EVENLY_TRUSTED_PROXIES": (
+        "",
+        "Comma-separated addresses or networks (`10.0.0.5`, `10.0.0.0/8`, `::1`) of the reverse "
+        "proxies in front of Evenly. From these only, `X-Forwarded-For` names the client (the "
+        "rightmost address that is not a trusted proxy) for the login rate limit; unset, the "
+        "header is ignored and the connecting address counts.",
+    ),
     "EVENLY_DEFAULT_LANGUAGE": (
         "en",
         "The default language (en, el, pl or fa) until the organisation sets its own.",
@@ -59,6 +68,13 @@ def _env(name: str, environ: dict[str, str]) -> str:
     return environ.get(name) or SETTINGS[name][0]
 
 
+def _trusted_proxies(environ: dict[str, str]) -> tuple[Network, ...]:
+    try:
+        return parse_networks(_env("EVENLY_TRUSTED_PROXIES", environ))
+    except ValueError as error:
+        raise ValueError(f"EVENLY_TRUSTED_PROXIES: {error}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = SETTINGS["DATABASE_URL"][0]
@@ -69,6 +85,7 @@ class Settings:
     db_pool: bool = True
     secure_cookies: bool = False
     login_rate: int = 10
+    trusted_proxies: tuple[Network, ...] = ()
     default_language: str = "en"
     smtp_url: str = ""
     mail_from: str = "evenly@localhost"
@@ -88,6 +105,7 @@ class Settings:
             db_pool=_env("EVENLY_DB_POOL", env) == "1",
             secure_cookies=_env("EVENLY_SECURE_COOKIES", env) == "1",
             login_rate=int(_env("EVENLY_LOGIN_RATE", env)),
+            trusted_proxies=_trusted_proxies(env),
             default_language=_env("EVENLY_DEFAULT_LANGUAGE", env),
             smtp_url=_env("EVENLY_SMTP_URL", env),
             mail_from=_env("EVENLY_MAIL_FROM", env),

@@ -42,6 +42,7 @@ PURE = [
     "reports/headoffice_more.py",
     "reports/recovery_section.py",
     "audits/audit_csv.py",
+    "audits/csv_guard.py",
     "audits/audit_plan.py",
     "audits/action_rules.py",
     "reports/recovery.py",
@@ -73,3 +74,13 @@ def test_layer_imports_only_layers_below_it(layer):
 @pytest.mark.parametrize("module", PURE)
 def test_pure_module_imports_neither_piccolo_nor_litestar(module):
     assert _imports(ROOT / module) & {"piccolo", "litestar"} == set()
+
+
+def test_every_csv_the_app_writes_goes_through_the_formula_guard():
+    writers = {
+        str(path.relative_to(ROOT))
+        for layer in LAYERS
+        for path in (ROOT / layer).rglob("*.py")
+        if "csv.writer(" in (text := path.read_text("utf-8")) or "csv.DictWriter(" in text
+    }
+    assert writers == {"audits/csv_guard.py"}

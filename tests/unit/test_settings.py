@@ -51,3 +51,17 @@ def test_postgres_config_reads_every_part():
 def test_make_engine_unknown_scheme_names_the_accepted_ones():
     with pytest.raises(ValueError, match="sqlite:/// or postgresql://"):
         make_engine("mysql://x")
+
+
+def test_settings_trusted_proxies_default_to_none():
+    assert Settings.from_env({}).trusted_proxies == ()
+
+
+def test_settings_trusted_proxies_read_addresses_and_networks():
+    settings = Settings.from_env({"EVENLY_TRUSTED_PROXIES": "10.0.0.5, 10.1.0.0/16,::1"})
+    assert [str(n) for n in settings.trusted_proxies] == ["10.0.0.5/32", "10.1.0.0/16", "::1/128"]
+
+
+def test_settings_bad_trusted_proxy_names_the_variable_and_the_entry():
+    with pytest.raises(ValueError, match=r"EVENLY_TRUSTED_PROXIES: .*'10\.0\.0\.300'"):
+        Settings.from_env({"EVENLY_TRUSTED_PROXIES": "10.0.0.1,10.0.0.300"})

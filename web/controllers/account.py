@@ -13,7 +13,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits import people, tokens
-from web.auth import requires_login
+from web.auth import log_in, requires_login
 from web.deps import Page
 from web.i18n import N_
 
@@ -61,6 +61,7 @@ class AccountController(Controller):
         except people.PeopleError as error:
             context = {"page": page, "errors": {error.field: str(error)}}
             return Template("account/password.html", context=context, status_code=422)
+        await log_in(request, page.user.id)  # every session ended; this browser gets a new one
         flash(request, N_("Your password is changed."), "ok")
         return Redirect("/account/password")
 

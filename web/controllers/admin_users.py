@@ -16,7 +16,7 @@ from litestar.response import Redirect, Template
 from audits import organisation, people, tokens
 from audits.org_fields import LANGUAGES
 from audits.tables import Role
-from web.auth import requires_admin
+from web.auth import log_in, requires_admin
 from web.deps import Page
 from web.i18n import N_, translatable
 
@@ -159,12 +159,16 @@ class AdminUsersController(Controller):
     async def reset_password(
         self,
         request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
         user_id: FromPath[int],
         data: URLEncodedBody[ResetForm],
     ) -> Redirect:
+        assert page.user is not None
         user = await _user(user_id)
         try:
             await people.reset_password(user_id, data.new_password)
+            if user_id == page.user.id:  # the admin's own sessions ended too; keep this one
+                await log_in(request, user_id)
             flash(
                 request,
                 translatable(N_("%(username)s's password is reset."), username=user.username),

@@ -1,4 +1,5 @@
-"""Log in and out with a session cookie (login attempts are rate-limited in ``web.app``)."""
+"""Log in and out: a new session per login, ended at logout (login attempts are rate-limited
+in ``web.app``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits.queries import authenticate
-from web.auth import SESSION_USER
+from web.auth import log_in, log_out
 from web.deps import Page
 from web.i18n import N_
 
@@ -54,11 +55,11 @@ class AuthController(Controller):
                 },
                 status_code=401,
             )
-        request.set_session({SESSION_USER: user_id, "lang": request.session.get("lang")})
+        await log_in(request, user_id)
         return Redirect(_safe_next(data.next))
 
     @post("/logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
-        request.set_session({"lang": request.session.get("lang")})
+        await log_out(request)
         flash(request, N_("You are logged out."), category="info")
         return Redirect("/login")
