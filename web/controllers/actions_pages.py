@@ -143,7 +143,7 @@ async def _photo(upload: object, user: CurrentUser):
         return None
     content = await upload.read()
     try:
-        return evidence_row(content, upload.content_type, user, item_key="action")
+        return await evidence_row(content, upload.content_type, user, item_key="action")
     except AuditRejected as rejected:
         rejected.errors[0].key = "photo"
         raise

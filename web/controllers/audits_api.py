@@ -20,6 +20,7 @@ from audits.filing import submit_audit
 from audits.queries import CurrentUser
 from audits.schemas import AuditCreate, AuditOut, AuditRejected, FieldError
 from web.auth import requires_login
+from web.photo_response import PHOTO_MEDIA_TYPE, photo_response
 
 MAX_AUDIT_BODY = 1_000_000
 
@@ -113,9 +114,10 @@ class AuditApiController(Controller):
     ) -> dict[str, Any]:
         return await load_draft(draft_id, user)
 
-    @get("/evidence/{evidence_id:uuid}")
+    @get("/evidence/{evidence_id:uuid}", media_type=PHOTO_MEDIA_TYPE)
     async def evidence(
         self, evidence_id: FromPath[uuid.UUID], user: NamedDependency[CurrentUser]
     ) -> Response[bytes]:
+        """A photo (re-encoded on upload, so no metadata), to whoever may see its audit."""
         content, content_type = await read_evidence(evidence_id, user)
-        return Response(content, media_type=content_type, headers={"Cache-Control": "private"})
+        return photo_response(content, content_type)
