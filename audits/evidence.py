@@ -16,6 +16,8 @@ from .write_lock import write_transaction
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 """Phones resize photos before upload (to ~0.3 MB); this only stops the absurd."""
 
+PHOTO_TOO_LARGE = f"A photo may be at most {MAX_PHOTO_BYTES // (1024 * 1024)} MB."
+
 PHOTO_TYPES = ("image/jpeg", "image/png", "image/webp")
 """What an upload may claim to be; the bytes decide what it is stored as."""
 
@@ -24,8 +26,7 @@ async def clean_upload(data: bytes, content_type: str) -> CleanPhoto:
     """The upload decoded (in a worker thread) and re-encoded, or ``AuditRejected`` naming
     ``file``: 413 too many bytes, 415 not a JPEG/PNG/WebP, 422 damaged or too many pixels."""
     if len(data) > MAX_PHOTO_BYTES:
-        mb = MAX_PHOTO_BYTES // (1024 * 1024)
-        raise AuditRejected([FieldError("file", f"A photo may be at most {mb} MB.")], 413)
+        raise AuditRejected([FieldError("file", PHOTO_TOO_LARGE)], 413)
     if content_type.split(";")[0].strip().lower() not in PHOTO_TYPES:
         kinds = ", ".join(PHOTO_TYPES)
         raise AuditRejected([FieldError("file", f"A photo must be one of {kinds}.")], 415)

@@ -8,12 +8,15 @@ import pytest
 
 from audits.evidence import MAX_PHOTO_BYTES
 from audits.photos import MAX_EDGE
-from audits.tables import Evidence
+from audits.tables import ActionEvent, Audit, Evidence
 
 from ..conftest import run
+from .action_fixtures import actions_of, file_and_publish
 from .audit_fixtures import audit_body
+from .conftest import csrf
 from .photo_files import CAMERA, OWNER, decoded, image_bytes, phone_jpeg, png_bomb
 from .report_helpers import as_user, pdf_images, pdf_text, publish
+from .test_audit_form import _fields as _form_fields
 
 FORMAT_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png"}
 
@@ -92,11 +95,40 @@ def test_file_that_is_not_a_photo_is_refused_naming_the_field(client, org, data,
     assert run(Evidence.count().run()) == 0
 
 
-def test_photo_over_the_byte_limit_is_413_naming_the_field(client, org):
+@pytest.mark.parametrize("size", [MAX_PHOTO_BYTES + 1, 9 * 1024 * 1024], ids=["file", "body"])
+def test_photo_over_the_byte_limit_is_413_naming_the_field(client, org, size):
     as_user(client, "sam")
-    response = _upload(client, b"\xff\xd8\xff" + b"\x00" * (MAX_PHOTO_BYTES + 1))
+    response = _upload(client, b"\xff\xd8\xff" + b"\x00" * size)
     assert response.status_code == 413
-    assert response.json()["errors"][0]["key"] == "file"
+    assert response.json()["errors"] == [{"key": "file", "message": "A photo may be at most 8 MB."}]
+    assert run(Evidence.count().run()) == 0
+
+
+def test_form_without_javascript_shows_a_refused_photo_beside_its_item(client, org):
+    as_user(client, "sam")
+    page = client.get("/audits/new?branch=B1&checklist=service-fundamentals")
+    audit_id = page.text.split('name="id" value="')[1].split('"')[0]
+    fields = {**_form_fields(org), "id": audit_id, "_csrf_token": client.cookies["csrftoken"]}
+    files = {"photo.premises_photo": ("bomb.png", png_bomb(), "image/png")}
+    with pytest.warns(Warning):
+        response = client.post("/audits", data=fields, files=files, follow_redirects=False)
+    assert response.status_code == 422
+    item = response.text.split('id="item-premises_photo"')[1].split('<div class="field')[0]
+    assert "too many pixels" in item and 'name="answers.queue_wait_minutes"' in response.text
+    assert run(Evidence.count().run()) == 0 and run(Audit.count().run()) == 0
+
+
+def test_action_page_shows_a_refused_photo_and_records_nothing(client, org):
+    audit_id = file_and_publish(client, org, acknowledged_promptly=False)
+    action_id = actions_of(audit_id)["acknowledged_promptly"]["id"]
+    as_user(client, "max")
+    data = {"step": "done", "comment": "Fixed the door.", "_csrf_token": csrf(client)}
+    html = b"\xff\xd8\xff\xe0<html>hi</html>"
+    files = {"photo": ("fix.jpg", html, "image/jpeg")}
+    response = client.post(f"/actions/{action_id}/step", data=data, files=files)
+    assert response.status_code == 415
+    assert "not a JPEG, PNG or WebP photo" in response.text and "Fixed the door." in response.text
+    assert run(ActionEvent.count().where(ActionEvent.action == action_id).run()) == 1
     assert run(Evidence.count().run()) == 0
 
 

@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from audits import audit_reads
 from audits.drafts import MAX_DRAFT_BYTES, load_draft, save_draft
-from audits.evidence import MAX_PHOTO_BYTES, read_evidence, save_evidence
+from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, read_evidence, save_evidence
 from audits.filing import submit_audit
 from audits.queries import CurrentUser
 from audits.schemas import AuditCreate, AuditOut, AuditRejected, FieldError
@@ -82,7 +82,12 @@ class AuditApiController(Controller):
     ) -> AuditOut:
         return await audit_reads.get_audit(audit_id, user)
 
-    @post("/evidence", request_max_body_size=MAX_PHOTO_BYTES + 64 * 1024, status_code=201)
+    @post(
+        "/evidence",
+        request_max_body_size=MAX_PHOTO_BYTES + 64 * 1024,
+        status_code=201,
+        opt={"too_large": ("file", PHOTO_TOO_LARGE)},
+    )
     async def upload_evidence(
         self, data: MultipartBody[EvidenceForm], user: NamedDependency[CurrentUser]
     ) -> EvidenceOut:
