@@ -57,7 +57,7 @@ def clean_photo(data: bytes) -> CleanPhoto:
         was_png = image.format == "PNG"
         image = _decode(image)
         image = _plain_pixels(image)
-        image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
+        image.thumbnail((MAX_EDGE, MAX_EDGE))
         lossless = image.mode == "RGBA" or (was_png and _pixels(image) <= SMALL_PNG_PIXELS)
         encoded, content_type = _encode(image, lossless)
         return CleanPhoto(encoded, content_type, image.width, image.height)
@@ -85,7 +85,8 @@ def _decode(image: Image.Image) -> Image.Image:
     try:
         image.draft(None, (MAX_EDGE, MAX_EDGE))  # JPEG: decoded at 1/2, 1/4… when huge
         image.load()
-        return ImageOps.exif_transpose(image)
+        ImageOps.exif_transpose(image, in_place=True)
+        return image
     except _DAMAGED:
         raise PhotoRefused("The photo is damaged or incomplete.") from None
     finally:
