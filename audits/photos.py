@@ -4,6 +4,7 @@ camera and owner, XMP, comments, text chunks, ICC profiles). Pure: bytes in, byt
 
 from __future__ import annotations
 
+import contextlib
 import io
 import struct
 import threading
@@ -85,12 +86,13 @@ def _decode(image: Image.Image) -> Image.Image:
     try:
         image.draft(None, (MAX_EDGE, MAX_EDGE))  # JPEG: decoded at 1/2, 1/4… when huge
         image.load()
-        ImageOps.exif_transpose(image, in_place=True)
-        return image
     except _DAMAGED:
         raise PhotoRefused("The photo is damaged or incomplete.") from None
     finally:
         ImageFile.LOAD_TRUNCATED_IMAGES = fill_in
+    with contextlib.suppress(*_DAMAGED, TypeError, KeyError, IndexError, ZeroDivisionError):
+        ImageOps.exif_transpose(image, in_place=True)  # broken EXIF: the pixels as stored
+    return image
 
 
 def _pixels(image: Image.Image) -> int:

@@ -4,6 +4,8 @@ of the camera, the owner or the place left in the bytes."""
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageCms, PngImagePlugin
 
 from audits.photos import MAX_PIXELS, PhotoRefused, clean_photo
@@ -76,3 +78,36 @@ def test_clean_photo_refuses_more_pixels_than_the_limit_before_decoding():
     with pytest.raises(PhotoRefused) as refused:
         clean_photo(header_only)
     assert refused.value.status == 422
+
+
+_SEEDS = [
+    CASES["jpeg-exif-comment"][0],
+    CASES["png-text-xmp-exif"][0],
+    CASES["webp-exif-xmp"][0],
+    CASES["palette-png-transparent"][0],
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seed=st.sampled_from(_SEEDS),
+    edits=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 255), st.integers(1, 40)), max_size=6),
+)
+def test_clean_photo_of_a_mangled_file_is_a_true_photo_or_refused(seed, edits):
+    data = bytearray(seed)
+    for where, byte, length in edits:
+        at = int(where * len(data))
+        if byte % 3 == 0:
+            del data[at : at + length]
+        elif byte % 3 == 1:
+            data[at:at] = bytes([byte]) * length
+        elif data:
+            data[min(at, len(data) - 1)] = byte
+    try:
+        photo = clean_photo(bytes(data))
+    except PhotoRefused as refused:
+        assert refused.status in (415, 422)
+        return
+    image = Image.open(io.BytesIO(photo.data))
+    image.load()
+    assert {"JPEG": "image/jpeg", "PNG": "image/png"}[image.format] == photo.content_type
