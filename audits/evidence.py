@@ -6,6 +6,10 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
+import weakref
+
+import anyio
+import anyio.to_thread
 
 from .photos import CleanPhoto, PhotoRefused, clean_photo
 from .queries import CurrentUser
@@ -31,9 +35,21 @@ async def clean_upload(data: bytes, content_type: str) -> CleanPhoto:
         kinds = ", ".join(PHOTO_TYPES)
         raise AuditRejected([FieldError("file", f"A photo must be one of {kinds}.")], 415)
     try:
-        return await asyncio.to_thread(clean_photo, data)
+        return await _in_decoding_thread(data)
     except PhotoRefused as refused:
         raise AuditRejected([FieldError("file", refused.message)], refused.status) from None
+
+
+_decoding_limiters: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+async def _in_decoding_thread(data: bytes) -> CleanPhoto:
+    """``clean_photo`` in a worker thread, one at a time: further uploads wait on the event
+    loop, not in threads (a decoded photo may take 160 MB; waiting threads would starve the
+    pool). One limiter per event loop, as a limiter belongs to the loop that made it."""
+    loop = asyncio.get_running_loop()
+    limiter = _decoding_limiters.setdefault(loop, anyio.CapacityLimiter(1))
+    return await anyio.to_thread.run_sync(clean_photo, data, limiter=limiter)
 
 
 async def save_evidence(
@@ -98,7 +114,7 @@ async def clean_stored_photos(batch: int = 20) -> tuple[int, int]:
     while rows := await _next_photos(after, batch):
         for row in rows:
             try:
-                photo = await asyncio.to_thread(clean_photo, bytes(row["data"]))
+                photo = await _in_decoding_thread(bytes(row["data"]))
             except PhotoRefused:
                 await Evidence.delete().where(Evidence.id == row["id"])
                 deleted += 1
