@@ -102,9 +102,10 @@ def _pixels(image: Image.Image) -> int:
 def _plain_pixels(image: Image.Image) -> Image.Image:
     """RGB, L or (when some pixel is see-through) RGBA, in sRGB, with no metadata left."""
     image = _to_srgb(image)
-    if image.mode not in ("RGB", "L", "RGBA"):
-        transparent = image.mode in ("LA", "PA") or "transparency" in image.info
-        image = image.convert("RGBA" if transparent else "RGB")
+    if image.mode in ("LA", "PA") or "transparency" in image.info:  # tRNS: P, RGB or L
+        image = image.convert("RGBA")
+    elif image.mode not in ("RGB", "L", "RGBA"):
+        image = image.convert("RGB")
     if image.mode == "RGBA" and image.getchannel("A").getextrema()[0] == 255:
         image = image.convert("RGB")
     image.info = {}  # savers fall back to it (a JPEG's comment, a PNG's ICC profile)

@@ -57,6 +57,11 @@ CASES = {
         "image/png",
         "RGBA",
     ),
+    "rgb-png-with-a-transparent-colour": (
+        _saved(Image.new("RGB", (8, 8), "teal"), "PNG", transparency=(0, 128, 128)),
+        "image/png",
+        "RGBA",
+    ),
     "opaque-rgba-png": (_saved(Image.new("RGBA", (8, 8), "teal"), "PNG"), "image/png", "RGB"),
     "jpeg-with-icc": (_with_icc(), "image/jpeg", "RGB"),
 }
