@@ -11,6 +11,7 @@ from litestar.response import Redirect, Template
 from litestar.status_codes import (
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
+    HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
@@ -49,8 +50,19 @@ def _error_language(request: Request) -> str:
 def _http(request: Request, exc: HTTPException) -> Response:
     if isinstance(exc, NotAuthorizedException) and not _wants_json(request):
         return Redirect(f"/login?next={quote(request.url.path)}")
+    if exc.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE and (named := _too_large(request)):
+        field, message = named
+        errors = [{"key": field, "message": message}]
+        return _error(request, exc.status_code, message, {"errors": errors})
     extra = {"extra": exc.extra} if exc.extra else None
     return _error(request, exc.status_code, exc.detail, extra)
+
+
+def _too_large(request: Request) -> tuple[str, str] | None:
+    """The field and message a route names (``opt["too_large"]``) for a body over its limit,
+    which Litestar refuses before the handler runs (an upload route names its file)."""
+    handler = request.scope.get("route_handler")
+    return handler.opt.get("too_large") if handler is not None else None
 
 
 def _validation(request: Request, exc: ValidationException) -> Response:

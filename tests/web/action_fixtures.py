@@ -7,8 +7,9 @@ from audits.tables import CorrectiveAction
 from ..conftest import run
 from .audit_fixtures import audit_body
 from .conftest import login
+from .photo_files import image_bytes
 
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+JPEG = image_bytes("JPEG")
 FIRST_VISIT = "2026-03-10T18:30:00+02:00"
 NEXT_VISIT = "2026-03-24T10:15:00+02:00"
 

@@ -11,8 +11,9 @@ from web.i18n import gettext_for
 from ..conftest import run
 from .audit_fixtures import audit_body
 from .conftest import PASSWORD, form, login
+from .photo_files import image_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 ROLES = {"anonymous": None, "shopper": "sam", "manager": "max", "office": "ada", "admin": "root"}
 LOGIN = "login"  # redirected to the login page
 OFFICE = {"anonymous": LOGIN, "shopper": 403, "manager": 403, "office": 200, "admin": 200}

@@ -24,6 +24,7 @@ from audits.queries import CurrentUser
 from audits.tables import Role
 from reports.recovery import RecoveryFigures, recovery_figures
 from web.auth import requires_office, requires_role
+from web.photo_response import PHOTO_MEDIA_TYPE, photo_response
 
 requires_manager = requires_role(Role.manager)
 requires_reader = requires_role(Role.manager, Role.office)
@@ -116,7 +117,7 @@ class ActionApiController(Controller):
         """Head office reopens a done or verified action, saying why (required)."""
         return await _step(action_id, user, Step.reopen, data)
 
-    @get("/{action_id:int}/photos/{evidence_id:uuid}", media_type="image/jpeg")
+    @get("/{action_id:int}/photos/{evidence_id:uuid}", media_type=PHOTO_MEDIA_TYPE)
     async def photo(
         self,
         action_id: FromPath[int],
@@ -125,7 +126,7 @@ class ActionApiController(Controller):
     ) -> Response[bytes]:
         """A photo recorded on the action."""
         content, content_type = await action_reads.action_photo(action_id, evidence_id, user)
-        return Response(content, media_type=content_type)
+        return photo_response(content, content_type)
 
     @get("/recovery")
     async def recovery(

@@ -22,7 +22,7 @@ from audits import action_reads, mail_log
 from audits.action_reads import WAITING
 from audits.action_rules import State, Step
 from audits.actions import WrongState, take_step
-from audits.evidence import MAX_PHOTO_BYTES, evidence_row
+from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, evidence_row
 from audits.queries import CurrentUser
 from audits.review import branch_codes
 from audits.schemas import AuditRejected
@@ -95,7 +95,11 @@ class ActionPagesController(Controller):
     async def action_page(self, page: NamedDependency[Page], action_id: FromPath[int]) -> Template:
         return Template("actions/action.html", context=await _context(page, action_id))
 
-    @post("/{action_id:int}/step", request_max_body_size=MAX_PHOTO_BYTES + 64 * 1024)
+    @post(
+        "/{action_id:int}/step",
+        request_max_body_size=MAX_PHOTO_BYTES + 64 * 1024,
+        opt={"too_large": ("photo", PHOTO_TOO_LARGE)},
+    )
     async def step(
         self, request: Request[Any, Any, Any], page: NamedDependency[Page], action_id: FromPath[int]
     ) -> Template | Redirect:
@@ -143,7 +147,7 @@ async def _photo(upload: object, user: CurrentUser):
         return None
     content = await upload.read()
     try:
-        return evidence_row(content, upload.content_type, user, item_key="action")
+        return await evidence_row(content, upload.content_type, user, item_key="action")
     except AuditRejected as rejected:
         rejected.errors[0].key = "photo"
         raise

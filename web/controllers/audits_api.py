@@ -15,11 +15,12 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from audits import audit_reads
 from audits.drafts import MAX_DRAFT_BYTES, load_draft, save_draft
-from audits.evidence import MAX_PHOTO_BYTES, read_evidence, save_evidence
+from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, read_evidence, save_evidence
 from audits.filing import submit_audit
 from audits.queries import CurrentUser
 from audits.schemas import AuditCreate, AuditOut, AuditRejected, FieldError
 from web.auth import requires_login
+from web.photo_response import PHOTO_MEDIA_TYPE, photo_response
 
 MAX_AUDIT_BODY = 1_000_000
 
@@ -81,7 +82,12 @@ class AuditApiController(Controller):
     ) -> AuditOut:
         return await audit_reads.get_audit(audit_id, user)
 
-    @post("/evidence", request_max_body_size=MAX_PHOTO_BYTES + 64 * 1024, status_code=201)
+    @post(
+        "/evidence",
+        request_max_body_size=MAX_PHOTO_BYTES + 64 * 1024,
+        status_code=201,
+        opt={"too_large": ("file", PHOTO_TOO_LARGE)},
+    )
     async def upload_evidence(
         self, data: MultipartBody[EvidenceForm], user: NamedDependency[CurrentUser]
     ) -> EvidenceOut:
@@ -113,9 +119,10 @@ class AuditApiController(Controller):
     ) -> dict[str, Any]:
         return await load_draft(draft_id, user)
 
-    @get("/evidence/{evidence_id:uuid}")
+    @get("/evidence/{evidence_id:uuid}", media_type=PHOTO_MEDIA_TYPE)
     async def evidence(
         self, evidence_id: FromPath[uuid.UUID], user: NamedDependency[CurrentUser]
     ) -> Response[bytes]:
+        """A photo (re-encoded on upload, so no metadata), to whoever may see its audit."""
         content, content_type = await read_evidence(evidence_id, user)
-        return Response(content, media_type=content_type, headers={"Cache-Control": "private"})
+        return photo_response(content, content_type)

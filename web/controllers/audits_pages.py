@@ -17,7 +17,7 @@ from litestar.response import File, Redirect, Template
 
 from audits import audit_reads
 from audits.drafts import load_draft, save_draft
-from audits.evidence import MAX_PHOTO_BYTES, save_evidence
+from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, save_evidence
 from audits.filing import submit_audit
 from audits.rules import local_time
 from audits.schemas import AuditConflict, AuditCreate, AuditNotFound, AuditRejected, FieldError
@@ -78,7 +78,12 @@ class AuditPagesController(Controller):
             values.update(await load_draft(id, page.user))
         return await _form(page, values, {})
 
-    @post("/audits", guards=[requires_role(Role.shopper)], request_max_body_size=MAX_FORM_BODY)
+    @post(
+        "/audits",
+        guards=[requires_role(Role.shopper)],
+        request_max_body_size=MAX_FORM_BODY,
+        opt={"too_large": ("photo", PHOTO_TOO_LARGE)},
+    )
     async def submit(
         self, request: Request[Any, Any, Any], page: NamedDependency[Page]
     ) -> Template | Redirect:
