@@ -227,3 +227,32 @@ def test_write_route_refuses_other_roles_and_writes_nothing(client, org, route):
         response = _send(client, _request(route, org, world))
         assert response.status_code < 500, (route, role, response.text[-500:])
         assert not _refused(response, role, route), (route, role, response.status_code)
+
+
+def _read_routes(app) -> list[str]:
+    return sorted(
+        route.path
+        for route in app.routes
+        for handler in getattr(route, "route_handlers", ())
+        if "GET" in handler.http_methods
+    )
+
+
+READ_VALUES = {"evidence_id": uuid.uuid4(), "draft_id": uuid.uuid4(), "key": "scores"}
+READ_VALUES |= {"file_path": "evenly.css", "path": "openapi.json"}
+
+
+@pytest.mark.parametrize("role", [None, *USERS])
+def test_no_get_changes_anything_stored_even_with_lang(client, org, role):
+    """State changes only on POST: every page and API read, ``?lang=fa`` included, leaves
+    every table as it was (PDFs, slow to draw, are read by admins only)."""
+    world = {**build_world(org), **READ_VALUES}
+    _as(client, role)
+    before = snapshot()
+    for template in _read_routes(APP):
+        if template.endswith("/pdf") and role != ADMIN:
+            continue
+        path = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: str(world[m.group(1)]), template)
+        response = client.get(path, params={"lang": "fa"}, follow_redirects=False)
+        assert response.status_code < 500, (path, role, response.text[-500:])
+    assert snapshot() == before

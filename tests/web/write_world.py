@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import msgspec
 from piccolo.apps.user.tables import BaseUser
 from piccolo.conf.apps import Finder
 
@@ -61,8 +62,7 @@ async def _build(doc) -> dict[str, object]:
 
 
 def msgspec_audit(body: dict) -> AuditCreate:
-    import msgspec
-
+    """An audit body as the API would decode it."""
     return msgspec.convert(body, AuditCreate, strict=False)
 
 
