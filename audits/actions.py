@@ -193,16 +193,17 @@ async def take_step(
 ) -> None:
     """Record a person's step. ``photo`` is a new, checked ``Evidence`` row (stored in the same
     transaction) or the id of one this user uploaded. Which roles may take which step is the
-    web layer's guards; the branch scope is checked here (``ActionNotFound``)."""
+    web layer's guards; the branch scope is checked here (``ActionNotFound``), in the step's
+    transaction and before anything in it is written."""
     now = now or dt.datetime.now(dt.UTC)
     comment = comment.strip()
     _check_comment(step, comment, photo is not None)
-    row = await visible_action_row(action_id, user)
-    if not rules.step_allowed(step, row["state"]):
-        raise WrongState(f"The action is {row['state']}; it cannot be {STEP_KIND[step]} now.")
-    photo_id = await _photo_id(photo, user)
     to = rules.STEP_TO[step]
     async with write_transaction():
+        row = await visible_action_row(action_id, user)
+        if not rules.step_allowed(step, row["state"]):
+            raise WrongState(f"The action is {row['state']}; it cannot be {STEP_KIND[step]} now.")
+        photo_id = await _photo_id(photo, user)
         if isinstance(photo, Evidence):
             await Evidence.insert(photo)
         if to is not None:

@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 
+from .filing import require_filer
 from .queries import CurrentUser
 from .schemas import AuditConflict, AuditNotFound
 from .tables import Audit, AuditDraft
@@ -18,6 +19,7 @@ MAX_DRAFT_BYTES = 200_000
 
 async def save_draft(draft_id: uuid.UUID, payload: dict[str, Any], user: CurrentUser) -> None:
     """Keep the latest state of a form; a filed audit's id takes no more drafts."""
+    require_filer(user)
     if len(msgspec.json.encode(payload)) > MAX_DRAFT_BYTES:
         raise ValueError("draft too large")
     if await Audit.exists().where(Audit.id == draft_id, Audit.status != Audit.Status.returned):

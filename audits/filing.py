@@ -18,11 +18,30 @@ from checklists.scoring import AuditScore, score_audit, validate_answers
 from . import audit_reads
 from .queries import CurrentUser
 from .rules import FlagFacts, local_time, review_flags, shift_for, visit_time_problem
-from .schemas import AuditConflict, AuditCreate, AuditOut, AuditRejected, FieldError
-from .tables import Audit, AuditChange, AuditDraft, Channel, Evidence, OrgSettings, Visit
+from .schemas import (
+    AuditConflict,
+    AuditCreate,
+    AuditForbidden,
+    AuditOut,
+    AuditRejected,
+    FieldError,
+)
+from .tables import Audit, AuditChange, AuditDraft, Channel, Evidence, OrgSettings, Role, Visit
 from .write_lock import write_together, write_transaction
 
 MAX_COMMENT = 2000
+FILING_ROLES = frozenset({Role.shopper, Role.admin})
+"""Who files audits. Shoppers, whose work it is; and admins, to try a checklist end to end
+(form, offline queue, scoring, review) before shoppers get it and to back-fill a paper audit
+by hand. Refusing admins would protect nothing: an admin can give themself a shopper account,
+and an admin's audit is filed under their own name, so head office sees who filed it. Managers
+never file (they would audit their own branch or a rival's) and head office only reviews."""
+
+
+def require_filer(user: CurrentUser) -> None:
+    """Refuse, before anything is read or written, a user whose role does not file audits."""
+    if user.role not in FILING_ROLES:
+        raise AuditForbidden("Only shoppers file audits.")
 
 
 class _Resolved(msgspec.Struct):
@@ -42,6 +61,7 @@ async def submit_audit(
     data: AuditCreate, user: CurrentUser, *, now: dt.datetime
 ) -> tuple[AuditOut, bool]:
     """File ``data``; the flag says whether this call created it."""
+    require_filer(user)
     existing = await Audit.select(Audit.auditor, Audit.status).where(Audit.id == data.id).first()
     if existing is not None:
         if existing["auditor"] != user.id:

@@ -73,3 +73,8 @@ class AuditConflict(Exception):
 
 class AuditNotFound(Exception):
     pass
+
+
+class AuditForbidden(Exception):
+    """The caller's role may not do this to audits (a manager filing one); nothing was
+    written."""

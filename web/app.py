@@ -23,6 +23,7 @@ from litestar.template.config import TemplateConfig
 
 from reports.analysis_cache import AnalysisCache
 from reports.pdf import warm_up
+from web.api_writes import protect_api_writes
 from web.auth import provide_user
 from web.client_address import rate_limit_identifier
 from web.controllers.account import AccountController
@@ -37,6 +38,7 @@ from web.controllers.checklists_api import ChecklistApiController
 from web.controllers.checklists_pages import ChecklistPagesController
 from web.controllers.home import HomeController
 from web.controllers.imports_pages import ImportPagesController
+from web.controllers.language import LanguageController
 from web.controllers.period_reports import BranchReportController, HeadOfficeReportController
 from web.controllers.read_pages import BranchAuditsController, MyAuditsController
 from web.controllers.reports_pages import VisitReportController
@@ -102,6 +104,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health,
             HomeController,
             AuthController,
+            LanguageController,
             AccountController,
             AdminUsersController,
             AdminOrgController,
@@ -127,6 +130,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             plotly_js,
         ],
         dependencies={"user": Provide(provide_user), "page": Provide(provide_page)},
+        guards=[protect_api_writes],
         middleware=[
             CookieBackendConfig(
                 secret=secret, secure=settings.secure_cookies, samesite="lax", max_age=12 * 3600
@@ -137,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 identifier_for_request=rate_limit_identifier(settings.trusted_proxies),
             ).middleware,
         ],
-        csrf_config=CSRFConfig(
+        csrf_config=CSRFConfig(  # /api: the token is checked by protect_api_writes instead
             secret=settings.secret_key,
             cookie_secure=settings.secure_cookies,
             exclude=["/api"],

@@ -10,6 +10,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from litestar.handlers import BaseRouteHandler
 
 from audits import sessions
+from audits.filing import FILING_ROLES
 from audits.queries import CurrentUser, get_current_user
 from audits.tables import Role
 from audits.tokens import user_for_token
@@ -73,17 +74,25 @@ async def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> Non
 
 
 def requires_role(*roles: Role):
-    """A guard letting in only the given roles (admin always passes)."""
+    """A guard letting in only the given roles (admin always passes). The guard's ``roles``
+    says whom it lets in, for the test that holds every write route to a table."""
+    allowed = frozenset(roles) | {Role.admin}
 
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
         user = await provide_user(connection)  # type: ignore[arg-type]
         if user is None:
             raise NotAuthorizedException("Log in first.")
-        if user.role is not Role.admin and user.role not in roles:
+        if user.role not in allowed:
             raise PermissionDeniedException("Your role does not allow this.")
 
+    guard.roles = allowed  # type: ignore[attr-defined]
     return guard
 
 
 requires_office = requires_role(Role.office)
 requires_admin = requires_role()
+requires_any_role = requires_role(*Role)
+"""Every logged-in user, for what each does to their own account."""
+requires_filer = requires_role(*FILING_ROLES)
+"""Filing audits, their drafts and the form's photos: shoppers, and admins (see
+``audits.filing.FILING_ROLES`` for why)."""

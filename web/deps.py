@@ -28,7 +28,7 @@ class Page(msgspec.Struct, frozen=True):
 
 def remember_language(request: Request[Any, Any, Any], chosen: str | None) -> str | None:
     """A supported ``?lang=`` (or switcher) choice goes into the session; returns the
-    session's choice."""
+    session's choice. Only the session: a GET never changes what is stored."""
     if "session" not in request.scope:
         return chosen if chosen in LANGUAGES else None
     if chosen in LANGUAGES:
@@ -36,14 +36,24 @@ def remember_language(request: Request[Any, Any, Any], chosen: str | None) -> st
     return request.session.get(SESSION_LANGUAGE)
 
 
+async def choose_language(
+    request: Request[Any, Any, Any], user: CurrentUser | None, chosen: str
+) -> None:
+    """The switcher's choice, posted: into the session, and into a logged-in user's profile so
+    that their other devices follow."""
+    if chosen not in LANGUAGES:
+        return
+    remember_language(request, chosen)
+    if user and chosen != user.language:
+        await save_language(user.id, chosen)
+
+
 async def reader_language(request: Request[Any, Any, Any], user: CurrentUser | None) -> str:
-    """The switcher's choice (kept in the session, and in a logged-in user's profile), else
-    the profile's language, else Accept-Language, else the organisation's default, else the
+    """``?lang=`` or the switcher's choice (kept in the session), else the profile's language,
+    else Accept-Language, else the organisation's default, else the
     ``EVENLY_DEFAULT_LANGUAGE`` setting."""
     chosen = request.query_params.get("lang")
     remembered = remember_language(request, chosen)
-    if user and chosen in LANGUAGES and chosen != user.language:
-        await save_language(user.id, chosen)
     accept = request.headers.get("accept-language")
     lang = pick_language((remembered, user.language if user else None), accept, ())
     if lang:

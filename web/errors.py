@@ -9,6 +9,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException, ValidationException
 from litestar.response import Redirect, Template
 from litestar.status_codes import (
+    HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
@@ -16,7 +17,7 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 
-from audits.schemas import AuditConflict, AuditNotFound, AuditRejected
+from audits.schemas import AuditConflict, AuditForbidden, AuditNotFound, AuditRejected
 from checklists.queries import ChecklistError, ChecklistNotFound, VersionFrozen, VersionNotFound
 from web.deps import SESSION_LANGUAGE
 from web.i18n import direction, pick_language
@@ -87,7 +88,12 @@ def _audit_rejected(request: Request, exc: AuditRejected) -> Response:
 
 
 def _audit_other(request: Request, exc: Exception) -> Response:
-    status = HTTP_409_CONFLICT if isinstance(exc, AuditConflict) else HTTP_404_NOT_FOUND
+    if isinstance(exc, AuditForbidden):
+        status = HTTP_403_FORBIDDEN
+    elif isinstance(exc, AuditConflict):
+        status = HTTP_409_CONFLICT
+    else:
+        status = HTTP_404_NOT_FOUND
     return _error(request, status, str(exc))
 
 
@@ -104,5 +110,6 @@ def exception_handlers() -> dict:
         AuditRejected: _audit_rejected,
         AuditConflict: _audit_other,
         AuditNotFound: _audit_other,
+        AuditForbidden: _audit_other,
         HTTP_500_INTERNAL_SERVER_ERROR: _unexpected,
     }

@@ -125,6 +125,7 @@ def install_translations(environment: Environment) -> None:
     )
     environment.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     environment.globals["language_url"] = _language_url
+    environment.globals["this_page_url"] = _this_page_url
     environment.globals["flash_text"] = _flash_text
     environment.globals["arrow"] = _arrow
     environment.filters["tr"] = _translate_filter
@@ -170,6 +171,17 @@ def _language_url(context: Context, code: str) -> str:
     if request is None:
         return f"?lang={code}"
     return language_url(request.url.path, request.url.query or "", code)
+
+
+@pass_context
+def _this_page_url(context: Context) -> str:
+    """This page's path and query without ``lang``: where the language switch comes back to."""
+    request = context.get("request")
+    if request is None:
+        return "/"
+    params = [(k, v) for k, v in parse_qsl(request.url.query or "", keep_blank_values=True)]
+    query = urlencode([(k, v) for k, v in params if k != "lang"])
+    return f"{request.url.path}?{query}" if query else request.url.path
 
 
 def language_url(path: str, query: str, code: str) -> str:

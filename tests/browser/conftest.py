@@ -84,3 +84,10 @@ def phone(browser):
 def horizontal_overflow(page) -> int:
     """How many CSS pixels the page is wider than the viewport (0 = fits)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def api_post(page, url: str, data=None):
+    """POST to the JSON API with the page's session cookie, carrying the CSRF token as the
+    app's own JavaScript does (``x-csrftoken`` from the ``csrftoken`` cookie)."""
+    token = next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+    return page.request.post(url, data=data, headers={"x-csrftoken": token})

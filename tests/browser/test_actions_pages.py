@@ -9,7 +9,7 @@ import zlib
 import pytest
 
 from ..web.audit_fixtures import audit_body
-from .conftest import horizontal_overflow
+from .conftest import api_post, horizontal_overflow
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("EVENLY_SCREENSHOTS")
@@ -50,9 +50,9 @@ def _failing_audit_published(page, server, doc) -> None:
     _log_in(page, server, "sam", "/audits")
     body = audit_body(doc)
     body["answers"].update(acknowledged_promptly=False, queue_wait_minutes=12)
-    assert page.request.post(f"{server}/api/audits", data=body).status == 201
+    assert api_post(page, f"{server}/api/audits", data=body).status == 201
     _log_in(page, server, "ada", "/review")
-    assert page.request.post(f"{server}/api/audits/{body['id']}/approve").status == 200
+    assert api_post(page, f"{server}/api/audits/{body['id']}/approve").status == 200
 
 
 def test_manager_marks_done_with_a_photo_office_verifies_on_a_phone(server, phone, org, tmp_path):

@@ -3,7 +3,7 @@ and find exactly one audit once the connection returns. Drafts survive a reload.
 
 import pytest
 
-from audits.tables import Audit
+from audits.tables import Audit, AuditDraft
 from checklists.model import ItemType
 
 from ..conftest import run
@@ -58,6 +58,45 @@ def test_offline_submission_is_sent_once_when_back_online(server, phone, org):
     rows = run(Audit.select(Audit.id, Audit.score).run())
     assert [(str(r["id"]), r["score"]) for r in rows] == [(audit_id, 100.0)]
     assert phone.errors == []
+
+
+def _csrf_cookie(page) -> str | None:
+    return next((c["value"] for c in page.context.cookies() if c["name"] == "csrftoken"), None)
+
+
+def test_offline_submission_goes_through_after_reopening_with_a_new_csrf_token(server, phone, org):
+    """The queue keeps the audit, not the token: sent from a page opened later, with the CSRF
+    cookie changed meanwhile (a new browser session), it still files exactly once."""
+    _log_in(phone, server)
+    audit_id = _open_form(phone, server)
+    _fill(phone, org)
+    phone.context.set_offline(True)
+    phone.click("button.wide")
+    phone.wait_for_selector("#sync-status:not([hidden])")
+    old_token = _csrf_cookie(phone)
+    phone.goto("about:blank")
+    kept = [c for c in phone.context.cookies() if c["name"] != "csrftoken"]
+    phone.context.clear_cookies()
+    phone.context.add_cookies(kept)
+    phone.context.set_offline(False)
+    phone.goto(f"{server}/audits")  # reopened: this page gets a new token and sends the queue
+    phone.wait_for_function(
+        "() => !JSON.parse(localStorage.getItem('evenly.queue') || '[]').length"
+    )
+    assert _csrf_cookie(phone) not in (None, old_token)
+    rows = run(Audit.select(Audit.id).run())
+    assert [str(r["id"]) for r in rows] == [audit_id]
+    assert phone.errors == []
+
+
+def test_form_api_writes_carry_the_csrf_token(server, phone, org):
+    """The draft the form keeps on the server is accepted (no 403 from a missing token)."""
+    _log_in(phone, server)
+    _open_form(phone, server)
+    with phone.expect_response(lambda r: "/api/drafts/" in r.url, timeout=10000) as draft:
+        phone.fill('[name="answers.queue_wait_minutes"]', "7")
+    assert draft.value.status == 204
+    assert run(AuditDraft.count().run()) == 1
 
 
 def test_draft_survives_a_reload(server, phone, org):

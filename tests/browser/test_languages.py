@@ -12,7 +12,7 @@ from audits.tables import Audit
 
 from ..conftest import run
 from ..web.audit_fixtures import audit_body
-from .conftest import PHONE, horizontal_overflow
+from .conftest import PHONE, api_post, horizontal_overflow
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("EVENLY_SCREENSHOTS")
@@ -71,7 +71,7 @@ def test_pages_in_each_language_fit_a_phone_and_mirror_in_persian(server, phone,
     phone.goto(f"{server}/audits/new?branch=B1&checklist=service-fundamentals")
     _check(phone, lang, "form")
     body = audit_body(org)
-    assert phone.request.post(f"{server}/api/audits", data=body).status == 201
+    assert api_post(phone, f"{server}/api/audits", data=body).status == 201
     phone.goto(f"{server}/audits/{body['id']}")
     _check(phone, lang, "result")
     _log_in(phone, server, "ada", lang)
@@ -83,7 +83,7 @@ def test_pages_in_each_language_fit_a_phone_and_mirror_in_persian(server, phone,
 def test_persian_back_link_arrow_points_right(server, phone, org):
     body = audit_body(org)
     _log_in(phone, server, "sam", "fa")
-    assert phone.request.post(f"{server}/api/audits", data=body).status == 201
+    assert api_post(phone, f"{server}/api/audits", data=body).status == 201
     _log_in(phone, server, "ada", "fa")
     phone.goto(f"{server}/review/{body['id']}")
     assert phone.inner_text("main p a").startswith("→")

@@ -12,7 +12,7 @@ from audits.tables import Audit
 
 from ..conftest import run
 from ..web.audit_fixtures import audit_body
-from .conftest import horizontal_overflow
+from .conftest import api_post, horizontal_overflow
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("EVENLY_SCREENSHOTS")
@@ -39,7 +39,7 @@ def _history(page, server, doc) -> list[str]:
         )
         if i % 3 == 0:
             body["answers"]["queue_wait_minutes"] = 9
-        response = page.request.post(f"{server}/api/audits", data=body)
+        response = api_post(page, f"{server}/api/audits", data=body)
         assert response.status == 201
         ids.append(body["id"])
     run(Audit.update({Audit.status: "published"}, force=True).run())

@@ -9,7 +9,7 @@ from audits.tables import Audit
 
 from ..conftest import run
 from ..web.audit_fixtures import audit_body
-from .conftest import horizontal_overflow
+from .conftest import api_post, horizontal_overflow
 
 pytestmark = pytest.mark.browser
 SHOTS = os.environ.get("EVENLY_SCREENSHOTS")
@@ -32,7 +32,7 @@ def _shot(page, name):
 def _file(page, server, doc) -> str:
     body = audit_body(doc, visit_minutes=1)
     body["comments"] = {"queue_wait_minutes": "Only one desk was open for a very long while."}
-    response = page.request.post(f"{server}/api/audits", data=body)
+    response = api_post(page, f"{server}/api/audits", data=body)
     assert response.status == 201
     return body["id"]
 

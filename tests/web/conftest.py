@@ -51,12 +51,17 @@ def fundamentals(db: str):
 
 
 def csrf(client: TestClient) -> str:
+    """The client's CSRF token (fetched when its cookies were cleared), also sent from now on
+    as the ``x-csrftoken`` header, as the app's JavaScript sends it on API writes."""
     if "csrftoken" not in client.cookies:
+        client.headers.pop("x-csrftoken", None)
         client.get("/login")
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
     return client.cookies["csrftoken"]
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD):
+    """Log in as the browser does; later API writes carry the CSRF token (see ``csrf``)."""
     return client.post(
         "/login",
         data={"username": username, "password": password, "_csrf_token": csrf(client)},

@@ -67,13 +67,38 @@ def test_page_profile_language_wins_over_accept_language(client, org):
     assert '<html lang="pl"' in page.text and "<h1>Moje audyty</h1>" in page.text
 
 
-def test_switch_logged_in_saves_the_choice_to_the_profile(client, app_settings, org):
+def test_switch_logged_in_posted_saves_the_choice_to_the_profile(client, app_settings, org):
     login(client, "sam")
-    assert '<html lang="el"' in client.get("/audits?lang=el").text
+    response = form(client, "/language", {"lang": "el", "next": "/audits?status=x"})
+    assert response.status_code in (302, 303)
+    assert response.headers["location"] == "/audits?status=x"
+    assert '<html lang="el"' in client.get("/audits").text
     assert _profile_language("sam") == "el"
     with TestClient(create_app(app_settings)) as other_device:
         login(other_device, "sam")
         assert '<html lang="el"' in other_device.get("/audits").text
+
+
+@pytest.mark.parametrize("path", ["/audits", "/", "/visits/mine", "/account/password"])
+def test_get_with_lang_shows_the_language_but_leaves_the_profile_alone(client, org, path):
+    login(client, "sam")
+    page = client.get(f"{path}?lang=fa")
+    assert page.status_code == 200 and '<html lang="fa"' in page.text
+    assert _profile_language("sam") is None  # a link or a prefetch changes nothing stored
+
+
+def test_language_switch_without_csrf_token_is_refused(client, org):
+    login(client, "sam")
+    client.headers.pop("x-csrftoken")
+    response = client.post("/language", data={"lang": "fa"}, follow_redirects=False)
+    assert response.status_code == 403 and _profile_language("sam") is None
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example"])
+def test_language_switch_goes_back_only_within_the_site(client, target):
+    response = form(client, "/language", {"lang": "pl", "next": target})
+    assert response.headers["location"] == "/"
+    assert '<html lang="pl"' in client.get("/login").text  # anonymous: the session only
 
 
 def test_switch_unknown_language_changes_nothing(client, org):
@@ -87,11 +112,13 @@ def test_switch_anonymous_is_kept_for_the_session(client):
     assert '<html lang="pl"' in client.get("/login").text
 
 
-def test_switcher_links_keep_the_page_and_its_query(client, org):
+def test_switcher_is_a_posted_form_back_to_the_page_and_its_query(client, org):
     login(client, "sam")
-    page = client.get("/visits/mine?lang=el")
-    assert 'href="/visits/mine?lang=fa"' in page.text
-    assert 'hreflang="pl" href="/visits/mine?lang=pl"' in page.text
+    page = client.get("/visits/mine?state=due&lang=el").text
+    assert '<form method="post" action="/language" id="language-form"' in page
+    assert 'name="next" value="/visits/mine?state=due"' in page
+    assert 'form="language-form" name="lang" value="fa"' in page
+    assert "?lang=" not in page.split('class="footer"')[1]  # no link changes the language
 
 
 def test_audit_form_switcher_submits_the_form(client, org):
@@ -110,6 +137,7 @@ def test_audit_form_language_switch_keeps_what_was_typed(client, org):
     response = form(client, "/audits", {**typed, "switch_language": "pl"})
     assert response.status_code == 302
     assert response.headers["location"].endswith(f"id={audit_id}&lang=pl")
+    assert _profile_language("sam") == "pl"  # a posted switch is kept
     page = client.get(response.headers["location"])
     assert '<html lang="pl"' in page.text and "Złóż audyt" in page.text
     assert 'name="visit_minutes" value="17"' in page.text
@@ -139,7 +167,7 @@ def test_audit_form_switch_other_roles_and_anonymous_are_refused(client, org, us
 
 def test_audit_form_field_errors_are_in_the_readers_language(client, org):
     login(client, "sam")
-    client.get("/audits?lang=pl")
+    form(client, "/language", {"lang": "pl"})
     audit_id = _new_form_id(client)
     page = form(client, "/audits", _fields(org, id=audit_id, visit_minutes="soon"))
     assert page.status_code == 422

@@ -13,7 +13,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits import people, tokens
-from web.auth import log_in, requires_login
+from web.auth import log_in, requires_any_role
 from web.deps import Page
 from web.i18n import N_
 
@@ -34,13 +34,14 @@ class RevokeForm(msgspec.Struct):
 
 def safe_next(target: str, default: str) -> str:
     """Only redirect within this site (no ``//host`` or absolute URLs)."""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    local = target.startswith("/") and not target.startswith(("//", "/\\"))
+    return target if local else default
 
 
 class AccountController(Controller):
     path = "/account"
     include_in_schema = False
-    guards = [requires_login]
+    guards = [requires_any_role]  # each user's own account
 
     @get("/password")
     async def password_page(self, page: NamedDependency[Page]) -> Template:

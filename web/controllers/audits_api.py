@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 import msgspec
-from litestar import Controller, Request, Response, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
@@ -19,7 +19,7 @@ from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, read_evidence, sav
 from audits.filing import submit_audit
 from audits.queries import CurrentUser
 from audits.schemas import AuditCreate, AuditOut, AuditRejected, FieldError
-from web.auth import requires_login
+from web.auth import requires_any_role, requires_filer, requires_login
 from web.photo_response import PHOTO_MEDIA_TYPE, photo_response
 
 MAX_AUDIT_BODY = 1_000_000
@@ -35,28 +35,19 @@ class EvidenceOut(msgspec.Struct):
     id: uuid.UUID
 
 
-def _require_json(request: Request[Any, Any, Any]) -> None:
-    content_type = request.headers.get("content-type", "")
-    if not content_type.startswith("application/json"):
-        raise AuditRejected(
-            [FieldError("content-type", "Send the audit as application/json.")], status=415
-        )
-
-
 class AuditApiController(Controller):
     path = "/api"
     tags = ["audits"]
     guards = [requires_login]
 
-    @post("/audits", request_max_body_size=MAX_AUDIT_BODY)
+    @post("/audits", guards=[requires_filer], request_max_body_size=MAX_AUDIT_BODY)
     async def file_audit(
         self,
-        request: Request[Any, Any, Any],
         data: JSONBody[AuditCreate],
         user: NamedDependency[CurrentUser],
     ) -> Response[AuditOut]:
-        """File an audit: 201 with its score, or 200 with the audit this id already made."""
-        _require_json(request)
+        """File an audit (shoppers and admins): 201 with its score, or 200 with the audit this
+        id already made."""
         audit, created = await submit_audit(data, user, now=dt.datetime.now(dt.UTC))
         return Response(audit, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
@@ -84,6 +75,7 @@ class AuditApiController(Controller):
 
     @post(
         "/evidence",
+        guards=[requires_any_role],
         request_max_body_size=MAX_PHOTO_BYTES + 64 * 1024,
         status_code=201,
         opt={"too_large": ("file", PHOTO_TOO_LARGE)},
@@ -91,8 +83,9 @@ class AuditApiController(Controller):
     async def upload_evidence(
         self, data: MultipartBody[EvidenceForm], user: NamedDependency[CurrentUser]
     ) -> EvidenceOut:
-        """Upload a photo (JPEG, PNG or WebP); reference its id as the photo item's answer.
-        A client-made ``id`` makes a retried upload store nothing new."""
+        """Upload a photo (JPEG, PNG or WebP); reference its id as the photo item's answer, or
+        in a corrective action's step (so every role may upload; an audit takes only its own
+        filer's photos). A client-made ``id`` makes a retried upload store nothing new."""
         try:
             evidence_id = uuid.UUID(data.id) if data.id else None
         except ValueError:
@@ -103,7 +96,12 @@ class AuditApiController(Controller):
         )
         return EvidenceOut(id=saved)
 
-    @put("/drafts/{draft_id:uuid}", request_max_body_size=MAX_DRAFT_BYTES, status_code=204)
+    @put(
+        "/drafts/{draft_id:uuid}",
+        guards=[requires_filer],
+        request_max_body_size=MAX_DRAFT_BYTES,
+        status_code=204,
+    )
     async def put_draft(
         self,
         draft_id: FromPath[uuid.UUID],

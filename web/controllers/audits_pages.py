@@ -25,8 +25,8 @@ from audits.tables import Channel, Role
 from checklists import queries as checklist_queries
 from checklists.model import ItemType
 from web.audit_form import body_from_form, form_from_body
-from web.auth import requires_login, requires_role
-from web.deps import Page
+from web.auth import requires_filer, requires_login
+from web.deps import Page, choose_language
 from web.review_view import audit_view
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
@@ -50,7 +50,7 @@ class AuditPagesController(Controller):
         own = [a for a in mine if a.auditor == page.user.username]  # an admin files too
         return Template("audits/list.html", context={"page": page, "audits": own})
 
-    @get("/audits/new", guards=[requires_role(Role.shopper)])
+    @get("/audits/new", guards=[requires_filer])
     async def new(
         self,
         page: NamedDependency[Page],
@@ -80,7 +80,7 @@ class AuditPagesController(Controller):
 
     @post(
         "/audits",
-        guards=[requires_role(Role.shopper)],
+        guards=[requires_filer],
         request_max_body_size=MAX_FORM_BODY,
         opt={"too_large": ("photo", PHOTO_TOO_LARGE)},
     )
@@ -90,7 +90,7 @@ class AuditPagesController(Controller):
         form = await request.form()
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
         if fields.get("switch_language"):
-            return await _switch_language(page, fields)
+            return await _switch_language(request, page, fields)
         try:
             _, doc = await checklist_queries.get_version(fields.get("checklist", ""))
         except checklist_queries.ChecklistError:
@@ -126,7 +126,7 @@ class AuditPagesController(Controller):
         context = {"page": page, "view": view, "audit": view.audit}
         return Template("audits/result.html", context=context)
 
-    @get("/audits/{audit_id:uuid}/edit", guards=[requires_role(Role.shopper)])
+    @get("/audits/{audit_id:uuid}/edit", guards=[requires_filer])
     async def edit(self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]) -> Template:
         """A returned audit, in the form again, to fix and resubmit under the same id."""
         audit = await audit_reads.get_audit(audit_id, page.user)
@@ -149,10 +149,13 @@ async def service_worker() -> File:
     )
 
 
-async def _switch_language(page: Page, fields: dict[str, str]) -> Redirect:
-    """The switcher's buttons submit the form: what was typed becomes the server's draft and
-    the same form opens again in the chosen language (``?lang=`` saves the choice)."""
+async def _switch_language(
+    request: Request[Any, Any, Any], page: Page, fields: dict[str, str]
+) -> Redirect:
+    """The switcher's buttons submit the form: the choice is kept (session and profile), what
+    was typed becomes the server's draft and the same form opens again in that language."""
     lang = fields.pop("switch_language")
+    await choose_language(request, page.user, lang)
     try:
         audit_id = uuid.UUID(fields.get("id", ""))
     except ValueError:

@@ -17,7 +17,7 @@ from checklists.checks import check_checklist
 from checklists.model import Checklist
 from checklists.queries import ChecklistSummary, VersionInfo
 from checklists.scoring import AuditScore, score_audit, validate_answers
-from web.auth import requires_login, requires_office
+from web.auth import requires_any_role, requires_login, requires_office
 from web.visibility import may_read, readable_version, visible_checklists
 
 
@@ -114,7 +114,7 @@ class ChecklistApiController(Controller):
         await queries.set_retired(slug, True)
         return next(c for c in await queries.list_checklists() if c.slug == slug)
 
-    @post("/{slug:str}/versions/{number:str}/score", status_code=200)
+    @post("/{slug:str}/versions/{number:str}/score", guards=[requires_any_role], status_code=200)
     async def score(
         self,
         slug: FromPath[str],

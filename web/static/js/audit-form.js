@@ -29,6 +29,29 @@
     element.classList.toggle("offline", !!offline);
   }
 
+  // --- Writes to /api with the session cookie carry the CSRF token (x-csrftoken). -------
+  // Read from the csrftoken cookie at send time, never kept with a queued audit: by the time
+  // the queue is sent (a reopened page, another day) the token may have changed.
+  function csrfCookie() {
+    var found = document.cookie.split("; ").filter(function (c) { return c.indexOf("csrftoken=") === 0; })[0];
+    return found ? decodeURIComponent(found.slice("csrftoken=".length)) : "";
+  }
+  function csrfToken() {
+    if (csrfCookie()) return Promise.resolve(csrfCookie());
+    // No cookie (a new browser session): any page sets one; /health is the cheapest.
+    return fetch("/health", { credentials: "same-origin" }).then(csrfCookie, csrfCookie);
+  }
+  function apiWrite(url, method, body, json) {
+    return csrfToken().then(function (token) {
+      var headers = { "X-CSRFToken": token, "Accept": "application/json" };
+      if (json) headers["Content-Type"] = "application/json";
+      return fetch(url, {
+        method: method, credentials: "same-origin", headers: headers,
+        body: json ? JSON.stringify(body) : body
+      });
+    });
+  }
+
   // --- The queue of audits waiting for a connection (any page flushes it). -------------
   var flushing = null;  // the flush under way, so a second caller waits for the same one
   function queued() { return readJSON(QUEUE, []); }
@@ -37,13 +60,7 @@
     items.push({ id: body.id, body: body });
     writeJSON(QUEUE, items);
   }
-  function post(body) {
-    return fetch("/api/audits", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
-      body: JSON.stringify(body)
-    });
-  }
+  function post(body) { return apiWrite("/api/audits", "POST", body, true); }
   function flush() {
     if (flushing) return flushing;
     if (!navigator.onLine || !queued().length) return Promise.resolve();
@@ -109,10 +126,7 @@
     clearTimeout(serverTimer);
     serverTimer = setTimeout(function () {
       if (!navigator.onLine) return;
-      fetch("/api/drafts/" + auditId, {
-        method: "PUT", credentials: "same-origin",
-        headers: { "Content-Type": "application/json" }, body: JSON.stringify(values)
-      }).catch(function () {});
+      apiWrite("/api/drafts/" + auditId, "PUT", values, true).catch(function () {});
     }, 2000);
   }
 
@@ -165,7 +179,7 @@
       data.append("file", blob, "photo.jpg");
       data.append("id", id);
       data.append("item", field.id.replace("item-", ""));
-      return fetch("/api/evidence", { method: "POST", credentials: "same-origin", body: data })
+      return apiWrite("/api/evidence", "POST", data, false)
         .then(function (response) {
           if (!response.ok) return response.json().then(function (b) { throw new Error(b.detail); });
           ref.value = id;

@@ -1,6 +1,8 @@
 // Evenly's service worker: keeps the pages a shopper has opened usable offline.
 // Pages: network first, the last copy when offline. Static files: cache first.
-const CACHE = "evenly-v1";
+// A new name whenever a cached script changes (v2: API writes carry the CSRF token), so that
+// phones drop the old copy.
+const CACHE = "evenly-v2";
 const CORE = ["/static/evenly.css", "/static/js/audit-form.js", "/static/favicon.svg"];
 
 self.addEventListener("install", (event) => {

@@ -1,0 +1,90 @@
+"""One of everything a write route can act on, and the whole database as a value to compare:
+for the route × role matrix of ``test_write_roles``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import msgspec
+from piccolo.apps.user.tables import BaseUser
+from piccolo.conf.apps import Finder
+
+from audits import review, visits
+from audits.action_rules import State
+from audits.filing import submit_audit
+from audits.queries import get_current_user
+from audits.schemas import AuditCreate
+from audits.tables import CorrectiveAction, Shift
+from audits.tokens import create_token
+from audits.visits import VisitCreate
+
+from ..conftest import run
+from .audit_fixtures import audit_body
+
+
+async def _user(name: str):
+    row = await BaseUser.select(BaseUser.id).where(BaseUser.username == name).first()
+    return await get_current_user(row["id"])
+
+
+async def _build(doc) -> dict[str, object]:
+    sam, ada = await _user("sam"), await _user("ada")
+    now = dt.datetime.now(dt.UTC)
+    failing = audit_body(doc)
+    failing["answers"]["acknowledged_promptly"] = False
+    await submit_audit(msgspec_audit(failing), sam, now=now)
+    await review.approve(uuid.UUID(failing["id"]), ada)
+    waiting = audit_body(doc, visited_at="2026-03-11T18:30:00+02:00")
+    await submit_audit(msgspec_audit(waiting), sam, now=now)
+    action = await CorrectiveAction.select(CorrectiveAction.id).where(
+        CorrectiveAction.state == State.open.value
+    )
+    soon = now.date() + dt.timedelta(days=3)
+    visit = await visits.create_visit(
+        VisitCreate("B1", "service-fundamentals", soon), by="ada", now=now
+    )
+    await create_token("sam", "script")
+    token = await _first_id("api_token")
+    shift = await Shift.select(Shift.id).first()
+    return {
+        "audit_id": waiting["id"],
+        "action_id": action[0]["id"],
+        "visit_id": visit.id,
+        "token_id": token,
+        "user_id": sam.id,
+        "shift_id": shift["id"],
+        "code": "B1",
+        "kind": "branches",
+        "slug": "service-fundamentals",
+        "number": 1,
+    }
+
+
+def msgspec_audit(body: dict) -> AuditCreate:
+    """An audit body as the API would decode it."""
+    return msgspec.convert(body, AuditCreate, strict=False)
+
+
+async def _first_id(table: str) -> int:
+    rows = await BaseUser.raw(f'SELECT id FROM "{table}" ORDER BY id')
+    return rows[0]["id"]
+
+
+def build_world(doc) -> dict[str, object]:
+    """A submitted audit of B1 (``audit_id``) and a published one whose failed item opened an
+    action (``action_id``), an open visit, a token of sam's, and the ids routes name."""
+    return run(_build(doc))
+
+
+async def _snapshot() -> dict[str, list[str]]:
+    tables = Finder().get_table_classes()
+    return {
+        table._meta.tablename: sorted(repr(sorted(row.items())) for row in await table.select())
+        for table in tables
+    }
+
+
+def snapshot() -> dict[str, list[str]]:
+    """Every row of every table: equal before and after means nothing was written."""
+    return run(_snapshot())
