@@ -63,7 +63,9 @@ def raw_trend(trend: dict[str, Any], rows: list) -> dict[str, Any]:
     shown = {key: trend[key] for key in TREND_FACTS if key in trend}
     if "cusum_h" not in trend or len(rows) < 2:
         return shown
-    chart = trends.chart(np.array([r.score for r in rows], dtype=float), trend["limit"], trend["cusum_h"])
+    chart = trends.chart(
+        np.array([r.score for r in rows], dtype=float), trend["limit"], trend["cusum_h"]
+    )
     shown.update(
         series="raw",
         centre=round(chart["centre"], 3),

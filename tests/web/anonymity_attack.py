@@ -28,7 +28,7 @@ NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 MIN_VISITS = 8  # a series seen on fewer visits cannot group them
 PERMUTATIONS = 2000
 STRATUM = 4  # visits of similar score whose shoppers the null shuffles
-ALPHA = 0.001
+ALPHA = 0.005
 MIN_ARI = 0.1
 
 
@@ -308,9 +308,7 @@ def json_fields(
 def pdf_visit_lines(text: str, visits_in_order: list[str]) -> Iterator[tuple[str, str, Any]]:
     """The PDF's visits table: the last lines that start with a date, one per visit, in the
     CSV's order; each column (split on wide gaps) a series."""
-    lines = [
-        line.strip() for line in text.splitlines() if re.match(r"\s*\d{4}-\d{2}-\d{2}", line)
-    ]
+    lines = [line.strip() for line in text.splitlines() if re.match(r"\s*\d{4}-\d{2}-\d{2}", line)]
     rows = lines[-len(visits_in_order) :] if len(lines) >= len(visits_in_order) else []
     for line, visit in zip(rows, visits_in_order, strict=False):
         for c, cell in enumerate(re.split(r"\s{2,}", line)):

@@ -47,7 +47,7 @@ SHOPPERS = (
 )
 BRANCHES = (("B1", "Europe/Athens", 0.0), ("B2", "Europe/Warsaw", -4.0), ("B3", "UTC", 3.0))
 MANAGED = "B1"
-VISITS = {"B1": 28, "B2": 16, "B3": 16}
+VISITS = {"B1": 24, "B2": 16, "B3": 16}
 SHIFTS = (("morning", 7, 12), ("afternoon", 12, 17), ("evening", 17, 22))
 START = dt.date(2026, 1, 5)
 

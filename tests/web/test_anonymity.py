@@ -63,58 +63,88 @@ def _scores(visits: list[str]) -> dict[str, float]:
     return {str(r["id"]): r["score"] for r in rows}
 
 
-def _attack(client, planted: Planted, user: str) -> tuple[Observations, dict[str, str]]:
-    """Everything ``user`` can reach about B1's visits, as per-visit series and as text."""
-    visits = sorted(planted.shopper_of)
-    seen = Observations(planted.shopper_of, _scores(visits))
-    texts: dict[str, str] = {}
-    as_user(client, user)
+class _Reader:
+    """The attacker: a logged-in client that keeps every text it reads."""
 
-    def get(url: str):
-        response = client.get(url)
+    def __init__(self, client, planted: Planted) -> None:
+        self.client, self.texts = client, {}
+        visits = sorted(planted.shopper_of)
+        self.visits = visits
+        self.seen = Observations(planted.shopper_of, _scores(visits))
+
+    def get(self, url: str):
+        response = self.client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        texts[url] = response.text if "pdf" not in url and "evidence" not in url else ""
+        binary = response.headers.get("content-type", "").startswith(("application/pdf", "image"))
+        self.texts[url] = response.content.decode("latin-1") if binary else response.text
         return response
 
-    base = f"/reports/branches/{MANAGED}"
-    page = get(base).text
+
+def _attack(client, planted: Planted, user: str) -> tuple[Observations, dict[str, str]]:
+    """Everything ``user`` can reach about B1's visits, as per-visit series and as text."""
+    as_user(client, user)
+    reader = _Reader(client, planted)
+    for walk in (_branch_report, _visits, _actions, _photos):
+        walk(reader)
+    client.cookies.clear()
+    return reader.seen, reader.texts
+
+
+def _branch_report(reader: _Reader) -> None:
+    """The page (tables and the figures' data), every CSV it links, the PDF's text."""
+    base, seen = f"/reports/branches/{MANAGED}", reader.seen
+    page = reader.get(base).text
     seen.add_many("branch page figure", figure_values(page))
     seen.add_many("branch page table", table_rows(page))
     for key in sorted(set(re.findall(rf"{base}/csv/([a-z_]+)", page))):
-        seen.add_many(f"branch csv {key}", csv_rows(get(f"{base}/csv/{key}").text))
-    order = [row[0] for row in _csv(get(f"{base}/csv/visits").text)[1:]]
-    pdf = pdf_text(get(f"{base}/pdf").content)
-    texts[f"{base}/pdf"] = pdf
+        seen.add_many(f"branch csv {key}", csv_rows(reader.get(f"{base}/csv/{key}").text))
+    order = [row[0] for row in _csv(reader.get(f"{base}/csv/visits").text)[1:]]
+    pdf = reader.texts[f"{base}/pdf"] = pdf_text(reader.get(f"{base}/pdf").content)
     seen.add_many("branch pdf visits", pdf_visit_lines(pdf, order))
 
-    listing = get(f"/api/audits?branch={MANAGED}&limit=500").json()
-    seen.add_many("api list", json_fields(listing, skip=ANSWERS))
+
+def _visits(reader: _Reader) -> None:
+    """The JSON API, the audit list and pages, each visit report with its CSV (and two PDFs:
+    they are slow, and their text is searched for names)."""
+    seen, get = reader.seen, reader.get
+    seen.add_many("api list", json_fields(get("/api/audits?limit=500").json(), skip=ANSWERS))
     seen.add_many("branch-audits list", cards(get("/branch-audits/").text))
-    for visit in visits:
+    for visit in reader.visits:
         seen.add_many("api detail", json_fields(get(f"/api/audits/{visit}").json(), skip=ANSWERS))
-        seen.add_many("visit report", page_positions(get(f"/reports/visits/{visit}").text, visit))
-        seen.add_many("branch-audit page", page_positions(get(f"/branch-audits/{visit}").text, visit))
-        seen.add_many("visit csv", csv_rows(_with_id(get(f"/reports/visits/{visit}/csv/sections").text, visit)))
-    for visit in visits[:2]:  # PDFs are slow; their text is searched for names below
-        texts[f"/reports/visits/{visit}/pdf"] = pdf_text(get(f"/reports/visits/{visit}/pdf").content)
+        for name, url in (("visit report", "/reports/visits/"), ("audit page", "/branch-audits/")):
+            seen.add_many(name, page_positions(get(f"{url}{visit}").text, visit))
+        sections = get(f"/reports/visits/{visit}/csv/sections").text
+        seen.add_many("visit csv", csv_rows(_with_id(sections, visit)))
+    for visit in reader.visits[:2]:
+        url = f"/reports/visits/{visit}/pdf"
+        reader.texts[url] = pdf_text(get(url).content)
 
-    actions = get(f"/api/actions?branch={MANAGED}").json()
-    seen.add_many("actions api list", json_fields(actions))
-    texts["/actions/"] = get("/actions/?state=any").text
-    for action in actions:
-        detail = get(f"/api/actions/{action['id']}").json()
-        seen.add_many("actions api detail", json_fields(detail))
-        seen.add_many(
-            "action page", page_positions(get(f"/actions/{action['id']}").text, action["audit"])
-        )
 
-    photo_of = _photo_visits(planted)
-    for photo, visit in photo_of.items():
-        response = get(f"/api/evidence/{photo}")
-        seen.add_many("photo headers", ((k, visit, v) for k, v in response.headers.items()))
-        texts[f"/api/evidence/{photo}"] = response.content.decode("latin-1")
-    client.cookies.clear()
-    return seen, texts
+def _actions(reader: _Reader) -> None:
+    """The actions API (list and details) and pages, keyed by the visit that opened them."""
+    actions = reader.get(f"/api/actions?branch={MANAGED}").json()
+    reader.seen.add_many("actions api list", json_fields(actions))
+    reader.get("/actions/?state=any")
+    one_per_visit = {a["audit"]: a for a in reversed(actions)}.values()  # pages are slow
+    for action in one_per_visit:
+        detail = reader.get(f"/api/actions/{action['id']}").json()
+        reader.seen.add_many("actions api detail", json_fields(detail))
+        page = reader.get(f"/actions/{action['id']}").text
+        reader.seen.add_many("action page", page_positions(page, action["audit"]))
+
+
+def _photos(reader: _Reader) -> None:
+    """Each photo's headers (as series) and bytes (searched for names)."""
+    from audits.tables import Evidence
+
+    rows = run(Evidence.select(Evidence.id, Evidence.audit_id).run())
+    for row in rows:
+        visit = str(row["audit_id"])
+        if visit in reader.visits:
+            response = reader.get(f"/api/evidence/{row['id']}")
+            reader.seen.add_many(
+                "photo headers", ((k, visit, v) for k, v in response.headers.items())
+            )
 
 
 def _csv(text: str) -> list[list[str]]:
@@ -130,13 +160,6 @@ def _with_id(text: str, visit: str) -> str:
     return "\n".join([lines[0] + ",visit", *(f"{line},{visit}" for line in lines[1:])])
 
 
-def _photo_visits(planted: Planted) -> dict[str, str]:
-    from audits.tables import Evidence
-
-    rows = run(Evidence.select(Evidence.id, Evidence.audit_id).run())
-    return {str(r["id"]): str(r["audit_id"]) for r in rows if str(r["audit_id"]) in planted.shopper_of}
-
-
 def _emails_to_manager(app_settings) -> str:
     later = dt.datetime.now(dt.UTC) + dt.timedelta(days=15)  # every action overdue by then
     settings = dataclasses.replace(app_settings, public_url="https://evenly.test")
@@ -145,8 +168,13 @@ def _emails_to_manager(app_settings) -> str:
 
 
 def _report(seen: Observations, leaks: list) -> str:
-    top = sorted(seen.findings(), key=lambda f: -f["ari"])[:5]
-    return f"{len(seen.artefacts)} artefacts, {len(seen.series)} series; leaks: {leaks}; top: {top}"
+    findings = list(seen.findings())
+    top = sorted(findings, key=lambda f: -f["ari"])[:3]
+    closest = sorted(findings, key=lambda f: (f["p"], -f["ari"]))[:3]
+    return (
+        f"{len(seen.artefacts)} artefacts, {len(seen.series)} series, {len(findings)} groupings;"
+        f" leaks: {leaks}; highest ARI: {top}; lowest p: {closest}"
+    )
 
 
 def test_manager_artefacts_do_not_tell_the_shoppers_apart(client, planted, app_settings):
@@ -154,16 +182,17 @@ def test_manager_artefacts_do_not_tell_the_shoppers_apart(client, planted, app_s
     texts["e-mail"] = _emails_to_manager(app_settings)
     assert texts["e-mail"], "the manager should have a reminder to read"
     leaks = seen.leaks()
-    print(_report(seen, leaks))
-    assert not leaks, _report(seen, leaks)
+    named = sorted(
+        {
+            (url, secret)
+            for url, text in texts.items()
+            for secret in planted.secrets
+            if secret.lower() in text.lower()
+        }
+    )
+    print(_report(seen, leaks), f"names: {named}")
     assert len(seen.series) > 100  # the walk found the artefacts' values
-    named = {
-        (url, secret)
-        for url, text in texts.items()
-        for secret in planted.secrets
-        if secret.lower() in text.lower()
-    }
-    assert not named
+    assert (leaks, named) == ([], []), _report(seen, leaks)
 
 
 def test_head_office_view_gives_the_shoppers_away_to_the_same_attack(client, planted):
