@@ -111,10 +111,13 @@ def _visits(reader: _Reader) -> None:
     seen.add_many("branch-audits list", cards(get("/branch-audits/").text))
     for visit in reader.visits:
         seen.add_many("api detail", json_fields(get(f"/api/audits/{visit}").json(), skip=ANSWERS))
-        for name, url in (("visit report", "/reports/visits/"), ("audit page", "/branch-audits/")):
-            seen.add_many(name, page_positions(get(f"{url}{visit}").text, visit))
-        sections = get(f"/reports/visits/{visit}/csv/sections").text
-        seen.add_many("visit csv", csv_rows(_with_id(sections, visit)))
+        seen.add_many("audit page", page_positions(get(f"/branch-audits/{visit}").text, visit))
+        base = f"/reports/visits/{visit}"
+        page = get(base).text
+        seen.add_many("visit report", page_positions(page, visit))
+        for key in sorted(set(re.findall(rf"{base}/csv/([a-z_]+)", page))):
+            table = get(f"{base}/csv/{key}").text
+            seen.add_many(f"visit csv {key}", csv_rows(_with_id(table, visit)))
     for visit in reader.visits[:2]:
         url = f"/reports/visits/{visit}/pdf"
         reader.texts[url] = pdf_text(get(url).content)
