@@ -25,7 +25,7 @@ import numpy as np
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 VISIT_LINK = re.compile(rf"/(?:reports/visits|branch-audits)/({UUID})")
 NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
-MIN_VISITS = 8  # a series seen on fewer visits cannot group them
+MIN_VISITS = 8  # a series seen on fewer visits cannot group four shoppers reliably
 PERMUTATIONS = 2000
 STRATUM = 4  # visits of similar score whose shoppers the null shuffles
 ALPHA = 0.005
@@ -128,7 +128,7 @@ def _groupings(values: dict[str, str], score_of: dict[str, float]):
         for decimals in (1, 0):
             yield (
                 f"number {i} - score ({decimals} dp)",
-                {v: f"{round(x - score_of[v], decimals):g}" for v, x in picked.items()},
+                {v: f"{round(x - score_of[v], decimals) + 0.0:g}" for v, x in picked.items()},
             )
 
 

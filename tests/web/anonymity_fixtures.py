@@ -113,7 +113,7 @@ async def seed_organisation(seed: int = 14) -> Planted:
             answers, comments = answers_model.draw(quality, audit_id, "GR")
             if code == MANAGED:
                 planted.shopper_of[str(audit_id)] = shopper.username
-                if i % 5 == 0:
+                if i % 2 == 0:
                     photo = await _photo(audit_id, users[shopper.username], rng)
                     answers = _with_photo(doc, answers, photo)
                     planted.photos.append(photo)

@@ -174,8 +174,15 @@ def _report(seen: Observations, leaks: list) -> str:
     findings = list(seen.findings())
     top = sorted(findings, key=lambda f: -f["ari"])[:3]
     closest = sorted(findings, key=lambda f: (f["p"], -f["ari"]))[:3]
+    worst: dict[str, float] = {}
+    for f in findings:
+        artefact = next(
+            a for a in sorted(seen.artefacts, key=len, reverse=True) if f["series"].startswith(a)
+        )
+        worst[artefact] = max(worst.get(artefact, 0.0), f["ari"])
     return (
         f"{len(seen.artefacts)} artefacts, {len(seen.series)} series, {len(findings)} groupings;"
+        f" highest ARI per artefact: {worst};"
         f" leaks: {leaks}; highest ARI: {top}; lowest p: {closest}"
     )
 
