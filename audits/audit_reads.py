@@ -10,6 +10,7 @@ from checklists import queries as checklist_queries
 from checklists.model import Checklist
 from checklists.scoring import score_audit
 
+from .disclosure import disclose, sees_shopper, visit_order_key
 from .queries import CurrentUser
 from .rules import ShiftWindow
 from .schemas import AuditNotFound, AuditOut, FailedItemOut
@@ -23,6 +24,7 @@ _COLUMNS = (
     Audit.shift.name.as_alias("shift_name"),
     Audit.staff.code.as_alias("staff_code"),
     Audit.auditor.username.as_alias("auditor_name"),
+    Audit.branch.timezone.as_alias("timezone"),
 )
 
 
@@ -59,8 +61,11 @@ async def list_audits(
         query = query.where(Audit.status == status)
     if branch:
         query = query.where(Audit.branch.code == branch)
-    rows = await query.order_by(Audit.visited_at, ascending=False).limit(limit).offset(offset)
-    return await _out(rows, user)
+    query = query.order_by(Audit.visited_at, ascending=False).order_by(Audit.id, ascending=False)
+    audits = await _out(await query.limit(limit).offset(offset), user)
+    if not sees_shopper(user):
+        audits.sort(key=visit_order_key, reverse=True)
+    return audits
 
 
 async def _out(rows: list[dict], user: CurrentUser) -> list[AuditOut]:
@@ -80,7 +85,7 @@ def _json(value):
 def _audit_out(row: dict, doc: Checklist, user: CurrentUser) -> AuditOut:
     answers = _json(row["answers"]) or {}
     failed = score_audit(doc, answers).failed
-    return AuditOut(
+    audit = AuditOut(
         id=row["id"],
         branch=row["branch_code"],
         checklist=row["checklist_slug"],
@@ -99,13 +104,14 @@ def _audit_out(row: dict, doc: Checklist, user: CurrentUser) -> AuditOut:
         critical_fail=row["critical_fail"],
         shift=row["shift_name"],
         submitted_at=row["submitted_at"],
-        auditor=None if user.role is Role.manager else row["auditor_name"],
+        auditor=row["auditor_name"],
         failed=[FailedItemOut(f.key, f.section, f.critical, f.reason) for f in failed],
         section_scores=_json(row["section_scores"]) or {},
-        flags=[] if user.role in (Role.manager, Role.shopper) else _json(row["flags"]) or [],
-        # Head office's comment may name the shopper: not for branch managers.
-        review_comment="" if user.role is Role.manager else row["review_comment"],
+        flags=[] if user.role is Role.shopper else _json(row["flags"]) or [],
+        review_comment=row["review_comment"],
     )
+    # What a manager may not learn (the shopper, head office's comment, ...) goes here.
+    return disclose(audit, user, zone=row["timezone"] or "UTC")
 
 
 async def branch_by_code(code: str) -> dict | None:

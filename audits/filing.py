@@ -136,6 +136,9 @@ def _jsonable(value: object) -> object:
 
 async def _resolve(data: AuditCreate, user: CurrentUser, now: dt.datetime) -> _Resolved:
     errors: list[FieldError] = []
+    if data.id.version != 4:  # the id reaches the branch's managers (``audits.disclosure``)
+        message = "Use a random (version 4) UUID: others carry the time or the device."
+        raise AuditRejected([FieldError("id", message)])
     branch = await audit_reads.branch_by_code(data.branch)
     if branch is None:
         raise AuditRejected([FieldError("branch", f"No branch with code {data.branch!r}.")])

@@ -35,15 +35,16 @@ class FailedItemOut(msgspec.Struct):
 
 
 class AuditOut(AuditCreate, kw_only=True):
-    """An audit as the caller may see it. ``auditor`` is None for branch managers, who never
-    learn who the mystery shopper was."""
+    """An audit as the caller may see it. Branch managers read it through
+    ``audits.disclosure``: every field they may not see (the shopper, the submission time, the
+    flags, ...) is at its default, and ``visited_at`` is the local date."""
 
     status: str
     score: float | None
     raw_score: float | None
     critical_fail: bool
     shift: str | None
-    submitted_at: dt.datetime
+    submitted_at: dt.datetime | None = None
     auditor: str | None = None
     failed: list[FailedItemOut] = []
     section_scores: dict[str, float | None] = {}

@@ -93,16 +93,24 @@ def items_section(data: Any, _: Translate) -> Section:
 
 
 def visits_section(data: Any, audit_href: Href, _: Translate) -> Section:
+    shown = "%Y-%m-%d %H:%M" if data.times_shown else "%Y-%m-%d"
     rows = [
         (
             [
-                Cell(r.local.strftime("%Y-%m-%d %H:%M"), href=audit_href(r.id)),
+                Cell(r.local.strftime(shown), href=audit_href(r.id)),
                 Cell(r.shift),
                 Cell(channel_name(r.channel, _)),
                 Cell(r.staff),
                 num(r.score),
             ],
-            [r.id, r.local.isoformat(), r.shift, r.channel, r.staff, r.score],
+            [
+                r.id,
+                r.local.isoformat() if data.times_shown else r.local.date().isoformat(),
+                r.shift,
+                r.channel,
+                r.staff,
+                r.score,
+            ],
         )
         for r in reversed(data.rows)
     ]

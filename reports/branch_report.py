@@ -45,10 +45,13 @@ class BranchInput:
         items: dict[str, str],
         period: str,
         recovery: RecoveryFigures | None = None,
+        *,
+        times_shown: bool = True,
     ) -> None:
         self.code, self.name, self.rows, self.org_rows = code, name, rows, org_rows
         self.analysis, self.section_titles, self.item_titles = analysis, sections, items
         self.period, self.recovery = period, recovery
+        self.times_shown = times_shown  # false for a manager: visits by local date alone
 
     def entry(self, part: str) -> dict[str, Any] | None:
         return next(
@@ -164,14 +167,24 @@ def _trend(data: BranchInput, audit_href: Href, _: Translate) -> Section:
     trend = data.entry("trends") or {}
     dates = [r.local.date().isoformat() for r in data.rows]
     raw = [r.score for r in data.rows]
-    if "sigma" in trend:
+    title = _("Score per visit with control limits")
+    if "sigma" in trend and trend.get("series") == "raw":
+        # A manager's chart (``reports.disclosure``): the scores as given, and the limits and
+        # signals computed from them; nothing per visit depends on who the shopper was.
+        scores = raw
+        centre, half = trend["centre"], trend["limit"] * trend["sigma"]
+        flagged = {s["ref"] for s in trend.get("signals") or []}
+        caption = _(
+            "Each visit's score as given, its centre line and alarm limits (σ from the moving "
+            "range, widened for the number of branches charted); red: a signal."
+        )
+    elif "sigma" in trend:
         # The chart the analysis raised its signals on: scores less the shopper's severity,
         # limits widened for the number of charts in the organisation.
         severity = {a["auditor"]: a["severity"] for a in data.analysis.get("auditors") or []}
         scores = [r.score - severity.get(r.auditor, 0.0) for r in data.rows]
         centre, half = trend["centre"], trend["limit"] * trend["sigma"]
         flagged = {s["ref"] for s in trend.get("signals") or []}
-        title = _("Score per visit with control limits")
         caption = _(
             "Each visit's score adjusted for the shopper's severity (grey: as scored), its "
             "centre line and alarm limits (σ from the moving range, widened for the number "
@@ -181,7 +194,6 @@ def _trend(data: BranchInput, audit_href: Href, _: Translate) -> Section:
         scores = raw
         centre, sigma = describe.individuals_chart(scores)
         half, flagged = 3 * sigma, set()
-        title = _("Score per visit with control limits")
         caption = _("Centre line and 3σ limits (σ from the moving range).")
     fig = figures.control_chart(
         dates,

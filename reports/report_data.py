@@ -11,6 +11,7 @@ import msgspec
 from piccolo.query.functions.aggregate import Count, Max
 
 from audits import audit_reads
+from audits.disclosure import visit_time_format
 from audits.queries import CurrentUser
 from audits.rules import local_time
 from audits.schemas import AuditNotFound, AuditOut
@@ -37,7 +38,7 @@ async def load_visit(audit_id: uuid.UUID, user: CurrentUser) -> VisitData:
     _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
     branch = await audit_reads.branch_by_code(audit.branch)
     zone = branch["timezone"] if branch else "UTC"
-    visited = local_time(audit.visited_at, zone).strftime("%Y-%m-%d %H:%M")
+    visited = local_time(audit.visited_at, zone).strftime(visit_time_format(user))
     return VisitData(audit, doc, branch["name"] if branch else audit.branch, f"{visited} ({zone})")
 
 

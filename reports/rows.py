@@ -21,7 +21,8 @@ from .frame import Frame, frame_from_records
 class AuditRow(msgspec.Struct):
     """One audit; ``local`` is the visit time on the branch's clock. ``staff`` is the code the
     analysis uses, ``staff_label`` what readers see (the code alone when the organisation hides
-    names)."""
+    names). A manager's rows pass through ``audits.disclosure`` (no ``auditor``, the
+    date alone)."""
 
     id: str
     branch: str
@@ -32,12 +33,12 @@ class AuditRow(msgspec.Struct):
     channel: str
     staff: str
     staff_label: str
-    auditor: str
     checklist: str
     score: float
     sections: dict[str, float]  # section key → 0-100
     items: dict[str, bool]  # item key → passed, over the scored items answered
     item_scores: dict[str, float]
+    auditor: str = ""
     calibration_of: str | None = None
 
 

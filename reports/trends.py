@@ -125,6 +125,7 @@ def _branch_trend(
         "centre": round(result["centre"], 3),
         "sigma": round(result["sigma"], 3),
         "limit": round(limit, 3),
+        "cusum_h": round(h, 3),  # the CUSUM's decision interval in σ (a manager's raw chart)
         # Context, not alarms: how often each Western Electric rule fired on this chart.
         "western_electric": {rule: rules.count(rule) for rule in sorted(set(rules))},
     }

@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 from audits import audit_reads
+from audits.disclosure import sees_shopper, visit_time_format
 from audits.queries import CurrentUser
 from audits.rules import local_time
 from audits.schemas import AuditNotFound, AuditOut
@@ -43,6 +44,7 @@ class AuditView(msgspec.Struct):
     visited_local: str
     visited: dt.datetime  # on the branch's clock, for the locale's date filters
     zone: str
+    time_shown: bool = True  # a manager reads the date alone (``audits.disclosure``)
 
 
 def answer_sections(doc: Checklist, audit: AuditOut) -> list[SectionRows]:
@@ -84,7 +86,7 @@ async def audit_view(
     _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
     branch = await audit_reads.branch_by_code(audit.branch)
     zone = branch["timezone"] if branch else "UTC"
-    visited = local_time(audit.visited_at, zone).strftime("%Y-%m-%d %H:%M")
+    visited = local_time(audit.visited_at, zone).strftime(visit_time_format(user))
     return AuditView(
         audit=audit,
         doc=doc,
@@ -92,4 +94,5 @@ async def audit_view(
         visited_local=f"{visited} ({zone})",
         visited=local_time(audit.visited_at, zone),
         zone=zone,
+        time_shown=sees_shopper(user),
     )

@@ -46,6 +46,8 @@ PURE = [
     "audits/audit_plan.py",
     "audits/action_rules.py",
     "reports/recovery.py",
+    "audits/disclosure.py",
+    "reports/disclosure.py",
 ]
 
 

@@ -24,6 +24,7 @@ from reports import report_data
 from reports.analysis import analyse
 from reports.analysis_cache import AnalysisCache
 from reports.branch_report import BranchInput, branch_report
+from reports.disclosure import branch_input_for
 from reports.headoffice_report import headoffice_report
 from reports.recovery import recovery_figures
 from reports.report_data import Filters
@@ -110,6 +111,7 @@ async def build_branch(
         period_label(filters, _),
         recovery_figures(await recovery_facts(user, now=_now(), branch=code)),
     )
+    data = branch_input_for(data, user)  # what a manager may not learn goes here
     return branch_report(data, lang=lang, audit_href=lambda i: f"/reports/visits/{i}", _=_)
 
 

@@ -1,0 +1,182 @@
+"""An organisation whose shoppers are easy to tell apart, for the anonymity attack test.
+
+Four shoppers of clearly different planted severities visit three branches; B1 is managed by
+``max``. Each shopper also has habits a manager must not see: a time of day, a filing delay,
+a visit length, a review flag, a head-office comment naming them. Answers come from the demo's
+answer model, so severity shows in the scores exactly as it would in real data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import random
+import uuid
+from zoneinfo import ZoneInfo
+
+import msgspec
+from piccolo.apps.user.tables import BaseUser
+
+from audits.demo_answers import AnswerModel
+from audits.queries import create_user
+from audits.tables import Audit, Branch, Evidence, Region, Role, Shift, Staff
+from checklists import queries
+from checklists.documents import load_checklist
+from checklists.model import Checklist, ItemType
+from checklists.scoring import score_audit
+
+from .audit_fixtures import DEFAULTS, PASSWORD
+
+
+class Shopper(msgspec.Struct, frozen=True):
+    username: str
+    first: str
+    last: str
+    severity: float  # points added to the visit's quality as this shopper sees it
+    minute: int  # past the hour: when this shopper likes to visit
+    delay: int  # minutes from the visit to filing
+    visit_minutes: int
+    flag: str
+
+
+SHOPPERS = (
+    Shopper("kalliope.strict", "Kalliope", "Vlachou", -9.0, 7, 25, 12, "far_from_usual"),
+    Shopper("jurek.firm", "Jurek", "Nowak", -3.0, 19, 140, 21, "short_visit"),
+    Shopper("eleni.kind", "Eleni", "Markou", 3.0, 33, 600, 33, "outside_window"),
+    Shopper("tomasz.lenient", "Tomasz", "Zielinski", 9.0, 48, 1500, 47, "photo_reused"),
+)
+BRANCHES = (("B1", "Europe/Athens", 0.0), ("B2", "Europe/Warsaw", -4.0), ("B3", "UTC", 3.0))
+MANAGED = "B1"
+VISITS = {"B1": 24, "B2": 16, "B3": 16}
+SHIFTS = (("morning", 7, 12), ("afternoon", 12, 17), ("evening", 17, 22))
+START = dt.date(2026, 1, 5)
+
+
+class Planted(msgspec.Struct):
+    """Who really filed each of the managed branch's audits, and what identifies them."""
+
+    shopper_of: dict[str, str]  # audit id → username
+    secrets: list[str]  # strings that must never reach the manager
+    photos: list[str]  # evidence ids in the managed branch's audits
+    doc: Checklist
+
+
+async def seed_organisation(seed: int = 14) -> Planted:
+    rng = random.Random(seed)
+    doc = load_checklist((DEFAULTS / "service-fundamentals.yaml").read_text("utf-8"))
+    await queries.import_checklist(doc, by="test", publish=True)
+    info, doc = await queries.get_version("service-fundamentals")
+    region = (await Region.insert(Region(code="R1", name="Attica")).returning(Region.id))[0]["id"]
+    branches, staff = {}, {}
+    for code, zone, _ in BRANCHES:
+        branches[code] = (
+            await Branch.insert(
+                Branch(code=code, name=f"Branch {code}", region=region, timezone=zone)
+            ).returning(Branch.id)
+        )[0]["id"]
+        for n in (1, 2):
+            row = await Staff.insert(
+                Staff(branch=branches[code], code=f"{code}-S{n}", name=f"Staff {n}")
+            ).returning(Staff.id)
+            staff[code, n] = row[0]["id"]
+    shifts = {}
+    for name, begin, end in SHIFTS:
+        row = await Shift.insert(
+            Shift(name=name, start_minute=begin * 60, end_minute=end * 60)
+        ).returning(Shift.id)
+        shifts[name] = row[0]["id"]
+    users = {}
+    for s in SHOPPERS:
+        user = await create_user(s.username, PASSWORD, Role.shopper)
+        await BaseUser.update(
+            {
+                BaseUser.first_name: s.first,
+                BaseUser.last_name: s.last,
+                BaseUser.email: f"{s.username}@shoppers.example",
+            }
+        ).where(BaseUser.id == user.id)
+        users[s.username] = user.id
+    await create_user("max", PASSWORD, Role.manager, branches=(MANAGED,))
+    await create_user("ada", PASSWORD, Role.office)
+    answers_model = AnswerModel(doc, rng)
+    planted = Planted({}, _secrets(users), [], doc)
+    rows = []
+    for code, zone, effect in BRANCHES:
+        for i in range(VISITS[code]):
+            shopper = SHOPPERS[rng.randrange(len(SHOPPERS))]
+            shift, begin, end = SHIFTS[rng.randrange(len(SHIFTS))]
+            hour = rng.randrange(begin, end)
+            day = START + dt.timedelta(days=3 * i + rng.randrange(3))
+            visited = dt.datetime.combine(day, dt.time(hour, shopper.minute), ZoneInfo(zone))
+            audit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+            quality = 78 + effect + shopper.severity + rng.gauss(0, 4)
+            answers, comments = answers_model.draw(quality, audit_id, "GR")
+            if code == MANAGED:
+                planted.shopper_of[str(audit_id)] = shopper.username
+                if i % 2 == 0:
+                    photo = await _photo(audit_id, users[shopper.username], rng)
+                    answers = _with_photo(doc, answers, photo)
+                    planted.photos.append(photo)
+            scored = score_audit(doc, answers)
+            rows.append(
+                Audit(
+                    id=audit_id,
+                    version=info.id,
+                    branch=branches[code],
+                    shift=shifts[shift],
+                    staff=staff[code, 1 + rng.randrange(2)],
+                    auditor=users[shopper.username],
+                    channel="in_person",
+                    visited_at=visited,
+                    submitted_at=visited + dt.timedelta(minutes=shopper.delay),
+                    visit_minutes=shopper.visit_minutes,
+                    # B1's audits wait for head office, who publishes them through the app
+                    status="submitted" if code == MANAGED else "published",
+                    answers=answers,
+                    comments=comments,
+                    score=scored.score,
+                    raw_score=scored.raw_score,
+                    critical_fail=scored.critical_fail,
+                    section_scores={s.key: s.score for s in scored.sections},
+                    dimension_scores={d.value: v for d, v in scored.dimensions.items()},
+                    flags=[shopper.flag],
+                    review_comment=f"Checked with {shopper.first} on the phone.",
+                )
+            )
+    await Audit.insert(*rows)
+    return planted
+
+
+def _secrets(users: dict[str, int]) -> list[str]:
+    found = []
+    for s in SHOPPERS:
+        found += [s.username, s.first, s.last, f"{s.username}@shoppers.example"]
+    return found
+
+
+async def _photo(audit_id: uuid.UUID, uploader: int, rng: random.Random) -> str:
+    import hashlib
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (rng.randrange(256), 90, 120)).save(out, "PNG")
+    data = out.getvalue()
+    photo = uuid.UUID(int=rng.getrandbits(128), version=4)
+    await Evidence.insert(
+        Evidence(
+            id=photo,
+            audit_id=audit_id,
+            uploaded_by=uploader,
+            content_type="image/png",
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+            data=data,
+        )
+    )
+    return str(photo)
+
+
+def _with_photo(doc: Checklist, answers: dict, photo: str) -> dict:
+    item = next(i for i in doc.items() if i.type is ItemType.photo)
+    return {**answers, item.key: photo}
