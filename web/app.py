@@ -47,6 +47,7 @@ from web.controllers.visits_plan_pages import VisitPlanPagesController
 from web.deps import provide_page
 from web.errors import exception_handlers
 from web.i18n import install_translations
+from web.input_guard import InputGuard
 from web.plotly_static import plotly_js
 from web.reminders import start_daily_task, stop_daily_task
 from web.settings import Settings
@@ -133,6 +134,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 rate_limit=("minute", settings.login_rate),
                 check_throttle_handler=_is_login_attempt,
             ).middleware,
+            InputGuard(),
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,

@@ -19,11 +19,13 @@ from audits import action_reads, mail_log
 from audits.action_reads import ActionDetail, ActionOut
 from audits.action_rules import Step
 from audits.actions import take_step
+from audits.bounds import Comment
 from audits.mail_log import SentEmailOut
 from audits.queries import CurrentUser
 from audits.tables import Role
 from reports.recovery import RecoveryFigures, recovery_figures
 from web.auth import requires_office, requires_role
+from web.params import PathId, QueryLimit
 
 requires_manager = requires_role(Role.manager)
 requires_reader = requires_role(Role.manager, Role.office)
@@ -33,7 +35,7 @@ class StepIn(msgspec.Struct):
     """A comment (required to mark done or reopen) and, optionally, the id of a photo uploaded
     with ``POST /api/evidence``."""
 
-    comment: str = ""
+    comment: Comment = ""
     photo: uuid.UUID | None = None
 
 
@@ -70,7 +72,7 @@ class ActionApiController(Controller):
 
     @get("/{action_id:int}")
     async def get_action(
-        self, action_id: FromPath[int], user: NamedDependency[CurrentUser]
+        self, action_id: PathId, user: NamedDependency[CurrentUser]
     ) -> ActionDetail:
         """One action with every step of its history and its audit(s)."""
         return await action_reads.get_action(action_id, user, now=_now())
@@ -78,7 +80,7 @@ class ActionApiController(Controller):
     @post("/{action_id:int}/notes", status_code=200)
     async def note(
         self,
-        action_id: FromPath[int],
+        action_id: PathId,
         user: NamedDependency[CurrentUser],
         data: JSONBody[StepIn],
     ) -> ActionDetail:
@@ -88,7 +90,7 @@ class ActionApiController(Controller):
     @post("/{action_id:int}/done", status_code=200, guards=[requires_manager])
     async def done(
         self,
-        action_id: FromPath[int],
+        action_id: PathId,
         user: NamedDependency[CurrentUser],
         data: JSONBody[StepIn],
     ) -> ActionDetail:
@@ -99,7 +101,7 @@ class ActionApiController(Controller):
     @post("/{action_id:int}/verify", status_code=200, guards=[requires_office])
     async def verify(
         self,
-        action_id: FromPath[int],
+        action_id: PathId,
         user: NamedDependency[CurrentUser],
         data: JSONBody[StepIn | None] = None,
     ) -> ActionDetail:
@@ -109,7 +111,7 @@ class ActionApiController(Controller):
     @post("/{action_id:int}/reopen", status_code=200, guards=[requires_office])
     async def reopen(
         self,
-        action_id: FromPath[int],
+        action_id: PathId,
         user: NamedDependency[CurrentUser],
         data: JSONBody[StepIn],
     ) -> ActionDetail:
@@ -119,7 +121,7 @@ class ActionApiController(Controller):
     @get("/{action_id:int}/photos/{evidence_id:uuid}", media_type="image/jpeg")
     async def photo(
         self,
-        action_id: FromPath[int],
+        action_id: PathId,
         evidence_id: FromPath[uuid.UUID],
         user: NamedDependency[CurrentUser],
     ) -> Response[bytes]:
@@ -138,7 +140,7 @@ class ActionApiController(Controller):
 
     @get("/emails", guards=[requires_office])
     async def emails(
-        self, day: FromQuery[dt.date | None] = None, limit: FromQuery[int] = 200
+        self, day: FromQuery[dt.date | None] = None, limit: QueryLimit = 200
     ) -> list[SentEmailOut]:
         """Reminders and digests sent (or failed), newest first."""
-        return await mail_log.list_sent(day=day, limit=min(max(limit, 1), 1000))
+        return await mail_log.list_sent(day=day, limit=limit)

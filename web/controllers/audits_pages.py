@@ -16,6 +16,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from audits import audit_reads
+from audits.bounds import OutOfBounds
 from audits.drafts import load_draft, save_draft
 from audits.evidence import MAX_PHOTO_BYTES, save_evidence
 from audits.filing import submit_audit
@@ -100,6 +101,8 @@ class AuditPagesController(Controller):
         except AuditRejected as rejected:
             found = {e.key: e.message for e in rejected.errors}
             return await _form(page, fields, found, status=rejected.status)
+        except OutOfBounds as error:
+            return await _form(page, fields, {error.field: error.message}, status=422)
         except (TypeError, ValueError) as error:
             return await _form(page, fields, {"id": str(error)}, status=422)
         return Redirect(f"/audits/{body['id']}")
