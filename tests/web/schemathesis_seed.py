@@ -12,10 +12,10 @@ import requests
 from PIL import Image
 
 from audits.tokens import create_token
+from checklists import queries
 
 from ..conftest import run
 from .audit_fixtures import audit_body
-from checklists import queries
 
 ROLES = ("anonymous", "shopper", "manager", "office", "admin")
 USERS = {"shopper": "sam", "manager": "max", "office": "ada", "admin": "root"}
