@@ -22,6 +22,7 @@ Id = Annotated[int, msgspec.Meta(ge=1, le=ID_MAX, description="A database id.")]
 Minutes = Annotated[int, msgspec.Meta(ge=0, le=24 * 60, description="Minutes, at most a day.")]
 
 NO_NUL = "^[^\x00]*$"
+NUL_MESSAGE = "Remove the NUL character."
 
 
 def text(max_length: int) -> type[str]:
@@ -65,3 +66,14 @@ class WithinCalendar(msgspec.Struct):
             value = getattr(self, name)
             if isinstance(value, dt.date) and (problem := date_problem(value)):
                 raise OutOfBounds(name, problem)
+
+
+def field_error(error: msgspec.ValidationError) -> tuple[str, str]:
+    """The field a msgspec validation error is about and its message, for a form to show beside
+    the field: ``Expected `int` <= 1440 - at `$.visit_minutes``` or ``visited_at: ...``."""
+    text_, _, where = str(error).partition(" - at `$")
+    if where:
+        field = where.strip("`.").split("[")[0].split(".")[0]
+        return field, NUL_MESSAGE if "matching regex" in text_ else text_  # NO_NUL
+    field, _, message = text_.partition(": ")
+    return (field, message) if message else ("body", text_)

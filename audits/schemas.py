@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from .bounds import Code, Comment, Id, Minutes, WithinCalendar, text
+from .bounds import Code, Id, Minutes, WithinCalendar, text
 
 
 class AuditFields(msgspec.Struct, kw_only=True):
@@ -22,7 +22,7 @@ class AuditFields(msgspec.Struct, kw_only=True):
     staff: Code | None = None
     staff_description: text(500) = ""
     answers: dict[text(200), Any] = {}
-    comments: dict[text(200), Comment] = {}
+    comments: dict[text(200), str] = {}  # checked item by item in filing
     visit: Id | None = None
     visit_minutes: Minutes | None = None
     version: Id | None = None
