@@ -12,7 +12,7 @@ import requests
 from PIL import Image
 
 from audits.tokens import create_token
-from checklists import queries
+from checklists.model import Checklist
 
 from ..conftest import run
 from .audit_fixtures import audit_body
@@ -49,10 +49,15 @@ def _call(base_url: str, token: str, method: str, path: str, **kwargs) -> reques
     return response
 
 
-def seed_organisation(base_url: str) -> Seeded:
-    """Seed through the API on top of the ``org`` fixture's people, branches and checklist."""
-    tokens = {role: run(create_token(name)) for role, name in USERS.items()}
-    _, doc = run(queries.get_version("service-fundamentals"))
+def make_tokens() -> dict[str, str]:
+    """An API token per role. Call it before the server starts: once the server's connection
+    pool runs on its own event loop, this thread must not touch the database."""
+    return {role: run(create_token(name)) for role, name in USERS.items()}
+
+
+def seed_organisation(base_url: str, tokens: dict[str, str], doc: Checklist) -> Seeded:
+    """Seed through the API on top of the ``org`` fixture's people, branches and checklist
+    (``doc``, the published default)."""
     shopper, office = tokens["shopper"], tokens["office"]
     photo = _call(
         base_url, shopper, "POST", "/api/evidence", files={"file": ("p.jpg", _jpeg(), "image/jpeg")}

@@ -21,7 +21,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from web.settings import Settings
 
 from .live_server import serve
-from .schemathesis_seed import ROLES, Seeded, seed_organisation
+from .schemathesis_seed import ROLES, Seeded, make_tokens, seed_organisation
 
 EXAMPLES = 5
 """Per operation, role and kind of data."""
@@ -67,8 +67,9 @@ def test_openapi_as_role_no_server_error(org, db, role: str) -> None:
     app_settings = Settings(database_url=db, secret_key="st", db_pool=True, login_rate=1000)
     tally: collections.Counter = collections.Counter()
     failures: list[str] = []
+    tokens = make_tokens()
     with serve(app_settings) as base_url:
-        seeded = seed_organisation(base_url)
+        seeded = seed_organisation(base_url, tokens, org)
         schema = schemathesis.openapi.from_url(f"{base_url}/schema/openapi.json")
         for result in schema.get_all_operations():
             operation = result.ok()
