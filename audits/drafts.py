@@ -10,7 +10,7 @@ import msgspec
 
 from .filing import require_filer
 from .queries import CurrentUser
-from .schemas import AuditConflict, AuditNotFound
+from .schemas import AuditConflict, AuditNotFound, AuditRejected, FieldError
 from .tables import Audit, AuditDraft
 from .write_lock import write_transaction
 
@@ -20,8 +20,12 @@ MAX_DRAFT_BYTES = 200_000
 async def save_draft(draft_id: uuid.UUID, payload: dict[str, Any], user: CurrentUser) -> None:
     """Keep the latest state of a form; a filed audit's id takes no more drafts."""
     require_filer(user)
-    if len(msgspec.json.encode(payload)) > MAX_DRAFT_BYTES:
-        raise ValueError("draft too large")
+    encoded = msgspec.json.encode(payload)
+    if b"\\u0000" in encoded.replace(b"\\\\", b""):  # a NUL, which PostgreSQL's JSON refuses
+        raise AuditRejected([FieldError("body", "Remove the NUL character.")])
+    if len(encoded) > MAX_DRAFT_BYTES:  # as stored, not as sent
+        message = f"The draft takes more than {MAX_DRAFT_BYTES} bytes once stored."
+        raise AuditRejected([FieldError("body", message)], status=413)
     if await Audit.exists().where(Audit.id == draft_id, Audit.status != Audit.Status.returned):
         raise AuditConflict("This audit was already submitted.")
     now = dt.datetime.now(dt.UTC)

@@ -219,6 +219,8 @@ def _comment_errors(doc: Checklist, comments: dict[str, str]) -> list[FieldError
     for key, text in comments.items():
         if key not in keys:
             errors.append(FieldError(f"comments.{key}", "Unknown item."))
+        elif "\x00" in text:
+            errors.append(FieldError(f"comments.{key}", "Remove the NUL character."))
         elif len(text) > MAX_COMMENT:
             errors.append(FieldError(f"comments.{key}", f"At most {MAX_COMMENT} characters."))
     return errors

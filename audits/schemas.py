@@ -8,23 +8,30 @@ from typing import Any
 
 import msgspec
 
+from .bounds import Code, Id, Minutes, WithinCalendar, text
 
-class AuditCreate(msgspec.Struct, kw_only=True):
-    """A shopper's audit. ``id`` is made on the phone: sending it again never makes a second
-    audit. Fields an ``AuditOut`` adds are ignored, so what one reads can be sent back."""
+
+class AuditFields(msgspec.Struct, kw_only=True):
+    """What a shopper sends about a visit, and reads back (see ``AuditCreate``)."""
 
     id: uuid.UUID
-    branch: str
-    checklist: str
+    branch: Code
+    checklist: Code
     visited_at: dt.datetime
-    channel: str = "in_person"
-    staff: str | None = None
-    staff_description: str = ""
-    answers: dict[str, Any] = {}
-    comments: dict[str, str] = {}
-    visit: int | None = None
-    visit_minutes: int | None = None
-    version: int | None = None
+    channel: Code = "in_person"
+    staff: Code | None = None
+    staff_description: text(500) = ""
+    answers: dict[text(200), Any] = {}
+    comments: dict[text(200), str] = {}  # checked item by item in filing
+    visit: Id | None = None
+    visit_minutes: Minutes | None = None
+    version: Id | None = None
+
+
+class AuditCreate(AuditFields, WithinCalendar, kw_only=True):
+    """A shopper's audit. ``id`` is made on the phone: sending it again never makes a second
+    audit. Fields an ``AuditOut`` adds are ignored, so what one reads can be sent back.
+    ``visited_at`` lies within the calendar Evenly keeps (``audits.bounds``)."""
 
 
 class FailedItemOut(msgspec.Struct):
@@ -34,10 +41,10 @@ class FailedItemOut(msgspec.Struct):
     reason: str
 
 
-class AuditOut(AuditCreate, kw_only=True):
-    """An audit as the caller may see it. Branch managers read it through
-    ``audits.disclosure``: every field they may not see (the shopper, the submission time, the
-    flags, ...) is at its default, and ``visited_at`` is the local date."""
+class AuditOut(AuditFields, kw_only=True):
+    """An audit as the caller may see it, in ``AuditCreate``'s shape. Branch managers read it
+    through ``audits.disclosure``: every field they may not see (the shopper, the submission
+    time, the flags, ...) is at its default, and ``visited_at`` is the local date."""
 
     status: str
     score: float | None

@@ -11,6 +11,7 @@ import msgspec
 
 from checklists.tables import ChecklistTemplate
 
+from .bounds import Code, Name, WithinCalendar
 from .planning import (
     Coverage,
     CoverageVisit,
@@ -65,17 +66,17 @@ class VisitOut(msgspec.Struct, frozen=True):
     plan: str = ""
 
 
-class VisitCreate(msgspec.Struct, frozen=True):
+class VisitCreate(WithinCalendar, frozen=True):
     """A visit planned by hand; ``window_end`` defaults to ``window_start``, ``shopper`` None
     leaves it open for shoppers to claim."""
 
-    branch: str
-    checklist: str
+    branch: Code
+    checklist: Code
     window_start: dt.date
     window_end: dt.date | None = None
-    shift: str | None = None
-    shopper: str | None = None
-    channel: str = Channel.in_person.value
+    shift: Name | None = None
+    shopper: Name | None = None
+    channel: Code = Channel.in_person.value
 
 
 class VisitFilters(msgspec.Struct, frozen=True):

@@ -104,10 +104,18 @@ def _yes_no(answer: object) -> bool | None:
     return None
 
 
+MAX_NUMBER = 1e9
+"""The largest number answer, either sign: far beyond any count, minutes or price audited."""
+MAX_TEXT = 2000
+"""The longest text answer, in characters (as long as a comment)."""
+
+
 def _number(answer: object) -> float | None:
-    """The answer as a finite number, None for anything else (booleans included)."""
-    if isinstance(answer, int | float) and not isinstance(answer, bool) and math.isfinite(answer):
-        return float(answer)
+    """The answer as a finite number within ``MAX_NUMBER``, None for anything else (booleans
+    included)."""
+    is_number = isinstance(answer, int | float) and not isinstance(answer, bool)
+    if is_number and -MAX_NUMBER <= answer <= MAX_NUMBER:  # type: ignore[operator] # NaN fails
+        return float(answer)  # type: ignore[arg-type]
     return None
 
 
@@ -117,6 +125,12 @@ def _scale_point(item: Item, answer: object) -> int | None:
     if isinstance(answer, int) and not isinstance(answer, bool) and spec.min <= answer <= spec.max:
         return answer
     return None
+
+
+def _text_error(answer: str) -> str | None:
+    if "\x00" in answer:
+        return "Remove the NUL character."
+    return None if len(answer) <= MAX_TEXT else f"At most {MAX_TEXT} characters."
 
 
 def _value_error(item: Item, answer: object) -> str | None:
@@ -133,9 +147,13 @@ def _value_error(item: Item, answer: object) -> str | None:
             return None
         return "Choose one of: " + ", ".join(option.value for option in item.options) + "."
     if item.type == ItemType.number:
-        return None if _number(answer) is not None else "Enter a number."
+        if _number(answer) is not None:
+            return None
+        if isinstance(answer, int) and not isinstance(answer, bool):  # a whole number too large
+            return f"Enter a number between {-MAX_NUMBER:.0f} and {MAX_NUMBER:.0f}."
+        return "Enter a number."
     if isinstance(answer, str):
-        return None
+        return _text_error(answer)
     return "Expected a photo reference." if item.type == ItemType.photo else "Expected text."
 
 

@@ -50,6 +50,7 @@ from web.controllers.visits_plan_pages import VisitPlanPagesController
 from web.deps import provide_page
 from web.errors import exception_handlers
 from web.i18n import install_translations
+from web.input_guard import InputGuard
 from web.plotly_static import plotly_js
 from web.reminders import start_daily_task, stop_daily_task
 from web.security_headers import add_security_headers
@@ -140,6 +141,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 check_throttle_handler=_is_login_attempt,
                 identifier_for_request=rate_limit_identifier(settings.trusted_proxies),
             ).middleware,
+            InputGuard(),
         ],
         csrf_config=CSRFConfig(  # /api: the token is checked by protect_api_writes instead
             secret=settings.secret_key,

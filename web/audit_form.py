@@ -26,6 +26,11 @@ VISIT_FIELDS = (
 )
 
 
+def _is_whole(raw: str) -> bool:
+    """Digits 0-9 only: ``str.isdigit`` also takes "²", which ``int`` refuses."""
+    return raw.isascii() and raw.isdigit()
+
+
 def answer_from_field(item: Item, raw: str) -> Any:
     """A form value as the API takes it; what cannot be read stays text, so that validation
     names the field instead of this function guessing."""
@@ -35,7 +40,7 @@ def answer_from_field(item: Item, raw: str) -> Any:
     if item.type is ItemType.yes_no:
         return {"yes": True, "no": False}.get(raw, raw)
     if item.type is ItemType.scale:
-        return int(raw) if raw.lstrip("-").isdigit() else raw
+        return int(raw) if _is_whole(raw.removeprefix("-")) else raw
     if item.type is ItemType.number:
         try:
             return float(raw.replace(",", "."))
@@ -60,10 +65,10 @@ def body_from_form(doc: Checklist, form: dict[str, str]) -> tuple[dict[str, Any]
     errors: dict[str, str] = {}
     body: dict[str, Any] = {name: form.get(name, "").strip() for name in VISIT_FIELDS}
     body["staff"] = body["staff"] or None
-    body["visit"] = int(body["visit"]) if body["visit"].isdigit() else None
+    body["visit"] = int(body["visit"]) if _is_whole(body["visit"]) else None
     minutes = body["visit_minutes"]
-    body["visit_minutes"] = int(minutes) if minutes.isdigit() else None
-    if minutes and not minutes.isdigit():
+    body["visit_minutes"] = int(minutes) if _is_whole(minutes) else None
+    if minutes and not _is_whole(minutes):
         errors["visit_minutes"] = "Enter whole minutes."
     try:
         body["visited_at"] = dt.datetime.fromisoformat(body["visited_at"])

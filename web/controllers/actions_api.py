@@ -19,11 +19,13 @@ from audits import action_reads, mail_log
 from audits.action_reads import ActionDetail, ActionOut
 from audits.action_rules import Step
 from audits.actions import take_step
+from audits.bounds import Comment
 from audits.mail_log import SentEmailOut
 from audits.queries import CurrentUser
 from audits.tables import Role
 from reports.recovery import RecoveryFigures, recovery_figures
 from web.auth import requires_office, requires_role
+from web.params import PathId, QueryLimit
 from web.photo_response import PHOTO_MEDIA_TYPE, photo_response
 
 requires_manager = requires_role(Role.manager)
@@ -34,7 +36,7 @@ class StepIn(msgspec.Struct):
     """A comment (required to mark done or reopen) and, optionally, the id of a photo uploaded
     with ``POST /api/evidence``."""
 
-    comment: str = ""
+    comment: Comment = ""
     photo: uuid.UUID | None = None
 
 
@@ -71,7 +73,7 @@ class ActionApiController(Controller):
 
     @get("/{action_id:int}")
     async def get_action(
-        self, action_id: FromPath[int], user: NamedDependency[CurrentUser]
+        self, action_id: PathId, user: NamedDependency[CurrentUser]
     ) -> ActionDetail:
         """One action with every step of its history and its audit(s)."""
         return await action_reads.get_action(action_id, user, now=_now())
@@ -79,7 +81,7 @@ class ActionApiController(Controller):
     @post("/{action_id:int}/notes", status_code=200)
     async def note(
         self,
-        action_id: FromPath[int],
+        action_id: PathId,
         user: NamedDependency[CurrentUser],
         data: JSONBody[StepIn],
     ) -> ActionDetail:
@@ -89,7 +91,7 @@ class ActionApiController(Controller):
     @post("/{action_id:int}/done", status_code=200, guards=[requires_manager])
     async def done(
         self,
-        action_id: FromPath[int],
+        action_id: PathId,
         user: NamedDependency[CurrentUser],
         data: JSONBody[StepIn],
     ) -> ActionDetail:
@@ -100,7 +102,7 @@ class ActionApiController(Controller):
     @post("/{action_id:int}/verify", status_code=200, guards=[requires_office])
     async def verify(
         self,
-        action_id: FromPath[int],
+        action_id: PathId,
         user: NamedDependency[CurrentUser],
         data: JSONBody[StepIn | None] = None,
     ) -> ActionDetail:
@@ -110,7 +112,7 @@ class ActionApiController(Controller):
     @post("/{action_id:int}/reopen", status_code=200, guards=[requires_office])
     async def reopen(
         self,
-        action_id: FromPath[int],
+        action_id: PathId,
         user: NamedDependency[CurrentUser],
         data: JSONBody[StepIn],
     ) -> ActionDetail:
@@ -120,7 +122,7 @@ class ActionApiController(Controller):
     @get("/{action_id:int}/photos/{evidence_id:uuid}", media_type=PHOTO_MEDIA_TYPE)
     async def photo(
         self,
-        action_id: FromPath[int],
+        action_id: PathId,
         evidence_id: FromPath[uuid.UUID],
         user: NamedDependency[CurrentUser],
     ) -> Response[bytes]:
@@ -139,7 +141,7 @@ class ActionApiController(Controller):
 
     @get("/emails", guards=[requires_office])
     async def emails(
-        self, day: FromQuery[dt.date | None] = None, limit: FromQuery[int] = 200
+        self, day: FromQuery[dt.date | None] = None, limit: QueryLimit = 200
     ) -> list[SentEmailOut]:
         """Reminders and digests sent (or failed), newest first."""
-        return await mail_log.list_sent(day=day, limit=min(max(limit, 1), 1000))
+        return await mail_log.list_sent(day=day, limit=limit)

@@ -14,12 +14,14 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from audits import audit_reads
+from audits.bounds import text
 from audits.drafts import MAX_DRAFT_BYTES, load_draft, save_draft
 from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, read_evidence, save_evidence
 from audits.filing import submit_audit
 from audits.queries import CurrentUser
 from audits.schemas import AuditCreate, AuditOut, AuditRejected, FieldError
 from web.auth import requires_any_role, requires_filer, requires_login
+from web.params import QueryLimit, QueryOffset
 from web.photo_response import PHOTO_MEDIA_TYPE, photo_response
 
 MAX_AUDIT_BODY = 1_000_000
@@ -27,8 +29,8 @@ MAX_AUDIT_BODY = 1_000_000
 
 class EvidenceForm(msgspec.Struct):
     file: UploadFile
-    id: str = ""
-    item: str = ""
+    id: text(36) = ""
+    item: text(200) = ""
 
 
 class EvidenceOut(msgspec.Struct):
@@ -57,14 +59,13 @@ class AuditApiController(Controller):
         user: NamedDependency[CurrentUser],
         status: FromQuery[str | None] = None,
         branch: FromQuery[str | None] = None,
-        limit: FromQuery[int] = 100,
-        offset: FromQuery[int] = 0,
+        limit: QueryLimit = 100,
+        offset: QueryOffset = 0,
     ) -> list[AuditOut]:
         """The audits the caller may see: a shopper their own, a manager the published audits
         of their branches (without the shopper's name), head office all."""
-        limit = max(1, min(limit, 500))
         return await audit_reads.list_audits(
-            user, status=status, branch=branch, limit=limit, offset=max(0, offset)
+            user, status=status, branch=branch, limit=min(limit, 500), offset=offset
         )
 
     @get("/audits/{audit_id:uuid}")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
@@ -16,6 +17,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from audits import audit_reads
+from audits.bounds import field_error
 from audits.drafts import load_draft, save_draft
 from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, save_evidence
 from audits.filing import submit_audit
@@ -100,11 +102,14 @@ class AuditPagesController(Controller):
             await _save_photos(form, doc, body, page)
             if errors:
                 raise AuditRejected([FieldError(k, m) for k, m in errors.items()])
-            audit = AuditCreate(**body)
+            audit = msgspec.convert(body, AuditCreate)  # checks the bounds as the API does
             await submit_audit(audit, page.user, now=dt.datetime.now(dt.UTC))
         except AuditRejected as rejected:
             found = {e.key: e.message for e in rejected.errors}
             return await _form(page, fields, found, status=rejected.status)
+        except msgspec.ValidationError as error:
+            field, message = field_error(error)
+            return await _form(page, fields, {field: message}, status=422)
         except (TypeError, ValueError) as error:
             return await _form(page, fields, {"id": str(error)}, status=422)
         return Redirect(f"/audits/{body['id']}")
@@ -161,7 +166,7 @@ async def _switch_language(
     except ValueError:
         return Redirect(f"/audits/new?{urlencode({'lang': lang})}")
     draft = {k: v for k, v in fields.items() if k != "_csrf_token"}
-    with contextlib.suppress(AuditConflict, ValueError):  # filed already, or too large
+    with contextlib.suppress(AuditConflict, AuditRejected):  # filed already, too large, NUL
         await save_draft(audit_id, draft, page.user)
     params = {k: fields.get(k, "") for k in ("branch", "checklist")}
     params.update(id=str(audit_id), **({"visit": fields["visit"]} if fields.get("visit") else {}))

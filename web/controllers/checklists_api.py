@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
+from audits.bounds import ID_MAX
 from audits.queries import CurrentUser
 from checklists import queries
 from checklists.checks import check_checklist
@@ -47,7 +48,7 @@ def _number(slug: str, number: str) -> int | None:
     """``latest`` or a version number."""
     if number == "latest":
         return None
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit() and 0 < int(number) <= ID_MAX):
         raise HTTPException(status_code=404, detail=f"No version {number!r} of {slug!r}.")
     return int(number)
 

@@ -10,6 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
 from audits import audit_reads, review
+from audits.bounds import Comment
 from audits.queries import CurrentUser
 from audits.review import QueueEntry, TrailEntry
 from audits.schemas import AuditOut
@@ -19,7 +20,7 @@ from web.auth import requires_office
 class ReviewIn(msgspec.Struct):
     """Head office's comment: optional to approve, required to return an audit."""
 
-    comment: str = ""
+    comment: Comment = ""
 
 
 class ReviewApiController(Controller):

@@ -9,13 +9,14 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
+from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from audits import visits
 from audits.queries import CurrentUser
 from audits.tables import Role
 from audits.visits import VisitCreate, VisitError, VisitFilters, VisitOut
 from web.auth import requires_office, requires_role
+from web.params import PathId
 
 requires_visits = requires_role(Role.shopper, Role.office)
 """Shoppers, head office and admins; never branch managers."""
@@ -75,9 +76,7 @@ class VisitApiController(Controller):
         return await visits.list_visits(filters, now())
 
     @get("/{visit_id:int}")
-    async def get_visit(
-        self, visit_id: FromPath[int], user: NamedDependency[CurrentUser]
-    ) -> VisitOut:
+    async def get_visit(self, visit_id: PathId, user: NamedDependency[CurrentUser]) -> VisitOut:
         """One visit: a shopper's own or an open one; any for head office."""
         return await readable_visit(visit_id, user)
 
@@ -89,11 +88,11 @@ class VisitApiController(Controller):
         return await visits.create_visit(data, by=user.username, now=now())
 
     @post("/{visit_id:int}/claim", guards=[requires_role(Role.shopper)], status_code=200)
-    async def claim(self, visit_id: FromPath[int], user: NamedDependency[CurrentUser]) -> VisitOut:
+    async def claim(self, visit_id: PathId, user: NamedDependency[CurrentUser]) -> VisitOut:
         """Take an open visit. Of shoppers claiming at once, one wins; the others get 409."""
         return await visits.claim_visit(visit_id, user.id, now())
 
     @post("/{visit_id:int}/cancel", guards=[requires_office], status_code=200)
-    async def cancel(self, visit_id: FromPath[int]) -> VisitOut:
+    async def cancel(self, visit_id: PathId) -> VisitOut:
         """Cancel a planned visit (head office); a done one answers 422."""
         return await visits.cancel_visit(visit_id, now())

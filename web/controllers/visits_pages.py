@@ -16,6 +16,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits import visits
+from audits.bounds import date_problem
 from audits.tables import Channel, Role
 from audits.visits import VisitCreate, VisitError, VisitFilters
 from checklists import queries
@@ -39,9 +40,12 @@ class VisitForm(msgspec.Struct):
 
 def _date(value: str, field: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise VisitError(f"{field}: give a date (YYYY-MM-DD).") from None
+    if problem := date_problem(day):
+        raise VisitError(f"{field}: {problem}")
+    return day
 
 
 async def form_choices() -> dict[str, Any]:

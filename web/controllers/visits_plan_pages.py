@@ -14,6 +14,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits import visits
+from audits.bounds import date_problem
 from audits.planning import WEEKDAYS, CoverageVisit, Plan, PlanRules, coverage, generate_plan
 from audits.tables import Channel
 from audits.visits import VisitError
@@ -57,7 +58,8 @@ class PlanForm(msgspec.Struct):
 
 
 def _number(value: str, field: str, low: int, high: int) -> int:
-    if not value.strip().isdigit() or not low <= int(value) <= high:
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
         raise VisitError(f"{field}: give a whole number from {low} to {high}.")
     return int(value)
 
@@ -77,6 +79,8 @@ async def build_plan(form: PlanForm, today: dt.date) -> Plan:
         start, end = dt.date.fromisoformat(form.start), dt.date.fromisoformat(form.end)
     except ValueError:
         raise VisitError("Period: give the first and last day (YYYY-MM-DD).") from None
+    if problem := date_problem(start) or date_problem(end):
+        raise VisitError(f"Period: {problem}")
     if end < start or (end - start).days > 366:
         raise VisitError("Period: the last day must follow the first, within a year.")
     rules = PlanRules(
