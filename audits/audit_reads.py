@@ -68,6 +68,14 @@ async def list_audits(
     return audits
 
 
+async def list_filed_by(user: CurrentUser, *, limit: int, offset: int = 0) -> list[AuditOut]:
+    """The audits ``user`` filed themselves (a shopper's, or an admin's own), newest visit
+    first; the filter is in the query, so no page of other people's audits can hide them."""
+    query = Audit.select(*_COLUMNS).where(Audit.auditor == user.id)
+    query = query.order_by(Audit.visited_at, ascending=False).order_by(Audit.id, ascending=False)
+    return await _out(await query.limit(limit).offset(offset), user)
+
+
 async def _out(rows: list[dict], user: CurrentUser) -> list[AuditOut]:
     docs: dict[int, Checklist] = {}
     result = []

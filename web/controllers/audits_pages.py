@@ -29,10 +29,12 @@ from checklists.model import ItemType
 from web.audit_form import body_from_form, form_from_body
 from web.auth import requires_filer, requires_login
 from web.deps import Page, choose_language
+from web.params import QueryOffset
 from web.review_view import audit_view
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 MAX_FORM_BODY = 4 * (MAX_PHOTO_BYTES + 64 * 1024)
+MY_AUDITS_PAGE = 200
 # Where the roles that file no audits read them (and one audit, under "/{id}"); an admin
 # may file audits, so their own are here too.
 _READER_HOME = {Role.manager: "/branch-audits", Role.office: "/review"}
@@ -43,14 +45,22 @@ class AuditPagesController(Controller):
     guards = [requires_login]
 
     @get("/audits")
-    async def my_audits(self, page: NamedDependency[Page]) -> Template | Redirect:
-        """A shopper's own audits; the other roles read audits on their own pages."""
+    async def my_audits(
+        self, page: NamedDependency[Page], offset: QueryOffset = 0
+    ) -> Template | Redirect:
+        """The audits the user filed, a page at a time; the roles that file none read audits
+        on their own pages."""
         assert page.user is not None
         if page.user.role in _READER_HOME:
             return Redirect(_READER_HOME[page.user.role])
-        mine = await audit_reads.list_audits(page.user, limit=200)
-        own = [a for a in mine if a.auditor == page.user.username]  # an admin files too
-        return Template("audits/list.html", context={"page": page, "audits": own})
+        own = await audit_reads.list_filed_by(page.user, limit=MY_AUDITS_PAGE + 1, offset=offset)
+        context = {
+            "page": page,
+            "audits": own[:MY_AUDITS_PAGE],
+            "newer": max(offset - MY_AUDITS_PAGE, 0) if offset else None,
+            "older": offset + MY_AUDITS_PAGE if len(own) > MY_AUDITS_PAGE else None,
+        }
+        return Template("audits/list.html", context=context)
 
     @get("/audits/new", guards=[requires_filer])
     async def new(
