@@ -20,7 +20,7 @@ _COLUMNS = (
     *Audit.all_columns(),
     Audit.branch.code.as_alias("branch_code"),
     Audit.version.number.as_alias("version_number"),
-    Audit.version.checklist.slug.as_alias("checklist_slug"),
+    Audit.version._.checklist._.slug.as_alias("checklist_slug"),
     Audit.shift.name.as_alias("shift_name"),
     Audit.staff.code.as_alias("staff_code"),
     Audit.auditor.username.as_alias("auditor_name"),

@@ -87,7 +87,7 @@ class AuditPagesController(Controller):
             "channel": "in_person",
         }
         with contextlib.suppress(AuditNotFound):
-            values.update(await load_draft(id, page.user))
+            values.update(await load_draft(id, page.viewer))
         return await _form(page, values, {})
 
     @post(
@@ -113,7 +113,7 @@ class AuditPagesController(Controller):
             if errors:
                 raise AuditRejected([FieldError(k, m) for k, m in errors.items()])
             audit = msgspec.convert(body, AuditCreate)  # checks the bounds as the API does
-            await submit_audit(audit, page.user, now=dt.datetime.now(dt.UTC))
+            await submit_audit(audit, page.viewer, now=dt.datetime.now(dt.UTC))
         except AuditRejected as rejected:
             found = {e.key: e.message for e in rejected.errors}
             return await _form(page, fields, found, status=rejected.status)
@@ -144,11 +144,12 @@ class AuditPagesController(Controller):
     @get("/audits/{audit_id:uuid}/edit", guards=[requires_filer])
     async def edit(self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]) -> Template:
         """A returned audit, in the form again, to fix and resubmit under the same id."""
-        audit = await audit_reads.get_audit(audit_id, page.user)
+        audit = await audit_reads.get_audit(audit_id, page.viewer)
         _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
         branch = await audit_reads.branch_by_code(audit.branch)
         body = {name: getattr(audit, name) for name in AuditCreate.__struct_fields__}
-        body["visited_at"] = local_time(audit.visited_at, branch["timezone"])
+        zone = branch["timezone"] if branch else "UTC"  # a branch closed since: its clock is gone
+        body["visited_at"] = local_time(audit.visited_at, zone)
         status = 200 if audit.status == "returned" else 409
         return await _form(page, form_from_body(doc, body), {}, status=status, audit=audit)
 
@@ -177,7 +178,7 @@ async def _switch_language(
         return Redirect(f"/audits/new?{urlencode({'lang': lang})}")
     draft = {k: v for k, v in fields.items() if k != "_csrf_token"}
     with contextlib.suppress(AuditConflict, AuditRejected):  # filed already, too large, NUL
-        await save_draft(audit_id, draft, page.user)
+        await save_draft(audit_id, draft, page.viewer)
     params = {k: fields.get(k, "") for k in ("branch", "checklist")}
     params.update(id=str(audit_id), **({"visit": fields["visit"]} if fields.get("visit") else {}))
     return Redirect(f"/audits/new?{urlencode({**params, 'lang': lang})}")
@@ -227,7 +228,7 @@ async def _save_photos(form, doc, body: dict, page: Page) -> None:
             content = await upload.read()
             try:
                 evidence = await save_evidence(
-                    content, upload.content_type, page.user, item_key=item.key
+                    content, upload.content_type, page.viewer, item_key=item.key
                 )
             except AuditRejected as rejected:
                 raise AuditRejected(
