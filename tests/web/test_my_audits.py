@@ -1,4 +1,4 @@
-""""My audits": everything the user filed, however many audits other people filed since."""
+"""The "My audits" page: all the user filed, however many audits others filed since."""
 
 import datetime as dt
 import uuid
