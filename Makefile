@@ -71,4 +71,4 @@ lint: setup
 	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) evenly-demo.db .pytest_cache .hypothesis
+	rm -rf $(VENV) evenly-demo.db .pytest_cache .hypothesis .mypy_cache
