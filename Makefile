@@ -59,9 +59,11 @@ test-postgres: setup
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m db
 
 # The quick check: the tests that need neither a database nor a browser, less the ones marked
-# slow (those still run in `make test`).
+# slow (those still run in `make test`). Named files, not the whole tree, so that collecting
+# the web and browser tests costs nothing; the two outside tests/unit hold such tests too.
+UNIT_TESTS := tests/unit tests/web/test_security_headers.py tests/db/test_review.py
 test-unit: setup
-	$(BIN)/pytest -q -m "not db and not browser and not slow"
+	$(BIN)/pytest -q -m "not db and not browser and not slow" $(UNIT_TESTS)
 
 # Style and types; `make test` (and so CI) runs it first. The packages mypy checks are listed
 # in pyproject.toml ([tool.mypy] packages).
