@@ -9,7 +9,7 @@ TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PG_URL := $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),$(TEST_PG_URL))
 TEST_TMP := $(shell mktemp -d -u /tmp/evenly-test.XXXXXX)
 
-.PHONY: setup demo test test-sqlite test-postgres lint bench clean translations catalogs
+.PHONY: setup demo test test-unit test-sqlite test-postgres lint bench clean translations catalogs
 
 setup: $(STAMP) catalogs
 
@@ -39,7 +39,7 @@ demo: setup
 # together they take ~18 minutes on 2 cores instead of ~26 one after the other): SQLite shows
 # its progress here, PostgreSQL writes to a log printed when it ends (tail -f it meanwhile).
 PG_LOG := $(TEST_TMP)-postgres.log
-test: setup
+test: lint
 	@echo "PostgreSQL run in the background: tail -f $(PG_LOG)"
 	@$(MAKE) --no-print-directory test-postgres > $(PG_LOG) 2>&1 & postgres=$$!; \
 	$(MAKE) --no-print-directory test-sqlite; sqlite=$$?; \
@@ -58,9 +58,19 @@ test-sqlite: setup
 test-postgres: setup
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m db
 
+# The quick check: the tests that need neither a database nor a browser, less the ones marked
+# slow (those still run in `make test`). Named files, not the whole tree, so that collecting
+# the web and browser tests costs nothing; the two outside tests/unit hold such tests too.
+UNIT_TESTS := tests/unit tests/web/test_security_headers.py tests/db/test_review.py
+test-unit: setup
+	$(BIN)/pytest -q -m "not db and not browser and not slow" $(UNIT_TESTS)
+
+# Style and types; `make test` (and so CI) runs it first. The packages mypy checks are listed
+# in pyproject.toml ([tool.mypy] packages).
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean:
-	rm -rf $(VENV) evenly-demo.db .pytest_cache .hypothesis
+	rm -rf $(VENV) evenly-demo.db .pytest_cache .hypothesis .mypy_cache

@@ -98,7 +98,8 @@ class _Today:
     """Today on each branch's calendar, worked out once per time zone."""
 
     def __init__(self, now: dt.datetime) -> None:
-        self.now, self.days = now, {}
+        self.now = now
+        self.days: dict[str, dt.date] = {}
 
     def __call__(self, timezone: str) -> dt.date:
         if timezone not in self.days:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import msgspec
 
@@ -44,7 +45,7 @@ class WrongState(AuditConflict):
     """The action's state does not allow the step (e.g. marking a verified action done)."""
 
 
-def _json(value: object) -> object:
+def _json(value: object) -> Any:
     return msgspec.json.decode(value) if isinstance(value, str) else value
 
 
@@ -60,8 +61,8 @@ async def open_for_published(audit_id: uuid.UUID, now: dt.datetime) -> list[int]
     recurring = frozenset(r["item_key"] for r in waiting if outcomes[r["id"]] is State.recurred)
     opened = await _open(audit, rules.openings(doc, score, recurring), now)
     for row in waiting:
-        if outcomes[row["id"]] is not None:
-            await _recheck(row, outcomes[row["id"]], audit_id, opened.get(row["item_key"]), now)
+        if (outcome := outcomes[row["id"]]) is not None:
+            await _recheck(row, outcome, audit_id, opened.get(row["item_key"]), now)
     return list(opened.values())
 
 
@@ -74,7 +75,7 @@ async def _audit_facts(audit_id: uuid.UUID) -> dict:
             Audit.answers,
             Audit.visited_at,
             Audit.branch.timezone.as_alias("timezone"),
-            Audit.version.checklist.slug.as_alias("checklist"),
+            Audit.version._.checklist._.slug.as_alias("checklist"),
         )
         .where(Audit.id == audit_id)
         .first()
@@ -150,7 +151,7 @@ async def _open(audit: dict, openings: list[rules.Opening], now: dt.datetime) ->
 async def _managers(branch_id: int) -> list[int]:
     """The branch's active managers: the owners of an action opened now."""
     rows = await ManagedBranch.select(ManagedBranch.user).where(
-        ManagedBranch.branch == branch_id, ManagedBranch.user.active.eq(True)
+        ManagedBranch.branch == branch_id, ManagedBranch.user._.active.eq(True)
     )
     return sorted({row["user"] for row in rows})
 

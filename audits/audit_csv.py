@@ -236,7 +236,9 @@ def parse_audits(text: str, doc: Checklist | None = None) -> list[AuditRow]:
         raise AuditCsvError(problems)
     if doc is not None:  # photos cannot come in a CSV file: a required one is not missing
         doc = restrict(doc, [i.key for i in doc.items() if i.type is not ItemType.photo])
-    problems, parsed, seen = [], [], {}
+    problems = []
+    parsed: list[AuditRow] = []
+    seen: dict[str, int] = {}  # ref -> the row it is on
     for number, cells in enumerate(rows[1:], start=2):
         if not "".join(cells).strip():
             continue

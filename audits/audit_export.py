@@ -34,7 +34,7 @@ _SELECT = (
     Audit.answers,
     Audit.branch.code.as_alias("branch"),
     Audit.branch.timezone.as_alias("timezone"),
-    Audit.branch.region.code.as_alias("region"),
+    Audit.branch._.region._.code.as_alias("region"),
     Audit.shift.name.as_alias("shift"),
     Audit.staff.code.as_alias("staff"),
     Audit.auditor.username.as_alias("auditor"),
@@ -93,7 +93,7 @@ def _record(row: dict, doc: Checklist | None) -> list[str]:
 def _where(checklist: str | None, start: dt.date | None, end: dt.date | None) -> list:
     where = [Audit.status == Audit.Status.published]
     if checklist is not None:
-        where.append(Audit.version.checklist.slug == checklist)
+        where.append(Audit.version._.checklist._.slug == checklist)
     # A day either side in UTC; the exact cut is on the branch-local date (``_within``).
     if start is not None:
         where.append(Audit.visited_at >= _utc(start - dt.timedelta(days=1)))

@@ -164,8 +164,8 @@ async def _create_missing(plan: ImportPlan) -> int:
     )
     for chunk in _chunks(plan.auditors, LOOKUP):
         created = await BaseUser.select(BaseUser.id).where(BaseUser.username.is_in(chunk))
-        rows = [(u["id"], Role.shopper.value) for u in created]
-        await _insert("profile", ("user", "role"), rows)
+        profiles = [(u["id"], Role.shopper.value) for u in created]
+        await _insert("profile", ("user", "role"), profiles)
     return len(new_regions)
 
 

@@ -20,7 +20,7 @@ _COLUMNS = (
     *Audit.all_columns(),
     Audit.branch.code.as_alias("branch_code"),
     Audit.version.number.as_alias("version_number"),
-    Audit.version.checklist.slug.as_alias("checklist_slug"),
+    Audit.version._.checklist._.slug.as_alias("checklist_slug"),
     Audit.shift.name.as_alias("shift_name"),
     Audit.staff.code.as_alias("staff_code"),
     Audit.auditor.username.as_alias("auditor_name"),
@@ -66,6 +66,14 @@ async def list_audits(
     if not sees_shopper(user):
         audits.sort(key=visit_order_key, reverse=True)
     return audits
+
+
+async def list_filed_by(user: CurrentUser, *, limit: int, offset: int = 0) -> list[AuditOut]:
+    """The audits ``user`` filed themselves (a shopper's, or an admin's own), newest visit
+    first; the filter is in the query, so no page of other people's audits can hide them."""
+    query = Audit.select(*_COLUMNS).where(Audit.auditor == user.id)
+    query = query.order_by(Audit.visited_at, ascending=False).order_by(Audit.id, ascending=False)
+    return await _out(await query.limit(limit).offset(offset), user)
 
 
 async def _out(rows: list[dict], user: CurrentUser) -> list[AuditOut]:

@@ -25,15 +25,19 @@ NO_NUL = "^[^\x00]*$"
 NUL_MESSAGE = "Remove the NUL character."
 
 
-def text(max_length: int) -> type[str]:
-    """A string of at most ``max_length`` characters without NUL."""
-    return Annotated[str, msgspec.Meta(max_length=max_length, pattern=NO_NUL)]  # type: ignore[return-value]
+def _text(max_length: int) -> msgspec.Meta:
+    """A string's bounds: at most ``max_length`` characters, no NUL."""
+    return msgspec.Meta(max_length=max_length, pattern=NO_NUL)
 
 
-Code = text(40)
+# Written out as aliases (not made by a function) so that type checkers read them as `str`.
+Code = Annotated[str, _text(40)]
 """Branch, staff and checklist codes (see "Organisation CSV files")."""
-Name = text(200)
-Comment = text(2000)
+Name = Annotated[str, _text(200)]
+ItemKey = Annotated[str, _text(200)]
+Description = Annotated[str, _text(500)]
+Comment = Annotated[str, _text(2000)]
+UuidText = Annotated[str, _text(36)]
 
 EARLIEST = dt.date(2000, 1, 1)
 LATEST = dt.date(2100, 12, 31)

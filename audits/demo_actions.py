@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from piccolo.apps.user.tables import BaseUser
+from piccolo.columns import Column
 
 from .action_rules import State
 from .actions import open_for_published
@@ -84,7 +86,10 @@ async def _step(
     row: dict, user: int | None, to: State, kind: str, comment: str, after: dt.timedelta
 ) -> None:
     at = min(row["opened_at"] + after, dt.datetime.now(dt.UTC))
-    values = {CorrectiveAction.state: to.value, CorrectiveAction.updated_at: at}
+    values: dict[Column | str, Any] = {
+        CorrectiveAction.state: to.value,
+        CorrectiveAction.updated_at: at,
+    }
     values[CorrectiveAction.done_at if to is State.done else CorrectiveAction.closed_at] = at
     await CorrectiveAction.update(values).where(CorrectiveAction.id == row["id"])
     await ActionEvent.insert(

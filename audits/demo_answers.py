@@ -13,7 +13,7 @@ ITEM_SD = 7.0  # how far one item's quality strays from the visit's
 NA_RATE, TEXT_RATE, PHOTO_RATE, COMMENT_RATE = 0.06, 0.35, 0.5, 0.3
 CRITICAL_THRESHOLD = 30.0  # a critical yes/no item fails only on a really bad visit
 GATE_NA_RATE = 0.6  # an N/A-able item that opens others: "the situation did not arise"
-NOTES = {  # what a shopper writes in a free-text item
+NOTES: dict[str, tuple[str, ...]] = {  # what a shopper writes in a free-text item
     "el": ("Πολύ εξυπηρετικό προσωπικό.", "Αναμονή στο ταμείο.", "Καθαρός χώρος."),
     "pl": ("Bardzo uprzejma obsługa.", "Długa kolejka przy kasie.", "Czysto i schludnie."),
     "en": ("Friendly and quick.", "Busy, but we were served in turn.", "Tidy and well lit."),

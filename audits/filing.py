@@ -22,6 +22,7 @@ from .schemas import (
     AuditConflict,
     AuditCreate,
     AuditForbidden,
+    AuditNotFound,
     AuditOut,
     AuditRejected,
     FieldError,
@@ -98,6 +99,8 @@ async def _insert(row: dict, data: AuditCreate, user: CurrentUser) -> bool:
 
 async def _resubmit(audit_id: uuid.UUID, row: dict, user: CurrentUser) -> None:
     before = await Audit.select(*_TRACKED).where(Audit.id == audit_id).first()
+    if before is None:  # the caller found it, in this transaction
+        raise AuditNotFound(f"No audit {audit_id}.")
     changes = [
         AuditChange(
             audit=audit_id,

@@ -10,8 +10,10 @@ leaves the row ``sending``: that day's message is lost rather than doubled.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import msgspec
+from piccolo.columns import Column
 
 from .tables import SentEmail
 from .write_lock import write_transaction
@@ -49,7 +51,12 @@ async def claim(
 ) -> int | None:
     """The new row's id when this caller may send the message, None when another did."""
     key = claim_key(kind, recipient_id, day)
-    values = {"address": address, "language": language, "subject": subject, "body": body}
+    values: dict[str, Any] = {
+        "address": address,
+        "language": language,
+        "subject": subject,
+        "body": body,
+    }
     async with write_transaction():
         row = SentEmail(
             claim=key, kind=kind, recipient=recipient_id, day=day, created_at=now, **values
@@ -75,7 +82,10 @@ async def claim(
 
 
 async def mark(email_id: int, *, sent: bool, now: dt.datetime, error: str = "") -> None:
-    values = {SentEmail.status: "sent" if sent else "failed", SentEmail.error: error[:2000]}
+    values: dict[Column | str, Any] = {
+        SentEmail.status: "sent" if sent else "failed",
+        SentEmail.error: error[:2000],
+    }
     if sent:
         values[SentEmail.sent_at] = now
     async with write_transaction():

@@ -6,6 +6,8 @@ whole file, naming the row and column (see ``org_csv`` for the checks of the fil
 
 from __future__ import annotations
 
+from typing import Any
+
 import msgspec
 
 from .org_csv import BranchRow, CsvProblem, OrgCsvError, StaffRow, parse_branches, parse_staff
@@ -48,7 +50,7 @@ async def import_branches(rows: list[BranchRow]) -> ImportCounts:
         }
         new, updated, unchanged = [], 0, 0
         for row in rows:
-            values = {
+            values: dict[str, Any] = {
                 "name": row.name,
                 "region": regions.get(row.region),
                 "timezone": row.timezone,
@@ -58,7 +60,7 @@ async def import_branches(rows: list[BranchRow]) -> ImportCounts:
             if current is None:
                 new.append(Branch(code=row.code, **values))
             elif any(current[key] != value for key, value in values.items()):
-                await Branch.update(values).where(Branch.id == current["id"])
+                await Branch.update(**values).where(Branch.id == current["id"])
                 updated += 1
             else:
                 unchanged += 1

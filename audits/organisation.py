@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import msgspec
+from piccolo.columns import Column
 
 from . import org_fields as f
 from .tables import Branch, OrgSettings, Region, Shift, Staff
@@ -94,7 +96,9 @@ async def save_settings(
     if row is None:
         await OrgSettings.insert(OrgSettings(**msgspec.structs.asdict(values)))
     else:
-        await OrgSettings.update(msgspec.structs.asdict(values)).where(OrgSettings.id == row["id"])
+        await OrgSettings.update(**msgspec.structs.asdict(values)).where(
+            OrgSettings.id == row["id"]
+        )
     return values
 
 
@@ -157,7 +161,7 @@ async def save_branch(
 ) -> BranchInfo:
     """Create a branch (``original`` None) or change the one with code ``original``."""
     with _fields():
-        values = {
+        values: dict[Column, Any] = {
             Branch.code: f.clean_code(code),
             Branch.name: f.clean_name(name),
             Branch.timezone: f.clean_timezone(timezone),
@@ -171,9 +175,11 @@ async def save_branch(
     ):
         raise OrgError(f"A branch with code {values[Branch.code]!r} already exists.", "code")
     if current is None:
-        await Branch.insert(Branch({column._meta.name: v for column, v in values.items()}))
+        await Branch.insert(Branch(values))
     else:
-        await Branch.update(values).where(Branch.id == current.id)
+        await Branch.update(**{column._meta.name: v for column, v in values.items()}).where(
+            Branch.id == current.id
+        )
     return await get_branch(values[Branch.code])
 
 

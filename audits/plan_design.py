@@ -77,7 +77,7 @@ class Assignments:
         branch, date, shift = self.visits[index]
         self.load[name] -= 1
         self.per_day[name, date] -= 1
-        self.per_shift.discard((name, date, shift))  # type: ignore[arg-type]
+        self.per_shift.discard((name, date, shift))
         self.pairs[name, branch].remove(date)
         return name
 
@@ -182,9 +182,11 @@ class Assignments:
                 if other == branch or self.owner[second] == self.owner[first]:
                     continue
                 before = self._seen_by(other)
-                if self._swap(
-                    first, second, lambda o=other, b=before: self._seen_by(o) >= min(b, 2)
-                ):
+
+                def better(branch: str = other, before: int = before) -> bool:
+                    return self._seen_by(branch) >= min(before, 2)
+
+                if self._swap(first, second, better):
                     return
 
     def connect(self) -> None:

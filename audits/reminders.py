@@ -36,7 +36,7 @@ async def owner_reminders(now: dt.datetime) -> list[tuple[Recipient, list[Action
     if not waiting:
         return []
     owned = await ActionOwner.select(ActionOwner.action, ActionOwner.user).where(
-        ActionOwner.action.is_in(list(waiting)), ActionOwner.user.active.eq(True)
+        ActionOwner.action.is_in(list(waiting)), ActionOwner.user._.active.eq(True)
     )
     managing = {
         (r["user"], r["code"])
@@ -60,7 +60,7 @@ async def owner_reminders(now: dt.datetime) -> list[tuple[Recipient, list[Action
 async def office_recipients() -> list[Recipient]:
     """Active head-office users (role office), who get the digest."""
     rows = await Profile.select(Profile.user).where(
-        Profile.role == Role.office.value, Profile.user.active.eq(True)
+        Profile.role == Role.office.value, Profile.user._.active.eq(True)
     )
     people = await _recipients([r["user"] for r in rows])
     return [people[k] for k in sorted(people)]

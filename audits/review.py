@@ -12,6 +12,7 @@ import uuid
 from typing import Any
 
 import msgspec
+from piccolo.columns import Column
 
 from .actions import open_for_published
 from .queries import CurrentUser
@@ -113,7 +114,7 @@ async def _transition(
         row = await Audit.select(Audit.status).where(Audit.id == audit_id).first()
         if row is None:
             raise AuditNotFound(f"No audit {audit_id}.")
-        values = {
+        values: dict[Column | str, Any] = {
             Audit.status: to,
             Audit.review_comment: comment,
             Audit.reviewed_by: reviewer.id,
@@ -153,7 +154,7 @@ async def review_queue(
         Audit.id,
         Audit.branch.code.as_alias("branch_code"),
         Audit.branch.timezone.as_alias("timezone"),
-        Audit.version.checklist.slug.as_alias("checklist"),
+        Audit.version._.checklist._.slug.as_alias("checklist"),
         Audit.visited_at,
         Audit.submitted_at,
         Audit.auditor.username.as_alias("auditor_name"),
@@ -172,7 +173,8 @@ async def review_queue(
 
 
 def _queue_entry(row: dict) -> QueueEntry:
-    flags = _loads(row["flags"]) or []
+    loaded = _loads(row["flags"])
+    flags = loaded if isinstance(loaded, list) else []
     return QueueEntry(
         id=row["id"],
         branch=row["branch_code"],
@@ -243,5 +245,5 @@ def expand_change(row: dict, staff: dict[int, str] | None = None) -> list[TrailE
             TrailEntry(**common, field=f"{field}.{k}", old=old.get(k), new=new.get(k)) for k in keys
         ] or [TrailEntry(**common, field=field, comment=comment)]
     if field == "staff" and staff is not None:
-        old, new = staff.get(old, old), staff.get(new, new)  # type: ignore[arg-type]
+        old, new = (staff.get(v, v) if isinstance(v, int) else v for v in (old, new))
     return [TrailEntry(**common, field=field, old=old, new=new, comment=comment)]

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from .bounds import Code, Id, Minutes, WithinCalendar, text
+from .bounds import Code, Description, Id, ItemKey, Minutes, WithinCalendar
 
 
 class AuditFields(msgspec.Struct, kw_only=True):
@@ -20,9 +20,9 @@ class AuditFields(msgspec.Struct, kw_only=True):
     visited_at: dt.datetime
     channel: Code = "in_person"
     staff: Code | None = None
-    staff_description: text(500) = ""
-    answers: dict[text(200), Any] = {}
-    comments: dict[text(200), str] = {}  # checked item by item in filing
+    staff_description: Description = ""
+    answers: dict[ItemKey, Any] = {}
+    comments: dict[ItemKey, str] = {}  # checked item by item in filing
     visit: Id | None = None
     visit_minutes: Minutes | None = None
     version: Id | None = None

@@ -4,7 +4,7 @@ shopper (on the branch's local date), claim open ones (one winner), cancel, coun
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
@@ -66,7 +66,7 @@ class VisitOut(msgspec.Struct, frozen=True):
     plan: str = ""
 
 
-class VisitCreate(WithinCalendar, frozen=True):
+class VisitCreate(WithinCalendar):
     """A visit planned by hand; ``window_end`` defaults to ``window_start``, ``shopper`` None
     leaves it open for shoppers to claim."""
 
@@ -307,7 +307,7 @@ async def save_plan(plan: Plan, *, checklist: str, channel: str, label: str, by:
 
 
 async def planning_inputs(
-    barred: dict[str, Sequence[str]] | None = None,
+    barred: Mapping[str, Sequence[str]] | None = None,
 ) -> tuple[list[PlanBranch], list[PlanShift], list[PlanShopper]]:
     """Active branches, shifts and active shoppers, as the plan generator takes them."""
     branches = [

@@ -24,7 +24,9 @@ def show(value: Any) -> str:
     if isinstance(value, str):
         shown = json.dumps(value, ensure_ascii=False)
         return shown if len(shown) <= 40 else shown[:36] + '..."'
-    return {dict: "a mapping", list: "a list"}.get(type(value), str(value))
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a list" if isinstance(value, list) else str(value)
 
 
 class Problem(NamedTuple):

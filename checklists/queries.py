@@ -142,7 +142,7 @@ async def get_version(slug: str, number: int | None = None) -> tuple[VersionInfo
     else:
         rows = await query.order_by(ChecklistVersion.number, ascending=False)
         published = [r for r in rows if r["status"] == Status.published]
-        row = (published or rows or [None])[0]
+        row = (published or rows)[0] if rows else None
     if row is None:
         raise VersionNotFound(f"Checklist {slug!r} has no version {number}.")
     return _info(slug, row), await _read_document(slug, row)
@@ -259,7 +259,10 @@ async def _draft_row(template_id: int) -> dict | None:
 
 
 async def _version_row(version_id: int) -> dict:
-    return await ChecklistVersion.select().where(ChecklistVersion.id == version_id).first()
+    row = await ChecklistVersion.select().where(ChecklistVersion.id == version_id).first()
+    if row is None:
+        raise VersionNotFound(f"No checklist version {version_id}.")
+    return row
 
 
 async def _new_version_row(template_id: int, by: str) -> dict:

@@ -113,10 +113,9 @@ MAX_TEXT = 2000
 def _number(answer: object) -> float | None:
     """The answer as a finite number within ``MAX_NUMBER``, None for anything else (booleans
     included)."""
-    is_number = isinstance(answer, int | float) and not isinstance(answer, bool)
-    if is_number and -MAX_NUMBER <= answer <= MAX_NUMBER:  # type: ignore[operator] # NaN fails
-        return float(answer)  # type: ignore[arg-type]
-    return None
+    if isinstance(answer, bool) or not isinstance(answer, int | float):
+        return None
+    return float(answer) if -MAX_NUMBER <= answer <= MAX_NUMBER else None  # NaN fails it
 
 
 def _scale_point(item: Item, answer: object) -> int | None:

@@ -17,12 +17,15 @@ from piccolo.columns import (
     Varchar,
 )
 from piccolo.columns.base import OnDelete
+from piccolo.columns.column_types import Serial  # `id: Serial`: Piccolo adds the column; typed here
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 
 class ChecklistTemplate(Table, tablename="checklist"):
     """A checklist as head office names it; its content lives in its versions."""
+
+    id: Serial
 
     slug = Varchar(length=80, unique=True)
     title = JSON(default="{}")
@@ -32,6 +35,8 @@ class ChecklistTemplate(Table, tablename="checklist"):
 
 
 class ChecklistVersion(Table, tablename="checklist_version"):
+    id: Serial
+
     class Status(str, Enum):
         draft = "draft"
         published = "published"
@@ -50,6 +55,7 @@ class ChecklistVersion(Table, tablename="checklist_version"):
 
 
 class ChecklistSection(Table, tablename="checklist_section"):
+    id: Serial
     version = ForeignKey(ChecklistVersion, on_delete=OnDelete.cascade)
     key = Varchar(length=80)
     position = Integer()
@@ -59,6 +65,8 @@ class ChecklistSection(Table, tablename="checklist_section"):
 
 class ChecklistItem(Table, tablename="checklist_item"):
     """One question; ``spec`` holds the type's scale, options or number target."""
+
+    id: Serial
 
     version = ForeignKey(ChecklistVersion, on_delete=OnDelete.cascade)
     section = ForeignKey(ChecklistSection, on_delete=OnDelete.cascade)

@@ -6,6 +6,7 @@ The JSON names are read by other tools (the reports pages and PDFs); keep them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from threadpoolctl import threadpool_limits
 
@@ -37,7 +38,13 @@ def analyse(
         "standard": standard,
     }
     if len(frame) < MIN_AUDITS:
-        empty = {"variance": None, "auditors": [], "branches": [], "cells": [], "staff": []}
+        empty: dict[str, Any] = {
+            "variance": None,
+            "auditors": [],
+            "branches": [],
+            "cells": [],
+            "staff": [],
+        }
         return {**result, **empty, "trends": [], "calibration": calibration_section(frame)}
     with threadpool_limits(limits=1, user_api="blas"):  # small matrices: see fit_crossed
         return _analyse(frame, standard, done, result)

@@ -140,7 +140,7 @@ def branches_section(model: Model, standard: float) -> list[dict]:
     for i, code in enumerate(seen):
         n = int(per["n"][code])
         half = Z95 * math.sqrt(pev[code])
-        shift_range, staff_range = _spreads(model, code)
+        shift_range, staff_range = _spreads(model, int(code))
         sd = float(per["sd"][code])
         rows.append(
             {

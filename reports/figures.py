@@ -210,7 +210,7 @@ def heatmap(
             margin={"l": 110, "r": 20, "t": 50, "b": 60},
         )
     )
-    return _dict(fig, links=bool(row_links) and any(row_links))
+    return _dict(fig, links=any(row_links or ()))
 
 
 def bars(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -28,7 +29,7 @@ class Factor:
     def of(cls, values: Sequence[str | None]) -> Factor:
         levels = tuple(sorted({v for v in values if v is not None}))
         index = {level: n for n, level in enumerate(levels)}
-        codes = np.fromiter((index.get(v, -1) for v in values), np.int64, len(values))  # type: ignore[arg-type]
+        codes = np.fromiter((-1 if v is None else index[v] for v in values), np.int64, len(values))
         return cls(codes, levels)
 
     def label(self, code: int) -> str | None:
@@ -86,7 +87,7 @@ def _local_naive(value: dt.datetime) -> np.datetime64:
     return np.datetime64(value.replace(tzinfo=None, microsecond=0), "s")
 
 
-def frame_from_records(records: Iterable[Mapping[str, object]]) -> Frame:
+def frame_from_records(records: Iterable[Mapping[str, Any]]) -> Frame:
     """Build a frame from dicts with keys ``ref``, ``score``, ``branch``, ``auditor``,
     ``visited_at`` (a datetime in the branch's local time) and optionally ``region``,
     ``shift``, ``channel``, ``staff``, ``checklist``, ``calibration_of`` (the ``ref`` of the
@@ -100,19 +101,19 @@ def frame_from_records(records: Iterable[Mapping[str, object]]) -> Frame:
     refs = tuple(str(r["ref"]) for r in rows)
     position = {ref: n for n, ref in enumerate(refs)}
     other = np.array([position.get(str(r.get("calibration_of")), -1) for r in rows], np.int64)
-    visited = np.array([_local_naive(r["visited_at"]) for r in rows], "datetime64[s]")  # type: ignore[arg-type]
+    visited = np.array([_local_naive(r["visited_at"]) for r in rows], "datetime64[s]")
     pair_list = [(int(o), n) for n, o in enumerate(other) if o >= 0]
-    items = tuple(sorted({k for r in rows for k in (r.get("item_scores") or {})}))  # type: ignore[union-attr]
+    items = tuple(sorted({k for r in rows for k in (r.get("item_scores") or {})}))
     pair_items = np.full((len(pair_list), 2, len(items)), np.nan)
     for p, pair in enumerate(pair_list):
         for side, row in enumerate(pair):
             scores = rows[row].get("item_scores") or {}
             for j, key in enumerate(items):
-                value = scores.get(key)  # type: ignore[union-attr]
+                value = scores.get(key)
                 if value is not None:
                     pair_items[p, side, j] = value
     return Frame(
-        score=np.array([float(r["score"]) for r in rows]),  # type: ignore[arg-type]
+        score=np.array([float(r["score"]) for r in rows]),
         branch=Factor.of(col("branch")),
         region=Factor.of(col("region")),
         shift=Factor.of(col("shift")),

@@ -4,7 +4,7 @@ calibration, trends and their signals. Pure: rows and the analysis of the same r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from . import describe, figures
 from .branches import Z998, funnel_curve
@@ -12,6 +12,7 @@ from .headoffice_more import MANY, auditors_section, groups_section, trends_sect
 from .recovery import RecoveryFigures
 from .recovery_section import recovery_section
 from .report_model import (
+    Block,
     Cell,
     Figure,
     Paragraph,
@@ -42,7 +43,7 @@ def headoffice_report(
     lang: str,
     items: dict[str, str] | None = None,
     branch_href: Href = lambda _: None,
-    filters: list[tuple[str, str]] = (),  # type: ignore[assignment]
+    filters: Sequence[tuple[str, str]] = (),
     recovery: RecoveryFigures | None = None,
     _: Translate = no_translation,
 ) -> Report:
@@ -53,7 +54,9 @@ def headoffice_report(
         *filters,
     ]
     if not analysis.get("branches"):
-        empty = [Paragraph(_("Too few published visits in this period to compare branches."))]
+        empty: list[Block] = [
+            Paragraph(_("Too few published visits in this period to compare branches."))
+        ]
         return Report(
             "headoffice",
             _("Head-office report"),

@@ -83,12 +83,12 @@ _COLUMNS = (
     Audit.branch.code.as_alias("branch_code"),
     Audit.branch.name.as_alias("branch_name"),
     Audit.branch.timezone.as_alias("timezone"),
-    Audit.branch.region.code.as_alias("region_code"),
+    Audit.branch._.region._.code.as_alias("region_code"),
     Audit.shift.name.as_alias("shift_name"),
     Audit.staff.code.as_alias("staff_code"),
     Audit.staff.name.as_alias("staff_name"),
     Audit.auditor.username.as_alias("auditor_name"),
-    Audit.version.checklist.slug.as_alias("checklist_slug"),
+    Audit.version._.checklist._.slug.as_alias("checklist_slug"),
 )
 
 
@@ -112,9 +112,9 @@ async def load_rows(filters: Filters, *, staff_codes_only: bool = True) -> list[
         query = query.where(Audit.visited_at < until)
     for value, column in (
         (filters.branch, Audit.branch.code),
-        (filters.region, Audit.branch.region.code),
+        (filters.region, Audit.branch._.region._.code),
         (filters.channel, Audit.channel),
-        (filters.checklist, Audit.version.checklist.slug),
+        (filters.checklist, Audit.version._.checklist._.slug),
     ):
         if value:
             query = query.where(column == value)

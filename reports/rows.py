@@ -34,7 +34,7 @@ class AuditRow(msgspec.Struct):
     staff: str
     staff_label: str
     checklist: str
-    score: float
+    score: float | None  # None when no item could be scored (all N/A)
     sections: dict[str, float]  # section key → 0-100
     items: dict[str, bool]  # item key → passed, over the scored items answered
     item_scores: dict[str, float]

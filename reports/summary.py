@@ -56,7 +56,7 @@ def branch_summary(data: Any, _: Translate) -> list[str]:
             "above": _("above the organisation's limits"),
             "below": _("below the organisation's limits"),
             "within": _("within the organisation's range"),
-        }.get(position, "")
+        }.get(position or "", "")
         lines.append(
             _("Its fair score is %(score)s (%(interval)s), %(where)s.")
             % {"score": fmt(b["shrunken"]), "interval": interval(*b["interval"]), "where": where}
@@ -95,7 +95,7 @@ def headoffice_summary(analysis: dict, _: Translate) -> list[str]:
         shares = {
             k: variance[k] for k in ("branch", "branch_shift", "staff", "auditor", "residual")
         }
-        top = max((k for k in shares if k != "residual"), key=shares.get)
+        top = max((k for k in shares if k != "residual"), key=shares.__getitem__)
     if variance and shares[top] >= 0.05:  # below that no source is worth naming
         lines.append(
             _(

@@ -18,7 +18,7 @@ from litestar.handlers import BaseRouteHandler
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 
 from audits.schemas import AuditRejected, FieldError
-from web.auth import provide_user
+from web.auth import user_of
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -29,7 +29,7 @@ async def protect_api_writes(connection: ASGIConnection, handler: BaseRouteHandl
     path = connection.scope["path"]
     if connection.scope.get("method") not in WRITE_METHODS or not path.startswith("/api/"):
         return
-    if not _sends_bearer_token(connection) and await provide_user(connection):  # type: ignore[arg-type]
+    if not _sends_bearer_token(connection) and await user_of(connection):
         _check_csrf(connection)
     if _takes_json(handler) and _has_body(connection) and not _is_json(connection):
         message = "Send the body as application/json."

@@ -22,7 +22,12 @@ SESSION_KEY = "session_key"
 
 
 async def provide_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
-    """The logged-in user, or None; cached on the request for guards and handlers.
+    """The logged-in user, or None, for handlers (Litestar injects ``request`` by name)."""
+    return await user_of(request)
+
+
+async def user_of(request: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
+    """The logged-in user, or None; cached on the connection for guards and handlers.
 
     ``Authorization: Bearer <token>`` wins over the session; a token that is unknown, revoked
     or of an inactive user is refused (401), never treated as anonymous.
@@ -32,7 +37,7 @@ async def provide_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
     return request.state.evenly_user
 
 
-async def _find_user(request: Request[Any, Any, Any]) -> CurrentUser | None:
+async def _find_user(request: ASGIConnection[Any, Any, Any, Any]) -> CurrentUser | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer":
         user = await user_for_token(token.strip()) if token.strip() else None
@@ -69,7 +74,7 @@ async def log_out(request: Request[Any, Any, Any]) -> None:
 
 
 async def requires_login(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-    if await provide_user(connection) is None:  # type: ignore[arg-type]
+    if await user_of(connection) is None:
         raise NotAuthorizedException("Log in first.")
 
 
@@ -79,7 +84,7 @@ def requires_role(*roles: Role):
     allowed = frozenset(roles) | {Role.admin}
 
     async def guard(connection: ASGIConnection, _: BaseRouteHandler) -> None:
-        user = await provide_user(connection)  # type: ignore[arg-type]
+        user = await user_of(connection)
         if user is None:
             raise NotAuthorizedException("Log in first.")
         if user.role not in allowed:

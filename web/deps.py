@@ -25,6 +25,12 @@ class Page(msgspec.Struct, frozen=True):
     lang: str
     dir: str
 
+    @property
+    def viewer(self) -> CurrentUser:
+        """The signed-in user, on a page whose guard lets in no one else."""
+        assert self.user is not None, "a page behind a login guard"
+        return self.user
+
 
 def remember_language(request: Request[Any, Any, Any], chosen: str | None) -> str | None:
     """A supported ``?lang=`` (or switcher) choice goes into the session; returns the

@@ -40,7 +40,7 @@ class InputGuard(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         _check_path(scope.get("path_params") or {})
         _refuse(_query_problems(scope.get("query_string", b"")), "query")
-        if scope["method"] in ("POST", "PUT", "PATCH"):
+        if scope["type"] == ScopeType.HTTP and scope["method"] in ("POST", "PUT", "PATCH"):
             request: Request[Any, Any, Any] = Request(scope, receive)  # the body is cached
             _refuse(await _body_problems(request), "body")
         await next_app(scope, receive, send)

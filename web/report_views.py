@@ -15,17 +15,14 @@ from litestar.response import Template
 from audits.csv_guard import GuardedWriter
 from reports.charts import shared_renderer, start_shared_renderer_soon
 from reports.pdf import report_pdf
-from reports.report_model import Report, Translate, no_translation
+from reports.report_model import Report, Translate
 from web.deps import Page
+from web.i18n import gettext_for
 from web.plotly_static import PLOTLY_JS_URL
 
 
 def translator(lang: str) -> Translate:
     """The interface translation for ``lang`` (English until the catalogs arrive)."""
-    try:  # web.i18n gains gettext_for with the translation work
-        from web.i18n import gettext_for  # type: ignore[attr-defined]
-    except ImportError:
-        return no_translation
     return gettext_for(lang)
 
 

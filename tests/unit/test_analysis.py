@@ -166,6 +166,7 @@ def _statsmodels_fit(frame):
     }, fitted.fe_params.to_numpy()
 
 
+@pytest.mark.slow  # statsmodels fits the same model: ~14 s
 def test_fit_frame_variance_components_match_statsmodels_mixedlm():
     org = demo.generate_demo(_checklist(), seed=11, start=START, visits_scale=0.5)
     frame = frame_from_demo(org, _checklist())

@@ -86,6 +86,7 @@ def test_western_electric_rules_each_fire_on_their_pattern():
     assert western_electric(np.array([0.2, -0.3, 0.1, -0.5, 0.4])) == []
 
 
+@pytest.mark.slow  # many simulated charts: ~3.5 s
 def test_chart_alarms_across_many_in_control_charts_stay_near_family_alpha():
     """40 charts of 50 in-control visits, 200 times over: the controlled alarms fire in few
     runs (nominally 5%), where the raw Western Electric rules fire in nearly every run."""

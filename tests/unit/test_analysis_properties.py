@@ -1,6 +1,7 @@
 """Invariants of the statistics, as properties (hypothesis)."""
 
 import numpy as np
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -40,6 +41,7 @@ def test_krippendorff_identical_coders_agree_perfectly(values):
     assert alpha is None or abs(alpha - 1) < 1e-9
 
 
+@pytest.mark.slow  # two model fits per example: ~10 s
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 10_000), st.floats(-50, 50))
 @example(seed=242, shift=2.5)  # once stuck at the bound θ = 0

@@ -39,6 +39,7 @@ def test_guard_cell_leaves_non_text_alone(value):
     assert guard_cell(value) is value
 
 
+@pytest.mark.slow  # hypothesis over all of Unicode: ~10 s
 @given(st.text())
 def test_unguard_reverses_guard_for_any_text(text):
     printable = "".join(c for c in text if c in "\t\n\r" or not ("\x00" <= c <= "\x1f"))

@@ -158,6 +158,7 @@ def test_dump_checklist_default_given_in_file_left_out():
 _TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1).filter(str.strip)
 
 
+@pytest.mark.slow  # 100 YAML round trips: ~7 s
 @settings(max_examples=100, deadline=None)
 @given(title=_TEXT, help_text=st.text(st.characters(exclude_categories=("Cs",))), value=_TEXT)
 def test_dump_checklist_any_text_round_trips(title, help_text, value):

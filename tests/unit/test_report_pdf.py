@@ -19,6 +19,9 @@ from reports.report_model import fmt
 from ..web.report_helpers import pdf_images, pdf_page_png, pdf_pages, pdf_text
 from .report_demo import Demo
 
+# Chromium (kaleido) and WeasyPrint: seconds per test; `make test-unit` leaves them out.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def demo() -> Demo:

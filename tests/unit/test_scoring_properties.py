@@ -203,6 +203,7 @@ def _reweigh(doc: Checklist, section: int, factor: float, key: str | None = None
     return msgspec.structs.replace(doc, sections=sections)
 
 
+@pytest.mark.slow  # 200 examples of whole checklists: ~4 s
 @PROPERTY
 @given(audits(), st.data(), st.floats(0.01, 100))
 def test_score_audit_section_weights_times_k_leave_scores(audit, data, factor):

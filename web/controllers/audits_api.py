@@ -14,7 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from audits import audit_reads
-from audits.bounds import text
+from audits.bounds import ItemKey, UuidText
 from audits.drafts import MAX_DRAFT_BYTES, load_draft, save_draft
 from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, read_evidence, save_evidence
 from audits.filing import submit_audit
@@ -29,8 +29,8 @@ MAX_AUDIT_BODY = 1_000_000
 
 class EvidenceForm(msgspec.Struct):
     file: UploadFile
-    id: text(36) = ""
-    item: text(200) = ""
+    id: UuidText = ""
+    item: ItemKey = ""
 
 
 class EvidenceOut(msgspec.Struct):

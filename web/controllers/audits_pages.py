@@ -29,10 +29,12 @@ from checklists.model import ItemType
 from web.audit_form import body_from_form, form_from_body
 from web.auth import requires_filer, requires_login
 from web.deps import Page, choose_language
+from web.params import QueryOffset
 from web.review_view import audit_view
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 MAX_FORM_BODY = 4 * (MAX_PHOTO_BYTES + 64 * 1024)
+MY_AUDITS_PAGE = 200
 # Where the roles that file no audits read them (and one audit, under "/{id}"); an admin
 # may file audits, so their own are here too.
 _READER_HOME = {Role.manager: "/branch-audits", Role.office: "/review"}
@@ -43,14 +45,22 @@ class AuditPagesController(Controller):
     guards = [requires_login]
 
     @get("/audits")
-    async def my_audits(self, page: NamedDependency[Page]) -> Template | Redirect:
-        """A shopper's own audits; the other roles read audits on their own pages."""
+    async def my_audits(
+        self, page: NamedDependency[Page], offset: QueryOffset = 0
+    ) -> Template | Redirect:
+        """The audits the user filed, a page at a time; the roles that file none read audits
+        on their own pages."""
         assert page.user is not None
         if page.user.role in _READER_HOME:
             return Redirect(_READER_HOME[page.user.role])
-        mine = await audit_reads.list_audits(page.user, limit=200)
-        own = [a for a in mine if a.auditor == page.user.username]  # an admin files too
-        return Template("audits/list.html", context={"page": page, "audits": own})
+        own = await audit_reads.list_filed_by(page.user, limit=MY_AUDITS_PAGE + 1, offset=offset)
+        context = {
+            "page": page,
+            "audits": own[:MY_AUDITS_PAGE],
+            "newer": max(offset - MY_AUDITS_PAGE, 0) if offset else None,
+            "older": offset + MY_AUDITS_PAGE if len(own) > MY_AUDITS_PAGE else None,
+        }
+        return Template("audits/list.html", context=context)
 
     @get("/audits/new", guards=[requires_filer])
     async def new(
@@ -77,7 +87,7 @@ class AuditPagesController(Controller):
             "channel": "in_person",
         }
         with contextlib.suppress(AuditNotFound):
-            values.update(await load_draft(id, page.user))
+            values.update(await load_draft(id, page.viewer))
         return await _form(page, values, {})
 
     @post(
@@ -103,7 +113,7 @@ class AuditPagesController(Controller):
             if errors:
                 raise AuditRejected([FieldError(k, m) for k, m in errors.items()])
             audit = msgspec.convert(body, AuditCreate)  # checks the bounds as the API does
-            await submit_audit(audit, page.user, now=dt.datetime.now(dt.UTC))
+            await submit_audit(audit, page.viewer, now=dt.datetime.now(dt.UTC))
         except AuditRejected as rejected:
             found = {e.key: e.message for e in rejected.errors}
             return await _form(page, fields, found, status=rejected.status)
@@ -134,11 +144,12 @@ class AuditPagesController(Controller):
     @get("/audits/{audit_id:uuid}/edit", guards=[requires_filer])
     async def edit(self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]) -> Template:
         """A returned audit, in the form again, to fix and resubmit under the same id."""
-        audit = await audit_reads.get_audit(audit_id, page.user)
+        audit = await audit_reads.get_audit(audit_id, page.viewer)
         _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
         branch = await audit_reads.branch_by_code(audit.branch)
         body = {name: getattr(audit, name) for name in AuditCreate.__struct_fields__}
-        body["visited_at"] = local_time(audit.visited_at, branch["timezone"])
+        zone = branch["timezone"] if branch else "UTC"  # a branch closed since: its clock is gone
+        body["visited_at"] = local_time(audit.visited_at, zone)
         status = 200 if audit.status == "returned" else 409
         return await _form(page, form_from_body(doc, body), {}, status=status, audit=audit)
 
@@ -167,7 +178,7 @@ async def _switch_language(
         return Redirect(f"/audits/new?{urlencode({'lang': lang})}")
     draft = {k: v for k, v in fields.items() if k != "_csrf_token"}
     with contextlib.suppress(AuditConflict, AuditRejected):  # filed already, too large, NUL
-        await save_draft(audit_id, draft, page.user)
+        await save_draft(audit_id, draft, page.viewer)
     params = {k: fields.get(k, "") for k in ("branch", "checklist")}
     params.update(id=str(audit_id), **({"visit": fields["visit"]} if fields.get("visit") else {}))
     return Redirect(f"/audits/new?{urlencode({**params, 'lang': lang})}")
@@ -217,7 +228,7 @@ async def _save_photos(form, doc, body: dict, page: Page) -> None:
             content = await upload.read()
             try:
                 evidence = await save_evidence(
-                    content, upload.content_type, page.user, item_key=item.key
+                    content, upload.content_type, page.viewer, item_key=item.key
                 )
             except AuditRejected as rejected:
                 raise AuditRejected(

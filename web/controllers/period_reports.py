@@ -220,7 +220,7 @@ class HeadOfficeReportController(Controller):
         filters: NamedDependency[Filters],
         analyses: NamedDependency[AnalysisCache],
     ) -> Template:
-        report = await build_headoffice(filters, page.lang, page.user, analyses)
+        report = await build_headoffice(filters, page.lang, page.viewer, analyses)
         query = query_string(
             {
                 "from": filters.start,
@@ -246,7 +246,7 @@ class HeadOfficeReportController(Controller):
         filters: NamedDependency[Filters],
         analyses: NamedDependency[AnalysisCache],
     ) -> Response:
-        report = await build_headoffice(filters, page.lang, page.user, analyses)
+        report = await build_headoffice(filters, page.lang, page.viewer, analyses)
         return await pdf_response(report, "headoffice", translator(page.lang))
 
     @get("/csv/{key:str}")
@@ -257,5 +257,5 @@ class HeadOfficeReportController(Controller):
         analyses: NamedDependency[AnalysisCache],
         key: FromPath[str],
     ) -> Response:
-        report = await build_headoffice(filters, page.lang, page.user, analyses)
+        report = await build_headoffice(filters, page.lang, page.viewer, analyses)
         return csv_response(report, key, "headoffice")

@@ -4,6 +4,7 @@ branches (never who the shopper was); a shopper's own audits are at ``/audits``.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from litestar import Controller, get
 from litestar.di import NamedDependency
@@ -39,7 +40,7 @@ class BranchAuditsController(Controller):
     ) -> Template:
         assert page.user is not None
         view = await audit_view(audit_id, page.user, published_only=True)
-        context = {"page": page, "view": view, "audit": view.audit}
+        context: dict[str, Any] = {"page": page, "view": view, "audit": view.audit}
         context["actions"] = await audit_actions(audit_id, page.user)
         return Template("review/branch_audit.html", context=context)
 

@@ -33,7 +33,7 @@ async def build_visit(
         visited_local=data.visited_local,
         lang=lang,
         show_shopper=user.role is not Role.manager,
-        photo_uri=photos.get if for_pdf else None,
+        photo_uri=(lambda evidence: photos.get(evidence, "")) if for_pdf else None,
         _=translator(lang),
     )
 
