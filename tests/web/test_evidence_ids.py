@@ -31,9 +31,7 @@ def _upload(client, photo_id: uuid.UUID):
 
 
 @pytest.mark.parametrize("photo_id", TIMED.values(), ids=TIMED)
-def test_evidence_upload_with_a_non_random_id_is_refused_and_nothing_stored(
-    client, org, photo_id
-):
+def test_evidence_upload_with_a_non_random_id_is_refused_and_nothing_stored(client, org, photo_id):
     as_user(client, "sam")
     response = _upload(client, photo_id)
     assert response.status_code == 422, response.text
