@@ -12,6 +12,7 @@ import msgspec
 from . import action_rules as rules
 from .action_rules import ActionFact, State
 from .actions import ActionNotFound, visible_action_row
+from .disclosure import disclose_action, disclose_action_step
 from .queries import CurrentUser
 from .rules import local_time
 from .schemas import AuditRejected, FieldError
@@ -129,13 +130,13 @@ async def list_actions(
     elif chosen := parse_state(state):
         query = query.where(CorrectiveAction.state == chosen.value)
     rows = await query.order_by(CorrectiveAction.due_date).order_by(CorrectiveAction.id)
-    actions = await _out(rows, _Today(now))
+    actions = await _out(rows, _Today(now), user)
     if overdue is not None:
         actions = [a for a in actions if a.overdue is overdue]
     return actions[:limit]
 
 
-async def _out(rows: list[dict], today: _Today) -> list[ActionOut]:
+async def _out(rows: list[dict], today: _Today, user: CurrentUser) -> list[ActionOut]:
     ids = [row["id"] for row in rows]
     owners: dict[int, list[str]] = {}
     previous: dict[int, int] = {}
@@ -148,7 +149,14 @@ async def _out(rows: list[dict], today: _Today) -> list[ActionOut]:
             CorrectiveAction.id, CorrectiveAction.recurred_as
         ).where(CorrectiveAction.recurred_as.is_in(ids)):
             previous[p["recurred_as"]] = p["id"]
-    return [_action_out(r, today, owners.get(r["id"], []), previous.get(r["id"])) for r in rows]
+    return [
+        disclose_action(
+            _action_out(r, today, owners.get(r["id"], []), previous.get(r["id"])),
+            user,
+            zone=r["timezone"],
+        )
+        for r in rows
+    ]
 
 
 def _action_out(row: dict, today: _Today, owners: list[str], previous: int | None) -> ActionOut:
@@ -187,7 +195,7 @@ async def get_action(action_id: int, user: CurrentUser, *, now: dt.datetime) -> 
     """One action with its whole history, oldest step first."""
     await visible_action_row(action_id, user)
     rows = await CorrectiveAction.select(*_COLUMNS).where(CorrectiveAction.id == action_id)
-    action = (await _out(rows, _Today(now)))[0]
+    action = (await _out(rows, _Today(now), user))[0]
     events = (
         await ActionEvent.select(
             *ActionEvent.all_columns(), ActionEvent.user.username.as_alias("username")
@@ -196,15 +204,19 @@ async def get_action(action_id: int, user: CurrentUser, *, now: dt.datetime) -> 
         .order_by(ActionEvent.id)  # the order recorded, whatever clocks said
     )
     history = [
-        ActionEventOut(
-            at=e["at"],
-            user=e["username"],
-            kind=e["kind"],
-            state_from=e["state_from"],
-            state_to=e["state_to"],
-            comment=e["comment"],
-            photo=e["photo"],
-            audit=e["audit"],
+        disclose_action_step(
+            ActionEventOut(
+                at=e["at"],
+                user=e["username"],
+                kind=e["kind"],
+                state_from=e["state_from"],
+                state_to=e["state_to"],
+                comment=e["comment"],
+                photo=e["photo"],
+                audit=e["audit"],
+            ),
+            user,
+            zone=rows[0]["timezone"],
         )
         for e in events
     ]

@@ -62,6 +62,13 @@ MANAGER_VISIT_FACTS = frozenset(
 DATE_ONLY = frozenset({"visited_at", "local"})
 """Times a manager reads as the local date alone (local midnight)."""
 
+ACTION_PUBLICATION_TIMES = ("opened_at", "closed_at")
+"""A corrective action's times that the system stamps when head office publishes an audit (the
+one that opened it; the next visit's, that closed it). Head office may publish each audit soon
+after it is filed, so with the visit's date such a time gives the shopper's filing delay: a
+manager reads them, and the system's own steps in the history, as the local date (``local_day``,
+the rule of ``DATE_ONLY``)."""
+
 S = TypeVar("S", bound=msgspec.Struct)
 
 
@@ -84,6 +91,34 @@ def disclose(visit: S, user: CurrentUser, *, zone: str = "UTC") -> S:
         elif field.name not in MANAGER_VISIT_FACTS:
             changes[field.name] = _default(field)
     return msgspec.structs.replace(visit, **changes)
+
+
+def disclose_action(action: S, user: CurrentUser, *, zone: str) -> S:
+    """An action (``ActionOut``) as ``user`` may read it: for a manager its
+    ``ACTION_PUBLICATION_TIMES`` become the local date in the branch's ``zone``."""
+    if sees_shopper(user):
+        return action
+    days = {
+        name: local_day(getattr(action, name), zone)
+        for name in ACTION_PUBLICATION_TIMES
+        if getattr(action, name) is not None
+    }
+    return msgspec.structs.replace(action, **days)
+
+
+def disclose_action_step(step: S, user: CurrentUser, *, zone: str) -> S:
+    """A step of an action's history (``ActionEventOut``): one the system took (no ``user``:
+    the opening, a visit's re-check) happened at a publication, so a manager reads its
+    local date alone; people's steps keep their time."""
+    if exact_step_time(step, user):
+        return step
+    at: dt.datetime = getattr(step, "at")  # noqa: B009 - any Struct with an ``at`` time
+    return msgspec.structs.replace(step, at=local_day(at, zone))
+
+
+def exact_step_time(step: Any, user: CurrentUser) -> bool:
+    """Whether a page prints a step's time of day to ``user`` (see ``disclose_action_step``)."""
+    return sees_shopper(user) or step.user is not None
 
 
 def local_day(moment: dt.datetime, zone: str) -> dt.datetime:

@@ -13,6 +13,7 @@ import anyio.to_thread
 
 from .photos import CleanPhoto, PhotoRefused, clean_photo
 from .queries import CurrentUser
+from .rules import client_id_problem
 from .schemas import AuditNotFound, AuditRejected, FieldError
 from .tables import Evidence, Role
 from .write_lock import write_transaction
@@ -76,7 +77,10 @@ async def evidence_row(
     item_key: str = "",
 ) -> Evidence:
     """A cleaned photo as a row to insert (413, 415 or 422 when it is no acceptable photo), for
-    callers that store it in a transaction of their own."""
+    callers that store it in a transaction of their own. A client-made ``evidence_id`` must
+    be random (422 on ``id`` otherwise): a photo's id reaches the branch's managers."""
+    if evidence_id is not None and (problem := client_id_problem(evidence_id)):
+        raise AuditRejected([FieldError("id", problem)])
     photo = await clean_upload(data, content_type)
     return Evidence(
         id=evidence_id or uuid.uuid4(),

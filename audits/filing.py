@@ -17,7 +17,14 @@ from checklists.scoring import AuditScore, score_audit, validate_answers
 
 from . import audit_reads
 from .queries import CurrentUser
-from .rules import FlagFacts, local_time, review_flags, shift_for, visit_time_problem
+from .rules import (
+    FlagFacts,
+    client_id_problem,
+    local_time,
+    review_flags,
+    shift_for,
+    visit_time_problem,
+)
 from .schemas import (
     AuditConflict,
     AuditCreate,
@@ -139,9 +146,8 @@ def _jsonable(value: object) -> object:
 
 async def _resolve(data: AuditCreate, user: CurrentUser, now: dt.datetime) -> _Resolved:
     errors: list[FieldError] = []
-    if data.id.version != 4:  # the id reaches the branch's managers (``audits.disclosure``)
-        message = "Use a random (version 4) UUID: others carry the time or the device."
-        raise AuditRejected([FieldError("id", message)])
+    if problem := client_id_problem(data.id):
+        raise AuditRejected([FieldError("id", problem)])
     branch = await audit_reads.branch_by_code(data.branch)
     if branch is None:
         raise AuditRejected([FieldError("branch", f"No branch with code {data.branch!r}.")])

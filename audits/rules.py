@@ -5,12 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+import uuid
 from zoneinfo import ZoneInfo
 
 import msgspec
 
 CLOCK_SKEW = dt.timedelta(minutes=5)
 """A phone's clock may run this far ahead of the server's."""
+
+RANDOM_ID_VERSION = 4
+
+
+def client_id_problem(value: uuid.UUID) -> str | None:
+    """Why a client-made id may not be stored, if it may not. Ids reach other roles (an
+    audit's or a photo's id reaches the branch's managers, ``audits.disclosure``), and every
+    UUID but a random one carries the time it was made (v1, v6, v7) or the device (v1)."""
+    if value.version != RANDOM_ID_VERSION:
+        return "Use a random (version 4) UUID: others carry the time or the device."
+    return None
+
 
 OUTLIER_Z = 2.5
 OUTLIER_MIN_HISTORY = 5

@@ -13,7 +13,7 @@ from threadpoolctl import threadpool_limits
 from .branches import branches_section
 from .calibration import calibration_section
 from .frame import Frame
-from .model import fit_frame
+from .model import Model, NotEstimable, fit_frame
 from .people import cells_section, staff_section
 from .trends import trends_section
 from .variance import auditors_section, variance_section
@@ -38,20 +38,28 @@ def analyse(
         "standard": standard,
     }
     if len(frame) < MIN_AUDITS:
-        empty: dict[str, Any] = {
-            "variance": None,
-            "auditors": [],
-            "branches": [],
-            "cells": [],
-            "staff": [],
-        }
-        return {**result, **empty, "trends": [], "calibration": calibration_section(frame)}
+        return _empty(frame, result)
     with threadpool_limits(limits=1, user_api="blas"):  # small matrices: see fit_crossed
-        return _analyse(frame, standard, done, result)
+        try:
+            model = fit_frame(frame)
+        except NotEstimable:  # reported as too little data, like too few audits
+            return _empty(frame, result)
+        return _analyse(model, standard, done, result)
 
 
-def _analyse(frame: Frame, standard: float, done: Callable[[str], None], result: dict) -> dict:
-    model = fit_frame(frame)
+def _empty(frame: Frame, result: dict) -> dict:
+    empty: dict[str, Any] = {
+        "variance": None,
+        "auditors": [],
+        "branches": [],
+        "cells": [],
+        "staff": [],
+    }
+    return {**result, **empty, "trends": [], "calibration": calibration_section(frame)}
+
+
+def _analyse(model: Model, standard: float, done: Callable[[str], None], result: dict) -> dict:
+    frame = model.frame
     done("model")
     sections = {
         "variance": lambda: variance_section(model),

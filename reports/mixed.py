@@ -215,8 +215,9 @@ def fit_crossed(
     """REML fit of ``y`` on fixed columns ``X`` with one random intercept per factor.
 
     ``factors`` maps a name to integer codes per row (-1: the row has no level of it, e.g. an
-    audit with no staff member named). BLAS runs on one thread: the matrices are small, and
-    a threaded BLAS on a busy machine spends 5× longer fighting over the cores.
+    audit with no staff member named); with none it is plain least squares. ``X`` must have
+    full column rank and fewer columns than rows. BLAS runs on one thread: the matrices are
+    small, and a threaded BLAS on a busy machine spends 5× longer fighting over the cores.
     """
     with threadpool_limits(limits=1, user_api="blas"):
         return _fit_crossed(y, X, factors, start)
@@ -282,6 +283,8 @@ def _fit_crossed(
     # stays the size of the penalised RSS, which keeps the deviance's digits.
     offset = np.linalg.lstsq(X, np.asarray(y, float), rcond=None)[0]
     y = np.asarray(y, float) - X @ offset
+    if not factors:
+        return _fixed_only(y, X, offset)
     Z, spans = _design(factors, len(y))
     dev = _Deviance(y, X, Z, spans)
     k = len(factors)
@@ -310,4 +313,23 @@ def _fit_crossed(
         fitted_fixed=X @ beta,
         deviance=float(result.fun),
         iterations=int(result.nit),
+    )
+
+
+def _fixed_only(y: np.ndarray, X: np.ndarray, offset: np.ndarray) -> MixedFit:
+    """No random term to fit (one branch, one shopper, ...): least squares, σ² on n − p."""
+    n, p = X.shape
+    rss = max(float(y @ y), 1e-12)  # y is already the least-squares residual
+    sigma2 = rss / (n - p)
+    logdet = float(np.linalg.slogdet(X.T @ X)[1])
+    return MixedFit(
+        names=(),
+        variances={"residual": sigma2},
+        beta=offset,
+        beta_cov=sigma2 * np.linalg.pinv(X.T @ X),
+        effects={},
+        pev={},
+        fitted_fixed=X @ offset,
+        deviance=logdet + (n - p) * (1 + float(np.log(2 * np.pi * sigma2))),
+        iterations=0,
     )

@@ -6,6 +6,12 @@ with one random intercept per factor, crossed (an auditor visits many branches).
 shift columns take out what is common to a shift everywhere, so ``branch_shift`` is how a
 branch's shift differs from its own other shifts. More than one checklist adds its columns
 too, since different checklists score on different ladders.
+
+Small or lopsided data cannot carry every term: a random term is fitted only when it has two
+levels, some level seen twice (else it is the residual under another name) and a grouping of
+the visits no earlier term already has (one shift per branch makes branch × shift the branch);
+a fixed column only when it adds information. Data that leaves no residual degree of freedom
+cannot be analysed at all: :class:`NotEstimable`.
 """
 
 from __future__ import annotations
@@ -38,14 +44,24 @@ class Model:
         return self.fit.pev.get(name, np.zeros(0))
 
 
+class NotEstimable(ValueError):
+    """The visits leave nothing to estimate a residual from (as many fixed columns as visits)."""
+
+
 def _dummies(codes: np.ndarray, levels: int) -> list[np.ndarray]:
     return [(codes == k).astype(float) for k in range(1, levels) if (codes == k).any()]
 
 
 def fixed_design(frame: Frame) -> np.ndarray:
-    columns = [np.ones(len(frame))]
-    columns += _dummies(frame.shift.codes, len(frame.shift.levels))
-    columns += _dummies(frame.checklist.codes, len(frame.checklist.levels))
+    """Intercept, shift and checklist columns, each kept only if it raises the rank (a
+    checklist only ever used in the morning adds nothing the morning column has not)."""
+    candidates = [np.ones(len(frame))]
+    candidates += _dummies(frame.shift.codes, len(frame.shift.levels))
+    candidates += _dummies(frame.checklist.codes, len(frame.checklist.levels))
+    columns: list[np.ndarray] = []
+    for column in candidates:
+        if np.linalg.matrix_rank(np.column_stack([*columns, column])) > len(columns):
+            columns.append(column)
     return np.column_stack(columns)
 
 
@@ -58,13 +74,32 @@ def cell_codes(frame: Frame) -> tuple[np.ndarray, list[tuple[int, int]]]:
     return codes, [(int(k // shifts), int(k % shifts)) for k in present]
 
 
-def _usable(codes: np.ndarray) -> bool:
-    """A factor can carry variance only with at least two levels seen."""
-    return len(np.unique(codes[codes >= 0])) >= 2
+def _grouping(codes: np.ndarray) -> tuple[int, ...]:
+    """The partition of the visits ``codes`` makes, whatever the codes' names: each group
+    numbered by its first visit."""
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    number = np.empty(len(first), np.int64)
+    number[np.argsort(first)] = np.arange(len(first))
+    return tuple(number[inverse.ravel()].tolist())
+
+
+def estimable_factors(candidates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The random terms the data can estimate, in order: two levels or more, some level
+    replicated, and not the same grouping as an earlier term."""
+    kept: dict[str, np.ndarray] = {}
+    seen: set[tuple[int, ...]] = set()
+    for name, codes in candidates.items():
+        counts = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(0, int)
+        counts = counts[counts > 0]
+        grouping = _grouping(codes)
+        if len(counts) >= 2 and counts.max() >= 2 and grouping not in seen:
+            kept[name] = codes
+            seen.add(grouping)
+    return kept
 
 
 def fit_frame(frame: Frame) -> Model:
-    """Fit the consistency model; factors with fewer than two levels are left out."""
+    """Fit the consistency model with the terms the data can estimate (see the module)."""
     cell, cell_keys = cell_codes(frame)
     candidates = {
         "branch": frame.branch.codes,
@@ -72,8 +107,11 @@ def fit_frame(frame: Frame) -> Model:
         "staff": frame.staff.codes,
         "auditor": frame.auditor.codes,
     }
-    factors = {name: codes for name, codes in candidates.items() if _usable(codes)}
-    fit = fit_crossed(frame.score, fixed_design(frame), factors)
+    factors = estimable_factors(candidates)
+    X = fixed_design(frame)
+    if len(frame) <= X.shape[1]:
+        raise NotEstimable(f"{len(frame)} visits for {X.shape[1]} fixed columns")
+    fit = fit_crossed(frame.score, X, factors)
     row_effect = {}
     for name, codes in candidates.items():
         effects = fit.effects.get(name)

@@ -50,6 +50,9 @@ MANAGED = "B1"
 VISITS = {"B1": 24, "B2": 16, "B3": 16}
 SHIFTS = (("morning", 7, 12), ("afternoon", 12, 17), ("evening", 17, 22))
 START = dt.date(2026, 1, 5)
+OFFICE_LAG = dt.timedelta(minutes=7)
+"""Head office publishes each audit this soon after it is filed: the time an action opens is
+then the shopper's filing time."""
 
 
 class Planted(msgspec.Struct):

@@ -28,7 +28,7 @@ from .anonymity_attack import (
     pdf_visit_lines,
     table_rows,
 )
-from .anonymity_fixtures import MANAGED, SHOPPERS, Planted, seed_organisation
+from .anonymity_fixtures import MANAGED, OFFICE_LAG, SHOPPERS, Planted, seed_organisation
 from .report_helpers import as_user, pdf_text
 
 ANSWERS = frozenset({"answers", "comments", "failed"})  # a manager may read the answers
@@ -37,7 +37,8 @@ ANSWERS = frozenset({"answers", "comments", "failed"})  # a manager may read the
 @pytest.fixture
 def planted(db) -> Planted:
     """The organisation, with head office publishing B1's audits as it works its queue, each
-    with a comment naming the shopper (which must stay with head office)."""
+    ``OFFICE_LAG`` after it was filed (so the actions it opens carry the shopper's filing
+    habit) and with a comment naming the shopper (which must stay with head office)."""
     seeded = run(seed_organisation())
     run(_publish_queue(seeded))
     return seeded
@@ -46,9 +47,12 @@ def planted(db) -> Planted:
 async def _publish_queue(seeded: Planted) -> None:
     office = await _office()
     first_name = {s.username: s.first for s in SHOPPERS}
+    filed = await Audit.select(Audit.id, Audit.submitted_at).where(Audit.status == "submitted")
+    published_at = {str(r["id"]): r["submitted_at"] + OFFICE_LAG for r in filed}
     for entry in await review.review_queue(branch=MANAGED):
         name = first_name[seeded.shopper_of[str(entry.id)]]
-        await review.approve(entry.id, office, f"Fine; {name} called to confirm.")
+        comment = f"Fine; {name} called to confirm."
+        await review.approve(entry.id, office, comment, now=published_at[str(entry.id)])
 
 
 async def _office():

@@ -22,6 +22,7 @@ from audits import action_reads, mail_log
 from audits.action_reads import WAITING
 from audits.action_rules import State, Step
 from audits.actions import WrongState, take_step
+from audits.disclosure import exact_step_time
 from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, evidence_row
 from audits.queries import CurrentUser
 from audits.review import branch_codes
@@ -164,4 +165,5 @@ async def _context(page: Page, action_id: int) -> dict[str, Any]:
         "comment": "",
         "error": "",
         "max_photo_mb": MAX_PHOTO_BYTES // (1024 * 1024),
+        "exact_time": lambda step: exact_step_time(step, user),
     }
