@@ -7,6 +7,7 @@ import struct
 import zlib
 
 import pytest
+from playwright.sync_api import expect
 
 from ..web.audit_fixtures import audit_body
 from .conftest import api_post, horizontal_overflow
@@ -71,7 +72,7 @@ def test_manager_marks_done_with_a_photo_office_verifies_on_a_phone(server, phon
     assert "A greeter at the door at busy hours." in phone.inner_text("main")
     image = phone.locator("img.evidence")
     image.scroll_into_view_if_needed()
-    phone.wait_for_function("document.querySelector('img.evidence').complete")
+    expect(image).to_have_js_property("complete", True)
     assert image.evaluate("img => img.naturalWidth") == 40
     _shot(phone, "action-done")
     url = phone.url

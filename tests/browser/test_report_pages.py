@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import expect
 
 from audits.tables import Audit
 
@@ -54,9 +55,7 @@ def _visit(page, url: str) -> list[str]:
     page.wait_for_load_state("networkidle")
     count = page.locator(".plot").count()
     if count:
-        page.wait_for_function(
-            f"document.querySelectorAll('.plot.js-plotly-plot').length >= {count}"
-        )
+        expect(page.locator(".plot.js-plotly-plot")).to_have_count(count)
     return hosts
 
 
@@ -94,10 +93,7 @@ def test_contents_list_jumps_to_each_section_and_facts_sit_two_to_a_row(server, 
     target = last.get_attribute("href")
     last.click()
     # The last section may sit too low to reach the top: it is enough that it is in view.
-    phone.wait_for_function(
-        f"(r => r.top >= 0 && r.top < window.innerHeight)"
-        f"(document.querySelector('{target}').getBoundingClientRect())"
-    )
+    expect(phone.locator(target)).to_be_in_viewport()
     assert phone.evaluate("window.scrollY") > 0 and phone.url.endswith(target)
     tiles = phone.locator(".facts > div").evaluate_all(
         "els => els.map(e => Math.round(e.getBoundingClientRect().top))"
@@ -155,6 +151,6 @@ def test_download_pdf_after_signing_out_says_it_failed(server, phone, org):
     _visit(phone, f"{server}/reports/branches/B1")
     phone.context.clear_cookies()  # the session ends while the page stays open
     phone.locator("a[data-pdf]").click()
-    phone.wait_for_function("document.getElementById('pdf-status').textContent.length > 0")
-    assert "could not be made" in phone.inner_text("#pdf-status")
+    # Locator assertions poll without evaluating strings, which the page's CSP forbids.
+    expect(phone.locator("#pdf-status")).to_contain_text("could not be made")
     assert phone.locator("a[data-pdf]").inner_text() == "Download PDF"
