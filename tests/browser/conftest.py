@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from web.app import create_app
 from web.settings import Settings
 
 from ..web.audit_fixtures import org  # noqa: F401 - a fixture
+from ..web.live_server import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
@@ -29,30 +25,13 @@ CHROMIUM_FLAGS = [
 PHONE = {"width": 390, "height": 844}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def server(db: str, request) -> Iterator[str]:
     """The app on a free local port; parametrise indirectly with True for its connection pool."""
     pool = bool(getattr(request, "param", False))
     settings = Settings(database_url=db, secret_key="browser", db_pool=pool, login_rate=1000)
-    port = _free_port()
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    instance = uvicorn.Server(config)
-    thread = threading.Thread(target=instance.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not instance.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    instance.should_exit = True
-    thread.join(timeout=10)
+    with serve(settings) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

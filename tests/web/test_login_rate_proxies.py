@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ..browser.conftest import _free_port
 from .conftest import csrf
+from .live_server import free_port
 
 EVENLY = Path(sys.executable).with_name("evenly")
 RATE = 3
@@ -26,7 +26,7 @@ def serve(db: str, tmp_path: Path) -> Iterator[Callable[[str], str]]:
     started: list[subprocess.Popen] = []
 
     def start(trusted_proxies: str) -> str:
-        port = _free_port()
+        port = free_port()
         env = {
             **os.environ,
             "DATABASE_URL": db,
