@@ -240,7 +240,7 @@ class CorrectiveAction(Table, tablename="corrective_action"):
     """A failed item of a published audit, followed until it is fixed and verified.
 
     ``ref`` (audit id / item key) is unique, so an action is never opened twice for one failure.
-    ``state`` is one of ``audits.action_rules.State``; overdue is not stored but derived from
+    ``state`` is one of ``audits.actions.rules.State``; overdue is not stored but derived from
     ``due_date`` and today in the branch's time zone. ``item_text`` is the item's text as the
     audit's checklist version had it, so a later edit of the checklist changes no action.
     """

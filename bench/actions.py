@@ -50,9 +50,9 @@ os.environ["DATABASE_URL"] = OPTIONS.postgres or (
 from aiosmtpd.controller import Controller  # noqa: E402
 from piccolo.apps.user.tables import BaseUser  # noqa: E402
 
-from audits.queries import create_user, get_current_user  # noqa: E402
-from audits.review import approve  # noqa: E402
-from audits.schemas import AuditCreate  # noqa: E402
+from audits.fieldwork.review import approve  # noqa: E402
+from audits.fieldwork.schemas import AuditCreate  # noqa: E402
+from audits.org.users import create_user, get_current_user  # noqa: E402
 from audits.tables import Branch, CorrectiveAction, Role, SentEmail, Staff  # noqa: E402
 from checklists import queries  # noqa: E402
 from checklists.documents import load_checklist  # noqa: E402
@@ -119,7 +119,7 @@ def _answers(doc, failing: set[str]) -> dict:
 
 
 async def _file(shopper, doc, n: int, rng: random.Random, fail: bool) -> list[uuid.UUID]:
-    from audits.filing import submit_audit
+    from audits.fieldwork.filing import submit_audit
 
     ids = []
     start = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.UTC)

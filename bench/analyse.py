@@ -2,7 +2,7 @@
 
     python bench/analyse.py [--sizes 2000,5000,50000,500000] [--crossed-max N] [--nested-max N]
 
-Data: the demo organisation's latent model at any size (``reports.scale``), same planted
+Data: the demo organisation's latent model at any size (``bench.scaled_frames``), same planted
 effects. For each size it times ``reports.analysis.analyse`` (everything: the REML fit, BLUPs,
 ranks, funnels, tests, charts) and the model fit alone, then statsmodels on the same data:
 
@@ -34,11 +34,11 @@ import statsmodels.formula.api as smf
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.scaled_frames import scaled_frame  # noqa: E402
 from checklists.documents import load_checklist  # noqa: E402
 from reports.analysis import analyse  # noqa: E402
 from reports.mixed import _design, _Deviance, fit_crossed  # noqa: E402
 from reports.model import cell_codes, fit_frame, fixed_design  # noqa: E402
-from reports.scale import scaled_frame  # noqa: E402
 
 REL_TOL = 0.02
 NAMES = ("branch", "branch_shift", "staff", "auditor", "residual")

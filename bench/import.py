@@ -5,9 +5,9 @@
 visit time, 5 % calibration pairs, scores 0–100) and, for each database (migrated fresh, in a
 child process that reads ``DATABASE_URL`` as the command does):
 
-1. imports it through ``audits.audit_import.import_audits`` (what ``evenly import audits`` runs:
-   parse, check, one transaction of multi-row ``executemany`` batches), creating the branches,
-   staff and auditors it names;
+1. imports it through ``audits.fieldwork.imports.import_audits`` (what
+   ``evenly import audits`` runs: parse, check, one transaction of multi-row ``executemany``
+   batches), creating the branches, staff and auditors it names;
 2. imports it again (every row already there: nothing written);
 3. imports ``--items`` audits with a column per item of the default checklist (scored like a
    filed audit);
@@ -170,7 +170,7 @@ def _use_database(url: str) -> None:
 
 
 def bench_here(n: int, items: int, sample: int, seed: int) -> dict[str, float]:
-    from audits.audit_csv import AuditCsvError
+    from audits.fieldwork.import_csv import AuditCsvError
 
     try:
         return asyncio.run(_bench(n, items, sample, seed))
@@ -187,9 +187,9 @@ async def _timed(coroutine) -> tuple[object, float]:
 async def _bench(n: int, items: int, sample: int, seed: int) -> dict[str, float]:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
-    from audits.audit_import import import_audits
-    from audits.org_import import import_csv
-    from audits.organisation import add_shift
+    from audits.fieldwork.imports import import_audits
+    from audits.org.imports import import_csv
+    from audits.org.organisation import add_shift
     from checklists import queries
 
     await run_forwards(app_name="all")
@@ -217,11 +217,11 @@ async def _bench(n: int, items: int, sample: int, seed: int) -> dict[str, float]
 
 async def _per_row(text: str, together: bool) -> float:
     """The same checks, then one Piccolo object saved per audit (the path not taken)."""
-    from audits import audit_import as imp
-    from audits.audit_csv import parse_audits
-    from audits.audit_plan import plan_import
+    from audits.db.write_lock import write_transaction
+    from audits.fieldwork import imports as imp
+    from audits.fieldwork.import_csv import parse_audits
+    from audits.fieldwork.import_plan import plan_import
     from audits.tables import Audit
-    from audits.write_lock import write_transaction
 
     start = time.perf_counter()
     rows = parse_audits(text)

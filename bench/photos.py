@@ -1,4 +1,4 @@
-"""What re-encoding an uploaded photo costs (``audits.photos.clean_photo``, no HTTP).
+"""What re-encoding an uploaded photo costs (``audits.fieldwork.photos.clean_photo``, no HTTP).
 
 ``python bench/photos.py`` times, median of 5: a full 12 MP phone JPEG (4032×3024, sent with
 JavaScript off), the 1600 px JPEG the form's script sends, and the refusal of a 13000×13000
@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from audits.photos import PhotoRefused, clean_photo  # noqa: E402
+from audits.fieldwork.photos import PhotoRefused, clean_photo  # noqa: E402
 
 
 def _phone_photo(width: int, height: int) -> bytes:

@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from audits.demo import generate_demo  # noqa: E402
-from audits.schemas import AuditOut  # noqa: E402
+from audits.demo.generator import generate_demo  # noqa: E402
+from audits.fieldwork.schemas import AuditOut  # noqa: E402
 from checklists.documents import load_checklist  # noqa: E402
 from checklists.model import text_in  # noqa: E402
 from checklists.scoring import score_audit  # noqa: E402

@@ -77,9 +77,9 @@ def prepare_database(shoppers: int) -> list[str]:
 async def _prepare(shoppers: int) -> list[str]:
     from piccolo.apps.user.tables import BaseUser
 
-    from audits.queries import create_user
+    from audits.org.tokens import create_token
+    from audits.org.users import create_user
     from audits.tables import Branch, Region, Role, Shift, Staff
-    from audits.tokens import create_token
     from checklists import queries
     from web.cli import migrate_database
 

@@ -1,6 +1,6 @@
 """The branch report's input as its reader may see it (pure).
 
-``audits.disclosure`` decides which facts about a visit a manager may read; this module
+``audits.fieldwork.disclosure`` decides which facts about a visit a manager may read; this module
 applies that decision to what the branch report is built from, so every artefact made from it
 (page, chart data, PDF, CSV) shows a manager nothing else: rows without their shopper and with
 the date alone, in an order that says nothing of the time or the shopper, and of the analysis
@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from audits.disclosure import disclose, sees_shopper, visit_order_key
-from audits.queries import CurrentUser
+from audits.fieldwork.disclosure import disclose, sees_shopper, visit_order_key
+from audits.org.users import CurrentUser
 
 from . import trends
 from .branch_report import BranchInput

@@ -1,6 +1,6 @@
 """Recovery figures of corrective actions, as pure functions over plain facts.
 
-The facts come from ``audits.action_reads.recovery_facts(user, now=...)``; the figures are
+The facts come from ``audits.actions.selectors.recovery_facts(user, now=...)``; the figures are
 what the actions pages and the branch and head-office reports show:
 
 - **open**: actions still waiting (open, or done and waiting for head office);
@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 
 import msgspec
 
-from audits.action_rules import ACTIVE, FIXED, ActionFact, State
+from audits.actions.rules import ACTIVE, FIXED, ActionFact, State
 
 
 class RecoveryRow(msgspec.Struct, frozen=True):

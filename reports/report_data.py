@@ -10,11 +10,11 @@ import uuid
 import msgspec
 from piccolo.query.functions.aggregate import Count, Max
 
-from audits import audit_reads
-from audits.disclosure import visit_time_format
-from audits.queries import CurrentUser
-from audits.rules import local_time
-from audits.schemas import AuditNotFound, AuditOut
+from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork.disclosure import visit_time_format
+from audits.fieldwork.rules import local_time
+from audits.fieldwork.schemas import AuditNotFound, AuditOut
+from audits.org.users import CurrentUser
 from audits.tables import Audit, Branch, Evidence, OrgSettings, Region, Role
 from checklists import queries as checklist_queries
 from checklists.model import Checklist

@@ -21,7 +21,7 @@ from .frame import Frame, frame_from_records
 class AuditRow(msgspec.Struct):
     """One audit; ``local`` is the visit time on the branch's clock. ``staff`` is the code the
     analysis uses, ``staff_label`` what readers see (the code alone when the organisation hides
-    names). A manager's rows pass through ``audits.disclosure`` (no ``auditor``, the
+    names). A manager's rows pass through ``audits.fieldwork.disclosure`` (no ``auditor``, the
     date alone)."""
 
     id: str
@@ -85,7 +85,7 @@ def _record(r: AuditRow, paired: set[str]) -> dict[str, Any]:
 
 
 def rows_from_demo(org: Any, doc: Checklist, *, staff_codes_only: bool = True) -> list[AuditRow]:
-    """Rows of the demo organisation's audits (``audits.demo.generate_demo``)."""
+    """Rows of the demo organisation's audits (``audits.demo.generator.generate_demo``)."""
     branches = {b.code: b for b in org.branches}
     rows = []
     for audit in sorted(org.audits, key=lambda a: a.visited_at):

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from audits.schemas import AuditOut
+from audits.fieldwork.schemas import AuditOut
 from checklists.model import Checklist, Item, ItemType, text_in
 
 from .report_model import (

@@ -17,7 +17,7 @@ from litestar.exceptions import PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 
-from audits.schemas import AuditRejected, FieldError
+from audits.fieldwork.schemas import AuditRejected, FieldError
 from web.auth import user_of
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

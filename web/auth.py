@@ -9,11 +9,11 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 
-from audits import sessions
-from audits.filing import FILING_ROLES
-from audits.queries import CurrentUser, get_current_user
+from audits.fieldwork.filing import FILING_ROLES
+from audits.org import sessions
+from audits.org.tokens import user_for_token
+from audits.org.users import CurrentUser, get_current_user
 from audits.tables import Role
-from audits.tokens import user_for_token
 from web.deps import SESSION_LANGUAGE
 
 SESSION_USER = "user_id"
@@ -100,4 +100,4 @@ requires_any_role = requires_role(*Role)
 """Every logged-in user, for what each does to their own account."""
 requires_filer = requires_role(*FILING_ROLES)
 """Filing audits, their drafts and the form's photos: shoppers, and admins (see
-``audits.filing.FILING_ROLES`` for why)."""
+``audits.fieldwork.filing.FILING_ROLES`` for why)."""

@@ -73,8 +73,8 @@ def _default_checklists():
 @click.option("--seed", default=7, show_default=True, help="Seed of the generated history.")
 def demo(seed: int) -> None:
     """Load the demo organisation (safe to run twice) and print the demo logins."""
-    from audits.demo import generate_demo
-    from audits.demo_load import load_demo
+    from audits.demo.generator import generate_demo
+    from audits.demo.load import load_demo
 
     checklists = _default_checklists()
     fundamentals = next(c for c in checklists if c.slug == "service-fundamentals")
@@ -108,13 +108,12 @@ def demo(seed: int) -> None:
     console.print(table)
 
 
+from audits.fieldwork.commands import export_group, import_group  # noqa: E402
+from audits.org.commands import org, user  # noqa: E402
+from checklists.commands import checklist  # noqa: E402
+from reports.commands import analyse  # noqa: E402
 from web.cli_actions import actions  # noqa: E402
-from web.cli_analyse import analyse  # noqa: E402
-from web.cli_audits import export_group, import_group  # noqa: E402
-from web.cli_checklists import checklist  # noqa: E402
-from web.cli_org import org  # noqa: E402
 from web.cli_reports import report  # noqa: E402
-from web.cli_users import user  # noqa: E402
 
 main.add_command(checklist)
 main.add_command(user)

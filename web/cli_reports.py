@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from audits.queries import CurrentUser
+from audits.org.users import CurrentUser
 from audits.tables import Role
 from checklists.model import LANGUAGES
 from reports.pdf import report_pdf
@@ -64,7 +64,7 @@ def report() -> None:
 @OUT
 def visit(audit_id: uuid.UUID, lang: str, output: Path) -> None:
     """One audit's visit report."""
-    from audits.schemas import AuditNotFound
+    from audits.fieldwork.schemas import AuditNotFound
     from web.controllers.reports_pages import build_visit
 
     async def build() -> Report:

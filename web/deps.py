@@ -8,9 +8,9 @@ import msgspec
 from litestar import Request
 from litestar.di import NamedDependency
 
-from audits.organisation import org_default_language
-from audits.people import save_language
-from audits.queries import CurrentUser
+from audits.org.organisation import org_default_language
+from audits.org.people import save_language
+from audits.org.users import CurrentUser
 from checklists.model import LANGUAGES
 from web.i18n import direction, pick_language
 from web.settings import Settings

@@ -17,7 +17,7 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
 )
 
-from audits.schemas import AuditConflict, AuditForbidden, AuditNotFound, AuditRejected
+from audits.fieldwork.schemas import AuditConflict, AuditForbidden, AuditNotFound, AuditRejected
 from checklists.queries import ChecklistError, ChecklistNotFound, VersionFrozen, VersionNotFound
 from web.deps import SESSION_LANGUAGE
 from web.i18n import direction, pick_language

@@ -1,13 +1,15 @@
 """One guard in front of every handler for what no parameter type can say.
 
-- an integer in the path outside ``1 .. audits.bounds.ID_MAX`` (every int in a path is an id or
-  a version number) or a NUL in any path segment: 404, as for any id that does not exist;
+- an integer in the path outside ``1 .. audits.boundary.bounds.ID_MAX`` (every int in a path is
+  an id or a version number) or a NUL in any path segment: 404, as for any id that does not exist;
 - a NUL in a query parameter, a form field or any string of a JSON body: 422 naming the field
   (PostgreSQL's text columns refuse NUL, and no user means it);
 - JSON nested deeper than ``MAX_DEPTH``, a number that is not finite or an integer beyond what
   JSON exchanges safely: 422 naming the field, before a handler or the decoder recurses into it.
 
-Types in ``audits.bounds`` bound the rest (ids, limits, dates, lengths) where they are declared.
+
+Types in ``audits.boundary.bounds`` bound the rest (ids, limits, dates, lengths) where they are
+declared.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
-from audits.bounds import ID_MAX
+from audits.boundary.bounds import ID_MAX
 
 MAX_DEPTH = 32
 """The deepest nesting of a JSON body; a checklist document, the deepest we take, needs 6."""
@@ -69,7 +71,7 @@ def _query_problems(query: bytes) -> list[tuple[str, str]]:
 async def _body_problems(request: Request[Any, Any, Any]) -> list[tuple[str, str]]:
     content_type = request.headers.get("content-type", "").lower()
     if content_type.startswith(UNPARSED_TYPES):
-        return []  # files: their own checks (audits.evidence); fields: their Struct types
+        return []  # files: their own checks (audits.fieldwork.evidence); fields: their Struct types
     body = await request.body()
     if not body:
         return []

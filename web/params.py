@@ -1,5 +1,6 @@
-"""Path and query parameter types with the bounds of ``audits.bounds``, in the form Litestar's
-parameter parsing enforces and documents (it reads ``Parameter``, not msgspec's ``Meta``)."""
+"""Path and query parameter types with the bounds of ``audits.boundary.bounds``, in the form
+Litestar's parameter parsing enforces and documents (it reads ``Parameter``, not msgspec's
+``Meta``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated
 
 from litestar.params import Parameter
 
-from audits.bounds import ID_MAX
+from audits.boundary.bounds import ID_MAX
 
 PathId = Annotated[int, Parameter(ge=1, le=ID_MAX, description="A database id.")]
 QueryLimit = Annotated[int, Parameter(ge=1, le=1000)]

@@ -1,8 +1,8 @@
 """Reminders: each owner their due and overdue actions, head office a digest, once a day.
 
 ``run_reminders`` is what ``evenly actions remind`` and the daily task inside the app run. Each
-message is claimed in the database (``audits.mail_log``) before it is sent, so running it twice,
-or in many app processes at once, sends each recipient one message of each kind per day.
+message is claimed in the database (``audits.actions.mail_log``) before it is sent, so running it
+twice, or in many app processes at once, sends each recipient one message of each kind per day.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from collections.abc import Callable
 
 import msgspec
 
-from audits import mail_log, reminders
-from audits.action_reads import ActionOut
+from audits.actions import mail_log, reminders
+from audits.actions.selectors import ActionOut
 from audits.tables import OrgSettings
 from web.mail import Message, parse_smtp_url, render, send
 from web.settings import Settings

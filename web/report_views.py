@@ -12,7 +12,7 @@ from litestar import Response
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
-from audits.csv_guard import GuardedWriter
+from audits.boundary.csv_guard import GuardedWriter
 from reports.charts import shared_renderer, start_shared_renderer_soon
 from reports.pdf import report_pdf
 from reports.report_model import Report, Translate

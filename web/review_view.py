@@ -9,11 +9,11 @@ from typing import Any
 
 import msgspec
 
-from audits import audit_reads
-from audits.disclosure import sees_shopper, visit_time_format
-from audits.queries import CurrentUser
-from audits.rules import local_time
-from audits.schemas import AuditNotFound, AuditOut
+from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork.disclosure import sees_shopper, visit_time_format
+from audits.fieldwork.rules import local_time
+from audits.fieldwork.schemas import AuditNotFound, AuditOut
+from audits.org.users import CurrentUser
 from checklists import queries as checklist_queries
 from checklists.model import Checklist, I18n, Item
 
@@ -44,7 +44,7 @@ class AuditView(msgspec.Struct):
     visited_local: str
     visited: dt.datetime  # on the branch's clock, for the locale's date filters
     zone: str
-    time_shown: bool = True  # a manager reads the date alone (``audits.disclosure``)
+    time_shown: bool = True  # a manager reads the date alone (``audits.fieldwork.disclosure``)
 
 
 def answer_sections(doc: Checklist, audit: AuditOut) -> list[SectionRows]:

@@ -146,7 +146,7 @@ def make_engine(url: str):  # noqa: ANN201 - Piccolo engines share no public bas
 
         return PostgresEngine(config=postgres_config(url))
     if url.startswith("sqlite:///"):
-        from audits.sqlite_pool import PooledSQLiteEngine
+        from audits.db.sqlite_pool import PooledSQLiteEngine
 
         path = sqlite_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from audits.queries import CurrentUser
+from audits.org.users import CurrentUser
 from checklists import queries
 from checklists.model import Checklist
 from checklists.queries import ChecklistSummary, VersionInfo

@@ -1,6 +1,6 @@
 """Photos stored before uploads were re-encoded lose their metadata (EXIF with GPS, camera and
 owner) and any pixel bomb: each is re-encoded as an upload is now, or deleted when it is no
-image. Uses ``audits.evidence`` itself, which selects and updates only ``id``, ``data``,
+image. Uses ``audits.fieldwork.evidence`` itself, which selects and updates only ``id``, ``data``,
 ``size`` and ``content_type``."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
@@ -14,7 +14,7 @@ async def forwards():
     manager = MigrationManager(migration_id=ID, app_name="audits", description=DESCRIPTION)
 
     async def clean():
-        from audits.evidence import clean_stored_photos
+        from audits.fieldwork.evidence import clean_stored_photos
 
         cleaned, deleted = await clean_stored_photos()
         if cleaned or deleted:

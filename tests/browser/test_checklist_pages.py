@@ -2,7 +2,7 @@
 
 import pytest
 
-from audits.queries import create_user
+from audits.org.users import create_user
 from audits.tables import Role
 
 from ..conftest import run

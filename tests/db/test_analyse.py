@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from audits import demo
-from audits.demo_load import load_demo
+from audits.demo import generator as demo
+from audits.demo.load import load_demo
 from audits.tables import Audit
+from bench.demo_frames import frame_from_demo
 from checklists.documents import load_checklist
-from reports.demo_frame import frame_from_demo
 from reports.queries import UnknownChecklist, load_frame
 from web.cli import main
 

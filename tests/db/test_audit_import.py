@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from piccolo.apps.user.tables import BaseUser
 
-from audits.audit_csv import AuditCsvError
-from audits.audit_export import export_audits
-from audits.audit_import import AuditImportError, import_audits
-from audits.audit_plan import audit_id
-from audits.queries import authenticate
-from audits.sqlite_pool import PooledSQLiteEngine
+from audits.db.sqlite_pool import PooledSQLiteEngine
+from audits.fieldwork.export import export_audits
+from audits.fieldwork.import_csv import AuditCsvError
+from audits.fieldwork.import_plan import audit_id
+from audits.fieldwork.imports import AuditImportError, import_audits
+from audits.org.users import authenticate
 from audits.tables import Audit, Branch, Profile, Region, Staff
 from checklists import queries as checklist_queries
 from checklists.scoring import score_audit

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from audits import demo
-from audits.action_reads import list_actions
-from audits.demo_load import load_demo
-from audits.queries import CurrentUser
+from audits.actions.selectors import list_actions
+from audits.demo import generator as demo
+from audits.demo.load import load_demo
+from audits.org.users import CurrentUser
 from audits.tables import ActionEvent, CorrectiveAction, Role
 from checklists.documents import load_checklist
 

@@ -8,9 +8,9 @@ import msgspec
 import pytest
 from piccolo.apps.user.tables import BaseUser
 
-from audits import demo
-from audits.demo_load import DemoCounts, load_demo
-from audits.demo_visits import demo_plan
+from audits.demo import generator as demo
+from audits.demo.load import DemoCounts, load_demo
+from audits.demo.visits import demo_plan
 from audits.tables import Audit, Branch, ManagedBranch, Profile, Region, Shift, Staff
 from checklists import queries
 from checklists.documents import load_checklist

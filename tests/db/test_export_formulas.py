@@ -8,8 +8,8 @@ import io
 
 import msgspec
 
-from audits.audit_export import export_audits
-from audits.audit_import import import_audits
+from audits.fieldwork.export import export_audits
+from audits.fieldwork.imports import import_audits
 from audits.tables import Audit
 
 from ..conftest import run

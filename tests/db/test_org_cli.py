@@ -2,9 +2,9 @@
 
 from click.testing import CliRunner
 
-from audits.queries import create_user
+from audits.org.tokens import user_for_token
+from audits.org.users import create_user
 from audits.tables import Branch, Region, Role, Staff
-from audits.tokens import user_for_token
 from web.cli import main
 
 from ..conftest import run

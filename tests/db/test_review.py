@@ -8,10 +8,10 @@ import msgspec
 import pytest
 from piccolo.apps.user.tables import BaseUser
 
-from audits import review
-from audits.filing import submit_audit
-from audits.queries import CurrentUser, get_current_user
-from audits.schemas import AuditCreate, AuditNotFound, AuditRejected
+from audits.fieldwork import review
+from audits.fieldwork.filing import submit_audit
+from audits.fieldwork.schemas import AuditCreate, AuditNotFound, AuditRejected
+from audits.org.users import CurrentUser, get_current_user
 from audits.tables import Audit, AuditChange
 
 from ..web import audit_fixtures

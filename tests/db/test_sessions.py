@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from audits.queries import create_user
-from audits.sessions import IDLE, LIFETIME, TOUCH_EVERY, session_is_live, start_session
+from audits.org.sessions import IDLE, LIFETIME, TOUCH_EVERY, session_is_live, start_session
+from audits.org.users import create_user
 from audits.tables import Role, UserSession
 
 from ..conftest import run

@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from audits import visits
-from audits.planning import Plan, PlannedVisit
-from audits.queries import create_user
+from audits.org.users import create_user
 from audits.tables import Branch, Role, Shift, Visit
-from audits.visits import VisitCreate, VisitError, VisitFilters, VisitNotAllowed, VisitTaken
+from audits.visits import services as visits
+from audits.visits.planning import Plan, PlannedVisit
+from audits.visits.services import (
+    VisitCreate,
+    VisitError,
+    VisitFilters,
+    VisitNotAllowed,
+    VisitTaken,
+)
 from checklists import queries
 from checklists.documents import load_checklist
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from audits.demo import generate_demo
+from audits.demo.generator import generate_demo
 from checklists.documents import load_checklist
 from checklists.model import text_in
 from reports.analysis import analyse

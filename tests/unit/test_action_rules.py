@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from audits.action_rules import (
+from audits.actions.rules import (
     DUE_DAYS,
     Severity,
     State,

@@ -11,10 +11,10 @@ import pytest
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from audits import demo
+from audits.demo import generator as demo
+from bench.demo_frames import frame_from_demo
 from checklists.documents import load_checklist
 from reports.analysis import analyse
-from reports.demo_frame import frame_from_demo
 from reports.model import cell_codes, fit_frame, fixed_design
 
 DEFAULTS = Path(__file__).parents[2] / "checklists" / "defaults"

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.scaled_frames import scaled_frame
 from checklists.documents import load_checklist
 from reports.analysis import analyse
 from reports.branches import consistency_index, shrunk_sd
 from reports.frame import frame_from_records
-from reports.scale import scaled_frame
 
 DEFAULTS = Path(__file__).parents[2] / "checklists" / "defaults"
 WHEN = dt.datetime(2025, 3, 3, 10, 30)
@@ -88,8 +88,8 @@ def test_staff_section_with_no_staff_variance_gives_numbers_not_nan():
 
     import numpy as np
 
+    from bench.scaled_frames import scaled_frame
     from reports.analysis import analyse
-    from reports.scale import scaled_frame
 
     doc = load_checklist((DEFAULTS / "service-fundamentals.yaml").read_text("utf-8"))
     frame = scaled_frame(doc, 3000, seed=5, start=dt.date(2025, 1, 6))

@@ -7,9 +7,9 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from audits.audit_csv import CHANNELS, AuditCsvError, AuditRow, parse_audits
-from audits.audit_plan import IMPORTED_SCORE, Known, audit_id, plan_import
-from audits.rules import ShiftWindow
+from audits.fieldwork.import_csv import CHANNELS, AuditCsvError, AuditRow, parse_audits
+from audits.fieldwork.import_plan import IMPORTED_SCORE, Known, audit_id, plan_import
+from audits.fieldwork.rules import ShiftWindow
 from audits.tables import Channel
 from checklists.documents import dump_checklist, load_checklist
 

@@ -1,4 +1,5 @@
-"""The bounds in one place (audits.bounds, web.input_guard) and the answer bounds of scoring."""
+"""The bounds in one place (audits.boundary.bounds, web.input_guard) and the answer bounds of
+scoring."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ import datetime as dt
 import msgspec
 import pytest
 
-from audits.bounds import ID_MAX, date_problem, field_error
-from audits.schemas import AuditCreate
+from audits.boundary.bounds import ID_MAX, date_problem, field_error
+from audits.fieldwork.schemas import AuditCreate
 from checklists.model import Item, ItemType
 from checklists.scoring import MAX_NUMBER, MAX_TEXT, _value_error
 from web.input_guard import MAX_DEPTH, json_problems

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from audits.rules import FLAG_TEXT
+from audits.fieldwork.rules import FLAG_TEXT
 from audits.tables import Audit, Channel
 from checklists.model import LANGUAGES, Dimension, ItemType
 from web import terms
@@ -81,7 +81,7 @@ def test_terms_list_every_value_the_templates_translate(listed, values):
 
 
 def test_terms_list_the_planner_weekdays():
-    from audits.planning import WEEKDAYS
+    from audits.visits.planning import WEEKDAYS
 
     assert terms.WEEKDAYS == WEEKDAYS
 

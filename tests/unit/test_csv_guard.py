@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audits.csv_guard import GuardedWriter, guard_cell, unguard_cell
+from audits.boundary.csv_guard import GuardedWriter, guard_cell, unguard_cell
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from audits import demo
+from audits.demo import generator as demo
 from checklists.documents import load_checklist
 from checklists.scoring import applicable_items, score_audit, validate_answers
 
@@ -169,7 +169,10 @@ def test_improvement_at_ends_of_period_spans_improvement():
 
 
 def test_demo_module_imported_alone_loads_no_piccolo_or_litestar():
-    code = "import sys, audits.demo; print(sorted({'piccolo', 'litestar'} & set(sys.modules)))"
+    code = (
+        "import sys, audits.demo.generator; "
+        "print(sorted({'piccolo', 'litestar'} & set(sys.modules)))"
+    )
     root = Path(__file__).parents[2]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert result.stdout.strip() == "[]", result.stderr

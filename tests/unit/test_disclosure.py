@@ -10,9 +10,9 @@ import uuid
 import msgspec
 import pytest
 
-from audits.disclosure import MANAGER_VISIT_FACTS, disclose, visit_order_key
-from audits.queries import CurrentUser
-from audits.schemas import AuditOut
+from audits.fieldwork.disclosure import MANAGER_VISIT_FACTS, disclose, visit_order_key
+from audits.fieldwork.schemas import AuditOut
+from audits.org.users import CurrentUser
 from audits.tables import Role
 from reports.branch_report import branch_report
 from reports.disclosure import branch_input_for

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from audits.action_reads import ActionOut
+from audits.actions.selectors import ActionOut
 from web.mail import SmtpServer, parse_smtp_url, render
 from web.reminders import parse_at, seconds_until
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from audits.org_csv import BranchRow, OrgCsvError, StaffRow, parse_branches, parse_staff
-from audits.org_fields import FieldProblem, clean_timezone, parse_clock, shifts_overlap
+from audits.org.csv_files import BranchRow, OrgCsvError, StaffRow, parse_branches, parse_staff
+from audits.org.fields import FieldProblem, clean_timezone, parse_clock, shifts_overlap
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,7 +104,7 @@ def test_shifts_overlap_handles_midnight(a, b, overlap):
     assert shifts_overlap(a, b) is overlap and shifts_overlap(b, a) is overlap
 
 
-@pytest.mark.parametrize("module", ["audits/org_csv.py", "audits/org_fields.py"])
+@pytest.mark.parametrize("module", ["audits/org/csv_files.py", "audits/org/fields.py"])
 def test_org_csv_modules_are_pure(module):
     tree = ast.parse((ROOT / module).read_text("utf-8"))
     imported = {

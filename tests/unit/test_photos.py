@@ -1,5 +1,5 @@
-"""audits.photos: every kind of upload comes out as plain pixels in JPEG or PNG, with nothing
-of the camera, the owner or the place left in the bytes."""
+"""audits.fieldwork.photos: every kind of upload comes out as plain pixels in JPEG or PNG, with
+nothing of the camera, the owner or the place left in the bytes."""
 
 import io
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageCms, PngImagePlugin
 
-from audits.photos import MAX_PIXELS, PhotoRefused, clean_photo
+from audits.fieldwork.photos import MAX_PIXELS, PhotoRefused, clean_photo
 
 SECRET = "Jane Q. Shopper, 37.97N 23.72E"
 

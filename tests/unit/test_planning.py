@@ -8,8 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from audits.plan_design import components
-from audits.planning import (
+from audits.visits.plan_design import components
+from audits.visits.planning import (
     CoverageVisit,
     PlanBranch,
     PlanRules,
@@ -221,7 +221,7 @@ def test_coverage_counts_planned_and_done_skips_cancelled_lists_gaps():
     assert all(gap.shift is not None for gap in result.gaps)
 
 
-@pytest.mark.parametrize("module", ["audits/planning.py", "audits/plan_design.py"])
+@pytest.mark.parametrize("module", ["audits/visits/planning.py", "audits/visits/plan_design.py"])
 def test_planning_module_imports_neither_piccolo_nor_litestar(module):
     root = Path(__file__).resolve().parents[2]
     assert _imports(root / module) & {"piccolo", "litestar"} == set()

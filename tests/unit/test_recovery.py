@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from audits.action_rules import ActionFact, State
+from audits.actions.rules import ActionFact, State
 from reports.recovery import recovery_figures, recovery_row
 
 D = dt.date(2026, 1, 1)

@@ -6,7 +6,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from audits.demo import generate_demo
+from audits.demo.generator import generate_demo
 from checklists.model import text_in
 from reports import describe
 from reports.analysis import analyse

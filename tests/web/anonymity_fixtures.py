@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 import msgspec
 from piccolo.apps.user.tables import BaseUser
 
-from audits.demo_answers import AnswerModel
-from audits.queries import create_user
+from audits.demo.answers import AnswerModel
+from audits.org.users import create_user
 from audits.tables import Audit, Branch, Evidence, Region, Role, Shift, Staff
 from checklists import queries
 from checklists.documents import load_checklist

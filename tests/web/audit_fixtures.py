@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from audits.queries import create_user
+from audits.org.users import create_user
 from audits.tables import Branch, Region, Role, Shift, Staff
 from checklists import queries
 from checklists.documents import load_checklist

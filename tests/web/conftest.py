@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from litestar.testing import TestClient
 
-from audits.queries import create_user
+from audits.org.users import create_user
 from audits.tables import Role
 from checklists import queries
 from checklists.documents import load_checklist

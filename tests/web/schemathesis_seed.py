@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import requests
 from PIL import Image
 
-from audits.tokens import create_token
+from audits.org.tokens import create_token
 from checklists.model import Checklist
 
 from ..conftest import run

@@ -3,7 +3,7 @@ photo and marks it done; head office filters, verifies or reopens; bad input kee
 
 import datetime as dt
 
-from audits.evidence import MAX_PHOTO_BYTES
+from audits.fieldwork.evidence import MAX_PHOTO_BYTES
 from audits.tables import ActionEvent, CorrectiveAction
 
 from ..conftest import run

@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from audits import review
-from audits.queries import get_current_user
+from audits.fieldwork import review
+from audits.org.users import get_current_user
 from audits.tables import Audit
 from web.reminders import compose
 

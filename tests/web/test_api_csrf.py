@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from audits.filing import submit_audit
-from audits.queries import get_current_user
-from audits.schemas import AuditForbidden
+from audits.fieldwork.filing import submit_audit
+from audits.fieldwork.schemas import AuditForbidden
+from audits.org.tokens import create_token
+from audits.org.users import get_current_user
 from audits.tables import Audit, AuditDraft, BaseUser, Evidence
-from audits.tokens import create_token
 
 from ..conftest import run
 from .audit_fixtures import audit_body

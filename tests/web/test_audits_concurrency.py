@@ -5,8 +5,8 @@ import asyncio
 import httpx
 import pytest
 
+from audits.org.tokens import create_token
 from audits.tables import Audit, AuditChange
-from audits.tokens import create_token
 
 from ..browser.conftest import server  # noqa: F401 - a fixture: the app on a local port
 from ..conftest import IS_POSTGRES, run

@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 
-from audits.evidence import clean_stored_photos
+from audits.fieldwork.evidence import clean_stored_photos
 from audits.tables import Evidence
 
 from ..conftest import run

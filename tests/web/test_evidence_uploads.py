@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from audits.evidence import MAX_PHOTO_BYTES
-from audits.photos import MAX_EDGE
+from audits.fieldwork.evidence import MAX_PHOTO_BYTES
+from audits.fieldwork.photos import MAX_EDGE
 from audits.tables import ActionEvent, Audit, Evidence
 
 from ..conftest import run

@@ -2,8 +2,8 @@
 
 import pytest
 
-from audits.audit_import import import_audits
-from audits.audit_plan import audit_id
+from audits.fieldwork.import_plan import audit_id
+from audits.fieldwork.imports import import_audits
 from audits.tables import Audit, Branch
 from web.controllers.imports_pages import MAX_UPLOAD
 

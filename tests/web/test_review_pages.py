@@ -3,8 +3,8 @@ shopper, shoppers' own audits with head office's comment."""
 
 import pytest
 
-from audits.queries import create_user
-from audits.rules import FLAG_TEXT
+from audits.fieldwork.rules import FLAG_TEXT
+from audits.org.users import create_user
 from audits.tables import Audit, Role
 from web.i18n import gettext_for
 

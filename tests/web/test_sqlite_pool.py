@@ -9,10 +9,10 @@ import msgspec
 import pytest
 from piccolo.apps.user.tables import BaseUser
 
-from audits.filing import submit_audit
-from audits.queries import get_current_user
-from audits.schemas import AuditCreate
-from audits.sqlite_pool import PooledSQLiteEngine
+from audits.db.sqlite_pool import PooledSQLiteEngine
+from audits.fieldwork.filing import submit_audit
+from audits.fieldwork.schemas import AuditCreate
+from audits.org.users import get_current_user
 from audits.tables import Audit, AuditChange
 
 from ..conftest import IS_POSTGRES, run
@@ -47,9 +47,9 @@ def test_pooled_filing_same_id_twice_stores_one_audit_in_wal_mode(org):
 
 
 async def _file_approve_and_step(body: dict) -> tuple[list[str], str]:
-    from audits.action_rules import Step
-    from audits.actions import take_step
-    from audits.review import approve
+    from audits.actions.rules import Step
+    from audits.actions.services import take_step
+    from audits.fieldwork.review import approve
     from audits.tables import CorrectiveAction
 
     engine = Audit._meta.db

@@ -2,8 +2,8 @@
 
 import pytest
 
+from audits.org.tokens import create_token, hash_token
 from audits.tables import ApiToken, BaseUser
-from audits.tokens import create_token, hash_token
 
 from ..conftest import run
 from .conftest import form, login

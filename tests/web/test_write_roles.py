@@ -24,7 +24,7 @@ SHOPPER, MANAGER, OFFICE, ADMIN = "shopper", "manager", "office", "admin"
 USERS = {SHOPPER: "sam", MANAGER: "max", OFFICE: "ada", ADMIN: "root"}
 EVERYONE = frozenset(USERS)
 HEAD_OFFICE = frozenset({OFFICE, ADMIN})
-FILERS = frozenset({SHOPPER, ADMIN})  # see audits.filing.FILING_ROLES for why admins file
+FILERS = frozenset({SHOPPER, ADMIN})  # see audits.fieldwork.filing.FILING_ROLES for why admins file
 PUBLIC = None  # anyone, logged in or not (and it writes nothing but the caller's own session)
 
 MAY_WRITE: dict[str, frozenset[str] | None] = {

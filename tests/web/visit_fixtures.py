@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from audits import visits
-from audits.queries import create_user
+from audits.org.users import create_user
 from audits.tables import Branch, Role, Shift
-from audits.visits import VisitCreate
+from audits.visits import services as visits
+from audits.visits.services import VisitCreate
 
 from ..conftest import run
 

@@ -10,14 +10,15 @@ import msgspec
 from piccolo.apps.user.tables import BaseUser
 from piccolo.conf.apps import Finder
 
-from audits import review, visits
-from audits.action_rules import State
-from audits.filing import submit_audit
-from audits.queries import get_current_user
-from audits.schemas import AuditCreate
+from audits.actions.rules import State
+from audits.fieldwork import review
+from audits.fieldwork.filing import submit_audit
+from audits.fieldwork.schemas import AuditCreate
+from audits.org.tokens import create_token
+from audits.org.users import get_current_user
 from audits.tables import CorrectiveAction, Shift
-from audits.tokens import create_token
-from audits.visits import VisitCreate
+from audits.visits import services as visits
+from audits.visits.services import VisitCreate
 
 from ..conftest import run
 from .audit_fixtures import audit_body

@@ -12,7 +12,7 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from audits import people, tokens
+from audits.org import people, tokens
 from web.auth import log_in, requires_any_role
 from web.deps import Page
 from web.i18n import N_

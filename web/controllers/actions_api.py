@@ -15,13 +15,14 @@ from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
-from audits import action_reads, mail_log
-from audits.action_reads import ActionDetail, ActionOut
-from audits.action_rules import Step
-from audits.actions import take_step
-from audits.bounds import Comment
-from audits.mail_log import SentEmailOut
-from audits.queries import CurrentUser
+from audits.actions import mail_log
+from audits.actions import selectors as action_reads
+from audits.actions.mail_log import SentEmailOut
+from audits.actions.rules import Step
+from audits.actions.selectors import ActionDetail, ActionOut
+from audits.actions.services import take_step
+from audits.boundary.bounds import Comment
+from audits.org.users import CurrentUser
 from audits.tables import Role
 from reports.recovery import RecoveryFigures, recovery_figures
 from web.auth import requires_office, requires_role

@@ -18,15 +18,16 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from audits import action_reads, mail_log
-from audits.action_reads import WAITING
-from audits.action_rules import State, Step
-from audits.actions import WrongState, take_step
-from audits.disclosure import exact_step_time
-from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, evidence_row
-from audits.queries import CurrentUser
-from audits.review import branch_codes
-from audits.schemas import AuditRejected
+from audits.actions import mail_log
+from audits.actions import selectors as action_reads
+from audits.actions.rules import State, Step
+from audits.actions.selectors import WAITING
+from audits.actions.services import WrongState, take_step
+from audits.fieldwork.disclosure import exact_step_time
+from audits.fieldwork.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, evidence_row
+from audits.fieldwork.review import branch_codes
+from audits.fieldwork.schemas import AuditRejected
+from audits.org.users import CurrentUser
 from audits.tables import Role
 from reports.recovery import recovery_figures
 from web.auth import requires_office, requires_role

@@ -1,5 +1,6 @@
 """Admins manage the organisation: settings, regions, branches, shifts, staff, and CSV
-imports of branches and staff. The logic is in ``audits.organisation`` and ``audits.org_import``."""
+imports of branches and staff. The logic is in ``audits.org.organisation`` and
+``audits.org.imports``."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from litestar.params import FromPath, MultipartBody, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from audits import org_import
-from audits import organisation as org
-from audits.org_csv import OrgCsvError
-from audits.org_fields import LANGUAGES
+from audits.org import imports as org_import
+from audits.org import organisation as org
+from audits.org.csv_files import OrgCsvError
+from audits.org.fields import LANGUAGES
 from web.auth import requires_admin
 from web.controllers.account import safe_next
 from web.deps import Page

@@ -1,5 +1,5 @@
 """Admins manage users: list, create, change role, language and branches, deactivate,
-reset a password, revoke tokens. The logic is in ``audits.people``."""
+reset a password, revoke tokens. The logic is in ``audits.org.people``."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from litestar.params import FromPath, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from audits import organisation, people, tokens
-from audits.org_fields import LANGUAGES
+from audits.org import organisation, people, tokens
+from audits.org.fields import LANGUAGES
 from audits.tables import Role
 from web.auth import log_in, requires_admin
 from web.deps import Page

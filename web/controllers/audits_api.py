@@ -13,13 +13,13 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from audits import audit_reads
-from audits.bounds import ItemKey, UuidText
-from audits.drafts import MAX_DRAFT_BYTES, load_draft, save_draft
-from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, read_evidence, save_evidence
-from audits.filing import submit_audit
-from audits.queries import CurrentUser
-from audits.schemas import AuditCreate, AuditOut, AuditRejected, FieldError
+from audits.boundary.bounds import ItemKey, UuidText
+from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork.drafts import MAX_DRAFT_BYTES, load_draft, save_draft
+from audits.fieldwork.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, read_evidence, save_evidence
+from audits.fieldwork.filing import submit_audit
+from audits.fieldwork.schemas import AuditCreate, AuditOut, AuditRejected, FieldError
+from audits.org.users import CurrentUser
 from web.auth import requires_any_role, requires_filer, requires_login
 from web.params import QueryLimit, QueryOffset
 from web.photo_response import PHOTO_MEDIA_TYPE, photo_response

@@ -16,13 +16,19 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
-from audits import audit_reads
-from audits.bounds import field_error
-from audits.drafts import load_draft, save_draft
-from audits.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, save_evidence
-from audits.filing import submit_audit
-from audits.rules import local_time
-from audits.schemas import AuditConflict, AuditCreate, AuditNotFound, AuditRejected, FieldError
+from audits.boundary.bounds import field_error
+from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork.drafts import load_draft, save_draft
+from audits.fieldwork.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, save_evidence
+from audits.fieldwork.filing import submit_audit
+from audits.fieldwork.rules import local_time
+from audits.fieldwork.schemas import (
+    AuditConflict,
+    AuditCreate,
+    AuditNotFound,
+    AuditRejected,
+    FieldError,
+)
 from audits.tables import Channel, Role
 from checklists import queries as checklist_queries
 from checklists.model import ItemType

@@ -12,7 +12,7 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from audits.queries import authenticate
+from audits.org.users import authenticate
 from web.auth import log_in, log_out
 from web.deps import Page
 from web.i18n import N_

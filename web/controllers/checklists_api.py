@@ -11,8 +11,8 @@ from litestar.exceptions import HTTPException
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_422_UNPROCESSABLE_ENTITY
 
-from audits.bounds import ID_MAX
-from audits.queries import CurrentUser
+from audits.boundary.bounds import ID_MAX
+from audits.org.users import CurrentUser
 from checklists import queries
 from checklists.checks import check_checklist
 from checklists.model import Checklist

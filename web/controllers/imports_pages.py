@@ -1,5 +1,5 @@
 """Head office uploads audit history from other systems at ``/imports``: the errors by row and
-column, or what was imported. The work is ``audits.audit_import``'s, as for the command."""
+column, or what was imported. The work is ``audits.fieldwork.imports``'s, as for the command."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from litestar.params import MultipartBody
 from litestar.response import Template
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
-from audits.audit_csv import AuditCsvError
-from audits.audit_import import AuditImportError, import_audits
-from audits.audit_plan import IMPORTED_SCORE
+from audits.fieldwork.import_csv import AuditCsvError
+from audits.fieldwork.import_plan import IMPORTED_SCORE
+from audits.fieldwork.imports import AuditImportError, import_audits
 from checklists import queries as checklist_queries
 from web.auth import requires_office
 from web.deps import Page

@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import URLEncodedBody
 from litestar.response import Redirect
 
-from audits.queries import CurrentUser
+from audits.org.users import CurrentUser
 from web.controllers.account import safe_next
 from web.deps import choose_language
 

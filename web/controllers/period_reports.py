@@ -17,8 +17,8 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
-from audits.action_reads import recovery_facts
-from audits.queries import CurrentUser
+from audits.actions.selectors import recovery_facts
+from audits.org.users import CurrentUser
 from audits.tables import Role
 from reports import report_data
 from reports.analysis import analyse

@@ -11,8 +11,8 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from audits import audit_reads
-from audits.action_reads import audit_actions
+from audits.actions.selectors import audit_actions
+from audits.fieldwork import selectors as audit_reads
 from audits.tables import Role
 from web.auth import requires_login, requires_role
 from web.deps import Page

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from audits.queries import CurrentUser
+from audits.org.users import CurrentUser
 from audits.tables import Role
 from reports import report_data
 from reports.report_model import Report

@@ -9,11 +9,12 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
-from audits import audit_reads, review
-from audits.bounds import Comment
-from audits.queries import CurrentUser
-from audits.review import QueueEntry, TrailEntry
-from audits.schemas import AuditOut
+from audits.boundary.bounds import Comment
+from audits.fieldwork import review
+from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork.review import QueueEntry, TrailEntry
+from audits.fieldwork.schemas import AuditOut
+from audits.org.users import CurrentUser
 from web.auth import requires_office
 
 

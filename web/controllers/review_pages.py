@@ -13,10 +13,10 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from audits import review
-from audits.action_reads import audit_actions
-from audits.rules import FLAG_TEXT
-from audits.schemas import AuditRejected
+from audits.actions.selectors import audit_actions
+from audits.fieldwork import review
+from audits.fieldwork.rules import FLAG_TEXT
+from audits.fieldwork.schemas import AuditRejected
 from web.auth import requires_office
 from web.deps import Page
 from web.i18n import N_

@@ -11,10 +11,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, JSONBody, QueryParameter
 
-from audits import visits
-from audits.queries import CurrentUser
+from audits.org.users import CurrentUser
 from audits.tables import Role
-from audits.visits import VisitCreate, VisitError, VisitFilters, VisitOut
+from audits.visits import services as visits
+from audits.visits.services import VisitCreate, VisitError, VisitFilters, VisitOut
 from web.auth import requires_office, requires_role
 from web.params import PathId
 

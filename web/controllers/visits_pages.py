@@ -15,10 +15,10 @@ from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from audits import visits
-from audits.bounds import date_problem
+from audits.boundary.bounds import date_problem
 from audits.tables import Channel, Role
-from audits.visits import VisitCreate, VisitError, VisitFilters
+from audits.visits import services as visits
+from audits.visits.services import VisitCreate, VisitError, VisitFilters
 from checklists import queries
 from web.auth import requires_office, requires_role
 from web.controllers.visits_api import now, requires_visits, visit_error_status

@@ -13,11 +13,11 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from audits import visits
-from audits.bounds import date_problem
-from audits.planning import WEEKDAYS, CoverageVisit, Plan, PlanRules, coverage, generate_plan
+from audits.boundary.bounds import date_problem
 from audits.tables import Channel
-from audits.visits import VisitError
+from audits.visits import services as visits
+from audits.visits.planning import WEEKDAYS, CoverageVisit, Plan, PlanRules, coverage, generate_plan
+from audits.visits.services import VisitError
 from web.auth import requires_office
 from web.controllers.visits_api import now
 from web.controllers.visits_pages import form_choices

@@ -1,0 +1,342 @@
+"""Filing an audit: validate, score, flag and store it, exactly once per client-made id.
+
+A retried or doubled submission finds the audit its id already made and returns it; an audit
+head office returned to its shopper is updated in place, each change recorded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import msgspec
+
+from audits.db.write_lock import write_together, write_transaction
+from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork.rules import (
+    FlagFacts,
+    client_id_problem,
+    local_time,
+    review_flags,
+    shift_for,
+    visit_time_problem,
+)
+from audits.fieldwork.schemas import (
+    AuditConflict,
+    AuditCreate,
+    AuditForbidden,
+    AuditNotFound,
+    AuditOut,
+    AuditRejected,
+    FieldError,
+)
+from audits.org.users import CurrentUser
+from audits.tables import (
+    Audit,
+    AuditChange,
+    AuditDraft,
+    Channel,
+    Evidence,
+    OrgSettings,
+    Role,
+    Visit,
+)
+from checklists import queries as checklist_queries
+from checklists.model import Checklist, ItemType
+from checklists.scoring import AuditScore, score_audit, validate_answers
+
+MAX_COMMENT = 2000
+FILING_ROLES = frozenset({Role.shopper, Role.admin})
+"""Who files audits. Shoppers, whose work it is; and admins, to try a checklist end to end
+(form, offline queue, scoring, review) before shoppers get it and to back-fill a paper audit
+by hand. Refusing admins would protect nothing: an admin can give themself a shopper account,
+and an admin's audit is filed under their own name, so head office sees who filed it. Managers
+never file (they would audit their own branch or a rival's) and head office only reviews."""
+
+
+def require_filer(user: CurrentUser) -> None:
+    """Refuse, before anything is read or written, a user whose role does not file audits."""
+    if user.role not in FILING_ROLES:
+        raise AuditForbidden("Only shoppers file audits.")
+
+
+class _Resolved(msgspec.Struct):
+    """The rows an audit refers to, looked up by the codes the client sent."""
+
+    branch: dict
+    version_id: int
+    doc: Checklist
+    staff_id: int | None
+    shift_id: int | None
+    shift: str | None
+    local: dt.datetime
+    visit: dict | None
+
+
+async def submit_audit(
+    data: AuditCreate, user: CurrentUser, *, now: dt.datetime
+) -> tuple[AuditOut, bool]:
+    """File ``data``; the flag says whether this call created it."""
+    require_filer(user)
+    existing = await Audit.select(Audit.auditor, Audit.status).where(Audit.id == data.id).first()
+    if existing is not None:
+        if existing["auditor"] != user.id:
+            raise AuditConflict("This audit id belongs to another audit.")
+        if existing["status"] != Audit.Status.returned:
+            return await audit_reads.get_audit(data.id, user), False
+    resolved = await _resolve(data, user, now)
+    result = score_audit(resolved.doc, data.answers)
+    row = await _row(data, user, resolved, result, now)
+    if existing is not None:
+        await _resubmit(data.id, row, user)
+        return await audit_reads.get_audit(data.id, user), False
+    created = await _insert(row, data, user)
+    return await audit_reads.get_audit(data.id, user), created
+
+
+async def _insert(row: dict, data: AuditCreate, user: CurrentUser) -> bool:
+    """Store the audit and what goes with it; False when the same id won a race a moment ago."""
+    then = [
+        AuditChange.insert(AuditChange(audit=data.id, user=user.id, action="submitted")),
+        AuditDraft.delete().where(AuditDraft.id == data.id),
+    ]
+    if evidence := _evidence_ids(data):
+        then.append(
+            Evidence.update({Evidence.audit_id: data.id}).where(
+                Evidence.id.is_in(evidence), Evidence.uploaded_by == user.id
+            )
+        )
+    if data.visit is not None:
+        then.append(Visit.update({Visit.status: Visit.Status.done}).where(Visit.id == data.visit))
+    insert = Audit.insert(Audit(**row)).on_conflict(action="DO NOTHING").returning(Audit.id)
+    return await write_together(insert, *then)
+
+
+async def _resubmit(audit_id: uuid.UUID, row: dict, user: CurrentUser) -> None:
+    before = await Audit.select(*_TRACKED).where(Audit.id == audit_id).first()
+    if before is None:  # the caller found it, in this transaction
+        raise AuditNotFound(f"No audit {audit_id}.")
+    changes = [
+        AuditChange(
+            audit=audit_id,
+            user=user.id,
+            action="resubmitted",
+            field=name,
+            old=_jsonable(before[name]),
+            new=_jsonable(row[name]),
+        )
+        for name in _TRACKED_NAMES
+        if _jsonable(before[name]) != _jsonable(row[name])
+    ]
+    row = {k: v for k, v in row.items() if k != "id"}
+    async with write_transaction():
+        await Audit.update(row).where(Audit.id == audit_id)
+        if changes:
+            await AuditChange.insert(*changes)
+        else:
+            await AuditChange.insert(
+                AuditChange(audit=audit_id, user=user.id, action="resubmitted")
+            )
+
+
+_TRACKED = (Audit.answers, Audit.comments, Audit.visited_at, Audit.staff, Audit.score)
+_TRACKED_NAMES = ("answers", "comments", "visited_at", "staff", "score")
+
+
+def _jsonable(value: object) -> object:
+    """A tracked value as JSON text for the trail's JSON columns (Piccolo stores a str as is)."""
+    if isinstance(value, str) and value[:1] in "{[":
+        value = msgspec.json.decode(value)
+    if isinstance(value, dt.datetime):
+        value = value.astimezone(dt.UTC).isoformat()
+    return msgspec.json.encode(value).decode()
+
+
+async def _resolve(data: AuditCreate, user: CurrentUser, now: dt.datetime) -> _Resolved:
+    errors: list[FieldError] = []
+    if problem := client_id_problem(data.id):
+        raise AuditRejected([FieldError("id", problem)])
+    branch = await audit_reads.branch_by_code(data.branch)
+    if branch is None:
+        raise AuditRejected([FieldError("branch", f"No branch with code {data.branch!r}.")])
+    version_id, doc = await _version(data, errors)
+    local = local_time(data.visited_at, branch["timezone"])
+    if problem := visit_time_problem(local, now):
+        errors.append(FieldError("visited_at", problem))
+    if data.channel not in Channel.__members__:
+        choices = ", ".join(Channel.__members__)
+        errors.append(FieldError("channel", f"Choose one of {choices}."))
+    staff_id = await _staff(data, branch, errors)
+    visit = await _visit(data, user, branch, errors)
+    if doc is not None:
+        errors += [
+            FieldError(f"answers.{k}", m) for k, m in validate_answers(doc, data.answers).items()
+        ]
+        errors += _comment_errors(doc, data.comments)
+        errors += await _photo_errors(doc, data, user)
+    if errors:
+        raise AuditRejected(errors)
+    assert doc is not None and version_id is not None
+    shifts = await audit_reads.shift_windows(branch["id"])
+    name = shift_for(local, [s for s, _ in shifts])
+    shift_id = next((i for s, i in shifts if s.name == name), None)
+    return _Resolved(branch, version_id, doc, staff_id, shift_id, name, local, visit)
+
+
+async def _version(
+    data: AuditCreate, errors: list[FieldError]
+) -> tuple[int | None, Checklist | None]:
+    try:
+        info, doc = await checklist_queries.get_version(data.checklist, data.version)
+        retired = await checklist_queries.is_retired(data.checklist)
+    except checklist_queries.ChecklistError as error:
+        errors.append(FieldError("checklist", str(error)))
+        return None, None
+    if info.status != "published":
+        errors.append(FieldError("checklist", f"Version {info.number} is not published."))
+    elif retired and data.version is None:
+        errors.append(FieldError("checklist", f"Checklist {data.checklist!r} is retired."))
+    return info.id, doc
+
+
+async def _staff(data: AuditCreate, branch: dict, errors: list[FieldError]) -> int | None:
+    if data.staff is None:
+        return None
+    staff_id = await audit_reads.staff_id(branch["id"], data.staff)
+    if staff_id is None:
+        errors.append(FieldError("staff", f"No staff member {data.staff!r} at {data.branch}."))
+    return staff_id
+
+
+async def _visit(
+    data: AuditCreate, user: CurrentUser, branch: dict, errors: list[FieldError]
+) -> dict | None:
+    if data.visit is None:
+        return None
+    visit = (
+        await Visit.select(
+            *Visit.all_columns(),
+            Visit.checklist.slug.as_alias("slug"),
+            Visit.shift.name.as_alias("shift_name"),
+        )
+        .where(Visit.id == data.visit)
+        .first()
+    )
+    if visit is None or visit["shopper"] not in (None, user.id):
+        errors.append(FieldError("visit", "No such visit of yours."))
+        return None
+    if visit["branch"] != branch["id"] or visit["slug"] != data.checklist:
+        errors.append(FieldError("visit", "The visit was planned for another branch or checklist."))
+    return visit
+
+
+def _comment_errors(doc: Checklist, comments: dict[str, str]) -> list[FieldError]:
+    keys = {item.key for item in doc.items()}
+    errors = []
+    for key, text in comments.items():
+        if key not in keys:
+            errors.append(FieldError(f"comments.{key}", "Unknown item."))
+        elif "\x00" in text:
+            errors.append(FieldError(f"comments.{key}", "Remove the NUL character."))
+        elif len(text) > MAX_COMMENT:
+            errors.append(FieldError(f"comments.{key}", f"At most {MAX_COMMENT} characters."))
+    return errors
+
+
+async def _photo_errors(doc: Checklist, data: AuditCreate, user: CurrentUser) -> list[FieldError]:
+    photos = _photo_refs(doc, data)
+    if not photos:
+        return []
+    found = {
+        str(r["id"])
+        for r in await Evidence.select(Evidence.id).where(
+            Evidence.id.is_in(list(photos.values())), Evidence.uploaded_by == user.id
+        )
+    }
+    return [
+        FieldError(f"answers.{key}", "No such photo of yours was uploaded.")
+        for key, ref in photos.items()
+        if ref not in found
+    ]
+
+
+def _photo_refs(doc: Checklist, data: AuditCreate) -> dict[str, str]:
+    refs = {}
+    for item in doc.items():
+        ref = data.answers.get(item.key)
+        if item.type is ItemType.photo and isinstance(ref, str) and ref not in ("", "na"):
+            refs[item.key] = _canonical_uuid(ref)
+    return refs
+
+
+def _canonical_uuid(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return value
+
+
+def _evidence_ids(data: AuditCreate) -> list[str]:
+    """The answers that name uploaded photos."""
+    return [r for r in (_canonical_uuid(str(v)) for v in data.answers.values()) if _is_uuid(r)]
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+async def _row(
+    data: AuditCreate,
+    user: CurrentUser,
+    resolved: _Resolved,
+    result: AuditScore,
+    now: dt.datetime,
+) -> dict:
+    flags = review_flags(await _flag_facts(data, user, resolved, result))
+    return {
+        "id": data.id,
+        "version": resolved.version_id,
+        "branch": resolved.branch["id"],
+        "shift": resolved.shift_id,
+        "staff": resolved.staff_id,
+        "auditor": user.id,
+        "channel": data.channel,
+        "visited_at": resolved.local.astimezone(dt.UTC),
+        "submitted_at": now,
+        "updated_at": now,
+        "status": Audit.Status.submitted,
+        "answers": data.answers,
+        "comments": data.comments,
+        "score": result.score,
+        "raw_score": result.raw_score,
+        "critical_fail": result.critical_fail,
+        "section_scores": {s.key: s.score for s in result.sections},
+        "dimension_scores": {d.value: v for d, v in result.dimensions.items()},
+        "visit": data.visit,
+        "staff_description": data.staff_description[:500],
+        "visit_minutes": data.visit_minutes,
+        "flags": flags,
+    }
+
+
+async def _flag_facts(
+    data: AuditCreate, user: CurrentUser, resolved: _Resolved, result: AuditScore
+) -> FlagFacts:
+    settings = await OrgSettings.select(OrgSettings.min_visit_minutes).first()
+    visit = resolved.visit
+    photos = list(_photo_refs(resolved.doc, data).values())
+    return FlagFacts(
+        local_date=resolved.local.date(),
+        shift=resolved.shift,
+        score=result.score,
+        window=(visit["window_start"], visit["window_end"]) if visit else None,
+        planned_shift=visit["shift_name"] if visit else None,
+        visit_minutes=data.visit_minutes,
+        min_visit_minutes=settings["min_visit_minutes"] if settings else 4,
+        shopper_history=await audit_reads.recent_scores(user.id, exclude=data.id),
+        reused_photos=await audit_reads.reused_photo_count(photos, data.id),
+    )

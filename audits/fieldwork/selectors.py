@@ -1,0 +1,184 @@
+"""Reading audits as the caller may see them, and the look-ups filing needs."""
+
+from __future__ import annotations
+
+import uuid
+
+import msgspec
+
+from audits.fieldwork.disclosure import disclose, sees_shopper, visit_order_key
+from audits.fieldwork.rules import ShiftWindow
+from audits.fieldwork.schemas import AuditNotFound, AuditOut, FailedItemOut
+from audits.org.users import CurrentUser
+from audits.tables import Audit, Branch, Evidence, Role, Shift, Staff
+from checklists import queries as checklist_queries
+from checklists.model import Checklist
+from checklists.scoring import score_audit
+
+_COLUMNS = (
+    *Audit.all_columns(),
+    Audit.branch.code.as_alias("branch_code"),
+    Audit.version.number.as_alias("version_number"),
+    Audit.version._.checklist._.slug.as_alias("checklist_slug"),
+    Audit.shift.name.as_alias("shift_name"),
+    Audit.staff.code.as_alias("staff_code"),
+    Audit.auditor.username.as_alias("auditor_name"),
+    Audit.branch.timezone.as_alias("timezone"),
+)
+
+
+def _visible(query, user: CurrentUser):
+    """Scope a query of audits to what ``user`` may read."""
+    if user.role is Role.shopper:
+        return query.where(Audit.auditor == user.id)
+    if user.role is Role.manager:
+        if not user.branches:
+            return query.where(Audit.id.is_null())
+        return query.where(
+            Audit.status == Audit.Status.published, Audit.branch.code.is_in(list(user.branches))
+        )
+    return query
+
+
+async def get_audit(audit_id: uuid.UUID, user: CurrentUser) -> AuditOut:
+    row = await _visible(Audit.select(*_COLUMNS).where(Audit.id == audit_id), user).first()
+    if row is None:
+        raise AuditNotFound(f"No audit {audit_id} that you may see.")
+    return (await _out([row], user))[0]
+
+
+async def list_audits(
+    user: CurrentUser,
+    *,
+    status: str | None = None,
+    branch: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[AuditOut]:
+    query = _visible(Audit.select(*_COLUMNS), user)
+    if status:
+        query = query.where(Audit.status == status)
+    if branch:
+        query = query.where(Audit.branch.code == branch)
+    query = query.order_by(Audit.visited_at, ascending=False).order_by(Audit.id, ascending=False)
+    audits = await _out(await query.limit(limit).offset(offset), user)
+    if not sees_shopper(user):
+        audits.sort(key=visit_order_key, reverse=True)
+    return audits
+
+
+async def list_filed_by(user: CurrentUser, *, limit: int, offset: int = 0) -> list[AuditOut]:
+    """The audits ``user`` filed themselves (a shopper's, or an admin's own), newest visit
+    first; the filter is in the query, so no page of other people's audits can hide them."""
+    query = Audit.select(*_COLUMNS).where(Audit.auditor == user.id)
+    query = query.order_by(Audit.visited_at, ascending=False).order_by(Audit.id, ascending=False)
+    return await _out(await query.limit(limit).offset(offset), user)
+
+
+async def _out(rows: list[dict], user: CurrentUser) -> list[AuditOut]:
+    docs: dict[int, Checklist] = {}
+    result = []
+    for row in rows:
+        if row["version"] not in docs:
+            docs[row["version"]] = (await checklist_queries.get_version_by_id(row["version"]))[1]
+        result.append(_audit_out(row, docs[row["version"]], user))
+    return result
+
+
+def _json(value):
+    return msgspec.json.decode(value) if isinstance(value, str) else value
+
+
+def _audit_out(row: dict, doc: Checklist, user: CurrentUser) -> AuditOut:
+    answers = _json(row["answers"]) or {}
+    failed = score_audit(doc, answers).failed
+    audit = AuditOut(
+        id=row["id"],
+        branch=row["branch_code"],
+        checklist=row["checklist_slug"],
+        version=row["version_number"],
+        visited_at=row["visited_at"],
+        channel=row["channel"],
+        staff=row["staff_code"],
+        staff_description=row["staff_description"],
+        answers=answers,
+        comments=_json(row["comments"]) or {},
+        visit=row["visit"],
+        visit_minutes=row["visit_minutes"],
+        status=row["status"],
+        score=row["score"],
+        raw_score=row["raw_score"],
+        critical_fail=row["critical_fail"],
+        shift=row["shift_name"],
+        submitted_at=row["submitted_at"],
+        auditor=row["auditor_name"],
+        failed=[FailedItemOut(f.key, f.section, f.critical, f.reason) for f in failed],
+        section_scores=_json(row["section_scores"]) or {},
+        flags=[] if user.role is Role.shopper else _json(row["flags"]) or [],
+        review_comment=row["review_comment"],
+    )
+    # What a manager may not learn (the shopper, head office's comment, ...) goes here.
+    return disclose(audit, user, zone=row["timezone"] or "UTC")
+
+
+async def branch_by_code(code: str) -> dict | None:
+    return await Branch.select().where(Branch.code == code, Branch.active.eq(True)).first()
+
+
+async def staff_id(branch_id: int, code: str) -> int | None:
+    row = await Staff.select(Staff.id).where(Staff.branch == branch_id, Staff.code == code).first()
+    return row["id"] if row else None
+
+
+async def shift_windows(branch_id: int) -> list[tuple[ShiftWindow, int]]:
+    rows = await Shift.select().where((Shift.branch == branch_id) | Shift.branch.is_null())
+    return [
+        (
+            ShiftWindow(r["name"], r["start_minute"], r["end_minute"], r["branch"] is not None),
+            r["id"],
+        )
+        for r in rows
+    ]
+
+
+async def recent_scores(auditor_id: int, *, exclude: uuid.UUID, n: int = 50) -> tuple[float, ...]:
+    rows = (
+        await Audit.select(Audit.score)
+        .where(Audit.auditor == auditor_id, Audit.id != exclude, Audit.score.is_not_null())
+        .order_by(Audit.submitted_at, ascending=False)
+        .limit(n)
+    )
+    return tuple(r["score"] for r in rows)
+
+
+async def reused_photo_count(evidence_ids: list[str], audit_id: uuid.UUID) -> int:
+    """How many of these photos (by content) already belong to another audit."""
+    if not evidence_ids:
+        return 0
+    hashes = [
+        r["sha256"]
+        for r in await Evidence.select(Evidence.sha256).where(Evidence.id.is_in(evidence_ids))
+    ]
+    if not hashes:
+        return 0
+    return await Evidence.count().where(
+        Evidence.sha256.is_in(hashes),
+        Evidence.audit_id.is_not_null(),
+        Evidence.audit_id != audit_id,
+    )
+
+
+async def active_branches() -> list[dict]:
+    return (
+        await Branch.select(Branch.id, Branch.code, Branch.name, Branch.timezone)
+        .where(Branch.active.eq(True))
+        .order_by(Branch.code)
+    )
+
+
+async def branch_staff(branch_id: int) -> list[dict]:
+    return (
+        await Staff.select(Staff.code, Staff.name)
+        .where(Staff.branch == branch_id, Staff.active.eq(True))
+        .order_by(Staff.code)
+    )

@@ -1,0 +1,143 @@
+"""Branches and staff from CSV files (pure): read, check every row, report every problem.
+
+Rows are numbered as a spreadsheet shows them: the header is row 1. A file with any problem
+is rejected as a whole, so an import writes all of its rows or none.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+import msgspec
+
+from audits.org.fields import FieldProblem, clean_code, clean_name, clean_timezone
+
+BRANCH_COLUMNS = ("code", "name", "region", "timezone", "address")
+STAFF_COLUMNS = ("branch", "code", "name")
+REQUIRED = {"branches": ("code", "name"), "staff": ("branch", "code")}
+
+
+class CsvProblem(msgspec.Struct, frozen=True):
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"row {self.row}, column {self.column}" if self.column else f"row {self.row}"
+        return f"{place}: {self.message}"
+
+
+class OrgCsvError(ValueError):
+    """Every problem of a file, in file order; the message is the first one."""
+
+    def __init__(self, problems: list[CsvProblem]) -> None:
+        super().__init__(str(problems[0]))
+        self.problems = problems
+
+
+class BranchRow(msgspec.Struct, frozen=True):
+    row: int
+    code: str
+    name: str
+    region: str = ""
+    timezone: str = "UTC"
+    address: str = ""
+
+
+class StaffRow(msgspec.Struct, frozen=True):
+    row: int
+    branch: str
+    code: str
+    name: str = ""
+
+
+def _records(text: str, kind: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """(row number, cells by column) of the non-empty rows; header problems raise at once."""
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
+    try:
+        rows = list(reader)
+    except csv.Error as error:
+        raise OrgCsvError([CsvProblem(reader.line_num, "", f"not a CSV file: {error}")]) from None
+    if not rows:
+        raise OrgCsvError([CsvProblem(1, "", f"empty file; expected {','.join(columns)}")])
+    header = [cell.strip().lower() for cell in rows[0]]
+    problems = [
+        CsvProblem(1, name, f"unknown column; expected {', '.join(columns)}")
+        for name in header
+        if name not in columns
+    ]
+    problems += [
+        CsvProblem(1, name, "required column is missing")
+        for name in REQUIRED[kind]
+        if name not in header
+    ]
+    problems += [CsvProblem(1, name, "column given twice") for name in _twice(header)]
+    if problems:
+        raise OrgCsvError(problems)
+    records = []
+    for number, cells in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            raise OrgCsvError(
+                [CsvProblem(number, "", f"{len(cells)} cells, {len(header)} columns")]
+            )
+        records.append((number, dict(zip(header, cells, strict=False))))
+    return records
+
+
+def _twice(header: list[str]) -> list[str]:
+    return sorted({name for name in header if header.count(name) > 1})
+
+
+def _parse(text: str, kind: str, columns: tuple[str, ...], make: Callable, key: Callable) -> list:
+    problems: list[CsvProblem] = []
+    seen: dict[tuple[str, ...], int] = {}
+    parsed = []
+    for number, cells in _records(text, kind, columns):
+        try:
+            row = make(number, {name: cells.get(name, "") for name in columns})
+        except FieldProblem as problem:
+            problems.append(CsvProblem(number, problem.field, problem.message))
+            continue
+        if key(row) in seen:
+            message = f"{row.code!r} is already on row {seen[key(row)]}"
+            problems.append(CsvProblem(number, "code", message))
+            continue
+        seen[key(row)] = number
+        parsed.append(row)
+    if problems:
+        raise OrgCsvError(problems)
+    return parsed
+
+
+def _branch(number: int, cells: dict[str, str]) -> BranchRow:
+    return BranchRow(
+        row=number,
+        code=clean_code(cells["code"]),
+        name=clean_name(cells["name"]),
+        region=clean_code(cells["region"], "region") if cells["region"].strip() else "",
+        timezone=clean_timezone(cells["timezone"]),
+        address=cells["address"].strip(),
+    )
+
+
+def _staff(number: int, cells: dict[str, str]) -> StaffRow:
+    return StaffRow(
+        row=number,
+        branch=clean_code(cells["branch"], "branch"),
+        code=clean_code(cells["code"]),
+        name=clean_name(cells["name"], required=False),
+    )
+
+
+def parse_branches(text: str) -> list[BranchRow]:
+    """Columns ``code,name,region,timezone,address`` (code and name required, any order)."""
+    return _parse(text, "branches", BRANCH_COLUMNS, _branch, lambda r: (r.code,))
+
+
+def parse_staff(text: str) -> list[StaffRow]:
+    """Columns ``branch,code,name`` (branch and code required, any order)."""
+    return _parse(text, "staff", STAFF_COLUMNS, _staff, lambda r: (r.branch, r.code))
