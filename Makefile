@@ -51,12 +51,12 @@ test: lint
 # The whole suite on a fresh SQLite file.
 test-sqlite: setup
 	mkdir -p $(TEST_TMP)
-	DATABASE_URL=sqlite:///$(TEST_TMP)/evenly.db $(BIN)/pytest
+	DATABASE_URL=sqlite:///$(TEST_TMP)/evenly.db $(BIN)/pytest --durations=15
 
 # The database tests again on PostgreSQL (skipped with a message if it is not running,
 # except under CI=true, where that fails).
 test-postgres: setup
-	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m db
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest -m db --durations=15
 
 # The quick check: the tests that need neither a database nor a browser, less the ones marked
 # slow (those still run in `make test`). Named files, not the whole tree, so that collecting
