@@ -19,7 +19,7 @@ catalogs: $(MO_FILES)
 web/locales/%/LC_MESSAGES/messages.mo: web/locales/%/LC_MESSAGES/messages.po | $(STAMP)
 	$(BIN)/pybabel -q compile -d web/locales -D messages -l $*
 
-# Re-extract every string from the sources and update the four catalogs (see README).
+# Re-extract every string from the sources and update the four catalogs (see docs/translations.md).
 translations: setup
 	$(BIN)/python -m web.catalogs update
 
