@@ -355,7 +355,7 @@ def test_site_builds_strictly_and_fetches_nothing_from_outside(tmp_path):
         timeout=300,
     )
     assert build.returncode == 0, build.stderr
-    assert (tmp_path / "architecture" / "index.html").exists()
+    assert (tmp_path / "architecture.html").exists()
     assert (tmp_path / "layers.svg").exists()
     outside = [
         str(path.relative_to(tmp_path))
