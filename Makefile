@@ -1,4 +1,4 @@
-# The two commands: `make demo` and `make test` (see README.md).
+# The two commands: `make demo` and `make test` (see README.md; the rest is in docs/).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +9,7 @@ TEST_PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PG_URL := $(if $(filter postgres%,$(DATABASE_URL)),$(DATABASE_URL),$(TEST_PG_URL))
 TEST_TMP := $(shell mktemp -d -u /tmp/evenly-test.XXXXXX)
 
-.PHONY: setup demo test test-unit test-sqlite test-postgres lint bench clean translations catalogs
+.PHONY: setup demo test test-unit test-sqlite test-postgres lint bench clean translations catalogs docs
 
 setup: $(STAMP) catalogs
 
@@ -19,7 +19,7 @@ catalogs: $(MO_FILES)
 web/locales/%/LC_MESSAGES/messages.mo: web/locales/%/LC_MESSAGES/messages.po | $(STAMP)
 	$(BIN)/pybabel -q compile -d web/locales -D messages -l $*
 
-# Re-extract every string from the sources and update the four catalogs (see README).
+# Re-extract every string from the sources and update the four catalogs (see docs/translations.md).
 translations: setup
 	$(BIN)/python -m web.catalogs update
 
@@ -72,5 +72,9 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# The documentation site (docs/, mkdocs.yml) built into site/; --strict fails on any broken link.
+docs: setup
+	$(BIN)/mkdocs build --strict --quiet
+
 clean:
-	rm -rf $(VENV) evenly-demo.db .pytest_cache .hypothesis .mypy_cache
+	rm -rf $(VENV) site evenly-demo.db .pytest_cache .hypothesis .mypy_cache

@@ -30,7 +30,7 @@ SCORED_TYPES = frozenset({ItemType.yes_no, ItemType.scale, ItemType.choice, Item
 
 
 class Dimension(str, enum.Enum):
-    """Service dimensions drawn from the seed articles (see ../README.md, "Checklists")."""
+    """Service dimensions drawn from the seed articles (see docs/checklists.md, "Dimensions")."""
 
     respect = "respect"
     timeliness = "timeliness"

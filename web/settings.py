@@ -1,7 +1,7 @@
 """Settings: the one reader of environment variables.
 
-Every variable is listed in ``SETTINGS`` with its default and meaning; the README documents each
-one and a test checks that it does.
+Every variable is listed in ``SETTINGS`` with its default and meaning; docs/deployment.md
+documents each one, and tests/unit/test_docs.py checks that it does.
 """
 
 from __future__ import annotations
