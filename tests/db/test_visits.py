@@ -3,7 +3,6 @@ claiming (one winner), cancelling, coverage."""
 
 import asyncio
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -19,16 +18,15 @@ from audits.visits.services import (
     VisitTaken,
 )
 from checklists import queries
-from checklists.documents import load_checklist
+from tests.web.audit_fixtures import default_checklist
 
-DEFAULTS = Path(__file__).parents[2] / "checklists" / "defaults"
 NOW = dt.datetime(2026, 3, 10, 20, 0, tzinfo=dt.UTC)  # 22:00 in Athens, 09:00 next day in Auckland
 TODAY = dt.date(2026, 3, 10)
 
 
 @pytest.fixture
 async def org(db):
-    doc = load_checklist((DEFAULTS / "service-fundamentals.yaml").read_text("utf-8"))
+    doc = default_checklist()
     await queries.import_checklist(doc, by="test", publish=True)
     await Branch.insert(
         Branch(code="ATH", name="Athens", timezone="Europe/Athens"),

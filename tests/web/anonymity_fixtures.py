@@ -21,11 +21,10 @@ from audits.demo.answers import AnswerModel
 from audits.org.users import create_user
 from audits.tables import Audit, Branch, Evidence, Region, Role, Shift, Staff
 from checklists import queries
-from checklists.documents import load_checklist
 from checklists.model import Checklist, ItemType
 from checklists.scoring import score_audit
 
-from .audit_fixtures import DEFAULTS, PASSWORD
+from .audit_fixtures import PASSWORD, default_checklist
 
 
 class Shopper(msgspec.Struct, frozen=True):
@@ -66,7 +65,7 @@ class Planted(msgspec.Struct):
 
 async def seed_organisation(seed: int = 14) -> Planted:
     rng = random.Random(seed)
-    doc = load_checklist((DEFAULTS / "service-fundamentals.yaml").read_text("utf-8"))
+    doc = default_checklist()
     await queries.import_checklist(doc, by="test", publish=True)
     info, doc = await queries.get_version("service-fundamentals")
     region = (await Region.insert(Region(code="R1", name="Attica")).returning(Region.id))[0]["id"]

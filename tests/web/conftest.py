@@ -13,12 +13,11 @@ from litestar.testing import TestClient
 from audits.org.users import create_user
 from audits.tables import Role
 from checklists import queries
-from checklists.documents import load_checklist
 from reports.analysis_cache import AnalysisCache
 from web.app import create_app
 from web.settings import Settings
 
-from .audit_fixtures import DEFAULTS, PASSWORD, org  # noqa: F401 - org is a fixture
+from .audit_fixtures import PASSWORD, default_checklist, org  # noqa: F401 - org is a fixture
 
 
 @pytest.fixture
@@ -63,7 +62,7 @@ def people(db: str) -> dict[str, str]:
 @pytest.fixture
 def fundamentals(db: str):
     """The shipped default checklist, imported and published."""
-    doc = load_checklist((DEFAULTS / "service-fundamentals.yaml").read_text("utf-8"))
+    doc = default_checklist()
     asyncio.run(queries.import_checklist(doc, by="test", publish=True))
     return doc
 
