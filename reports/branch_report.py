@@ -41,12 +41,12 @@ def branch_report(
         (_("Branch"), f"{data.code} · {data.name}"),
         (_("Period"), data.period),
         (_("Visits"), fmt(len(data.rows), 0)),
-        (_("Mean score"), fmt(b and b.mean)),
+        (_("Mean score"), fmt(None if b is None else b.mean)),
         (
             _("Fair score (shrunken)"),
-            f"{fmt(b and b.shrunken)} ({span(b and b.interval)})",
+            f"{fmt(None if b is None else b.shrunken)} ({span(None if b is None else b.interval)})",
         ),
-        (_("Consistency index"), fmt(b and b.consistency)),
+        (_("Consistency index"), fmt(None if b is None else b.consistency)),
     ]
     if not data.rows:
         sections = [

@@ -6,6 +6,7 @@ Every figure here uses scores adjusted for auditor severity; the raw mean stays 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -69,7 +70,7 @@ def funnel_positions(means: np.ndarray, n: np.ndarray, within_var: float) -> lis
 
 def funnel_curve(
     funnel: Funnel, z: float, n_min: float, n_max: float, points: int = 60
-) -> tuple[list[float], list[float], list[float]]:
+) -> tuple[Sequence[float], Sequence[float], Sequence[float]]:
     """The funnel's limits as smooth curves for a plot: (n grid, lower, upper) at ``z``,
     from one branch's ``funnel`` entry (target, within-branch variance and τ² are shared)."""
     low = max(n_min, 1.0)

@@ -23,7 +23,9 @@ from ..report_model import (
 from ..results import AnalysisResult, AuditorSeverity, ItemAgreement
 
 
-def auditors_section(analysis: AnalysisResult, item_titles: dict[str, str], _: Translate) -> Section:
+def auditors_section(
+    analysis: AnalysisResult, item_titles: dict[str, str], _: Translate
+) -> Section:
     auditors = sorted(analysis.auditors, key=lambda a: a.severity)
     fig = figures.dot_intervals(
         [a.auditor for a in auditors],
@@ -71,9 +73,7 @@ def auditors_section(analysis: AnalysisResult, item_titles: dict[str, str], _: T
     return Section("auditors", _("Shoppers: severity and calibration"), blocks)
 
 
-def _agreement_columns(
-    item_titles: dict[str, str], _: Translate
-) -> list[Column[ItemAgreement]]:
+def _agreement_columns(item_titles: dict[str, str], _: Translate) -> list[Column[ItemAgreement]]:
     return [
         Column(_("Item"), lambda i: prose(item_titles.get(i.item, i.item)), lambda i: i.item),
         Column(_("Pairs"), lambda i: Cell(str(i.n), css="num"), lambda i: i.n),

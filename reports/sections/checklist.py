@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from .. import describe, figures
 from ..branch_input import BranchInput
-from ..report_model import MANY, Cell, Column, Figure, Href, Section, Translate, fmt, num, prose, table
+from ..report_model import (
+    MANY,
+    Cell,
+    Column,
+    Figure,
+    Href,
+    Section,
+    Translate,
+    fmt,
+    num,
+    prose,
+    table,
+)
 
 
 def sections_section(data: BranchInput, _: Translate) -> Section:
@@ -64,6 +76,14 @@ def items_section(data: BranchInput, _: Translate) -> Section:
     )
 
 
+HeatmapRow = tuple[str, str, list[float | None]]
+"""A branch's row: its label, its code and its means in the order of the sections shown."""
+
+
+def _section_column(title: str, j: int) -> Column[HeatmapRow]:
+    return Column(title, lambda r: num(r[2][j]), lambda r: r[2][j])
+
+
 def heatmap_section(rows: list, sections: dict[str, str], href: Href, _: Translate) -> Section:
     """Each branch's mean per checklist section, branches by region."""
     branch_keys = sorted({(r.region, r.branch) for r in rows})
@@ -85,14 +105,9 @@ def heatmap_section(rows: list, sections: dict[str, str], href: Href, _: Transla
         title=_("Region · branch × checklist section"),
         row_links=[href(b) for _reg, b in branch_keys],
     )
-    # a row: its label, branch code and the means in the order of ``keys``
-    Row = tuple[str, str, list[float | None]]
-    columns: list[Column[Row]] = [
+    columns: list[Column[HeatmapRow]] = [
         Column(_("Branch"), lambda r: Cell(r[0], href=href(r[1])), lambda r: r[0]),
-        *[
-            Column(sections[k], lambda r, j=j: num(r[2][j]), lambda r, j=j: r[2][j])
-            for j, k in enumerate(keys)
-        ],
+        *[_section_column(sections[k], j) for j, k in enumerate(keys)],
     ]
     table_rows = [(lab, b, zr) for lab, zr, (_reg, b) in zip(labels, z, branch_keys, strict=True)]
     return Section(

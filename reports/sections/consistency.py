@@ -4,6 +4,7 @@ office the shifts and channels compared, and the sources of variance (``reports.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from .. import describe, figures
 from ..branch_input import BranchInput
@@ -112,30 +113,43 @@ def staff_section(data: BranchInput, _: Translate) -> Section:
 
 def groups_section(rows: list, _: Translate) -> Section:
     """Shifts and channels across the organisation: mean and SD of each."""
-    blocks: list[Block] = []
-    groupings: tuple[tuple[str, str, Callable, Callable[[str], str]], ...] = (
-        ("shifts", _("Shifts compared"), lambda r: r.shift, str),
-        ("channels", _("Channels compared"), lambda r: r.channel, lambda c: channel_name(c, _)),
-    )
-    for key, title, get, label in groupings:
-        gs = describe.groups(rows, get)
-        fig = figures.bars(
-            [label(g.key) for g in gs],
-            [round(g.mean, 1) for g in gs],
-            title=title,
-            x_label=_("mean score"),
-        )
-        columns: list[Column[describe.Group]] = [
-            Column(_("Group"), lambda g, label=label: Cell(label(g.key)), lambda g: g.key),
-            Column(_("Visits"), lambda g: num(g.n, 0), lambda g: g.n),
-            Column(_("Mean"), lambda g: num(g.mean), lambda g: round(g.mean, 2)),
-            Column(
-                _("SD"), lambda g: num(g.sd), lambda g: round(g.sd, 2) if g.sd == g.sd else None
-            ),
-        ]
-        blocks.append(Figure(key, title, fig))
-        blocks.append(table(key, title, columns, gs))
+    blocks = [
+        *_compared(rows, "shifts", _("Shifts compared"), lambda r: r.shift, str, _),
+        *_compared(
+            rows,
+            "channels",
+            _("Channels compared"),
+            lambda r: r.channel,
+            lambda c: channel_name(c, _),
+            _,
+        ),
+    ]
     return Section("groups", _("Shifts and channels"), blocks)
+
+
+def _compared(
+    rows: list,
+    key: str,
+    title: str,
+    get: Callable[[Any], str | None],
+    label: Callable[[str], str],
+    _: Translate,
+) -> list[Block]:
+    """A chart and a table of the groups of ``rows`` by ``get``."""
+    gs = describe.groups(rows, get)
+    fig = figures.bars(
+        [label(g.key) for g in gs],
+        [round(g.mean, 1) for g in gs],
+        title=title,
+        x_label=_("mean score"),
+    )
+    columns: list[Column[describe.Group]] = [
+        Column(_("Group"), lambda g: Cell(label(g.key)), lambda g: g.key),
+        Column(_("Visits"), lambda g: num(g.n, 0), lambda g: g.n),
+        Column(_("Mean"), lambda g: num(g.mean), lambda g: round(g.mean, 2)),
+        Column(_("SD"), lambda g: num(g.sd), lambda g: round(g.sd, 2) if g.sd == g.sd else None),
+    ]
+    return [Figure(key, title, fig), table(key, title, columns, gs)]
 
 
 def variance_section(analysis: AnalysisResult, _: Translate) -> Section:

@@ -100,8 +100,8 @@ def trends_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
     fig = figures.dot_intervals(
         [t.branch for t in trends],
         [t.slope_per_year for t in trends],
-        [_bound(t, 0) for t in trends],
-        [_bound(t, 1) for t in trends],
+        [t.slope_per_year if t.interval is None else t.interval.low for t in trends],
+        [t.slope_per_year if t.interval is None else t.interval.high for t in trends],
         title=_("Trend per branch, points a year"),
         x_label=_("points a year"),
         reference=0.0,

@@ -24,4 +24,6 @@ def visits_section(data: BranchInput, audit_href: Href, _: Translate) -> Section
         Column(_("Staff"), lambda r: Cell(r.staff), lambda r: r.staff),
         Column(_("Score"), lambda r: num(r.score), lambda r: r.score),
     ]
-    return Section("visits", _("Visits"), [table("visits", _("Visits"), columns, reversed(data.rows))])
+    return Section(
+        "visits", _("Visits"), [table("visits", _("Visits"), columns, reversed(data.rows))]
+    )
