@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from scipy import stats
@@ -52,7 +53,12 @@ def cells_section(model: Model) -> list[CellEffect]:
     return sorted(rows, key=lambda row: -abs(row.effect))
 
 
-def _spread_test(resid: np.ndarray, codes: np.ndarray, levels: int) -> dict[str, np.ndarray]:
+class _SpreadTest(NamedTuple):
+    n: np.ndarray  # visits per member
+    p: np.ndarray  # one-sided p of a greater spread than everyone else's
+
+
+def _spread_test(resid: np.ndarray, codes: np.ndarray, levels: int) -> _SpreadTest:
     """Brown–Forsythe for each member against everyone else: the absolute deviations from
     the member's own median, compared by a one-sided Welch t-test (greater spread)."""
     keep = codes >= 0
@@ -79,7 +85,7 @@ def _spread_test(resid: np.ndarray, codes: np.ndarray, levels: int) -> dict[str,
         + (v_rest / n_rest) ** 2 / np.maximum(n_rest - 1, 1)
         + 1e-300
     )
-    return {"n": n, "p": stats.t.sf(t, np.maximum(df, 1))}
+    return _SpreadTest(n, stats.t.sf(t, np.maximum(df, 1)))
 
 
 def staff_section(model: Model) -> list[StaffFinding]:
@@ -99,8 +105,8 @@ def staff_section(model: Model) -> list[StaffFinding]:
     effects, pev = model.effect("staff"), model.pev("staff")
     if not len(effects):
         effects, pev = np.zeros(levels), np.ones(levels)
-    listed = np.flatnonzero(test["n"] >= MIN_STAFF_VISITS)
-    q = bh_q(test["p"][listed])
+    listed = np.flatnonzero(test.n >= MIN_STAFF_VISITS)
+    q = bh_q(test.p[listed])
     # A staff component estimated at zero leaves every BLUP at 0 with no prediction error:
     # no evidence either way (p = 0.5), not 0/0.
     sd = np.sqrt(pev[listed])
@@ -119,7 +125,7 @@ def staff_section(model: Model) -> list[StaffFinding]:
             StaffFinding(
                 staff=frame.staff.levels[code],
                 branch=frame.branch.levels[branch_of[code]],
-                n=int(test["n"][code]),
+                n=int(test.n[code]),
                 sd=round(float(own.std(ddof=1)), 2),
                 q=round(float(q[i]), 5),
                 effect=round(effect, 2),
