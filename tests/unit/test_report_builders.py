@@ -210,3 +210,21 @@ def test_headoffice_heatmap_rows_open_their_branch(demo):
         assert set(links) == {f"/reports/branches/{branch}"}
     first = report.table("sections").rows[0][0]
     assert first.href == f"/reports/branches/{first.text.split(' · ')[-1]}"
+
+
+def test_every_csv_value_is_plain_data(demo):
+    """A CSV cell is written with str(): an analysis Struct there would print its repr."""
+    reports = [
+        _linked_headoffice(demo),
+        branch_report(demo.branch("B11"), lang="en"),
+        branch_report(demo.branch("B02"), lang="el"),
+    ]
+    plain = (str, int, float, type(None))
+    for report in reports:
+        for made in report.tables():
+            for row in made.csv:
+                assert len(made.csv_columns or made.columns) == len(row), made.key
+                for value in row:
+                    assert isinstance(value, plain) or (
+                        isinstance(value, list) and all(isinstance(v, plain) for v in value)
+                    ), (made.key, value)
