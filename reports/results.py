@@ -214,10 +214,6 @@ class RawChart(msgspec.Struct, frozen=True, kw_only=True):
     sigma: float
     signals: list[Signal]
 
-    @property
-    def alarm(self) -> bool:
-        return bool(self.signals)
-
 
 class RawTrend(msgspec.Struct, frozen=True, kw_only=True):
     """A trend as a manager reads it (``reports.disclosure``): the branch-level figures, and
