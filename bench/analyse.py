@@ -113,10 +113,10 @@ def _compare(title, y, X, factors, ours, ours_time, theirs, theirs_time, converg
 
 def _planted(result: dict) -> bool:
     return (
-        (result["cells"][0]["branch"], result["cells"][0]["shift"]) == ("B02", "evening")
-        and result["staff"][0]["staff"] == "B19-S3"
-        and result["auditors"][0]["auditor"] == "nikos.k"
-        and result["trends"][0]["branch"] == "B11"
+        (result.cells[0].branch, result.cells[0].shift) == ("B02", "evening")
+        and result.staff[0].staff == "B19-S3"
+        and result.auditors[0].auditor == "nikos.k"
+        and result.trends[0].branch == "B11"
     )
 
 

@@ -142,7 +142,16 @@ def period(rows, renderer, code: str | None):
     analysis, t_analysis = clock(lambda: analyse(frame_of(rows)))
     if code:
         mine = [r for r in rows if r.branch == code]
-        data = BranchInput(code, "demo", mine, rows, analysis, sections, items, "2026")
+        data = BranchInput(
+            code=code,
+            name="demo",
+            rows=mine,
+            org_rows=rows,
+            findings=analysis.for_branch(code),
+            section_titles=sections,
+            item_titles=items,
+            period="2026",
+        )
         report, t_build = clock(lambda: branch_report(data, lang="en"))
     else:
         report, t_build = clock(
@@ -174,7 +183,7 @@ def kaleido(renderer, n: int = 3) -> tuple[float, float]:
 def branch_report_fig():
     rows = rows_from_demo(generate_demo(DOC, seed=7, start=START), DOC)
     mine = [r for r in rows if r.branch == "B02"]
-    data = BranchInput("B02", "demo", mine, rows, {}, {}, {}, "2026")
+    data = BranchInput(code="B02", name="demo", rows=mine, org_rows=rows, period="2026")
     return branch_report(data, lang="en").figures()
 
 

@@ -1,6 +1,7 @@
-"""The consistency analysis, one entry point: :func:`analyse` (pure, JSON-safe output).
+"""The consistency analysis, one entry point: :func:`analyse` (pure).
 
-The JSON names are read by other tools (the reports pages and PDFs); keep them.
+It returns an :class:`~reports.results.AnalysisResult`; encoded with msgspec it is the JSON
+``evenly analyse --json`` prints, whose names other tools read: keep them.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
 from threadpoolctl import threadpool_limits
 
 from .branches import branches_section
@@ -15,6 +17,7 @@ from .calibration import calibration_section
 from .frame import Frame
 from .model import Model, NotEstimable, fit_frame
 from .people import cells_section, staff_section
+from .results import AnalysisResult, Period
 from .trends import trends_section
 from .variance import auditors_section, variance_section
 
@@ -24,7 +27,7 @@ STEPS = ("model", "variance", "auditors", "branches", "cells", "staff", "trends"
 
 def analyse(
     frame: Frame, *, standard: float = 80.0, progress: Callable[[str], None] | None = None
-) -> dict:
+) -> AnalysisResult:
     """Everything the consistency pages show, from one fit of the consistency model.
 
     ``standard`` is the score a visit should reach (for ``share_meeting_standard``);
@@ -32,11 +35,11 @@ def analyse(
     """
     done = progress or (lambda step: None)
     period = frame.period()
-    result: dict = {
-        "n_audits": len(frame),
-        "period": None if period is None else {"from": period[0], "to": period[1]},
-        "standard": standard,
-    }
+    result = AnalysisResult(
+        n_audits=len(frame),
+        period=None if period is None else Period(*period),
+        standard=standard,
+    )
     if len(frame) < MIN_AUDITS:
         return _empty(frame, result)
     with threadpool_limits(limits=1, user_api="blas"):  # small matrices: see fit_crossed
@@ -47,18 +50,14 @@ def analyse(
         return _analyse(model, standard, done, result)
 
 
-def _empty(frame: Frame, result: dict) -> dict:
-    empty: dict[str, Any] = {
-        "variance": None,
-        "auditors": [],
-        "branches": [],
-        "cells": [],
-        "staff": [],
-    }
-    return {**result, **empty, "trends": [], "calibration": calibration_section(frame)}
+def _empty(frame: Frame, result: AnalysisResult) -> AnalysisResult:
+    """Too little data for the model: no variance, no lists, the calibration pairs alone."""
+    return msgspec.structs.replace(result, calibration=calibration_section(frame))
 
 
-def _analyse(model: Model, standard: float, done: Callable[[str], None], result: dict) -> dict:
+def _analyse(
+    model: Model, standard: float, done: Callable[[str], None], result: AnalysisResult
+) -> AnalysisResult:
     frame = model.frame
     done("model")
     sections = {
@@ -70,7 +69,8 @@ def _analyse(model: Model, standard: float, done: Callable[[str], None], result:
         "trends": lambda: trends_section(frame, model.adjusted),
         "calibration": lambda: calibration_section(frame),
     }
+    parts: dict[str, Any] = {}
     for name, compute in sections.items():
-        result[name] = compute()
+        parts[name] = compute()
         done(name)
-    return result
+    return msgspec.structs.replace(result, **parts)

@@ -6,10 +6,13 @@ Every figure here uses scores adjusted for auditor severity; the raw mean stays 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 
 from .model import Model
+from .results import BranchEstimate, Funnel, Interval, Position, RankInterval
 from .variance import Z95
 
 Z998 = 3.090232306167813
@@ -34,7 +37,7 @@ def shrunk_sd(sd: float, n: int, pooled_sd: float) -> float:
     return math.sqrt(var)
 
 
-def funnel_positions(means: np.ndarray, n: np.ndarray, within_var: float) -> list[dict]:
+def funnel_positions(means: np.ndarray, n: np.ndarray, within_var: float) -> list[Funnel]:
     """Funnel-plot position of each branch's adjusted mean against the organisation's mean,
     with an additive over-dispersion allowance τ² estimated from winsorised z-scores
     (Spiegelhalter 2005, "Funnel plots for comparing institutional performance")."""
@@ -51,31 +54,33 @@ def funnel_positions(means: np.ndarray, n: np.ndarray, within_var: float) -> lis
     for mean, var in zip(means.tolist(), (s2 + tau2).tolist(), strict=True):
         sd = math.sqrt(var)
         rows.append(
-            {
-                "p95": _side(mean, target, Z95 * sd),
-                "p998": _side(mean, target, Z998 * sd),
-                "z": round((mean - target) / sd, 3),
-                "target": round(target, 2),
-                "limits95": [round(target - Z95 * sd, 2), round(target + Z95 * sd, 2)],
-                "limits998": [round(target - Z998 * sd, 2), round(target + Z998 * sd, 2)],
-                "tau2": round(float(tau2), 3),
-                "within_var": round(float(within_var), 3),
-            }
+            Funnel(
+                p95=_side(mean, target, Z95 * sd),
+                p998=_side(mean, target, Z998 * sd),
+                z=round((mean - target) / sd, 3),
+                target=round(target, 2),
+                limits95=Interval(round(target - Z95 * sd, 2), round(target + Z95 * sd, 2)),
+                limits998=Interval(round(target - Z998 * sd, 2), round(target + Z998 * sd, 2)),
+                tau2=round(float(tau2), 3),
+                within_var=round(float(within_var), 3),
+            )
         )
     return rows
 
 
-def funnel_curve(funnel: dict, z: float, n_min: float, n_max: float, points: int = 60) -> tuple:
+def funnel_curve(
+    funnel: Funnel, z: float, n_min: float, n_max: float, points: int = 60
+) -> tuple[Sequence[float], Sequence[float], Sequence[float]]:
     """The funnel's limits as smooth curves for a plot: (n grid, lower, upper) at ``z``,
     from one branch's ``funnel`` entry (target, within-branch variance and τ² are shared)."""
     low = max(n_min, 1.0)
     grid = np.unique(np.round(np.geomspace(low, max(n_max, low + 1), points), 2))
-    half = z * np.sqrt(funnel["within_var"] / grid + funnel["tau2"])
-    target = funnel["target"]
+    half = z * np.sqrt(funnel.within_var / grid + funnel.tau2)
+    target = funnel.target
     return grid.tolist(), (target - half).round(2).tolist(), (target + half).round(2).tolist()
 
 
-def _side(mean: float, target: float, half: float) -> str:
+def _side(mean: float, target: float, half: float) -> Position:
     return "above" if mean > target + half else "below" if mean < target - half else "within"
 
 
@@ -89,7 +94,16 @@ def rank_intervals(level: np.ndarray, pev: np.ndarray, seed: int = 0) -> np.ndar
     return np.quantile(ranks, [0.025, 0.975], axis=0).T
 
 
-def _per_branch(model: Model) -> dict[str, np.ndarray]:
+class _PerBranch(NamedTuple):
+    """Per branch code: visits, raw mean, mean adjusted for severity, SD of adjusted scores."""
+
+    n: np.ndarray
+    mean: np.ndarray
+    adjusted: np.ndarray
+    sd: np.ndarray
+
+
+def _per_branch(model: Model) -> _PerBranch:
     frame = model.frame
     codes, levels = frame.branch.codes, len(frame.branch.levels)
     n = np.bincount(codes, minlength=levels).astype(float)
@@ -98,7 +112,7 @@ def _per_branch(model: Model) -> dict[str, np.ndarray]:
     adj = np.bincount(codes, model.adjusted, levels) / safe
     sq = np.bincount(codes, model.adjusted**2, levels)
     var = np.where(n > 1, (sq - n * adj**2) / np.maximum(n - 1, 1), 0.0)
-    return {"n": n, "mean": mean, "adjusted": adj, "sd": np.sqrt(np.maximum(var, 0))}
+    return _PerBranch(n, mean, adj, np.sqrt(np.maximum(var, 0)))
 
 
 def _spreads(model: Model, branch: int) -> tuple[float | None, float | None]:
@@ -118,11 +132,11 @@ def _spreads(model: Model, branch: int) -> tuple[float | None, float | None]:
     return shift_range, staff_range
 
 
-def branches_section(model: Model, standard: float) -> list[dict]:
+def branches_section(model: Model, standard: float) -> list[BranchEstimate]:
     """One entry per branch, best shrunken level first."""
     frame = model.frame
     per = _per_branch(model)
-    seen = np.flatnonzero(per["n"] > 0)
+    seen = np.flatnonzero(per.n > 0)
     effect = model.effect("branch")
     pev = model.pev("branch")
     if not len(effect):
@@ -132,32 +146,33 @@ def branches_section(model: Model, standard: float) -> list[dict]:
     ranks = rank_intervals(level, pev[seen])
     point_rank = (-level).argsort().argsort() + 1
     pooled = float(
-        np.sqrt(np.average(per["sd"][seen] ** 2, weights=np.maximum(per["n"][seen] - 1, 0) + 1e-12))
+        np.sqrt(np.average(per.sd[seen] ** 2, weights=np.maximum(per.n[seen] - 1, 0) + 1e-12))
     )
-    funnel = funnel_positions(per["adjusted"][seen], per["n"][seen], max(pooled**2, 1e-9))
+    funnel = funnel_positions(per.adjusted[seen], per.n[seen], max(pooled**2, 1e-9))
     meets = np.bincount(frame.branch.codes, frame.score >= standard, len(frame.branch.levels))
     rows = []
     for i, code in enumerate(seen):
-        n = int(per["n"][code])
+        n = int(per.n[code])
         half = Z95 * math.sqrt(pev[code])
         shift_range, staff_range = _spreads(model, int(code))
-        sd = float(per["sd"][code])
+        sd = float(per.sd[code])
+        shrunken = float(level[i])
         rows.append(
-            {
-                "branch": frame.branch.levels[code],
-                "n": n,
-                "mean": round(float(per["mean"][code]), 2),
-                "adjusted_mean": round(float(per["adjusted"][code]), 2),
-                "shrunken": round(float(level[i]), 2),
-                "interval": [round(float(level[i]) - half, 2), round(float(level[i]) + half, 2)],
-                "rank": int(point_rank[i]),
-                "rank_interval": [int(ranks[i, 0]), int(ranks[i, 1])],
-                "funnel": funnel[i],
-                "sd": round(sd, 2),
-                "share_meeting_standard": round(float(meets[code] / n), 3),
-                "shift_spread": None if shift_range is None else round(float(shift_range), 2),
-                "staff_spread": None if staff_range is None else round(staff_range, 2),
-                "consistency": round(consistency_index(shrunk_sd(sd, n, pooled)), 1),
-            }
+            BranchEstimate(
+                branch=frame.branch.levels[code],
+                n=n,
+                mean=round(float(per.mean[code]), 2),
+                adjusted_mean=round(float(per.adjusted[code]), 2),
+                shrunken=round(shrunken, 2),
+                interval=Interval(round(shrunken - half, 2), round(shrunken + half, 2)),
+                rank=int(point_rank[i]),
+                rank_interval=RankInterval(int(ranks[i, 0]), int(ranks[i, 1])),
+                funnel=funnel[i],
+                sd=round(sd, 2),
+                share_meeting_standard=round(float(meets[code] / n), 3),
+                shift_spread=None if shift_range is None else round(float(shift_range), 2),
+                staff_spread=None if staff_range is None else round(staff_range, 2),
+                consistency=round(consistency_index(shrunk_sd(sd, n, pooled)), 1),
+            )
         )
-    return sorted(rows, key=lambda row: row["rank"])
+    return sorted(rows, key=lambda row: row.rank)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .frame import Frame
+from .results import Calibration, ItemAgreement
 
 
 def icc1(ratings: np.ndarray) -> float | None:
@@ -65,34 +66,32 @@ def cohen_kappa(a: np.ndarray, b: np.ndarray) -> float | None:
     return float((observed - expected) / (1 - expected)) if expected < 1 else None
 
 
-def _item(key: str, pair_scores: np.ndarray) -> dict:
+def _item(key: str, pair_scores: np.ndarray) -> ItemAgreement:
     both = pair_scores[~np.isnan(pair_scores).any(axis=1)]
     binary = bool(len(both)) and bool(np.isin(both, (0.0, 1.0)).all())
     alpha = krippendorff_interval(pair_scores)
     kappa = cohen_kappa(both[:, 0], both[:, 1]) if binary else None
-    return {
-        "item": key,
-        "n": len(both),
-        "alpha": None if alpha is None else round(alpha, 3),
-        "kappa": None if kappa is None else round(kappa, 3),
-        "agreement": round(float((both[:, 0] == both[:, 1]).mean()), 3) if len(both) else None,
-    }
+    return ItemAgreement(
+        item=key,
+        n=len(both),
+        alpha=None if alpha is None else round(alpha, 3),
+        kappa=None if kappa is None else round(kappa, 3),
+        agreement=round(float((both[:, 0] == both[:, 1]).mean()), 3) if len(both) else None,
+    )
 
 
-def calibration_section(frame: Frame) -> dict:
+def calibration_section(frame: Frame) -> Calibration:
     """Agreement over the calibration pairs; items with the weakest agreement first."""
     pairs = frame.pairs
     if not len(pairs):
-        return {"pairs": 0, "icc": None, "mean_abs_difference": None, "items": []}
+        return Calibration(pairs=0, icc=None, mean_abs_difference=None, items=[])
     totals = frame.score[pairs]
     items = [_item(key, frame.pair_items[:, :, j]) for j, key in enumerate(frame.items)]
-    items.sort(
-        key=lambda row: (row["alpha"] is None, row["alpha"] if row["alpha"] is not None else 0)
-    )
+    items.sort(key=lambda row: (row.alpha is None, row.alpha if row.alpha is not None else 0))
     icc = icc1(totals)
-    return {
-        "pairs": len(pairs),
-        "icc": None if icc is None else round(icc, 3),
-        "mean_abs_difference": round(float(np.abs(totals[:, 0] - totals[:, 1]).mean()), 2),
-        "items": items,
-    }
+    return Calibration(
+        pairs=len(pairs),
+        icc=None if icc is None else round(icc, 3),
+        mean_abs_difference=round(float(np.abs(totals[:, 0] - totals[:, 1]).mean()), 2),
+        items=items,
+    )

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+from collections.abc import Iterable
 
 import click
+import msgspec
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -14,6 +16,7 @@ from rich.table import Table
 from reports.analysis import STEPS
 from reports.analysis import analyse as run_analysis
 from reports.queries import UnknownChecklist, load_frame
+from reports.results import AnalysisResult, Interval, VarianceComponents
 
 console = Console()
 TOP = 10
@@ -23,24 +26,23 @@ def _date(value: dt.datetime | None) -> dt.date | None:
     return None if value is None else value.date()
 
 
-def _interval(pair: list[float] | None) -> str:
-    return "" if pair is None else f"[{pair[0]:.1f}, {pair[1]:.1f}]"
+def _interval(pair: Interval | None) -> str:
+    return "" if pair is None else f"[{pair.low:.1f}, {pair.high:.1f}]"
 
 
-def _print_variance(result: dict) -> None:
-    v = result["variance"]
+def _print_variance(v: VarianceComponents) -> None:
     table = Table("source", "share of variance", title="Where score differences come from")
     for name in ("branch", "branch_shift", "staff", "auditor", "residual"):
-        table.add_row(name, f"{100 * v[name]:.1f} %")
+        table.add_row(name, f"{100 * v.share(name):.1f} %")
     console.print(table)
-    visits = v["visits_for_reliability_0_8"]
+    visits = v.visits_for_reliability_0_8
     console.print(
-        f"ICC (branch) {v['icc']:.3f}; visits a branch needs for a mean of reliability 0.8: "
+        f"ICC (branch) {v.icc:.3f}; visits a branch needs for a mean of reliability 0.8: "
         f"{visits if visits is not None else 'n/a (branches do not differ)'}"
     )
 
 
-def _print_branches(result: dict) -> None:
+def _print_branches(result: AnalysisResult) -> None:
     table = Table(
         "rank",
         "branch",
@@ -53,56 +55,67 @@ def _print_branches(result: dict) -> None:
         "funnel 95%",
         title="Branches, fairly compared (best first)",
     )
-    for row in result["branches"]:
+    for row in result.branches:
         table.add_row(
-            f"{row['rank']} ({row['rank_interval'][0]}–{row['rank_interval'][1]})",
-            row["branch"],
-            str(row["n"]),
-            f"{row['mean']:.1f}",
-            f"{row['adjusted_mean']:.1f}",
-            f"{row['shrunken']:.1f} {_interval(row['interval'])}",
-            f"{row['consistency']:.0f}",
-            f"{row['sd']:.1f}",
-            row["funnel"]["p95"],
+            f"{row.rank} ({row.rank_interval.low}–{row.rank_interval.high})",
+            row.branch,
+            str(row.n),
+            f"{row.mean:.1f}",
+            f"{row.adjusted_mean:.1f}",
+            f"{row.shrunken:.1f} {_interval(row.interval)}",
+            f"{row.consistency:.0f}",
+            f"{row.sd:.1f}",
+            row.funnel.p95,
         )
     console.print(table)
 
 
-def _effect(value: float, interval: list[float] | None) -> str:
+def _effect(value: float, interval: Interval | None) -> str:
     return f"{value:+.1f} {_interval(interval)}"
 
 
-# (key in the result, title, columns, which rows, one row's cells)
-LISTS = (
-    ("auditors", "Auditor severity (strict first)", ("auditor", "n", "severity [95%]"),
-     lambda rows: rows,
-     lambda r: (r["auditor"], str(r["n"]), _effect(r["severity"], r["interval"]))),
-    ("cells", "Branch × shift cells", ("branch", "shift", "n", "effect [95%]"),
-     lambda rows: rows,
-     lambda r: (r["branch"], r["shift"], str(r["n"]), _effect(r["effect"], r["interval"]))),
-    ("staff", "Staff: erratic or far below their branch",
-     ("staff", "branch", "n", "SD", "q (spread)", "effect [95%]", "q (below)"),
-     lambda rows: [r for r in rows if r["flags"]],
-     lambda r: (r["staff"], r["branch"], str(r["n"]), f"{r['sd']:.1f}", f"{r['q']:.3g}",
-                _effect(r["effect"], r["interval"]), f"{r['q_below']:.3g}")),
-    ("trends", "Trends (adjusted scores)", ("branch", "n", "slope/year [95%]", "q", "alarms"),
-     lambda rows: rows,
-     lambda r: (r["branch"], str(r["n"]), _effect(r["slope_per_year"], r["interval"]),
-                f"{r['q']:.3g}", str(len(r["signals"])))),
-)  # fmt: skip
+def _table(title: str, columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> None:
+    table = Table(*columns, title=title)
+    for cells in list(rows)[:TOP]:
+        table.add_row(*cells)
+    console.print(table)
 
 
-def _print_lists(result: dict) -> None:
-    for key, title, columns, pick, cells in LISTS:
-        table = Table(*columns, title=title)
-        for row in pick(result[key])[:TOP]:
-            table.add_row(*cells(row))
-        console.print(table)
-    calibration = result["calibration"]
-    if calibration["pairs"]:
+def _print_lists(result: AnalysisResult) -> None:
+    _table(
+        "Auditor severity (strict first)",
+        ("auditor", "n", "severity [95%]"),
+        ((a.auditor, str(a.n), _effect(a.severity, a.interval)) for a in result.auditors),
+    )
+    _table(
+        "Branch × shift cells",
+        ("branch", "shift", "n", "effect [95%]"),
+        ((c.branch, c.shift, str(c.n), _effect(c.effect, c.interval)) for c in result.cells),
+    )
+    _table(
+        "Staff: erratic or far below their branch",
+        ("staff", "branch", "n", "SD", "q (spread)", "effect [95%]", "q (below)"),
+        (
+            (s.staff, s.branch, str(s.n), f"{s.sd:.1f}", f"{s.q:.3g}",
+             _effect(s.effect, s.interval), f"{s.q_below:.3g}")
+            for s in result.staff
+            if s.flags
+        ),
+    )  # fmt: skip
+    _table(
+        "Trends (adjusted scores)",
+        ("branch", "n", "slope/year [95%]", "q", "alarms"),
+        (
+            (t.branch, str(t.n), _effect(t.slope_per_year, t.interval), f"{t.q:.3g}",
+             str(len(t.signals)))
+            for t in result.trends
+        ),
+    )  # fmt: skip
+    calibration = result.calibration
+    if calibration.pairs:
         console.print(
-            f"Calibration: {calibration['pairs']} visits scored twice; ICC on the "
-            f"total {calibration['icc']}, mean gap {calibration['mean_abs_difference']}"
+            f"Calibration: {calibration.pairs} visits scored twice; ICC on the "
+            f"total {calibration.icc}, mean gap {calibration.mean_abs_difference}"
         )
 
 
@@ -123,7 +136,10 @@ def analyse(start, end, checklist, standard, as_json) -> None:
     except UnknownChecklist as error:
         raise click.ClickException(str(error)) from None
     if as_json:
-        click.echo(json.dumps(run_analysis(frame, standard=standard), ensure_ascii=False))
+        # The JSON as it always was: to_builtins keeps the field names and order, json.dumps
+        # its spacing.
+        result = msgspec.to_builtins(run_analysis(frame, standard=standard))
+        click.echo(json.dumps(result, ensure_ascii=False))
         return
     with Progress(
         TextColumn("{task.description}"),
@@ -136,11 +152,11 @@ def analyse(start, end, checklist, standard, as_json) -> None:
         result = run_analysis(
             frame, standard=standard, progress=lambda step: progress.advance(task)
         )
-    if result["variance"] is None:
-        console.print(f"Only {result['n_audits']} published audits match: too few to analyse.")
+    if result.variance is None or result.period is None:
+        console.print(f"Only {result.n_audits} published audits match: too few to analyse.")
         return
-    period = result["period"]
-    console.print(f"[bold]{result['n_audits']} audits[/], {period['from']} to {period['to']}")
-    _print_variance(result)
+    period = result.period
+    console.print(f"[bold]{result.n_audits} audits[/], {period.first} to {period.last}")
+    _print_variance(result.variance)
     _print_branches(result)
     _print_lists(result)

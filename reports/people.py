@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from scipy import stats
 
 from .model import Model
+from .results import CellEffect, Interval, StaffFinding
 from .variance import Z95
 
 MIN_STAFF_VISITS = 4
@@ -27,7 +29,7 @@ def bh_q(p: np.ndarray) -> np.ndarray:
     return out
 
 
-def cells_section(model: Model) -> list[dict]:
+def cells_section(model: Model) -> list[CellEffect]:
     """Each branch × shift seen: how far that shift sits from the branch's own other shifts
     (its BLUP, points) with a 95% interval; the largest deviation first."""
     frame = model.frame
@@ -39,19 +41,24 @@ def cells_section(model: Model) -> list[dict]:
     for code, (branch, shift) in enumerate(model.cell_keys):
         effect, half = float(effects[code]), Z95 * math.sqrt(pev[code])
         rows.append(
-            {
-                "branch": frame.branch.levels[branch],
-                "shift": frame.shift.levels[shift],
-                "effect": round(effect, 2),
-                "interval": [round(effect - half, 2), round(effect + half, 2)],
-                "n": int(n[code]),
-                "z": round(effect / math.sqrt(pev[code]), 2) if pev[code] > 0 else 0.0,
-            }
+            CellEffect(
+                branch=frame.branch.levels[branch],
+                shift=frame.shift.levels[shift],
+                effect=round(effect, 2),
+                interval=Interval(round(effect - half, 2), round(effect + half, 2)),
+                n=int(n[code]),
+                z=round(effect / math.sqrt(pev[code]), 2) if pev[code] > 0 else 0.0,
+            )
         )
-    return sorted(rows, key=lambda row: -abs(row["effect"]))
+    return sorted(rows, key=lambda row: -abs(row.effect))
 
 
-def _spread_test(resid: np.ndarray, codes: np.ndarray, levels: int) -> dict[str, np.ndarray]:
+class _SpreadTest(NamedTuple):
+    n: np.ndarray  # visits per member
+    p: np.ndarray  # one-sided p of a greater spread than everyone else's
+
+
+def _spread_test(resid: np.ndarray, codes: np.ndarray, levels: int) -> _SpreadTest:
     """Brown–Forsythe for each member against everyone else: the absolute deviations from
     the member's own median, compared by a one-sided Welch t-test (greater spread)."""
     keep = codes >= 0
@@ -78,10 +85,10 @@ def _spread_test(resid: np.ndarray, codes: np.ndarray, levels: int) -> dict[str,
         + (v_rest / n_rest) ** 2 / np.maximum(n_rest - 1, 1)
         + 1e-300
     )
-    return {"n": n, "p": stats.t.sf(t, np.maximum(df, 1))}
+    return _SpreadTest(n, stats.t.sf(t, np.maximum(df, 1)))
 
 
-def staff_section(model: Model) -> list[dict]:
+def staff_section(model: Model) -> list[StaffFinding]:
     """Members whose visits vary far more than their peers' (``q``: FDR over members of the
     spread test on residuals after branch, shift, cell and auditor) or sit far below their
     branch (``q_below``: FDR of the one-sided test of their BLUP); most striking first."""
@@ -98,8 +105,8 @@ def staff_section(model: Model) -> list[dict]:
     effects, pev = model.effect("staff"), model.pev("staff")
     if not len(effects):
         effects, pev = np.zeros(levels), np.ones(levels)
-    listed = np.flatnonzero(test["n"] >= MIN_STAFF_VISITS)
-    q = bh_q(test["p"][listed])
+    listed = np.flatnonzero(test.n >= MIN_STAFF_VISITS)
+    q = bh_q(test.p[listed])
     # A staff component estimated at zero leaves every BLUP at 0 with no prediction error:
     # no evidence either way (p = 0.5), not 0/0.
     sd = np.sqrt(pev[listed])
@@ -115,16 +122,16 @@ def staff_section(model: Model) -> list[dict]:
             name for name, value in (("erratic", q[i]), ("below", q_below[i])) if value < ALPHA
         ]
         rows.append(
-            {
-                "staff": frame.staff.levels[code],
-                "branch": frame.branch.levels[branch_of[code]],
-                "n": int(test["n"][code]),
-                "sd": round(float(own.std(ddof=1)), 2),
-                "q": round(float(q[i]), 5),
-                "effect": round(effect, 2),
-                "interval": [round(effect - half, 2), round(effect + half, 2)],
-                "q_below": round(float(q_below[i]), 5),
-                "flags": flags,
-            }
+            StaffFinding(
+                staff=frame.staff.levels[code],
+                branch=frame.branch.levels[branch_of[code]],
+                n=int(test.n[code]),
+                sd=round(float(own.std(ddof=1)), 2),
+                q=round(float(q[i]), 5),
+                effect=round(effect, 2),
+                interval=Interval(round(effect - half, 2), round(effect + half, 2)),
+                q_below=round(float(q_below[i]), 5),
+                flags=flags,
+            )
         )
-    return sorted(rows, key=lambda row: (min(row["q"], row["q_below"]), -row["sd"]))
+    return sorted(rows, key=lambda row: (min(row.q, row.q_below), -row.sd))

@@ -9,15 +9,20 @@ page and the PDF can never disagree. Figures are Plotly figure dicts: the page e
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
-from typing import Any, ClassVar, NamedTuple, TypeVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
 import msgspec
 
 from .formatting import format_number
+from .results import Interval, RankInterval
 
 Translate = Callable[[str], str]
+Href = Callable[[str], str | None]
+"""A link for a key (a branch code, an audit id), or None where the reader has no page."""
+MANY = 60  # marks past which a chart goes into the PDF as PNG
 
 
 def no_translation(text: str) -> str:
@@ -189,6 +194,11 @@ def interval(low: float | None, high: float | None) -> str:
     return "–" if low is None or high is None else f"{fmt(low)} – {fmt(high)}"
 
 
+def span(bounds: Interval | RankInterval | None) -> str:
+    """An interval of the analysis as :func:`interval` writes it; a missing one as a dash."""
+    return "–" if bounds is None else interval(bounds.low, bounds.high)
+
+
 def channel_name(code: str, _: Translate) -> str:
     """A channel (``in_person``) in the reader's words (web/terms.py lists them)."""
     return _(code.replace("_", " "))
@@ -228,6 +238,53 @@ def make_table(
         row_css or [],
         printed=printed,
     )
+
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Column(Generic[Row]):
+    """One column of a report table, for the page (and PDF) and the CSV at once.
+
+    ``cell`` writes a row's cell as shown; ``csv`` gives its raw value for the CSV download.
+    A column without ``cell`` is in the CSV only (an audit id, an interval's two bounds), one
+    without ``csv`` on the page only (an interval written as text). The CSV header is
+    ``csv_title`` where given, else ``title``."""
+
+    title: str
+    cell: Callable[[Row], Cell] | None = None
+    csv: Callable[[Row], Any] | None = None
+    csv_title: str | None = None
+
+
+def table(
+    key: str,
+    title: str,
+    columns: Sequence[Column[Row]],
+    rows: Iterable[Row],
+    row_css: Callable[[Row], str] | None = None,
+    *,
+    always_printed: bool = False,
+) -> Table:
+    """A table whose page cells and CSV values both come from ``columns``, one row each of
+    ``rows``; ``row_css`` marks a row (``failed``, ``below``). Printed as ``make_table``."""
+    rows = list(rows)
+    shown = [c.cell for c in columns if c.cell is not None]
+    saved = [c.csv for c in columns if c.csv is not None]
+    headers = [c.title for c in columns if c.cell is not None]
+    csv_headers = [c.csv_title or c.title for c in columns if c.csv is not None]
+    made = make_table(
+        key,
+        title,
+        headers,
+        [([cell(r) for cell in shown], [value(r) for value in saved]) for r in rows],
+        [row_css(r) for r in rows] if row_css else None,
+        always_printed=always_printed,
+    )
+    if csv_headers != headers:
+        made.csv_columns = csv_headers
+    return made
 
 
 def signal_name(rule: str, _: Translate) -> str:

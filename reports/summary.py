@@ -6,10 +6,10 @@ excludes zero, a trend whose q is below 0.05, a funnel position outside the 99.8
 
 from __future__ import annotations
 
-from typing import Any
-
 from . import describe
-from .report_model import Translate, fmt, interval
+from .branch_input import BranchInput
+from .report_model import Translate, fmt, span
+from .results import AnalysisResult
 
 
 def N_(text: str) -> str:
@@ -28,16 +28,15 @@ SOURCE_WORDS = {
 SHIFT_GAP = 5.0  # points; smaller gaps are not worth a sentence
 
 
-def _shift_sentence(data: Any, _: Translate) -> str:
+def _shift_sentence(data: BranchInput, _: Translate) -> str:
     code = data.code
-    cells = [e for e in data.analysis.get("cells") or [] if e.get("branch") == code]
-    real = [e for e in cells if e["interval"][1] < 0 or e["interval"][0] > 0]
+    real = [e for e in data.findings.cells if e.interval.high < 0 or e.interval.low > 0]
     shifts = describe.groups(data.rows, lambda r: r.shift)
     worst = min(shifts, key=lambda g: g.mean) if len(shifts) > 1 else None
     if worst is not None:
         others = [r.score for r in data.rows if r.shift != worst.key]
         gap = sum(others) / len(others) - worst.mean if others else 0.0
-        if gap >= SHIFT_GAP and any(e["shift"] == worst.key and e["effect"] < 0 for e in real):
+        if gap >= SHIFT_GAP and any(e.shift == worst.key and e.effect < 0 for e in real):
             return _(
                 "Service at %(branch)s is consistent except on %(shift)s visits, which score "
                 "%(gap)s points lower than its other shifts."
@@ -47,36 +46,35 @@ def _shift_sentence(data: Any, _: Translate) -> str:
     ) % {"branch": code, "spread": fmt(describe.spread(shifts), 0)}
 
 
-def branch_summary(data: Any, _: Translate) -> list[str]:
+def branch_summary(data: BranchInput, _: Translate) -> list[str]:
     lines = [_shift_sentence(data, _)]
-    b = next((e for e in data.analysis.get("branches") or [] if e["branch"] == data.code), None)
+    b = data.findings.estimate
     if b:
-        position = (b.get("funnel") or {}).get("p998")
         where = {
             "above": _("above the organisation's limits"),
             "below": _("below the organisation's limits"),
             "within": _("within the organisation's range"),
-        }.get(position or "", "")
+        }.get(b.funnel.p998, "")
         lines.append(
             _("Its fair score is %(score)s (%(interval)s), %(where)s.")
-            % {"score": fmt(b["shrunken"]), "interval": interval(*b["interval"]), "where": where}
+            % {"score": fmt(b.shrunken), "interval": span(b.interval), "where": where}
         )
-    t = next((e for e in data.analysis.get("trends") or [] if e["branch"] == data.code), None)
-    if t and t.get("q") is not None and t["q"] < 0.05:
-        word = _("rising") if t["slope_per_year"] > 0 else _("falling")
+    t = data.findings.trend
+    if t and t.q < 0.05:
+        word = _("rising") if t.slope_per_year > 0 else _("falling")
         lines.append(
             _("Scores are %(word)s by %(slope)s points a year (%(interval)s).")
             % {
                 "word": word,
-                "slope": fmt(abs(t["slope_per_year"])),
-                "interval": interval(*t["interval"]),
+                "slope": fmt(abs(t.slope_per_year)),
+                "interval": span(t.interval),
             }
         )
-    for s in data.analysis.get("staff") or []:
-        if s.get("branch") == data.code and "erratic" in (s.get("flags") or []):
+    for s in data.findings.staff:
+        if "erratic" in s.flags:
             lines.append(
                 _("Staff member %(staff)s varies far more than their peers (SD %(sd)s).")
-                % {"staff": s["staff"], "sd": fmt(s["sd"])}
+                % {"staff": s.staff, "sd": fmt(s.sd)}
             )
     rates = describe.item_pass_rates(data.rows)
     if rates and rates[0][2] < 0.8:
@@ -88,33 +86,27 @@ def branch_summary(data: Any, _: Translate) -> list[str]:
     return lines
 
 
-def headoffice_summary(analysis: dict, _: Translate) -> list[str]:
+def headoffice_summary(analysis: AnalysisResult, _: Translate) -> list[str]:
     lines = []
-    variance = analysis.get("variance")
+    variance = analysis.variance
     if variance:
-        shares = {
-            k: variance[k] for k in ("branch", "branch_shift", "staff", "auditor", "residual")
-        }
-        top = max((k for k in shares if k != "residual"), key=shares.__getitem__)
-    if variance and shares[top] >= 0.05:  # below that no source is worth naming
-        lines.append(
-            _(
-                "Of the differences between visits, %(share)s%% come from %(source)s, the largest "
-                "source after visit-to-visit noise."
+        shares = {k: variance.share(k) for k in SOURCE_WORDS}
+        top = max(shares, key=shares.__getitem__)
+        if shares[top] >= 0.05:  # below that no source is worth naming
+            lines.append(
+                _(
+                    "Of the differences between visits, %(share)s%% come from %(source)s, the "
+                    "largest source after visit-to-visit noise."
+                )
+                % {"share": fmt(shares[top] * 100, 0), "source": _(SOURCE_WORDS[top])}
             )
-            % {"share": fmt(shares[top] * 100, 0), "source": _(SOURCE_WORDS[top])}
-        )
-    below = [
-        b["branch"]
-        for b in analysis.get("branches") or []
-        if (b.get("funnel") or {}).get("p998") == "below"
-    ]
+    below = [b.branch for b in analysis.branches if b.funnel.p998 == "below"]
     if below:
         lines.append(
             _("Below the 99.8%% funnel limits: %(branches)s.") % {"branches": ", ".join(below)}
         )
-    cells = analysis.get("cells") or []
-    if cells and abs(cells[0]["effect"]) >= SHIFT_GAP:
+    cells = analysis.cells
+    if cells and abs(cells[0].effect) >= SHIFT_GAP:
         c = cells[0]
         lines.append(
             _(
@@ -122,24 +114,23 @@ def headoffice_summary(analysis: dict, _: Translate) -> list[str]:
                 "%(effect)s points (%(interval)s)."
             )
             % {
-                "branch": c["branch"],
-                "shift": c["shift"],
-                "effect": fmt(c["effect"]),
-                "interval": interval(*c["interval"]),
+                "branch": c.branch,
+                "shift": c.shift,
+                "effect": fmt(c.effect),
+                "interval": span(c.interval),
             }
         )
-    auditors = analysis.get("auditors") or []
-    if auditors:
-        strict = min(auditors, key=lambda a: a["severity"])
-        if strict["interval"][1] < 0:
+    if analysis.auditors:
+        strict = min(analysis.auditors, key=lambda a: a.severity)
+        if strict.interval.high < 0:
             lines.append(
                 _(
                     "The strictest shopper, %(auditor)s, scores %(points)s points below the "
                     "others; comparisons here are adjusted for it."
                 )
-                % {"auditor": strict["auditor"], "points": fmt(-strict["severity"])}
+                % {"auditor": strict.auditor, "points": fmt(-strict.severity)}
             )
-    alarms = [t["branch"] for t in analysis.get("trends") or [] if t.get("alarm")]
+    alarms = [t.branch for t in analysis.trends if t.alarm]
     if alarms:
         lines.append(
             _("Control charts signal a change at %(branches)s.") % {"branches": ", ".join(alarms)}

@@ -13,12 +13,15 @@ approximation). The four Western Electric rules are still listed, as context, no
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
+import msgspec
 import numpy as np
 from scipy import optimize, stats
 
 from .frame import Frame
 from .people import bh_q
+from .results import Interval, Signal, Trend
 
 FAMILY_ALPHA = 0.05
 MIN_TREND_VISITS = 5
@@ -74,14 +77,24 @@ def western_electric(z: np.ndarray) -> list[tuple[int, str]]:
     return sorted(set(hits))
 
 
-def chart(values: np.ndarray, limit: float, h: float) -> dict:
+class Chart(NamedTuple):
+    """An individuals chart: centre, σ, its controlled alarms and the Western Electric rules
+    that fired (context), each as (index of the point, rule)."""
+
+    centre: float
+    sigma: float
+    alarms: list[tuple[int, str]]
+    we: list[tuple[int, str]]
+
+
+def chart(values: np.ndarray, limit: float, h: float) -> Chart:
     """One individuals chart: standardised points, its controlled alarms and WE context."""
     centre = float(values.mean())
     mr = np.abs(np.diff(values))
     sigma = float(mr.mean() / 1.128) if len(mr) and mr.mean() > 0 else float(values.std() or 1)
     z = (values - centre) / sigma
     alarms = [(int(i), "limit") for i in np.flatnonzero(np.abs(z) > limit)] + cusum(z, h)
-    return {"centre": centre, "sigma": sigma, "alarms": sorted(alarms), "we": western_electric(z)}
+    return Chart(centre, sigma, sorted(alarms), western_electric(z))
 
 
 def _slope(t: np.ndarray, y: np.ndarray) -> tuple[float, float, float, int]:
@@ -100,38 +113,40 @@ def _slope(t: np.ndarray, y: np.ndarray) -> tuple[float, float, float, int]:
 
 def _branch_trend(
     frame: Frame, adjusted: np.ndarray, rows: np.ndarray, limit: float, h: float
-) -> dict:
+) -> Trend:
+    """One branch's trend; ``q`` (across branches) is filled in by the caller."""
     years = frame.years[rows]
     order = np.argsort(years, kind="stable")
     rows, years = rows[order], years[order]
     days = frame.visited_at[rows].astype("datetime64[D]")
     slope, se, p, df = _slope(years, adjusted[rows])
     half = float(stats.t.isf(0.025, df)) * se if df > 0 else math.inf
-    interval = [round(slope - half, 2), round(slope + half, 2)] if math.isfinite(half) else None
+    interval = (
+        Interval(round(slope - half, 2), round(slope + half, 2)) if math.isfinite(half) else None
+    )
     result = chart(adjusted[rows], limit, h)
-    rules = [rule for _, rule in result["we"]]
-    return {
-        "branch": frame.branch.levels[int(frame.branch.codes[rows[0]])],
-        "n": len(rows),
-        "slope_per_year": round(slope, 2),
-        "interval": interval,
-        "p": p,
-        "signals": [
-            {"rule": rule, "date": str(days[i]), "ref": frame.refs[int(rows[i])]}
-            for i, rule in result["alarms"]
+    rules = [rule for _, rule in result.we]
+    return Trend(
+        branch=frame.branch.levels[int(frame.branch.codes[rows[0]])],
+        n=len(rows),
+        slope_per_year=round(slope, 2),
+        interval=interval,
+        p=p,
+        signals=[
+            Signal(rule=rule, date=str(days[i]), ref=frame.refs[int(rows[i])])
+            for i, rule in result.alarms
         ],
-        "alarm": bool(result["alarms"]),
-        # The chart the signals come from (adjusted scores): centre, σ, alarm limit in σ.
-        "centre": round(result["centre"], 3),
-        "sigma": round(result["sigma"], 3),
-        "limit": round(limit, 3),
-        "cusum_h": round(h, 3),  # the CUSUM's decision interval in σ (a manager's raw chart)
-        # Context, not alarms: how often each Western Electric rule fired on this chart.
-        "western_electric": {rule: rules.count(rule) for rule in sorted(set(rules))},
-    }
+        alarm=bool(result.alarms),
+        centre=round(result.centre, 3),
+        sigma=round(result.sigma, 3),
+        limit=round(limit, 3),
+        cusum_h=round(h, 3),
+        western_electric={rule: rules.count(rule) for rule in sorted(set(rules))},
+        q=math.nan,
+    )
 
 
-def trends_section(frame: Frame, adjusted: np.ndarray) -> list[dict]:
+def trends_section(frame: Frame, adjusted: np.ndarray) -> list[Trend]:
     """Per branch with enough visits: slope per year (95% interval, BH q across branches)
     and chart signals (dates). Most significant change first."""
     counts = np.bincount(frame.branch.codes, minlength=len(frame.branch.levels))
@@ -144,7 +159,9 @@ def trends_section(frame: Frame, adjusted: np.ndarray) -> list[dict]:
     rows = [
         _branch_trend(frame, adjusted, order[bounds[b] : bounds[b + 1]], limit, h) for b in eligible
     ]
-    for row, q in zip(rows, bh_q(np.array([row["p"] for row in rows])), strict=True):
-        row["q"] = round(float(q), 6)
-        row["p"] = round(row["p"], 6)
-    return sorted(rows, key=lambda row: (row["q"], -abs(row["slope_per_year"])))
+    qs = bh_q(np.array([row.p for row in rows]))
+    rows = [
+        msgspec.structs.replace(row, p=round(row.p, 6), q=round(float(q), 6))
+        for row, q in zip(rows, qs, strict=True)
+    ]
+    return sorted(rows, key=lambda row: (row.q, -abs(row.slope_per_year)))

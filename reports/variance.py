@@ -7,6 +7,7 @@ import math
 import numpy as np
 
 from .model import FACTORS, Model
+from .results import AuditorSeverity, Components, Interval, VarianceComponents
 
 Z95 = 1.959963984540054
 
@@ -19,7 +20,7 @@ def visits_for_reliability(icc: float, reliability: float = 0.8) -> int | None:
     return math.ceil(reliability * (1 - icc) / ((1 - reliability) * icc) - 1e-9)
 
 
-def variance_section(model: Model) -> dict:
+def variance_section(model: Model) -> VarianceComponents:
     """Shares of the score variance by source; ``icc`` is the branch share (how much of a
     visit's score is the branch's own level rather than shift, staff, auditor or chance)."""
     variances = model.fit.variances
@@ -27,17 +28,17 @@ def variance_section(model: Model) -> dict:
     total = sum(components.values())
     shares = {name: v / total if total > 0 else 0.0 for name, v in components.items()}
     icc = shares["branch"]
-    return {
+    return VarianceComponents(
         **{name: round(share, 4) for name, share in shares.items()},
-        "components": {name: round(v, 3) for name, v in components.items()},
-        "total": round(total, 3),
-        "icc": round(icc, 4),
-        "visits_for_reliability_0_8": visits_for_reliability(icc),
-        "method": "REML, crossed random intercepts",
-    }
+        components=Components(**{name: round(v, 3) for name, v in components.items()}),
+        total=round(total, 3),
+        icc=round(icc, 4),
+        visits_for_reliability_0_8=visits_for_reliability(icc),
+        method="REML, crossed random intercepts",
+    )
 
 
-def auditors_section(model: Model) -> list[dict]:
+def auditors_section(model: Model) -> list[AuditorSeverity]:
     """Each auditor's severity (their BLUP: points they add to a visit's score; negative is
     strict) with a 95% interval from its prediction-error variance; strictest first."""
     frame = model.frame
@@ -52,12 +53,12 @@ def auditors_section(model: Model) -> list[dict]:
         severity = float(effects[code]) if len(effects) else 0.0
         half = Z95 * math.sqrt(pev[code]) if len(pev) else 0.0
         rows.append(
-            {
-                "auditor": name,
-                "severity": round(severity, 2),
-                "interval": [round(severity - half, 2), round(severity + half, 2)],
-                "n": int(counts[code]),
-                "raw_mean": round(float(sums[code] / counts[code]), 2),
-            }
+            AuditorSeverity(
+                auditor=name,
+                severity=round(severity, 2),
+                interval=Interval(round(severity - half, 2), round(severity + half, 2)),
+                n=int(counts[code]),
+                raw_mean=round(float(sums[code] / counts[code]), 2),
+            )
         )
-    return sorted(rows, key=lambda row: row["severity"])
+    return sorted(rows, key=lambda row: row.severity)

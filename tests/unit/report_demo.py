@@ -31,12 +31,12 @@ class Demo:
     def branch(self, code: str, lang: str = "en") -> BranchInput:
         mine = [r for r in self.rows if r.branch == code]
         return BranchInput(
-            code,
-            mine[0].branch_name,
-            mine,
-            self.rows,
-            self.analysis,
-            self.sections(lang),
-            self.items(lang),
-            "2026",
+            code=code,
+            name=mine[0].branch_name,
+            rows=mine,
+            org_rows=self.rows,
+            findings=self.analysis.for_branch(code),
+            section_titles=self.sections(lang),
+            item_titles=self.items(lang),
+            period="2026",
         )

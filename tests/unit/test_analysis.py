@@ -5,6 +5,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import msgspec
 import numpy as np
 import pandas as pd
 import pytest
@@ -41,49 +42,49 @@ def result(frame):
 
 
 def test_analyse_demo_output_is_plain_json(result):
-    text = json.dumps(result, allow_nan=False)
-    assert json.loads(text) == result
-    assert result["n_audits"] > 900
-    assert result["period"]["from"] >= str(START)
+    text = json.dumps(msgspec.to_builtins(result), allow_nan=False)
+    assert json.loads(text) == json.loads(msgspec.json.encode(result))
+    assert result.n_audits > 900
+    assert result.period.first >= str(START)
 
 
 def test_analyse_demo_evening_cell_of_planted_branch_comes_first(result, org):
-    first = result["cells"][0]
-    assert (first["branch"], first["shift"]) == (org.patterns.evening_branch, "evening")
-    assert first["effect"] < 0 and first["interval"][1] < 0
+    first = result.cells[0]
+    assert (first.branch, first.shift) == (org.patterns.evening_branch, "evening")
+    assert first.effect < 0 and first.interval.high < 0
 
 
 def test_analyse_demo_erratic_staff_member_comes_first(result, org):
-    first = result["staff"][0]
-    assert first["staff"] == org.patterns.erratic_staff
-    assert first["q"] < 0.05 and "erratic" in first["flags"]
-    others = [row["sd"] for row in result["staff"][1:]]
-    assert first["sd"] > 2 * np.median(others)
+    first = result.staff[0]
+    assert first.staff == org.patterns.erratic_staff
+    assert first.q < 0.05 and "erratic" in first.flags
+    others = [row.sd for row in result.staff[1:]]
+    assert first.sd > 2 * np.median(others)
 
 
 def test_analyse_demo_strict_shopper_is_strictest(result, org):
-    strictest = result["auditors"][0]
-    assert strictest["auditor"] == org.patterns.strict_shopper
-    assert strictest["interval"][1] < 0
+    strictest = result.auditors[0]
+    assert strictest.auditor == org.patterns.strict_shopper
+    assert strictest.interval.high < 0
     assert (
-        strictest["severity"]
-        < strictest["raw_mean"] - np.mean([row["raw_mean"] for row in result["auditors"]]) + 5
+        strictest.severity
+        < strictest.raw_mean - np.mean([row.raw_mean for row in result.auditors]) + 5
     )
 
 
 def test_analyse_demo_auditor_severity_correlates_with_planted(result, org):
     truth = {u.username: u.severity for u in org.users if u.role == "shopper"}
-    found = {row["auditor"]: row["severity"] for row in result["auditors"]}
+    found = {row.auditor: row.severity for row in result.auditors}
     names = sorted(found)
     r = np.corrcoef([found[n] for n in names], [truth[n] for n in names])[0, 1]
     assert r > 0.9
 
 
 def test_analyse_demo_improving_branch_leads_trends_with_alarm(result, org):
-    first = result["trends"][0]
-    assert first["branch"] == org.patterns.improving_branch
-    assert first["slope_per_year"] > 0 and first["interval"][0] > 0 and first["q"] < 0.05
-    assert first["alarm"] and first["signals"]
+    first = result.trends[0]
+    assert first.branch == org.patterns.improving_branch
+    assert first.slope_per_year > 0 and first.interval.low > 0 and first.q < 0.05
+    assert first.alarm and first.signals
 
 
 def _truth(org) -> dict[str, float]:
@@ -116,22 +117,22 @@ def _truth(org) -> dict[str, float]:
 
 def test_analyse_demo_shrunken_ranking_closer_to_truth_than_raw(result, org):
     truth = _truth(org)
-    rows = result["branches"]
-    true = [truth[row["branch"]] for row in rows]
-    raw = stats.spearmanr([row["mean"] for row in rows], true).statistic
-    shrunken = stats.spearmanr([row["shrunken"] for row in rows], true).statistic
-    adjusted = stats.spearmanr([row["adjusted_mean"] for row in rows], true).statistic
+    rows = result.branches
+    true = [truth[row.branch] for row in rows]
+    raw = stats.spearmanr([row.mean for row in rows], true).statistic
+    shrunken = stats.spearmanr([row.shrunken for row in rows], true).statistic
+    adjusted = stats.spearmanr([row.adjusted_mean for row in rows], true).statistic
     assert shrunken > raw and adjusted > raw
 
 
 def test_analyse_demo_branches_carry_consistency_figures(result):
-    for row in result["branches"]:
-        assert 0 <= row["consistency"] <= 100
-        assert 0 <= row["share_meeting_standard"] <= 1
-        assert row["interval"][0] <= row["shrunken"] <= row["interval"][1]
-        assert row["rank_interval"][0] <= row["rank"] <= row["rank_interval"][1]
-        assert {row["funnel"]["p95"], row["funnel"]["p998"]} <= {"within", "above", "below"}
-    ranks = sorted(row["rank"] for row in result["branches"])
+    for row in result.branches:
+        assert 0 <= row.consistency <= 100
+        assert 0 <= row.share_meeting_standard <= 1
+        assert row.interval.low <= row.shrunken <= row.interval.high
+        assert row.rank_interval.low <= row.rank <= row.rank_interval.high
+        assert {row.funnel.p95, row.funnel.p998} <= {"within", "above", "below"}
+    ranks = sorted(row.rank for row in result.branches)
     assert ranks == list(range(1, len(ranks) + 1))
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 
+import msgspec
 import numpy as np
 import pytest
 
@@ -47,10 +48,12 @@ ANALYSABLE = {
 @pytest.mark.parametrize("records", ANALYSABLE.values(), ids=ANALYSABLE)
 def test_analyse_degenerate_data_drops_terms_and_reports_branches(records):
     result = analyse(frame_from_records(records))
-    assert result["variance"] is not None
-    assert {row["branch"] for row in result["branches"]} == {r["branch"] for r in records}
-    assert sum(result["variance"][k] for k in ("branch", "staff", "auditor", "residual")) <= 1.0001
-    json.dumps(result, allow_nan=False)
+    assert result.variance is not None
+    assert {row.branch for row in result.branches} == {r["branch"] for r in records}
+    assert (
+        sum(result.variance.share(k) for k in ("branch", "staff", "auditor", "residual")) <= 1.0001
+    )
+    json.dumps(msgspec.to_builtins(result), allow_nan=False)
 
 
 @pytest.mark.parametrize(
@@ -60,9 +63,9 @@ def test_analyse_degenerate_data_drops_terms_and_reports_branches(records):
 )
 def test_analyse_too_little_to_estimate_gives_the_empty_result(records):
     result = analyse(frame_from_records(records))
-    assert result["variance"] is None and result["branches"] == [] and result["trends"] == []
-    assert result["n_audits"] == len(records)
-    json.dumps(result, allow_nan=False)
+    assert result.variance is None and result.branches == [] and result.trends == []
+    assert result.n_audits == len(records)
+    json.dumps(msgspec.to_builtins(result), allow_nan=False)
 
 
 def test_estimable_factors_keeps_only_terms_with_levels_replication_and_a_grouping_of_their_own():

@@ -4,6 +4,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from bench.scaled_frames import scaled_frame
@@ -32,9 +33,9 @@ def _record(n: int, **values) -> dict:
 @pytest.mark.parametrize("count", [0, 2])
 def test_analyse_too_few_audits_gives_empty_lists(count):
     result = analyse(frame_from_records([_record(n) for n in range(count)]))
-    assert result["n_audits"] == count and result["variance"] is None
-    assert result["branches"] == result["cells"] == result["trends"] == []
-    json.dumps(result, allow_nan=False)
+    assert result.n_audits == count and result.variance is None
+    assert result.branches == result.cells == result.trends == []
+    json.dumps(msgspec.to_builtins(result), allow_nan=False)
 
 
 def test_frame_from_records_skips_unscored_audits():
@@ -45,18 +46,18 @@ def test_frame_from_records_skips_unscored_audits():
 def test_analyse_one_auditor_no_staff_leaves_those_components_out():
     records = [_record(n, auditor="only", staff=None) for n in range(60)]
     result = analyse(frame_from_records(records))
-    assert result["variance"]["auditor"] == 0 and result["variance"]["staff"] == 0
-    assert [row["severity"] for row in result["auditors"]] == [0.0]
-    assert result["staff"] == []
-    json.dumps(result, allow_nan=False)
+    assert result.variance.auditor == 0 and result.variance.staff == 0
+    assert [row.severity for row in result.auditors] == [0.0]
+    assert result.staff == []
+    json.dumps(msgspec.to_builtins(result), allow_nan=False)
 
 
 def test_analyse_identical_scores_everywhere_is_perfectly_consistent():
     records = [_record(n, score=85.0) for n in range(40)]
     result = analyse(frame_from_records(records))
-    assert all(row["consistency"] == pytest.approx(100.0) for row in result["branches"])
-    assert all(row["sd"] == 0 for row in result["branches"])
-    json.dumps(result, allow_nan=False)
+    assert all(row.consistency == pytest.approx(100.0) for row in result.branches)
+    assert all(row.sd == 0 for row in result.branches)
+    json.dumps(msgspec.to_builtins(result), allow_nan=False)
 
 
 def test_consistency_index_falls_as_spread_grows():
@@ -75,10 +76,10 @@ def test_scaled_frame_keeps_planted_effects_at_benchmark_sizes():
     frame = scaled_frame(doc, 4000, start=dt.date(2025, 1, 6))
     result = analyse(frame)
     assert len(frame) == 4000 and frame.score.min() >= 0 and frame.score.max() <= 100
-    assert (result["cells"][0]["branch"], result["cells"][0]["shift"]) == ("B02", "evening")
-    assert result["staff"][0]["staff"] == "B19-S3"
-    assert result["auditors"][0]["auditor"] == "nikos.k"
-    assert result["trends"][0]["branch"] == "B11"
+    assert (result.cells[0].branch, result.cells[0].shift) == ("B02", "evening")
+    assert result.staff[0].staff == "B19-S3"
+    assert result.auditors[0].auditor == "nikos.k"
+    assert result.trends[0].branch == "B11"
 
 
 def test_staff_section_with_no_staff_variance_gives_numbers_not_nan():
@@ -95,6 +96,6 @@ def test_staff_section_with_no_staff_variance_gives_numbers_not_nan():
     frame = scaled_frame(doc, 3000, seed=5, start=dt.date(2025, 1, 6))
     frame.score[:] = 75 + np.random.default_rng(5).normal(0, 5, len(frame.score))
     result = analyse(frame)
-    text = json.dumps(result, allow_nan=False)  # raises on NaN or infinity
-    assert all(np.isfinite(s["q_below"]) for s in result["staff"])
+    text = json.dumps(msgspec.to_builtins(result), allow_nan=False)  # raises on NaN or infinity
+    assert all(np.isfinite(s.q_below) for s in result.staff)
     assert "staff" in text

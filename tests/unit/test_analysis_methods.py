@@ -101,8 +101,8 @@ def test_chart_alarms_across_many_in_control_charts_stay_near_family_alpha():
     for _ in range(runs):
         data = rng.normal(75, 6, (charts, points))
         results = [chart(row, limit, h) for row in data]
-        alarmed += any(r["alarms"] for r in results)
-        we_fired += any(r["we"] for r in results)
+        alarmed += any(r.alarms for r in results)
+        we_fired += any(r.we for r in results)
     assert alarmed / runs <= 0.12
     assert we_fired / runs > 0.9
 
@@ -111,7 +111,7 @@ def test_chart_shift_of_two_sigma_is_signalled():
     rng = np.random.default_rng(1)
     values = np.concatenate([rng.normal(70, 5, 40), rng.normal(82, 5, 40)])
     h = siegmund_h(4 * 2000 / FAMILY_ALPHA)
-    assert any(rule == "cusum_up" for _, rule in chart(values, 4.0, h)["alarms"])
+    assert any(rule == "cusum_up" for _, rule in chart(values, 4.0, h).alarms)
 
 
 def _real_frame(name: str):
@@ -149,9 +149,9 @@ def test_fit_crossed_real_inspector_share_matches_statsmodels(name):
 @pytest.mark.parametrize("name", ["wake", "la", "chicago"])
 def test_analyse_real_data_runs_and_finds_inspector_variance(name):
     result = analyse(_real_frame(name))
-    assert result["variance"]["auditor"] > 0.05
-    assert len(result["auditors"]) == len({row["auditor"] for row in result["auditors"]})
-    assert result["cells"] == [] and result["staff"] == []  # the sources name no shift, no staff
+    assert result.variance.auditor > 0.05
+    assert len(result.auditors) == len({row.auditor for row in result.auditors})
+    assert result.cells == [] and result.staff == []  # the sources name no shift, no staff
 
 
 @pytest.mark.parametrize("schur_max", [3000, -1])

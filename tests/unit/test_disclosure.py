@@ -17,6 +17,7 @@ from audits.tables import Role
 from reports.branch_report import branch_report
 from reports.disclosure import branch_input_for
 from reports.figures import RED
+from reports.results import RawTrend
 
 from .report_demo import Demo
 
@@ -96,18 +97,19 @@ def demo() -> Demo:
 
 def test_manager_trend_chart_is_of_scores_as_given_with_signals_from_them(demo):
     data = branch_input_for(demo.branch("B11"), MANAGER)
-    assert {r.auditor for r in data.rows} == {""} and "auditors" not in data.analysis
+    assert {r.auditor for r in data.rows} == {""} and data.findings.severity == {}
     assert data.rows == sorted(data.rows, key=visit_order_key)
-    trend = data.entry("trends")
+    assert isinstance(data.findings.trend, RawTrend) and data.findings.trend.chart is not None
+    trend = data.findings.trend.chart
     report = branch_report(data, lang="en", audit_href=lambda i: f"/reports/visits/{i}")
     traces = {f.key: f.figure for f in report.figures()}["trend"]["data"]
     assert len(traces) == 4  # limits, centre, points: no second (adjusted) series
     points = traces[-1]
     assert points["y"] == pytest.approx([r.score for r in data.rows])
     scores = [r.score for r in data.rows]
-    assert trend["centre"] == pytest.approx(sum(scores) / len(scores), abs=1e-3)
+    assert trend.centre == pytest.approx(sum(scores) / len(scores), abs=1e-3)
     red = {r.id for r, c in zip(data.rows, points["marker"]["color"], strict=True) if c == RED}
-    assert red == {s["ref"] for s in trend["signals"]}
+    assert red == {s.ref for s in trend.signals}
     assert all(r.local.time() == dt.time() for r in data.rows)
 
 
@@ -115,6 +117,6 @@ def test_head_office_trend_chart_keeps_the_adjusted_scores(demo):
     data = branch_input_for(demo.branch("B11"), OFFICE)
     report = branch_report(data, lang="en", audit_href=lambda i: f"/reports/visits/{i}")
     raw, *_, points = {f.key: f.figure for f in report.figures()}["trend"]["data"]
-    severity = {a["auditor"]: a["severity"] for a in demo.analysis["auditors"]}
+    severity = {a.auditor: a.severity for a in demo.analysis.auditors}
     assert points["y"] == pytest.approx([r.score - severity[r.auditor] for r in data.rows])
     assert raw["y"] == pytest.approx([r.score for r in data.rows])

@@ -14,6 +14,7 @@ from reports.branch_report import branch_report
 from reports.figures import RED
 from reports.headoffice_report import headoffice_report
 from reports.report_model import Table, fmt
+from reports.results import AnalysisResult
 from reports.rows import frame_of, rows_from_demo
 
 from .report_demo import Demo
@@ -57,12 +58,12 @@ def test_branch_summary_names_the_erratic_staff_member(demo):
 
 def test_branch_report_key_figures_are_the_analysis_numbers(demo):
     report = branch_report(demo.branch("B05"), lang="en")
-    entry = next(b for b in demo.analysis["branches"] if b["branch"] == "B05")
+    entry = next(b for b in demo.analysis.branches if b.branch == "B05")
     overview = {row[0]: row[1] for row in report.table("overview").csv}
-    assert overview["Fair score (shrunken)"] == entry["shrunken"]
-    assert overview["Adjusted for shopper severity"] == entry["adjusted_mean"]
-    assert overview["Consistency index"] == entry["consistency"]
-    assert len(report.table("visits").rows) == entry["n"]
+    assert overview["Fair score (shrunken)"] == entry.shrunken
+    assert overview["Adjusted for shopper severity"] == entry.adjusted_mean
+    assert overview["Consistency index"] == entry.consistency
+    assert len(report.table("visits").rows) == entry.n
 
 
 def test_branch_sections_table_compares_with_the_whole_organisation(demo):
@@ -81,10 +82,10 @@ def test_branch_item_pass_rates_put_the_most_failed_first(demo):
 def test_headoffice_league_table_is_the_analysis_in_rank_order(demo):
     report = _linked_headoffice(demo)
     league = report.table("league")
-    ranked = sorted(demo.analysis["branches"], key=lambda b: b["rank"])
-    assert [row[1] for row in league.csv] == [b["branch"] for b in ranked]
-    assert [row[5].text for row in league.rows] == [fmt(b["shrunken"]) for b in ranked]
-    assert league.rows[0][1].href == f"/reports/branches/{ranked[0]['branch']}"
+    ranked = sorted(demo.analysis.branches, key=lambda b: b.rank)
+    assert [row[1] for row in league.csv] == [b.branch for b in ranked]
+    assert [row[5].text for row in league.rows] == [fmt(b.shrunken) for b in ranked]
+    assert league.rows[0][1].href == f"/reports/branches/{ranked[0].branch}"
 
 
 def test_headoffice_summary_names_the_strict_shopper_and_the_evening_branch(demo):
@@ -106,7 +107,11 @@ def test_headoffice_figures_link_points_to_branch_pages(demo):
 
 def test_headoffice_report_with_too_few_visits_says_so(demo):
     report = headoffice_report(
-        demo.rows[:2], {"branches": []}, period="2026", sections=demo.sections(), lang="en"
+        demo.rows[:2],
+        AnalysisResult(n_audits=2, period=None, standard=80.0),
+        period="2026",
+        sections=demo.sections(),
+        lang="en",
     )
     assert report.figures() == [] and "Too few" in report.sections[0].blocks[0].text
 
@@ -115,18 +120,18 @@ def test_branch_trend_chart_draws_the_adjusted_scores_its_signals_come_from(demo
     """B11's drift raises CUSUM signals on severity-adjusted scores: the chart shows those
     scores, the analysis's own limits, and exactly the signalled visits in red."""
     data = demo.branch("B11")
-    trend = data.entry("trends")
-    assert trend["signals"], "the demo's B11 is expected to drift"
+    trend = data.findings.trend
+    assert trend.signals, "the demo's B11 is expected to drift"
     report = branch_report(data, lang="en", audit_href=lambda i: f"/reports/visits/{i}")
     figure = {f.key: f.figure for f in report.figures()}["trend"]
     raw, upper, lower, centre, points = figure["data"]
-    severity = {a["auditor"]: a["severity"] for a in demo.analysis["auditors"]}
+    severity = {a.auditor: a.severity for a in demo.analysis.auditors}
     assert raw["y"] == pytest.approx([r.score for r in data.rows])
     assert points["y"] == pytest.approx([r.score - severity[r.auditor] for r in data.rows])
-    assert upper["y"][0] == pytest.approx(trend["centre"] + trend["limit"] * trend["sigma"])
-    assert lower["y"][0] == pytest.approx(trend["centre"] - trend["limit"] * trend["sigma"])
+    assert upper["y"][0] == pytest.approx(trend.centre + trend.limit * trend.sigma)
+    assert lower["y"][0] == pytest.approx(trend.centre - trend.limit * trend.sigma)
     red = {r.id for r, c in zip(data.rows, points["marker"]["color"], strict=True) if c == RED}
-    assert red == {s["ref"] for s in trend["signals"]}
+    assert red == {s.ref for s in trend.signals}
     # a click on a visit opens its report
     assert figure["layout"]["meta"]["links"] is True
     assert points["customdata"] == [f"/reports/visits/{r.id}" for r in data.rows]
@@ -145,12 +150,12 @@ def test_funnel_limits_are_smooth_curves_through_each_branch_s_own_limits(demo):
     funnel = {f.key: f.figure for f in report.figures()}["funnel"]
     upper95 = funnel["data"][1]
     assert len(upper95["x"]) >= 40 and upper95["x"] == sorted(upper95["x"])
-    assert upper95["x"][0] <= min(b["n"] for b in demo.analysis["branches"]) and upper95["x"][
-        -1
-    ] > max(b["n"] for b in demo.analysis["branches"])
-    for b in demo.analysis["branches"]:  # the curve passes through every branch's limit
-        at_n = np.interp(b["n"], upper95["x"], upper95["y"])
-        assert at_n == pytest.approx(b["funnel"]["limits95"][1], abs=0.1)
+    assert upper95["x"][0] <= min(b.n for b in demo.analysis.branches) and upper95["x"][-1] > max(
+        b.n for b in demo.analysis.branches
+    )
+    for b in demo.analysis.branches:  # the curve passes through every branch's limit
+        at_n = np.interp(b.n, upper95["x"], upper95["y"])
+        assert at_n == pytest.approx(b.funnel.limits95.high, abs=0.1)
 
 
 def test_calibration_agreement_names_items_by_their_text():
@@ -173,8 +178,8 @@ def _tables(report):
 def test_a_greek_branch_report_writes_decimal_commas_in_tables_facts_and_summary(demo):
     english = branch_report(demo.branch("B02"), lang="en")
     greek = branch_report(demo.branch("B02"), lang="el")
-    entry = next(b for b in demo.analysis["branches"] if b["branch"] == "B02")
-    assert dict(greek.facts)["Mean score"] == fmt(entry["mean"]).replace(".", ",")
+    entry = next(b for b in demo.analysis.branches if b.branch == "B02")
+    assert dict(greek.facts)["Mean score"] == fmt(entry.mean).replace(".", ",")
     for en_row, el_row in zip(
         english.table("sections").rows, greek.table("sections").rows, strict=True
     ):
@@ -205,3 +210,21 @@ def test_headoffice_heatmap_rows_open_their_branch(demo):
         assert set(links) == {f"/reports/branches/{branch}"}
     first = report.table("sections").rows[0][0]
     assert first.href == f"/reports/branches/{first.text.split(' · ')[-1]}"
+
+
+def test_every_csv_value_is_plain_data(demo):
+    """A CSV cell is written with str(): an analysis Struct there would print its repr."""
+    reports = [
+        _linked_headoffice(demo),
+        branch_report(demo.branch("B11"), lang="en"),
+        branch_report(demo.branch("B02"), lang="el"),
+    ]
+    plain = (str, int, float, type(None))
+    for report in reports:
+        for made in report.tables():
+            for row in made.csv:
+                assert len(made.csv_columns or made.columns) == len(row), made.key
+                for value in row:
+                    assert isinstance(value, plain) or (
+                        isinstance(value, list) and all(isinstance(v, plain) for v in value)
+                    ), (made.key, value)

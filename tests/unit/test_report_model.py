@@ -6,7 +6,17 @@ from hypothesis import strategies as st
 
 from reports import figures
 from reports.formatting import format_number
-from reports.report_model import channel_name, fmt, interval, localised_numbers, percent
+from reports.report_model import (
+    Cell,
+    Column,
+    channel_name,
+    fmt,
+    interval,
+    localised_numbers,
+    num,
+    percent,
+    table,
+)
 from reports.visit import plain_number
 
 
@@ -98,3 +108,30 @@ def test_fast_report_numbers_are_babel_s_numbers(value, digits, lang):
     rounded = round(value, digits)
     sign = ("\u200e" if lang == "fa" else "") + "−" if rounded < 0 else ""
     assert shown == sign + format_number(abs(rounded), lang, digits)
+
+
+def test_a_column_spec_makes_the_page_cells_and_the_csv_from_one_list():
+    rows = [("B1", 71.25, (68.0, 74.5)), ("B2", 64.0, (60.25, 67.75))]
+    columns = [
+        Column("Branch", lambda r: Cell(r[0], href=f"/b/{r[0]}"), lambda r: r[0], "branch"),
+        Column("Mean", lambda r: num(r[1]), lambda r: r[1], "mean"),
+        Column("Interval", lambda r: Cell(interval(*r[2]))),  # on the page only
+        Column("interval_low", csv=lambda r: r[2][0]),  # in the CSV only
+        Column("interval_high", csv=lambda r: r[2][1]),
+    ]
+    made = table("league", "League", columns, rows, lambda r: "below" if r[1] < 65 else "")
+    assert made.columns == ["Branch", "Mean", "Interval"]
+    assert [[c.text for c in row] for row in made.rows] == [
+        ["B1", "71.2", "68.0 – 74.5"],
+        ["B2", "64.0", "60.2 – 67.8"],
+    ]
+    assert made.rows[0][0].href == "/b/B1" and made.rows[0][1].css == "num"
+    assert made.csv_columns == ["branch", "mean", "interval_low", "interval_high"]
+    assert made.csv == [["B1", 71.25, 68.0, 74.5], ["B2", 64.0, 60.25, 67.75]]
+    assert made.row_css == ["", "below"]
+
+
+def test_a_table_whose_csv_has_the_page_s_columns_names_them_once():
+    made = table("t", "T", [Column("Shift", lambda r: Cell(r), lambda r: r)], ["early", "late"])
+    assert made.columns == ["Shift"] and made.csv_columns == [] and made.row_css == []
+    assert made.csv == [["early"], ["late"]]

@@ -40,11 +40,8 @@ def test_headoffice_pdf_has_every_chart_the_league_numbers_and_page_numbers(demo
     text, pages = _words(pdf), pdf_pages(pdf)
     for figure in report.figures():  # SVG charts keep their text: each title is in the PDF
         assert figure.figure["layout"]["title"]["text"] in text
-    for b in demo.analysis["branches"]:
-        assert (
-            f"{b['branch']} {b['n']} {fmt(b['mean'])} {fmt(b['adjusted_mean'])} "
-            f"{fmt(b['shrunken'])}" in text
-        )
+    for b in demo.analysis.branches:
+        assert f"{b.branch} {b.n} {fmt(b.mean)} {fmt(b.adjusted_mean)} {fmt(b.shrunken)}" in text
     assert re.search(rf"\b{pages} ?/ ?{pages}\b", text) and pages >= 6
     assert "Contents" in text and "Fair league table ." in text
     png = pdf_page_png(pdf, 4, tmp_path / "page.png")

@@ -101,15 +101,15 @@ async def build_branch(
     rows, analysis = await _analysed(filters, await report_data.staff_codes_only(), analyses)
     _ = translator(lang)
     data = BranchInput(
-        code,
-        info["name"],
-        [r for r in rows if r.branch == code],
-        rows,
-        analysis,
-        await report_data.section_titles(lang),
-        await report_data.item_titles(lang),
-        period_label(filters, _),
-        recovery_figures(await recovery_facts(user, now=_now(), branch=code)),
+        code=code,
+        name=info["name"],
+        rows=[r for r in rows if r.branch == code],
+        org_rows=rows,
+        findings=analysis.for_branch(code),
+        section_titles=await report_data.section_titles(lang),
+        item_titles=await report_data.item_titles(lang),
+        period=period_label(filters, _),
+        recovery=recovery_figures(await recovery_facts(user, now=_now(), branch=code)),
     )
     data = branch_input_for(data, user)  # what a manager may not learn goes here
     return branch_report(data, lang=lang, audit_href=lambda i: f"/reports/visits/{i}", _=_)

@@ -6,17 +6,18 @@ see, whatever the report's period: an action opened in March and still open matt
 
 from __future__ import annotations
 
-from .recovery import RecoveryFigures, RecoveryRow
-from .report_model import (
+from ..recovery import RecoveryFigures, RecoveryRow
+from ..report_model import (
     Cell,
+    Column,
     Paragraph,
     Section,
     Translate,
     fmt,
-    make_table,
     num,
     percent,
     prose,
+    table,
 )
 
 
@@ -39,35 +40,32 @@ def recovery_section(
     }
     rows = figures.branches if per == "branches" else figures.items
     worst_first = sorted(rows, key=lambda r: (-r.overdue, -r.open, r.key))
-    columns = [
-        _("Branch") if per == "branches" else _("Item"),
-        _("Actions"),
-        _("Waiting"),
-        _("Overdue"),
-        _("Median days to close"),
-        _("Recurrence rate"),
+    columns: list[Column[RecoveryRow]] = [
+        Column(
+            _("Branch") if per == "branches" else _("Item"),
+            lambda r: prose(titles.get(r.key, r.key)) if titles else Cell(r.key),
+            lambda r: r.key,
+        ),
+        Column(_("Actions"), lambda r: num(r.total, 0), lambda r: r.total),
+        Column(_("Waiting"), lambda r: num(r.open, 0), lambda r: r.open),
+        Column(_("Overdue"), lambda r: num(r.overdue, 0), lambda r: r.overdue),
+        Column(
+            _("Median days to close"),
+            lambda r: num(r.median_days_to_close, 0),
+            lambda r: r.median_days_to_close,
+        ),
+        Column(
+            _("Recurrence rate"), lambda r: Cell(_rate(r), css="num"), lambda r: r.recurrence_rate
+        ),
     ]
-    table = make_table(
+    made = table(
         "recovery",
         _("Follow-up per branch") if per == "branches" else _("Follow-up per item"),
         columns,
-        [
-            (
-                [
-                    prose(titles.get(r.key, r.key)) if titles else Cell(r.key),
-                    num(r.total, 0),
-                    num(r.open, 0),
-                    num(r.overdue, 0),
-                    num(r.median_days_to_close, 0),
-                    Cell(_rate(r), css="num"),
-                ],
-                [r.key, r.total, r.open, r.overdue, r.median_days_to_close, r.recurrence_rate],
-            )
-            for r in worst_first
-        ],
-        ["failed" if r.overdue else "" for r in worst_first],
+        worst_first,
+        lambda r: "failed" if r.overdue else "",
     )
-    return Section("recovery", _("Follow-up"), [Paragraph(sentence), table])
+    return Section("recovery", _("Follow-up"), [Paragraph(sentence), made])
 
 
 def _rate(row: RecoveryRow) -> str:

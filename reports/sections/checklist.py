@@ -1,0 +1,122 @@
+"""The checklist's sections and items (pure): a branch's section scores against the
+organisation and its item pass rates; head office's branches × sections."""
+
+from __future__ import annotations
+
+from .. import describe, figures
+from ..branch_input import BranchInput
+from ..report_model import (
+    MANY,
+    Cell,
+    Column,
+    Figure,
+    Href,
+    Section,
+    Translate,
+    fmt,
+    num,
+    prose,
+    table,
+)
+
+
+def sections_section(data: BranchInput, _: Translate) -> Section:
+    mine, org = describe.section_means(data.rows), describe.section_means(data.org_rows)
+    keys = [k for k in data.section_titles if k in mine] + [
+        k for k in mine if k not in data.section_titles
+    ]
+    labels = [data.section_titles.get(k, k) for k in keys]
+    fig = figures.bars(
+        labels,
+        [round(mine[k].mean, 1) for k in keys],
+        title=_("Sections against the organisation"),
+        x_label=_("score"),
+        compare=[round(org[k].mean, 1) for k in keys],
+        names=(data.code, _("organisation")),
+    )
+
+    def gap(k: str) -> float:
+        return mine[k].mean - org[k].mean
+
+    columns: list[Column[str]] = [
+        Column(_("Section"), lambda k: Cell(data.section_titles.get(k, k)), lambda k: k),
+        Column(data.code, lambda k: num(mine[k].mean), lambda k: round(mine[k].mean, 2)),
+        Column(_("organisation"), lambda k: num(org[k].mean), lambda k: round(org[k].mean, 2)),
+        Column(_("difference"), lambda k: num(gap(k)), lambda k: round(gap(k), 2)),
+    ]
+    return Section(
+        "sections",
+        _("Sections against the organisation"),
+        [
+            Figure("sections", _("Sections against the organisation"), fig),
+            table("sections", _("Section scores"), columns, keys),
+        ],
+    )
+
+
+def items_section(data: BranchInput, _: Translate) -> Section:
+    rates = describe.item_pass_rates(data.rows)
+    worst = rates[:15]
+    fig = figures.bars(
+        [data.item_titles.get(k, k)[:48] for k, _n, _r in worst],
+        [round(r * 100, 1) for _k, _n, r in worst],
+        title=_("Items passed least often"),
+        x_label=_("Visits passed (%)"),
+    )
+    columns: list[Column[tuple[str, int, float]]] = [
+        Column(_("Item"), lambda i: prose(data.item_titles.get(i[0], i[0])), lambda i: i[0]),
+        Column(_("Visits"), lambda i: num(i[1], 0), lambda i: i[1]),
+        Column(_("Passed %"), lambda i: num(i[2] * 100), lambda i: round(i[2] * 100, 2)),
+    ]
+    made = table(
+        "items", _("Item pass rates"), columns, rates, lambda i: "failed" if i[2] < 0.5 else ""
+    )
+    return Section(
+        "items", _("Item pass rates"), [Figure("items", _("Items passed least often"), fig), made]
+    )
+
+
+HeatmapRow = tuple[str, str, list[float | None]]
+"""A branch's row: its label, its code and its means in the order of the sections shown."""
+
+
+def _section_column(title: str, j: int) -> Column[HeatmapRow]:
+    return Column(title, lambda r: num(r[2][j]), lambda r: r[2][j])
+
+
+def heatmap_section(rows: list, sections: dict[str, str], href: Href, _: Translate) -> Section:
+    """Each branch's mean per checklist section, branches by region."""
+    branch_keys = sorted({(r.region, r.branch) for r in rows})
+    labels = [f"{reg} · {b}" if reg else b for reg, b in branch_keys]
+    by_branch: dict[str, list] = {}
+    for r in rows:
+        by_branch.setdefault(r.branch, []).append(r)
+    keys = [k for k in sections if any(k in r.sections for r in rows)]
+    z, text = [], []
+    for _reg, b in branch_keys:
+        means = describe.section_means(by_branch[b])
+        z.append([round(means[k].mean, 1) if k in means else None for k in keys])
+        text.append([fmt(means[k].mean, 0) if k in means else "" for k in keys])
+    fig = figures.heatmap(
+        [sections[k][:22] for k in keys],
+        labels,
+        z,
+        text=text,
+        title=_("Region · branch × checklist section"),
+        row_links=[href(b) for _reg, b in branch_keys],
+    )
+    columns: list[Column[HeatmapRow]] = [
+        Column(_("Branch"), lambda r: Cell(r[0], href=href(r[1])), lambda r: r[0]),
+        *[_section_column(sections[k], j) for j, k in enumerate(keys)],
+    ]
+    table_rows = [(lab, b, zr) for lab, zr, (_reg, b) in zip(labels, z, branch_keys, strict=True)]
+    return Section(
+        "heatmap",
+        _("Branches × sections"),
+        [
+            Figure(
+                "heatmap", _("Region · branch × checklist section"), fig, raster=len(labels) > MANY
+            ),
+            table("sections", _("Section scores by branch"), columns, table_rows),
+        ],
+    )

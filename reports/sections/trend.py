@@ -1,0 +1,149 @@
+"""Change over time (pure): a branch's control chart with its signals, and head office's
+trend per branch with the signals the analysis raised (``reports.trends``)."""
+
+from __future__ import annotations
+
+from .. import describe, figures
+from ..branch_input import BranchInput
+from ..report_model import (
+    MANY,
+    Block,
+    Cell,
+    Column,
+    Figure,
+    Href,
+    Paragraph,
+    Section,
+    Translate,
+    fmt,
+    num,
+    signal_name,
+    span,
+    table,
+)
+from ..results import AnalysisResult, RawTrend, Signal, Trend
+
+
+def branch_trend_section(data: BranchInput, audit_href: Href, _: Translate) -> Section:
+    trend = data.findings.trend
+    dates = [r.local.date().isoformat() for r in data.rows]
+    raw = [r.score for r in data.rows]
+    title = _("Score per visit with control limits")
+    signals: list[Signal] = []
+    if isinstance(trend, RawTrend) and trend.chart is not None:
+        # A manager's chart (``reports.disclosure``): the scores as given, and the limits and
+        # signals computed from them; nothing per visit depends on who the shopper was.
+        scores = raw
+        centre, half = trend.chart.centre, trend.limit * trend.chart.sigma
+        signals = trend.chart.signals
+        caption = _(
+            "Each visit's score as given, its centre line and alarm limits (σ from the moving "
+            "range, widened for the number of branches charted); red: a signal."
+        )
+    elif isinstance(trend, Trend):
+        # The chart the analysis raised its signals on: scores less the shopper's severity,
+        # limits widened for the number of charts in the organisation.
+        severity = data.findings.severity
+        scores = [r.score - severity.get(r.auditor, 0.0) for r in data.rows]
+        centre, half = trend.centre, trend.limit * trend.sigma
+        signals = trend.signals
+        caption = _(
+            "Each visit's score adjusted for the shopper's severity (grey: as scored), its "
+            "centre line and alarm limits (σ from the moving range, widened for the number "
+            "of branches charted); red: a signal."
+        )
+    else:  # too few visits for the analysis to chart: the plain individuals chart
+        scores = raw
+        centre, sigma = describe.individuals_chart(scores)
+        half = 3 * sigma
+        caption = _("Centre line and 3σ limits (σ from the moving range).")
+    flagged = {s.ref for s in signals}
+    fig = figures.control_chart(
+        dates,
+        scores,
+        centre,
+        [centre - half] * len(scores),
+        [centre + half] * len(scores),
+        [r.id in flagged for r in data.rows],
+        title=title,
+        y_label=_("score"),
+        raw=raw if scores is not raw else None,
+        raw_label=_("as scored"),
+        links=[audit_href(r.id) or "" for r in data.rows],
+    )
+    blocks: list[Block] = [Figure("trend", title, fig, caption)]
+    if trend is not None:
+        blocks.append(
+            Paragraph(
+                _("Trend: %(slope)s points a year (%(interval)s), q = %(q)s.")
+                % {
+                    "slope": fmt(trend.slope_per_year),
+                    "interval": span(trend.interval),
+                    "q": fmt(trend.q, 3),
+                }
+            )
+        )
+    if not signals:
+        blocks.append(Paragraph(_("No control-chart signals in this period.")))
+        return Section("trend", _("Trend"), blocks)
+    columns: list[Column[Signal]] = [
+        Column(_("Date"), lambda s: Cell(s.date), lambda s: s.date),
+        Column(_("Rule"), lambda s: Cell(signal_name(s.rule, _)), lambda s: s.rule),
+    ]
+    blocks.append(table("signals", _("Control-chart signals"), columns, signals))
+    return Section("trend", _("Trend"), blocks)
+
+
+def trends_section(analysis: AnalysisResult, href: Href, _: Translate) -> Section:
+    """Every charted branch's slope with its interval, and the signals of its chart."""
+    trends = analysis.trends
+    fig = figures.dot_intervals(
+        [t.branch for t in trends],
+        [t.slope_per_year for t in trends],
+        [t.slope_per_year if t.interval is None else t.interval.low for t in trends],
+        [t.slope_per_year if t.interval is None else t.interval.high for t in trends],
+        title=_("Trend per branch, points a year"),
+        x_label=_("points a year"),
+        reference=0.0,
+        links=[href(t.branch) or "" for t in trends],
+        colours=[figures.RED if t.alarm else figures.BLUE for t in trends],
+    )
+    columns: list[Column[Trend]] = [
+        Column(_("Branch"), lambda t: Cell(t.branch, href=href(t.branch)), lambda t: t.branch,
+               "branch"),
+        Column(_("Visits"), lambda t: num(t.n, 0), lambda t: t.n, "n"),
+        Column(_("Slope a year"), lambda t: num(t.slope_per_year), lambda t: t.slope_per_year,
+               "slope_per_year"),
+        Column(_("Interval"), lambda t: Cell(span(t.interval))),
+        Column("interval_low", csv=lambda t: _bound(t, 0)),
+        Column("interval_high", csv=lambda t: _bound(t, 1)),
+        Column(_("q"), lambda t: num(t.q, 3), lambda t: t.q, "q"),
+        Column(
+            _("Signals"),
+            lambda t: Cell(", ".join(f"{signal_name(s.rule, _)} {s.date}" for s in t.signals)),
+            lambda t: " ".join(f"{s.rule}@{s.date}" for s in t.signals),
+            "signals",
+        ),
+    ]  # fmt: skip
+    made = table(
+        "trends",
+        _("Trends and control-chart signals"),
+        columns,
+        trends,
+        lambda t: "below" if t.alarm else "",
+    )
+    return Section(
+        "trends",
+        _("Trends with control limits and signals"),
+        [
+            Figure("trends", _("Trend per branch, points a year"), fig, raster=len(trends) > MANY),
+            made,
+        ],
+    )
+
+
+def _bound(trend: Trend, side: int) -> float | None:
+    """A bound of the slope's interval (none when its standard error is infinite)."""
+    if trend.interval is None:
+        return None
+    return trend.interval.low if side == 0 else trend.interval.high
