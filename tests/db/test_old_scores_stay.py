@@ -8,7 +8,7 @@ import msgspec
 from audits.tables import Audit, Branch
 from checklists import queries
 from checklists.model import Checklist
-from checklists.scoring import restrict, score_audit
+from checklists.scoring import restrict, score_audit, stored_results
 
 DOC = {
     "slug": "visit",
@@ -39,6 +39,7 @@ async def _file(version_id: int, branch_id: int, doc: Checklist) -> uuid.UUID:
             visited_at=dt.datetime(2026, 5, 1, 10, tzinfo=dt.UTC),
             score=result.score,
             raw_score=result.raw_score,
+            results=stored_results(result),
         )
     )
     return audit_id
