@@ -183,6 +183,10 @@ class Audit(Table, tablename="audit"):
     critical_fail = Boolean(default=False)
     section_scores = JSON(default="{}")
     dimension_scores = JSON(default="{}")
+    # What scoring computed, whole (``checklists.scoring.stored_results``): per-item statuses and
+    # scores, the failed items with reason code and parameters, sections, dimensions. Reads
+    # (pages, API, review, reports, actions) take it from here and never score again.
+    results = JSON(default="{}")
     visit = ForeignKey(Visit, null=True, on_delete=OnDelete.set_null)
     staff_description = Text(default="")
     visit_minutes = Integer(null=True, default=None)

@@ -409,3 +409,21 @@ def restrict(doc: Checklist, keys: Iterable[str]) -> Checklist:
         for section in doc.sections
     ]
     return msgspec.structs.replace(doc, sections=[s for s in sections if s.items])
+
+
+def stored_results(score: AuditScore) -> str:
+    """``score`` as JSON text for an audit's ``results`` column: written once, when the audit is
+    filed (or imported), and read back by :func:`results_from` instead of scoring again."""
+    return msgspec.json.encode(score).decode()
+
+
+def results_from(stored: object) -> AuditScore:
+    """The :class:`AuditScore` an audit stored at filing (JSON text, or the decoded value)."""
+    if isinstance(stored, AuditScore):
+        return stored
+    try:
+        if isinstance(stored, str | bytes):
+            return msgspec.json.decode(stored, type=AuditScore)
+        return msgspec.convert(stored, AuditScore)
+    except msgspec.ValidationError as error:  # e.g. "{}": a row written around filing
+        raise ValueError(f"The audit has no stored results ({error}).") from None

@@ -18,6 +18,7 @@ from audits.org.users import CurrentUser
 from audits.tables import Audit, Branch, Evidence, OrgSettings, Region, Role
 from checklists import queries as checklist_queries
 from checklists.model import Checklist
+from checklists.scoring import results_from
 
 from .rows import AuditRow, audit_row
 
@@ -76,9 +77,7 @@ _COLUMNS = (
     Audit.visited_at,
     Audit.channel,
     Audit.score,
-    Audit.section_scores,
-    Audit.answers,
-    Audit.version,
+    Audit.results,
     Audit.calibration_of,
     Audit.branch.code.as_alias("branch_code"),
     Audit.branch.name.as_alias("branch_name"),
@@ -90,10 +89,6 @@ _COLUMNS = (
     Audit.auditor.username.as_alias("auditor_name"),
     Audit.version._.checklist._.slug.as_alias("checklist_slug"),
 )
-
-
-def _json(value):
-    return msgspec.json.decode(value) if isinstance(value, str) else (value or {})
 
 
 async def load_rows(filters: Filters, *, staff_codes_only: bool = True) -> list[AuditRow]:
@@ -119,12 +114,7 @@ async def load_rows(filters: Filters, *, staff_codes_only: bool = True) -> list[
         if value:
             query = query.where(column == value)
     rows = await query.order_by(Audit.visited_at)
-    docs: dict[int, Checklist] = {}
-    result = []
-    for row in rows:
-        if row["version"] not in docs:
-            docs[row["version"]] = (await checklist_queries.get_version_by_id(row["version"]))[1]
-        result.append(_row(row, docs[row["version"]], staff_codes_only))
+    result = [_row(row, staff_codes_only) for row in rows]
     return [r for r in result if _within(r.local.date(), filters)]
 
 
@@ -134,7 +124,7 @@ def _within(day: dt.date, filters: Filters) -> bool:
     )
 
 
-def _row(row: dict, doc: Checklist, staff_codes_only: bool) -> AuditRow:
+def _row(row: dict, staff_codes_only: bool) -> AuditRow:
     values = {
         "id": str(row["id"]),
         "branch": row["branch_code"],
@@ -150,7 +140,7 @@ def _row(row: dict, doc: Checklist, staff_codes_only: bool) -> AuditRow:
         "score": row["score"],
         "calibration_of": str(row["calibration_of"]) if row["calibration_of"] else None,
     }
-    return audit_row(values, doc, _json(row["answers"]), staff_codes_only)
+    return audit_row(values, results_from(row["results"]), staff_codes_only)
 
 
 async def audits_fingerprint() -> tuple:

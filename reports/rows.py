@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 
 from checklists.model import Checklist
-from checklists.scoring import score_audit
+from checklists.scoring import AuditScore, score_audit
 
 from .frame import Frame, frame_from_records
 
@@ -42,11 +42,9 @@ class AuditRow(msgspec.Struct):
     calibration_of: str | None = None
 
 
-def audit_row(
-    values: dict[str, Any], doc: Checklist, answers: dict[str, Any], staff_codes_only: bool
-) -> AuditRow:
-    """``values`` carries the row's fields except the ones scored from ``answers``."""
-    scored = score_audit(doc, answers)
+def audit_row(values: dict[str, Any], scored: AuditScore, staff_codes_only: bool) -> AuditRow:
+    """``values`` carries the row's fields except the ones ``scored`` gives: what scoring
+    computed when the audit was filed (``Audit.results``), or for the demo just now."""
     staff = values.get("staff") or ""
     name = values.pop("staff_name", "") or ""
     label = f"{staff} {name}" if staff and name and not staff_codes_only else staff
@@ -104,5 +102,5 @@ def rows_from_demo(org: Any, doc: Checklist, *, staff_codes_only: bool = True) -
             "score": None,
             "calibration_of": str(audit.calibration_of) if audit.calibration_of else None,
         }
-        rows.append(audit_row(values, doc, audit.answers, staff_codes_only))
+        rows.append(audit_row(values, score_audit(doc, audit.answers), staff_codes_only))
     return rows

@@ -3,6 +3,9 @@
 Field names: ``answers.<item>``, ``comments.<item>``, and the visit's own fields (``id``,
 ``branch``, ``checklist``, ``visit``, ``visited_at`` (branch-local, as ``datetime-local``
 sends it), ``visit_minutes``, ``channel``, ``staff``, ``staff_description``).
+
+The form's script (``static/js/audit-form.js``) reads the same rules from :func:`form_rules`,
+rendered into the page as JSON: it has none of its own.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from checklists.model import Checklist, Item, ItemType
+from checklists.model import Checklist, Item, ItemType, ScaleSpec
 from checklists.scoring import NA
 
 VISIT_FIELDS = (
@@ -47,6 +50,44 @@ def answer_from_field(item: Item, raw: str) -> Any:
         except ValueError:
             return raw
     return raw
+
+
+def field_values(item: Item) -> list[str] | None:
+    """The values the form offers for ``item`` (its radio buttons, the N/A box); None when
+    the field is typed in and takes any text."""
+    na = [NA] if item.na_allowed else []
+    if item.type is ItemType.yes_no:
+        return ["yes", "no", *na]
+    if item.type is ItemType.scale:
+        scale = item.scale or ScaleSpec()
+        return [str(point) for point in range(scale.min, scale.max + 1)] + na
+    if item.type is ItemType.choice:
+        return [option.value for option in item.options] + na
+    if item.type is ItemType.number:
+        return na  # besides the number typed in
+    return None
+
+
+def form_rules(doc: Checklist) -> dict[str, Any]:
+    """The rules the form's script follows, from the checklist, in checklist order:
+
+    - ``answers``: each offered field value → the answer :func:`answer_from_field` makes of it;
+    - ``decimal``: a typed-in number, read as :func:`answer_from_field` reads one (either
+      decimal mark); any other field is sent as its text;
+    - ``when``: the item shows only while the earlier item ``item`` (itself shown) has one of
+      the answers ``in`` (the checklist's condition, answers as the API takes them).
+    """
+    items: list[dict[str, Any]] = []
+    for item in doc.items():
+        rule: dict[str, Any] = {"key": item.key}
+        if values := field_values(item):
+            rule["answers"] = {value: answer_from_field(item, value) for value in values}
+        if item.type is ItemType.number:
+            rule["decimal"] = True
+        if item.condition is not None:
+            rule["when"] = {"item": item.condition.item, "in": list(item.condition.in_)}
+        items.append(rule)
+    return {"items": items}
 
 
 def field_from_answer(item: Item, value: Any) -> str:

@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
-
-import msgspec
 
 from audits.actions import rules
 from audits.actions.rules import State, Step
@@ -29,7 +26,7 @@ from audits.tables import (
     Role,
 )
 from checklists import queries as checklist_queries
-from checklists.scoring import score_audit
+from checklists.scoring import results_from
 
 MAX_ACTION_COMMENT = 2000
 STEP_KIND = {Step.note: "note", Step.done: "done", Step.verify: "verified", Step.reopen: "reopened"}
@@ -44,17 +41,13 @@ class WrongState(AuditConflict):
     """The action's state does not allow the step (e.g. marking a verified action done)."""
 
 
-def _json(value: object) -> Any:
-    return msgspec.json.decode(value) if isinstance(value, str) else value
-
-
 async def open_for_published(audit_id: uuid.UUID, now: dt.datetime) -> list[int]:
     """Open the actions a just-published audit calls for and re-check the branch's earlier
     ones against it. Runs inside the publishing transaction (so a retried publish, refused as
     no longer submitted, opens nothing); ``ref`` is unique besides. Returns the new ids."""
     audit = await _audit_facts(audit_id)
     _, doc = await checklist_queries.get_version_by_id(audit["version"])
-    score = score_audit(doc, _json(audit["answers"]) or {})
+    score = results_from(audit["results"])  # as filing scored it
     waiting = await _waiting(audit)
     outcomes = {row["id"]: rules.recheck(score, row["item_key"]) for row in waiting}
     recurring = frozenset(r["item_key"] for r in waiting if outcomes[r["id"]] is State.recurred)
@@ -71,7 +64,7 @@ async def _audit_facts(audit_id: uuid.UUID) -> dict:
             Audit.id,
             Audit.branch,
             Audit.version,
-            Audit.answers,
+            Audit.results,
             Audit.visited_at,
             Audit.branch.timezone.as_alias("timezone"),
             Audit.version._.checklist._.slug.as_alias("checklist"),

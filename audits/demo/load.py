@@ -20,7 +20,7 @@ from audits.demo.visits import DEMO_CHECKLIST, load_demo_visits
 from audits.tables import Audit, Branch, ManagedBranch, Profile, Region, Shift, Staff
 from checklists import queries
 from checklists.model import Checklist
-from checklists.scoring import score_audit
+from checklists.scoring import score_audit, stored_results
 from checklists.tables import ChecklistTemplate
 
 BATCH = 300
@@ -255,5 +255,6 @@ def _audit_row(audit: DemoAudit, versions: dict[str, tuple[int, Checklist]], ref
         critical_fail=score.critical_fail,
         section_scores={s.key: s.score for s in score.sections},
         dimension_scores={d.value: value for d, value in score.dimensions.items()},
+        results=stored_results(score),
         calibration_of=audit.calibration_of,
     )

@@ -1,7 +1,9 @@
 """Filing an audit: validate, score, flag and store it, exactly once per client-made id.
 
 A retried or doubled submission finds the audit its id already made and returns it; an audit
-head office returned to its shopper is updated in place, each change recorded.
+head office returned to its shopper is updated in place, each change recorded. The audit is
+scored here, once per write, and what scoring computed is stored with it (``Audit.results``):
+nothing that reads an audit scores it again.
 """
 
 from __future__ import annotations
@@ -43,7 +45,7 @@ from audits.tables import (
 )
 from checklists import queries as checklist_queries
 from checklists.model import Checklist, ItemType
-from checklists.scoring import AuditScore, score_audit, validate_answers
+from checklists.scoring import AuditScore, score_audit, stored_results, validate_answers
 
 MAX_COMMENT = 2000
 FILING_ROLES = frozenset({Role.shopper, Role.admin})
@@ -65,6 +67,7 @@ class _Resolved(msgspec.Struct):
 
     branch: dict
     version_id: int
+    version_number: int
     doc: Checklist
     staff_id: int | None
     shift_id: int | None
@@ -88,10 +91,59 @@ async def submit_audit(
     result = score_audit(resolved.doc, data.answers)
     row = await _row(data, user, resolved, result, now)
     if existing is not None:
-        await _resubmit(data.id, row, user)
+        review_comment = await _resubmit(data.id, row, user)
+        return _filed(row, data, user, resolved, result, review_comment), False
+    if not await _insert(row, data, user):  # the same id won a race: return that audit
         return await audit_reads.get_audit(data.id, user), False
-    created = await _insert(row, data, user)
-    return await audit_reads.get_audit(data.id, user), created
+    return _filed(row, data, user, resolved, result, ""), True
+
+
+def _filed(
+    row: dict,
+    data: AuditCreate,
+    user: CurrentUser,
+    resolved: _Resolved,
+    result: AuditScore,
+    review_comment: str,
+) -> AuditOut:
+    """The audit just written, as its filer reads it, from what was written (no read back)."""
+    facts = {
+        "branch_code": data.branch,
+        "checklist_slug": data.checklist,
+        "version_number": resolved.version_number,
+        "shift_name": resolved.shift,
+        "staff_code": data.staff,
+        "auditor_name": user.username,
+        "timezone": resolved.branch["timezone"],
+        "review_comment": review_comment,
+    }
+    return audit_reads.audit_out({**row, **facts, "results": result}, user)
+
+
+async def store_results_of_all(batch: int = 200) -> int:
+    """Score every stored audit once against its own checklist version and store the results
+    (``Audit.results``), leaving its score and everything else as they are. Run once, by the
+    migration that added the column; returns how many were stored."""
+    docs: dict[int, Checklist] = {}
+    stored = 0
+    after: uuid.UUID | None = None
+    while rows := await _next_audits(after, batch):
+        for row in rows:
+            if row["version"] not in docs:
+                _, docs[row["version"]] = await checklist_queries.get_version_by_id(row["version"])
+            answers = audit_reads.json_value(row["answers"]) or {}
+            results = stored_results(score_audit(docs[row["version"]], answers))
+            await Audit.update({Audit.results: results}).where(Audit.id == row["id"])
+            stored += 1
+        after = rows[-1]["id"]
+    return stored
+
+
+async def _next_audits(after: uuid.UUID | None, batch: int) -> list[dict]:
+    query = Audit.select(Audit.id, Audit.version, Audit.answers).order_by(Audit.id).limit(batch)
+    if after is not None:
+        query = query.where(Audit.id > after)
+    return await query
 
 
 async def _insert(row: dict, data: AuditCreate, user: CurrentUser) -> bool:
@@ -112,8 +164,9 @@ async def _insert(row: dict, data: AuditCreate, user: CurrentUser) -> bool:
     return await write_together(insert, *then)
 
 
-async def _resubmit(audit_id: uuid.UUID, row: dict, user: CurrentUser) -> None:
-    before = await Audit.select(*_TRACKED).where(Audit.id == audit_id).first()
+async def _resubmit(audit_id: uuid.UUID, row: dict, user: CurrentUser) -> str:
+    """Update the returned audit in place; returns head office's comment on it."""
+    before = await Audit.select(*_TRACKED, Audit.review_comment).where(Audit.id == audit_id).first()
     if before is None:  # the caller found it, in this transaction
         raise AuditNotFound(f"No audit {audit_id}.")
     changes = [
@@ -137,6 +190,7 @@ async def _resubmit(audit_id: uuid.UUID, row: dict, user: CurrentUser) -> None:
             await AuditChange.insert(
                 AuditChange(audit=audit_id, user=user.id, action="resubmitted")
             )
+    return before["review_comment"]
 
 
 _TRACKED = (Audit.answers, Audit.comments, Audit.visited_at, Audit.staff, Audit.score)
@@ -159,7 +213,7 @@ async def _resolve(data: AuditCreate, user: CurrentUser, now: dt.datetime) -> _R
     branch = await audit_reads.branch_by_code(data.branch)
     if branch is None:
         raise AuditRejected([FieldError("branch", f"No branch with code {data.branch!r}.")])
-    version_id, doc = await _version(data, errors)
+    version_id, version_number, doc = await _version(data, errors)
     local = local_time(data.visited_at, branch["timezone"])
     if problem := visit_time_problem(local, now):
         errors.append(FieldError("visited_at", problem))
@@ -176,27 +230,29 @@ async def _resolve(data: AuditCreate, user: CurrentUser, now: dt.datetime) -> _R
         errors += await _photo_errors(doc, data, user)
     if errors:
         raise AuditRejected(errors)
-    assert doc is not None and version_id is not None
+    assert doc is not None and version_id is not None and version_number is not None
     shifts = await audit_reads.shift_windows(branch["id"])
     name = shift_for(local, [s for s, _ in shifts])
     shift_id = next((i for s, i in shifts if s.name == name), None)
-    return _Resolved(branch, version_id, doc, staff_id, shift_id, name, local, visit)
+    return _Resolved(
+        branch, version_id, version_number, doc, staff_id, shift_id, name, local, visit
+    )
 
 
 async def _version(
     data: AuditCreate, errors: list[FieldError]
-) -> tuple[int | None, Checklist | None]:
+) -> tuple[int | None, int | None, Checklist | None]:
     try:
         info, doc = await checklist_queries.get_version(data.checklist, data.version)
         retired = await checklist_queries.is_retired(data.checklist)
     except checklist_queries.ChecklistError as error:
         errors.append(FieldError("checklist", str(error)))
-        return None, None
+        return None, None, None
     if info.status != "published":
         errors.append(FieldError("checklist", f"Version {info.number} is not published."))
     elif retired and data.version is None:
         errors.append(FieldError("checklist", f"Checklist {data.checklist!r} is retired."))
-    return info.id, doc
+    return info.id, info.number, doc
 
 
 async def _staff(data: AuditCreate, branch: dict, errors: list[FieldError]) -> int | None:
@@ -316,6 +372,7 @@ async def _row(
         "critical_fail": result.critical_fail,
         "section_scores": {s.key: s.score for s in result.sections},
         "dimension_scores": {d.value: v for d, v in result.dimensions.items()},
+        "results": stored_results(result),
         "visit": data.visit,
         "staff_description": data.staff_description[:500],
         "visit_minutes": data.visit_minutes,

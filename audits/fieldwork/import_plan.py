@@ -17,7 +17,7 @@ from audits.fieldwork.import_csv import AuditCsvError, AuditRow
 from audits.fieldwork.rules import ShiftWindow, local_time, shift_for, visit_time_problem
 from audits.org.csv_files import CsvProblem
 from checklists.model import Checklist, Item, ItemType, NumberTarget, Section
-from checklists.scoring import score_audit
+from checklists.scoring import score_audit, stored_results
 
 IMPORTED_SCORE = Checklist(
     slug="imported-score",
@@ -72,6 +72,7 @@ class PlannedAudit(msgspec.Struct):
     answers: dict[str, Any]
     section_scores: dict[str, float | None]
     dimension_scores: dict[str, float]
+    results: str  # what scoring computed, as JSON text (``checklists.scoring.stored_results``)
 
 
 class ImportPlan(msgspec.Struct):
@@ -96,13 +97,16 @@ def audit_id(ref: str) -> uuid.UUID:
 def _scores(row: AuditRow, doc: Checklist | None) -> dict[str, Any]:
     if doc is None:
         assert row.score is not None
+        answers = {"score": row.score}
         return {
             "score": row.score,
             "raw_score": row.score,
             "critical_fail": False,
-            "answers": {"score": row.score},
+            "answers": answers,
             "section_scores": {"imported": row.score},
             "dimension_scores": {},
+            # as reads used to score it, against the checklist it is filed under
+            "results": stored_results(score_audit(IMPORTED_SCORE, answers)),
         }
     result = score_audit(doc, row.answers)
     return {
@@ -112,6 +116,7 @@ def _scores(row: AuditRow, doc: Checklist | None) -> dict[str, Any]:
         "answers": row.answers,
         "section_scores": {s.key: s.score for s in result.sections},
         "dimension_scores": {d.value: v for d, v in result.dimensions.items()},
+        "results": stored_results(result),
     }
 
 

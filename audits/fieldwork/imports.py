@@ -207,7 +207,7 @@ _COLUMNS = (
     "id", "version", "branch", "shift", "staff", "auditor", "channel", "visited_at",
     "submitted_at", "updated_at", "status", "answers", "comments", "score", "raw_score",
     "critical_fail", "section_scores", "dimension_scores", "staff_description", "flags",
-    "review_comment", "external_ref",
+    "review_comment", "external_ref", "results",
 )  # fmt: skip
 
 
@@ -224,6 +224,7 @@ def _values(audit: PlannedAudit, version: int, ids: _Ids, now: dt.datetime) -> t
         row.channel, audit.visited_at, audit.visited_at, now, Audit.Status.published.value,
         _json(audit.answers), "{}", audit.score, audit.raw_score, audit.critical_fail,
         _json(audit.section_scores), _json(audit.dimension_scores), "", "[]", "", row.ref,
+        audit.results,
     )  # fmt: skip
 
 

@@ -1,4 +1,7 @@
-"""Reading audits as the caller may see them, and the look-ups filing needs."""
+"""Reading audits as the caller may see them, and the look-ups filing needs.
+
+An audit is read with what scoring computed when it was filed (``Audit.results``): a read never
+scores, so it needs neither the checklist document nor the scoring code."""
 
 from __future__ import annotations
 
@@ -11,9 +14,7 @@ from audits.fieldwork.rules import ShiftWindow
 from audits.fieldwork.schemas import AuditNotFound, AuditOut, FailedItemOut
 from audits.org.users import CurrentUser
 from audits.tables import Audit, Branch, Evidence, Role, Shift, Staff
-from checklists import queries as checklist_queries
-from checklists.model import Checklist
-from checklists.scoring import score_audit
+from checklists.scoring import results_from
 
 _COLUMNS = (
     *Audit.all_columns(),
@@ -44,7 +45,7 @@ async def get_audit(audit_id: uuid.UUID, user: CurrentUser) -> AuditOut:
     row = await _visible(Audit.select(*_COLUMNS).where(Audit.id == audit_id), user).first()
     if row is None:
         raise AuditNotFound(f"No audit {audit_id} that you may see.")
-    return (await _out([row], user))[0]
+    return audit_out(row, user)
 
 
 async def list_audits(
@@ -61,7 +62,7 @@ async def list_audits(
     if branch:
         query = query.where(Audit.branch.code == branch)
     query = query.order_by(Audit.visited_at, ascending=False).order_by(Audit.id, ascending=False)
-    audits = await _out(await query.limit(limit).offset(offset), user)
+    audits = [audit_out(row, user) for row in await query.limit(limit).offset(offset)]
     if not sees_shopper(user):
         audits.sort(key=visit_order_key, reverse=True)
     return audits
@@ -72,26 +73,19 @@ async def list_filed_by(user: CurrentUser, *, limit: int, offset: int = 0) -> li
     first; the filter is in the query, so no page of other people's audits can hide them."""
     query = Audit.select(*_COLUMNS).where(Audit.auditor == user.id)
     query = query.order_by(Audit.visited_at, ascending=False).order_by(Audit.id, ascending=False)
-    return await _out(await query.limit(limit).offset(offset), user)
+    return [audit_out(row, user) for row in await query.limit(limit).offset(offset)]
 
 
-async def _out(rows: list[dict], user: CurrentUser) -> list[AuditOut]:
-    docs: dict[int, Checklist] = {}
-    result = []
-    for row in rows:
-        if row["version"] not in docs:
-            docs[row["version"]] = (await checklist_queries.get_version_by_id(row["version"]))[1]
-        result.append(_audit_out(row, docs[row["version"]], user))
-    return result
-
-
-def _json(value):
+def json_value(value):
+    """A JSON column's value decoded (Piccolo hands JSON columns back as text)."""
     return msgspec.json.decode(value) if isinstance(value, str) else value
 
 
-def _audit_out(row: dict, doc: Checklist, user: CurrentUser) -> AuditOut:
-    answers = _json(row["answers"]) or {}
-    failed = score_audit(doc, answers).failed
+def audit_out(row: dict, user: CurrentUser) -> AuditOut:
+    """An audit row (``_COLUMNS``; ``results`` stored or the ``AuditScore`` just computed) as
+    ``user`` may read it."""
+    answers = json_value(row["answers"]) or {}
+    failed = results_from(row["results"]).failed
     audit = AuditOut(
         id=row["id"],
         branch=row["branch_code"],
@@ -102,7 +96,7 @@ def _audit_out(row: dict, doc: Checklist, user: CurrentUser) -> AuditOut:
         staff=row["staff_code"],
         staff_description=row["staff_description"],
         answers=answers,
-        comments=_json(row["comments"]) or {},
+        comments=json_value(row["comments"]) or {},
         visit=row["visit"],
         visit_minutes=row["visit_minutes"],
         status=row["status"],
@@ -113,8 +107,8 @@ def _audit_out(row: dict, doc: Checklist, user: CurrentUser) -> AuditOut:
         submitted_at=row["submitted_at"],
         auditor=row["auditor_name"],
         failed=[FailedItemOut(f.key, f.section, f.critical, f.reason) for f in failed],
-        section_scores=_json(row["section_scores"]) or {},
-        flags=[] if user.role is Role.shopper else _json(row["flags"]) or [],
+        section_scores=json_value(row["section_scores"]) or {},
+        flags=[] if user.role is Role.shopper else json_value(row["flags"]) or [],
         review_comment=row["review_comment"],
     )
     # What a manager may not learn (the shopper, head office's comment, ...) goes here.

@@ -8,7 +8,7 @@ import msgspec
 from audits.tables import Audit, Branch
 from checklists import queries
 from checklists.model import Checklist
-from checklists.scoring import restrict, score_audit
+from checklists.scoring import restrict, results_from, score_audit, stored_results
 
 DOC = {
     "slug": "visit",
@@ -39,6 +39,7 @@ async def _file(version_id: int, branch_id: int, doc: Checklist) -> uuid.UUID:
             visited_at=dt.datetime(2026, 5, 1, 10, tzinfo=dt.UTC),
             score=result.score,
             raw_score=result.raw_score,
+            results=stored_results(result),
         )
     )
     return audit_id
@@ -79,3 +80,35 @@ async def test_scores_across_versions_compare_on_shared_items(db):
     assert score_audit(restrict(v2_doc, shared), answers_v2).score == (
         score_audit(restrict(v1_doc, shared), ANSWERS).score
     )
+
+
+async def test_audits_stored_before_results_get_them_scored_against_their_own_version(db):
+    """What the migration adding ``audit.results`` runs over the audits already stored."""
+    from audits.fieldwork.filing import store_results_of_all
+
+    v1_doc = msgspec.convert(DOC, Checklist)
+    v1 = await queries.import_checklist(v1_doc, by="office", publish=True)
+    branch = (await Branch.insert(Branch(code="B1", name="One")).returning(Branch.id))[0]["id"]
+    audit_id = uuid.uuid4()
+    await Audit.insert(
+        Audit(
+            id=audit_id,
+            version=v1.id,
+            branch=branch,
+            answers=ANSWERS,
+            visited_at=dt.datetime(2026, 5, 1, 10, tzinfo=dt.UTC),
+            score=50.0,
+            raw_score=50.0,
+        )
+    )  # as filed before the column: results "{}"
+    heavier = msgspec.to_builtins(v1_doc)
+    heavier["sections"][0]["items"][1]["weight"] = 3.0  # helped (failed) now counts three times
+    await queries.start_draft("visit", by="office")
+    await queries.save_draft("visit", 2, msgspec.convert(heavier, Checklist), by="office")
+    await queries.publish_version("visit", 2, by="office")
+
+    assert await store_results_of_all(batch=1) == 1
+    stored = await Audit.select(Audit.results, Audit.score).where(Audit.id == audit_id).first()
+    results = results_from(stored["results"])
+    assert results == score_audit(v1_doc, ANSWERS) and results.score == 50.0
+    assert [f.key for f in results.failed] == ["helped"] and stored["score"] == 50.0

@@ -22,7 +22,7 @@ from audits.org.users import create_user
 from audits.tables import Audit, Branch, Evidence, Region, Role, Shift, Staff
 from checklists import queries
 from checklists.model import Checklist, ItemType
-from checklists.scoring import score_audit
+from checklists.scoring import score_audit, stored_results
 
 from .audit_fixtures import PASSWORD, default_checklist
 
@@ -141,6 +141,7 @@ async def seed_organisation(seed: int = 14) -> Planted:
                     critical_fail=scored.critical_fail,
                     section_scores={s.key: s.score for s in scored.sections},
                     dimension_scores={d.value: v for d, v in scored.dimensions.items()},
+                    results=stored_results(scored),
                     flags=[shopper.flag],
                     review_comment=f"Checked with {shopper.first} on the phone.",
                 )

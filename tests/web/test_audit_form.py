@@ -1,6 +1,11 @@
 """The audit form without JavaScript: a plain HTML POST files, scores and shows the result."""
 
+import json
+
 from audits.tables import Audit
+from checklists.model import ItemType
+from checklists.scoring import applicable_items
+from web.audit_form import answer_from_field, field_values, form_rules
 
 from ..conftest import run
 from .audit_fixtures import perfect_answers
@@ -122,3 +127,50 @@ def test_planned_visit_links_to_its_form_and_filing_marks_it_done(client, org):
     assert form(client, "/audits", fields).status_code == 302
     status = run(Visit.select(Visit.status).where(Visit.id == visit_id).first().run())
     assert status["status"] == "done"
+
+
+def test_form_page_carries_the_checklists_rules_for_its_script(client, org):
+    """The script's rules are data in the page (a JSON block, not an inline script), made
+    from the checklist by the Python that reads the form without JavaScript."""
+    login(client, "sam")
+    page = client.get("/audits/new?branch=B1&checklist=service-fundamentals").text
+    block = page.split('<script type="application/json" id="evenly-form-rules">')[1]
+    rules = json.loads(block.split("</script>")[0])
+    assert [r["key"] for r in rules["items"]] == [i.key for i in org.items()]
+    assert "data-condition" not in page and "data-type" not in page
+    for rule in rules["items"]:
+        item = org.item(rule["key"])
+        for field, answer in rule.get("answers", {}).items():
+            assert answer == answer_from_field(item, field)
+            assert type(answer) is type(answer_from_field(item, field))
+        assert rule.get("decimal", False) == (item.type is ItemType.number)
+        if item.condition is not None:
+            assert rule["when"] == {"item": item.condition.item, "in": item.condition.in_}
+
+
+def _js_equal(a, b) -> bool:
+    """JavaScript's ``===`` over JSON values: numbers by value, but never a boolean for one."""
+    if isinstance(a, bool) or isinstance(b, bool):
+        return isinstance(a, bool) and isinstance(b, bool) and a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def test_the_scripts_condition_rule_agrees_with_scoring_on_every_offered_answer(org):
+    """The script shows an item when its source's answer (as ``answers`` maps it) is one of
+    ``in``; scoring's ``applicable_items`` must say the same for every value the form offers."""
+    rules = {r["key"]: r for r in form_rules(org)["items"]}
+    gated = [i for i in org.items() if i.condition is not None]
+    assert gated
+    for item in gated:
+        source = org.item(item.condition.item)
+        for field in field_values(source) or []:
+            answer = rules[source.key]["answers"][field]
+            shows = any(_js_equal(answer, v) for v in rules[item.key]["when"]["in"])
+            answers = {source.key: answer}
+            source_shown = source.key in applicable_items(org, answers)
+            assert (shows and source_shown) == (item.key in applicable_items(org, answers)), (
+                item.key,
+                field,
+            )

@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 
 from audits.tables import Audit, BaseUser, Branch
-from checklists.scoring import score_audit
+from checklists.scoring import score_audit, stored_results
 from checklists.tables import ChecklistVersion
 
 from ..conftest import run
@@ -22,7 +22,8 @@ def _insert_audits(doc, username: str, n: int, first_day: dt.datetime) -> list[s
         branch = await Branch.select(Branch.id).where(Branch.code == "B1").first()
         version = await ChecklistVersion.select(ChecklistVersion.id).first()
         answers = perfect_answers(doc)
-        score = score_audit(doc, answers).score
+        scored = score_audit(doc, answers)
+        score = scored.score
         rows = [
             Audit(
                 id=uuid.uuid4(),
@@ -33,6 +34,7 @@ def _insert_audits(doc, username: str, n: int, first_day: dt.datetime) -> list[s
                 visited_at=first_day + dt.timedelta(days=i),
                 score=score,
                 raw_score=score,
+                results=stored_results(scored),
             )
             for i in range(n)
         ]

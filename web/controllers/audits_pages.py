@@ -32,7 +32,7 @@ from audits.fieldwork.schemas import (
 from audits.tables import Channel, Role
 from checklists import queries as checklist_queries
 from checklists.model import ItemType
-from web.audit_form import body_from_form, form_from_body
+from web.audit_form import body_from_form, form_from_body, form_rules
 from web.auth import requires_filer, requires_login
 from web.deps import Page, choose_language
 from web.params import QueryOffset
@@ -222,6 +222,7 @@ async def _form(
         "channels": list(Channel),
         "audit": audit,
         "max_photo_mb": MAX_PHOTO_BYTES // (1024 * 1024),
+        "rules": form_rules(doc),
     }
     return Template("audits/form.html", context=context, status_code=status)
 

@@ -130,22 +130,34 @@
     }, 2000);
   }
 
+  // The form's rules come from the server (web/audit_form.py form_rules), made from the
+  // checklist: which answer each field value is, and which items show when.
+  var RULES = (function () {
+    var node = document.getElementById("evenly-form-rules");
+    try { return node ? JSON.parse(node.textContent) : { items: [] }; } catch (e) { return { items: [] }; }
+  })();
+  var RULE = {};
+  RULES.items.forEach(function (rule) { RULE[rule.key] = rule; });
+
+  // A field's value as the answer the API takes (as answer_from_field reads it).
+  function answerValue(key, raw) {
+    var rule = RULE[key] || {};
+    if (rule.answers && Object.prototype.hasOwnProperty.call(rule.answers, raw)) return rule.answers[raw];
+    if (rule.decimal) { var n = Number(raw.replace(",", ".")); return isNaN(n) ? raw : n; }
+    return raw;
+  }
   function applyConditions() {
     var values = fields();
-    form.querySelectorAll("[data-condition-item]").forEach(function (field) {
-      var source = form.querySelector("#item-" + field.dataset.conditionItem);
-      var wanted = JSON.parse(field.dataset.conditionValues).map(String);
-      var answer = values["answers." + field.dataset.conditionItem];
-      var visible = (!source || !source.hidden) && answer !== undefined &&
-        wanted.indexOf(normalise(answer)) >= 0;
+    RULES.items.forEach(function (rule) {  // in checklist order: a condition looks back
+      var field = document.getElementById("item-" + rule.key);
+      if (!rule.when || !field) return;
+      var source = document.getElementById("item-" + rule.when.item);
+      var raw = values["answers." + rule.when.item];
+      var visible = (!source || !source.hidden) && raw !== undefined &&
+        rule.when.in.indexOf(answerValue(rule.when.item, raw.trim())) >= 0;
       field.hidden = !visible;
       field.querySelectorAll("input, textarea, select").forEach(function (i) { i.disabled = !visible; });
     });
-  }
-  function normalise(answer) {
-    if (answer === "yes") return "true";
-    if (answer === "no") return "false";
-    return String(answer);
   }
 
   // Photos: resized on the phone (longest side 1600 px, JPEG) and uploaded on their own.
@@ -202,13 +214,6 @@
     }).catch(function (error) { say(status, text("photo_failed", "Photo not added:") + " " + error.message, true); });
   }
 
-  function answerValue(type, raw) {
-    if (raw === "na") return "na";
-    if (type === "yes_no") return raw === "yes" ? true : raw === "no" ? false : raw;
-    if (type === "scale") return /^-?\d+$/.test(raw) ? parseInt(raw, 10) : raw;
-    if (type === "number") { var n = Number(raw.replace(",", ".")); return isNaN(n) ? raw : n; }
-    return raw;
-  }
   function body() {
     var values = fields();
     var answers = {}, comments = {};
@@ -216,7 +221,7 @@
       if (field.hidden) return;
       var key = field.id.replace("item-", "");
       var raw = (values["answers." + key] || "").trim();
-      if (raw) answers[key] = answerValue(field.dataset.type, raw);
+      if (raw) answers[key] = answerValue(key, raw);
       var comment = (values["comments." + key] || "").trim();
       if (comment) comments[key] = comment;
     });

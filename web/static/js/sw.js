@@ -1,8 +1,8 @@
 // Evenly's service worker: keeps the pages a shopper has opened usable offline.
 // Pages: network first, the last copy when offline. Static files: cache first.
-// A new name whenever a cached script changes (v2: API writes carry the CSRF token), so that
-// phones drop the old copy.
-const CACHE = "evenly-v2";
+// A new name whenever a cached script changes (v2: API writes carry the CSRF token; v3: the
+// form's rules come from the page, not the script), so that phones drop the old copy.
+const CACHE = "evenly-v3";
 const CORE = ["/static/evenly.css", "/static/js/audit-form.js", "/static/favicon.svg"];
 
 self.addEventListener("install", (event) => {
