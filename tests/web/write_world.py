@@ -17,8 +17,8 @@ from audits.fieldwork.schemas import AuditCreate
 from audits.org.tokens import create_token
 from audits.org.users import get_current_user
 from audits.tables import CorrectiveAction, Shift
-from audits.visits import services as visits
-from audits.visits.services import VisitCreate
+from audits.visits import services as visits_services
+from audits.visits.schemas import VisitCreate
 
 from ..conftest import run
 from .audit_fixtures import audit_body
@@ -42,7 +42,7 @@ async def _build(doc) -> dict[str, object]:
         CorrectiveAction.state == State.open.value
     )
     soon = now.date() + dt.timedelta(days=3)
-    visit = await visits.create_visit(
+    visit = await visits_services.create_visit(
         VisitCreate("B1", "service-fundamentals", soon), by="ada", now=now
     )
     await create_token("sam", "script")
