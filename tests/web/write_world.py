@@ -11,7 +11,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo.conf.apps import Finder
 
 from audits.actions.rules import State
-from audits.fieldwork import review
+from audits.actions.services import approve_audit
 from audits.fieldwork.filing import submit_audit
 from audits.fieldwork.schemas import AuditCreate
 from audits.org.tokens import create_token
@@ -35,7 +35,7 @@ async def _build(doc) -> dict[str, object]:
     failing = audit_body(doc)
     failing["answers"]["acknowledged_promptly"] = False
     await submit_audit(msgspec_audit(failing), sam, now=now)
-    await review.approve(uuid.UUID(failing["id"]), ada)
+    await approve_audit(uuid.UUID(failing["id"]), ada)
     waiting = audit_body(doc, visited_at="2026-03-11T18:30:00+02:00")
     await submit_audit(msgspec_audit(waiting), sam, now=now)
     action = await CorrectiveAction.select(CorrectiveAction.id).where(

@@ -9,6 +9,7 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from audits.actions.services import approve_audit
 from audits.boundary.bounds import Comment
 from audits.fieldwork import review
 from audits.fieldwork import selectors as audit_reads
@@ -37,7 +38,7 @@ class ReviewApiController(Controller):
         data: JSONBody[ReviewIn | None] = None,
     ) -> AuditOut:
         """Publish a submitted audit to its branch; 409 when it is not submitted."""
-        await review.approve(audit_id, user, data.comment if data else "")
+        await approve_audit(audit_id, user, data.comment if data else "")
         return await audit_reads.get_audit(audit_id, user)
 
     @post("/audits/{audit_id:uuid}/return", status_code=200)
