@@ -81,7 +81,7 @@ async def _org_page(page: Page, status: int = 200, **extra: Any) -> Template:
         "values": {},
         **extra,
     }
-    return Template("admin/organisation.html", context=context, status_code=status)
+    return Template("admin/org.html", context=context, status_code=status)
 
 
 async def _branch_page(page: Page, code: str, status: int = 200, **extra: Any) -> Template:
