@@ -1,5 +1,5 @@
 """Corrective actions, written: opened when head office approves an audit (``approve_audit``,
-the one way to publish), re-checked when the branch's next audit of the same checklist is
+which publishes it), re-checked when the branch's next audit of the same checklist is
 published, and moved along by the branch's managers (notes, done) and head office (verify,
 reopen). Every step is an ``ActionEvent``.
 

@@ -130,6 +130,23 @@ async def test_resubmission_after_return_is_in_the_trail_item_by_item(org):
     assert set(resubmitted) == {"answers.queue_wait_minutes", "score"}
 
 
+async def test_approve_runs_its_on_published_step_in_the_publishing_transaction(org):
+    """``review.approve`` publishes and runs the step it is given (``approve_audit`` gives the
+    opener of corrective actions) all or nothing: a failing step leaves the audit submitted."""
+    audit_id = await _file(org)
+    seen = []
+
+    async def failing(published: uuid.UUID, now: dt.datetime) -> None:
+        seen.append((published, await _status(published)))
+        raise RuntimeError("the step failed")
+
+    with pytest.raises(RuntimeError):
+        await review.approve(audit_id, await _user("ada"), on_published=failing, now=NOW)
+    assert seen == [(audit_id, "published")]
+    assert await _status(audit_id) == "submitted"
+    assert [t.action for t in await review.audit_trail(audit_id)] == ["submitted"]
+
+
 async def test_queue_holds_submitted_audits_oldest_first_with_flags(org):
     first = await _file(org)
     second = await _file(org, "sue", visit_minutes=1)
