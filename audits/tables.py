@@ -195,7 +195,7 @@ class Audit(Table, tablename="audit"):
     reviewed_by = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
     reviewed_at = Timestamptz(null=True, default=None)
     updated_at = Timestamptz(default=TimestamptzNow())
-    # Imported history (``audit_import``): the source system's ``audit_ref``, which makes an
+    # Imported history (``fieldwork.imports``): the source system's ``audit_ref``, which makes an
     # import idempotent, and the other audit of the same visit when two auditors scored it.
     external_ref = Varchar(length=120, null=True, default=None, unique=True)
     calibration_of: ForeignKey["Audit"] = ForeignKey("self", null=True, on_delete=OnDelete.set_null)

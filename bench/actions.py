@@ -50,7 +50,7 @@ os.environ["DATABASE_URL"] = OPTIONS.postgres or (
 from aiosmtpd.controller import Controller  # noqa: E402
 from piccolo.apps.user.tables import BaseUser  # noqa: E402
 
-from audits.fieldwork.review import approve  # noqa: E402
+from audits.actions.services import approve_audit  # noqa: E402
 from audits.fieldwork.schemas import AuditCreate  # noqa: E402
 from audits.org.users import create_user, get_current_user  # noqa: E402
 from audits.tables import Branch, CorrectiveAction, Role, SentEmail, Staff  # noqa: E402
@@ -142,7 +142,7 @@ async def _approve_all(ids: list[uuid.UUID], office) -> list[float]:
     times = []
     for audit_id in ids:
         begin = time.perf_counter()
-        await approve(audit_id, office)
+        await approve_audit(audit_id, office)
         times.append(time.perf_counter() - begin)
     return times
 

@@ -1,4 +1,4 @@
-"""The demo organisation as an analysis frame, without a database (pure).
+"""The demo organisation as an analysis frame and as report rows, without a database (pure).
 
 Scores come from ``checklists.scoring.score_audit``, exactly as filing stores them, so the
 planted patterns reach the analysis through the same mapping from answers to scores.
@@ -10,6 +10,7 @@ from audits.demo.generator import DemoOrganisation
 from checklists.model import Checklist
 from checklists.scoring import score_audit
 from reports.frame import Frame, frame_from_records
+from reports.rows import AuditRow, audit_row
 
 
 def demo_records(org: DemoOrganisation, checklist: Checklist) -> list[dict[str, object]]:
@@ -42,3 +43,30 @@ def demo_records(org: DemoOrganisation, checklist: Checklist) -> list[dict[str, 
 
 def frame_from_demo(org: DemoOrganisation, checklist: Checklist) -> Frame:
     return frame_from_records(demo_records(org, checklist))
+
+
+def rows_from_demo(
+    org: DemoOrganisation, doc: Checklist, *, staff_codes_only: bool = True
+) -> list[AuditRow]:
+    """Rows of the demo organisation's audits (``audits.demo.generator.generate_demo``), as
+    ``reports.rows.AuditRow`` like those ``reports.report_data.load_rows`` reads."""
+    branches = {b.code: b for b in org.branches}
+    rows = []
+    for audit in sorted(org.audits, key=lambda a: a.visited_at):
+        branch = branches[audit.branch]
+        values = {
+            "id": str(audit.id),
+            "branch": audit.branch,
+            "branch_name": branch.name,
+            "region": branch.region,
+            "local": audit.visited_at,
+            "shift": audit.shift,
+            "channel": audit.channel,
+            "staff": audit.staff,
+            "auditor": audit.auditor,
+            "checklist": audit.checklist,
+            "score": None,
+            "calibration_of": str(audit.calibration_of) if audit.calibration_of else None,
+        }
+        rows.append(audit_row(values, score_audit(doc, audit.answers), staff_codes_only))
+    return rows

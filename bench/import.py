@@ -188,7 +188,7 @@ async def _bench(n: int, items: int, sample: int, seed: int) -> dict[str, float]
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
     from audits.fieldwork.imports import import_audits
-    from audits.org.imports import import_csv
+    from audits.org.org_import import import_csv
     from audits.org.organisation import add_shift
     from checklists import queries
 

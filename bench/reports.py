@@ -22,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from audits.demo.generator import generate_demo  # noqa: E402
 from audits.fieldwork.schemas import AuditOut  # noqa: E402
+from bench.demo_frames import rows_from_demo  # noqa: E402
 from checklists.documents import load_checklist  # noqa: E402
 from checklists.model import text_in  # noqa: E402
 from checklists.scoring import score_audit  # noqa: E402
@@ -37,7 +38,7 @@ from reports.pdf import (  # noqa: E402
     report_pdf,
     warm_up,
 )
-from reports.rows import frame_of, rows_from_demo  # noqa: E402
+from reports.rows import frame_of  # noqa: E402
 from reports.visit import visit_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,7 +10,7 @@ import uuid
 import msgspec
 from piccolo.query.functions.aggregate import Count, Max
 
-from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork import selectors as fieldwork_selectors
 from audits.fieldwork.disclosure import visit_time_format
 from audits.fieldwork.rules import local_time
 from audits.fieldwork.schemas import AuditNotFound, AuditOut
@@ -33,11 +33,11 @@ class VisitData(msgspec.Struct):
 async def load_visit(audit_id: uuid.UUID, user: CurrentUser) -> VisitData:
     """The audit as ``user`` may read it: a shopper their own, a manager the published audits
     of their branches, head office any. ``AuditNotFound`` otherwise."""
-    audit = await audit_reads.get_audit(audit_id, user)
+    audit = await fieldwork_selectors.get_audit(audit_id, user)
     if user.role is Role.shopper and audit.auditor != user.username:
         raise AuditNotFound(f"No audit {audit_id} of yours.")
     _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
-    branch = await audit_reads.branch_by_code(audit.branch)
+    branch = await fieldwork_selectors.branch_by_code(audit.branch)
     zone = branch["timezone"] if branch else "UTC"
     visited = local_time(audit.visited_at, zone).strftime(visit_time_format(user))
     return VisitData(audit, doc, branch["name"] if branch else audit.branch, f"{visited} ({zone})")

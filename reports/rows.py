@@ -1,8 +1,9 @@
 """The rows of the period reports, one per published audit (pure).
 
-``report_data.load_rows`` makes them from the database and ``rows_from_demo`` from the demo
-generator (tests, benchmark); ``frame_of`` hands the same rows to ``reports.analysis``, so the
-descriptive figures and the model-based ones are computed over exactly the same audits.
+``report_data.load_rows`` makes them from the database (``bench.demo_frames.rows_from_demo``
+from the demo generator, for tests and benchmarks); ``frame_of`` hands the same rows to
+``reports.analysis``, so the descriptive figures and the model-based ones are computed over
+exactly the same audits.
 """
 
 from __future__ import annotations
@@ -12,8 +13,7 @@ from typing import Any
 
 import msgspec
 
-from checklists.model import Checklist
-from checklists.scoring import AuditScore, score_audit
+from checklists.scoring import AuditScore
 
 from .frame import Frame, frame_from_records
 
@@ -80,27 +80,3 @@ def _record(r: AuditRow, paired: set[str]) -> dict[str, Any]:
         "calibration_of": r.calibration_of,
         "item_scores": r.item_scores if r.calibration_of or r.id in paired else None,
     }
-
-
-def rows_from_demo(org: Any, doc: Checklist, *, staff_codes_only: bool = True) -> list[AuditRow]:
-    """Rows of the demo organisation's audits (``audits.demo.generator.generate_demo``)."""
-    branches = {b.code: b for b in org.branches}
-    rows = []
-    for audit in sorted(org.audits, key=lambda a: a.visited_at):
-        branch = branches[audit.branch]
-        values = {
-            "id": str(audit.id),
-            "branch": audit.branch,
-            "branch_name": branch.name,
-            "region": branch.region,
-            "local": audit.visited_at,
-            "shift": audit.shift,
-            "channel": audit.channel,
-            "staff": audit.staff,
-            "auditor": audit.auditor,
-            "checklist": audit.checklist,
-            "score": None,
-            "calibration_of": str(audit.calibration_of) if audit.calibration_of else None,
-        }
-        rows.append(audit_row(values, score_audit(doc, audit.answers), staff_codes_only))
-    return rows

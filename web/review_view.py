@@ -9,7 +9,7 @@ from typing import Any
 
 import msgspec
 
-from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork import selectors as fieldwork_selectors
 from audits.fieldwork.disclosure import sees_shopper, visit_time_format
 from audits.fieldwork.rules import local_time
 from audits.fieldwork.schemas import AuditNotFound, AuditOut
@@ -78,13 +78,13 @@ async def audit_view(
 ) -> AuditView:
     """The audit as ``user`` may see it (``AuditNotFound`` otherwise), optionally only when it
     is published or only when ``user`` filed it."""
-    audit = await audit_reads.get_audit(audit_id, user)
+    audit = await fieldwork_selectors.get_audit(audit_id, user)
     if published_only and audit.status != "published":
         raise AuditNotFound(f"No published audit {audit_id}.")
     if own_only and audit.auditor != user.username:
         raise AuditNotFound(f"No audit {audit_id} of yours.")
     _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
-    branch = await audit_reads.branch_by_code(audit.branch)
+    branch = await fieldwork_selectors.branch_by_code(audit.branch)
     zone = branch["timezone"] if branch else "UTC"
     visited = local_time(audit.visited_at, zone).strftime(visit_time_format(user))
     return AuditView(

@@ -1,8 +1,9 @@
-"""Corrective actions, written: opened when an audit is published, re-checked when the
-branch's next audit of the same checklist is published, and moved along by the branch's
-managers (notes, done) and head office (verify, reopen). Every step is an ``ActionEvent``.
+"""Corrective actions, written: opened when head office approves an audit (``approve_audit``,
+which publishes it), re-checked when the branch's next audit of the same checklist is
+published, and moved along by the branch's managers (notes, done) and head office (verify,
+reopen). Every step is an ``ActionEvent``.
 
-The rules (what opens, severity, due dates, allowed steps) are pure, in ``action_rules``.
+The rules (what opens, severity, due dates, allowed steps) are pure, in ``actions.rules``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import uuid
 from audits.actions import rules
 from audits.actions.rules import State, Step
 from audits.db.write_lock import write_transaction
+from audits.fieldwork import review
 from audits.fieldwork.rules import local_time
 from audits.fieldwork.schemas import AuditConflict, AuditNotFound, AuditRejected, FieldError
 from audits.org.users import CurrentUser
@@ -39,6 +41,15 @@ class ActionNotFound(AuditNotFound):
 
 class WrongState(AuditConflict):
     """The action's state does not allow the step (e.g. marking a verified action done)."""
+
+
+async def approve_audit(
+    audit_id: uuid.UUID, reviewer: CurrentUser, comment: str = "", *, now: dt.datetime | None = None
+) -> None:
+    """Head office approves a submitted audit: published to its branch and, in the same
+    transaction, the corrective actions it calls for opened (``open_for_published``). Lives here,
+    not in ``fieldwork.review``, because actions depend on fieldwork and not the other way."""
+    await review.approve(audit_id, reviewer, comment, now=now, on_published=open_for_published)
 
 
 async def open_for_published(audit_id: uuid.UUID, now: dt.datetime) -> list[int]:

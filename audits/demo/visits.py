@@ -12,7 +12,8 @@ from piccolo.apps.user.tables import BaseUser
 
 from audits.demo.generator import DemoOrganisation
 from audits.tables import Branch, Shift, Visit
-from audits.visits.planning import PlanBranch, PlanRules, PlanShift, PlanShopper, generate_plan
+from audits.visits.plan_types import PlanBranch, PlanRules, PlanShift, PlanShopper
+from audits.visits.planning import generate_plan
 
 DEMO_PLAN = "demo"
 DEMO_SHOPPER = "shopper"

@@ -1,4 +1,4 @@
-"""Exporting published audits in the import format (``audit_csv``), so that an export imports
+"""Exporting published audits in the import format (``import_csv``), so that an export imports
 into an empty database as the same audits.
 
 Without a checklist every published audit is written with its score; with one, that

@@ -14,7 +14,7 @@ import uuid
 import msgspec
 
 from audits.db.write_lock import write_together, write_transaction
-from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork import selectors
 from audits.fieldwork.rules import (
     FlagFacts,
     client_id_problem,
@@ -86,7 +86,7 @@ async def submit_audit(
         if existing["auditor"] != user.id:
             raise AuditConflict("This audit id belongs to another audit.")
         if existing["status"] != Audit.Status.returned:
-            return await audit_reads.get_audit(data.id, user), False
+            return await selectors.get_audit(data.id, user), False
     resolved = await _resolve(data, user, now)
     result = score_audit(resolved.doc, data.answers)
     row = await _row(data, user, resolved, result, now)
@@ -94,7 +94,7 @@ async def submit_audit(
         review_comment = await _resubmit(data.id, row, user)
         return _filed(row, data, user, resolved, result, review_comment), False
     if not await _insert(row, data, user):  # the same id won a race: return that audit
-        return await audit_reads.get_audit(data.id, user), False
+        return await selectors.get_audit(data.id, user), False
     return _filed(row, data, user, resolved, result, ""), True
 
 
@@ -117,7 +117,7 @@ def _filed(
         "timezone": resolved.branch["timezone"],
         "review_comment": review_comment,
     }
-    return audit_reads.audit_out({**row, **facts, "results": result}, user)
+    return selectors.audit_out({**row, **facts, "results": result}, user)
 
 
 async def store_results_of_all(batch: int = 200) -> int:
@@ -131,7 +131,7 @@ async def store_results_of_all(batch: int = 200) -> int:
         for row in rows:
             if row["version"] not in docs:
                 _, docs[row["version"]] = await checklist_queries.get_version_by_id(row["version"])
-            answers = audit_reads.json_value(row["answers"]) or {}
+            answers = selectors.json_value(row["answers"]) or {}
             results = stored_results(score_audit(docs[row["version"]], answers))
             await Audit.update({Audit.results: results}).where(Audit.id == row["id"])
             stored += 1
@@ -210,7 +210,7 @@ async def _resolve(data: AuditCreate, user: CurrentUser, now: dt.datetime) -> _R
     errors: list[FieldError] = []
     if problem := client_id_problem(data.id):
         raise AuditRejected([FieldError("id", problem)])
-    branch = await audit_reads.branch_by_code(data.branch)
+    branch = await selectors.branch_by_code(data.branch)
     if branch is None:
         raise AuditRejected([FieldError("branch", f"No branch with code {data.branch!r}.")])
     version_id, version_number, doc = await _version(data, errors)
@@ -231,7 +231,7 @@ async def _resolve(data: AuditCreate, user: CurrentUser, now: dt.datetime) -> _R
     if errors:
         raise AuditRejected(errors)
     assert doc is not None and version_id is not None and version_number is not None
-    shifts = await audit_reads.shift_windows(branch["id"])
+    shifts = await selectors.shift_windows(branch["id"])
     name = shift_for(local, [s for s, _ in shifts])
     shift_id = next((i for s, i in shifts if s.name == name), None)
     return _Resolved(
@@ -258,7 +258,7 @@ async def _version(
 async def _staff(data: AuditCreate, branch: dict, errors: list[FieldError]) -> int | None:
     if data.staff is None:
         return None
-    staff_id = await audit_reads.staff_id(branch["id"], data.staff)
+    staff_id = await selectors.staff_id(branch["id"], data.staff)
     if staff_id is None:
         errors.append(FieldError("staff", f"No staff member {data.staff!r} at {data.branch}."))
     return staff_id
@@ -394,6 +394,6 @@ async def _flag_facts(
         planned_shift=visit["shift_name"] if visit else None,
         visit_minutes=data.visit_minutes,
         min_visit_minutes=settings["min_visit_minutes"] if settings else 4,
-        shopper_history=await audit_reads.recent_scores(user.id, exclude=data.id),
-        reused_photos=await audit_reads.reused_photo_count(photos, data.id),
+        shopper_history=await selectors.recent_scores(user.id, exclude=data.id),
+        reused_photos=await selectors.reused_photo_count(photos, data.id),
     )

@@ -1,9 +1,9 @@
 """Audit history from a CSV file (pure): read the header and every row, report every problem.
 
 One row per audit. Rows are numbered as a spreadsheet shows them (the header is row 1) and a
-problem names its row and column, as in ``org_csv``. A file with any problem is rejected as a
-whole. What needs the database (do the branches exist? was this audit imported before?) is
-checked afterwards, by ``audit_plan``.
+problem names its row and column, as in ``audits.org.csv_files``. A file with any problem is
+rejected as a whole. What needs the database (do the branches exist? was this audit imported
+before?) is checked afterwards, by ``import_plan``.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Importing audit history: parse, check against the database, write all of it or none.
 
-The checks are pure (``audit_csv``, ``audit_plan``) and run in a worker thread; the writes run
+The checks are pure (``import_csv``, ``import_plan``) and run in a worker thread; the writes run
 in one transaction. Audits go in as multi-row batches of plain SQL parameters (``executemany``
 on the transaction's own connection), not as a Piccolo object per row: building, validating
 and compiling an object per audit was most of the time a row took.
@@ -283,7 +283,7 @@ async def import_audits(
     now: dt.datetime | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Import a CSV file of audits (see ``audit_csv``); raises ``AuditCsvError`` with every
+    """Import a CSV file of audits (see ``import_csv``); raises ``AuditCsvError`` with every
     problem, or ``AuditImportError``, and then has written nothing."""
     now = now or dt.datetime.now(dt.UTC)
     version, doc = await _checklist(checklist)

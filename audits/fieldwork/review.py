@@ -1,6 +1,9 @@
 """Head office's review: approve a submitted audit (published to its branch) or return it to the
 shopper with a comment; the queue of audits waiting, and the trail of every change.
 
+Approving is ``audits.actions.services.approve_audit``: it calls ``approve`` here with the opener
+of corrective actions, so both happen in one transaction while fieldwork knows nothing of actions.
+
 Transitions are conditional updates (``WHERE status = 'submitted'``), so two reviewers acting at
 once cannot both succeed: the second gets ``WrongStatus``.
 """
@@ -9,12 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
 from piccolo.columns import Column
 
-from audits.actions.services import open_for_published
 from audits.db.write_lock import write_transaction
 from audits.fieldwork.rules import FLAG_TEXT, local_time
 from audits.fieldwork.schemas import AuditConflict, AuditNotFound, AuditRejected, FieldError
@@ -22,6 +25,8 @@ from audits.org.users import CurrentUser
 from audits.tables import Audit, AuditChange, Branch, Staff
 
 MAX_REVIEW_COMMENT = 2000
+OnPublished = Callable[[uuid.UUID, dt.datetime], Awaitable[object]]
+"""What must happen with a publication, inside its transaction: called with the audit and when."""
 _EXPANDED = ("answers", "comments")
 """Fields stored whole in the trail but shown item by item."""
 
@@ -80,10 +85,19 @@ def _loads(value: object) -> object:
 
 
 async def approve(
-    audit_id: uuid.UUID, reviewer: CurrentUser, comment: str = "", *, now: dt.datetime | None = None
+    audit_id: uuid.UUID,
+    reviewer: CurrentUser,
+    comment: str = "",
+    *,
+    now: dt.datetime | None = None,
+    on_published: OnPublished,
 ) -> None:
-    """Publish a submitted audit to its branch."""
-    await _transition(audit_id, reviewer, Audit.Status.published, "approved", comment, now)
+    """Publish a submitted audit to its branch; ``on_published`` runs in the same transaction
+    (required, so no caller can publish and forget it). Callers use
+    ``audits.actions.services.approve_audit``, which passes the opener of corrective actions."""
+    await _transition(
+        audit_id, reviewer, Audit.Status.published, "approved", comment, now, on_published
+    )
 
 
 async def return_to_shopper(
@@ -92,7 +106,7 @@ async def return_to_shopper(
     """Send a submitted audit back to its shopper, saying what to fix (required)."""
     if not comment.strip():
         raise AuditRejected([FieldError("comment", "Say what the shopper should fix.")])
-    await _transition(audit_id, reviewer, Audit.Status.returned, "returned", comment, now)
+    await _transition(audit_id, reviewer, Audit.Status.returned, "returned", comment, now, None)
 
 
 async def _transition(
@@ -102,6 +116,7 @@ async def _transition(
     action: str,
     comment: str,
     now: dt.datetime | None,
+    on_published: OnPublished | None,
 ) -> None:
     _require_office(reviewer)
     comment = comment.strip()
@@ -142,8 +157,8 @@ async def _transition(
                 comment=comment,
             )
         )
-        if to is Audit.Status.published:  # in the same transaction: all or nothing
-            await open_for_published(audit_id, now)
+        if on_published is not None:  # in the same transaction: all or nothing
+            await on_published(audit_id, now)
 
 
 async def review_queue(

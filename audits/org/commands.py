@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from audits.org.csv_files import OrgCsvError
-from audits.org.imports import import_csv
+from audits.org.org_import import import_csv
 from audits.org.users import UserError, create_user
 from audits.tables import Role
 

@@ -1,4 +1,6 @@
-"""Users and their roles (more of the organisation arrives with the audit filing work)."""
+"""Who is using the app: log-in (``authenticate``), the ``CurrentUser`` every request carries
+(role, branches managed, language), and ``create_user`` for the CLI and the demo. Admins
+managing people use ``people``."""
 
 from __future__ import annotations
 

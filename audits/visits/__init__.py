@@ -1,0 +1,13 @@
+"""Planned visits: which shopper visits which branch when (imports ``org``).
+
+- ``schemas``: ``VisitOut``, ``VisitCreate``, ``VisitFilters`` and the room's errors.
+- ``selectors``: reads: visits listed with their state on the branch's local date, one visit,
+  the open ones a shopper may claim, the plan generator's inputs, coverage.
+- ``services``: writes: a visit planned by hand, a generated plan saved whole, claim (one
+  winner), cancel.
+- ``planning``: the plan generator, coverage, claim rules and a visit's state (pure).
+- ``plan_design``: the shopper side of a plan: loads kept even, the shopper × branch graph
+  kept in one piece (pure).
+- ``plan_types``: what a plan is made of (branches, shifts, shoppers, rules) and the plan
+  itself, shared by ``planning`` and ``plan_design`` (pure).
+"""

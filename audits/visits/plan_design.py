@@ -7,10 +7,8 @@ import datetime as dt
 import random
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from audits.visits.planning import PlanRules, PlanShopper
+from audits.visits.plan_types import PlanRules, PlanShopper
 
 SLACK = 1
 """How far above the least loaded shopper the next visit may go, for the sake of rotation."""

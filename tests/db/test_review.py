@@ -8,6 +8,7 @@ import msgspec
 import pytest
 from piccolo.apps.user.tables import BaseUser
 
+from audits.actions.services import approve_audit
 from audits.fieldwork import review
 from audits.fieldwork.filing import submit_audit
 from audits.fieldwork.schemas import AuditCreate, AuditNotFound, AuditRejected
@@ -45,7 +46,7 @@ async def _status(audit_id: uuid.UUID) -> str:
 async def test_approve_publishes_and_records_who_and_old_new_status(org):
     audit_id = await _file(org)
     ada = await _user("ada")
-    await review.approve(audit_id, ada, "Fine.", now=NOW)
+    await approve_audit(audit_id, ada, "Fine.", now=NOW)
     assert await _status(audit_id) == "published"
     trail = await review.audit_trail(audit_id)
     assert [t.action for t in trail] == ["submitted", "approved"]
@@ -83,11 +84,11 @@ async def test_transition_from_wrong_status_raises_wrong_status(org, first):
     audit_id = await _file(org)
     ada = await _user("ada")
     if first == "approve":
-        await review.approve(audit_id, ada)
+        await approve_audit(audit_id, ada)
     else:
         await review.return_to_shopper(audit_id, ada, "Fix it.")
     with pytest.raises(review.WrongStatus):
-        await review.approve(audit_id, ada)
+        await approve_audit(audit_id, ada)
     with pytest.raises(review.WrongStatus):
         await review.return_to_shopper(audit_id, ada, "Again.")
     assert await AuditChange.count().where(AuditChange.action.is_in(["approved", "returned"])) == 1
@@ -97,15 +98,15 @@ async def test_only_head_office_may_review(org):
     audit_id = await _file(org)
     for name in ("sam", "max"):
         with pytest.raises(AuditNotFound):
-            await review.approve(audit_id, await _user(name))
+            await approve_audit(audit_id, await _user(name))
     assert await _status(audit_id) == "submitted"
-    await review.approve(audit_id, await _user("root"))  # admin may
+    await approve_audit(audit_id, await _user("root"))  # admin may
     assert await _status(audit_id) == "published"
 
 
 async def test_unknown_audit_is_not_found(org):
     with pytest.raises(AuditNotFound):
-        await review.approve(uuid.uuid4(), await _user("ada"))
+        await approve_audit(uuid.uuid4(), await _user("ada"))
     with pytest.raises(AuditNotFound):
         await review.audit_trail(uuid.uuid4())
 
@@ -129,12 +130,29 @@ async def test_resubmission_after_return_is_in_the_trail_item_by_item(org):
     assert set(resubmitted) == {"answers.queue_wait_minutes", "score"}
 
 
+async def test_approve_runs_its_on_published_step_in_the_publishing_transaction(org):
+    """``review.approve`` publishes and runs the step it is given (``approve_audit`` gives the
+    opener of corrective actions) all or nothing: a failing step leaves the audit submitted."""
+    audit_id = await _file(org)
+    seen = []
+
+    async def failing(published: uuid.UUID, now: dt.datetime) -> None:
+        seen.append((published, await _status(published)))
+        raise RuntimeError("the step failed")
+
+    with pytest.raises(RuntimeError):
+        await review.approve(audit_id, await _user("ada"), on_published=failing, now=NOW)
+    assert seen == [(audit_id, "published")]
+    assert await _status(audit_id) == "submitted"
+    assert [t.action for t in await review.audit_trail(audit_id)] == ["submitted"]
+
+
 async def test_queue_holds_submitted_audits_oldest_first_with_flags(org):
     first = await _file(org)
     second = await _file(org, "sue", visit_minutes=1)
     b2 = await _file(org, branch="B2", staff=None, visited_at="2026-03-10T18:30:00+01:00")
     published = await _file(org)
-    await review.approve(published, await _user("ada"))
+    await approve_audit(published, await _user("ada"))
     queue = await review.review_queue()
     assert [e.id for e in queue] == [first, second, b2]
     assert queue[1].auditor == "sue" and "short_visit" in queue[1].flags

@@ -8,15 +8,10 @@ import pytest
 
 from audits.org.users import create_user
 from audits.tables import Branch, Role, Shift, Visit
-from audits.visits import services as visits
-from audits.visits.planning import Plan, PlannedVisit
-from audits.visits.services import (
-    VisitCreate,
-    VisitError,
-    VisitFilters,
-    VisitNotAllowed,
-    VisitTaken,
-)
+from audits.visits import selectors as visits_selectors
+from audits.visits import services as visits_services
+from audits.visits.plan_types import Plan, PlannedVisit
+from audits.visits.schemas import VisitCreate, VisitError, VisitFilters, VisitNotAllowed, VisitTaken
 from checklists import queries
 from tests.web.audit_fixtures import default_checklist
 
@@ -41,13 +36,13 @@ async def org(db):
 
 def _create(branch="ATH", start=TODAY, shopper=None, **kwargs):
     data = VisitCreate(branch, "service-fundamentals", start, shift="morning", shopper=shopper)
-    return visits.create_visit(data, by="ada", now=kwargs.get("now", NOW))
+    return visits_services.create_visit(data, by="ada", now=kwargs.get("now", NOW))
 
 
 async def test_create_visit_by_hand_without_shopper_is_open(org):
     visit = await _create()
     assert visit.shopper is None and visit.state == "due" and visit.shift == "morning"
-    assert [v.id for v in await visits.list_open_visits(NOW)] == [visit.id]
+    assert [v.id for v in await visits_selectors.list_open_visits(NOW)] == [visit.id]
 
 
 @pytest.mark.parametrize(
@@ -64,7 +59,7 @@ async def test_create_visit_by_hand_without_shopper_is_open(org):
 async def test_create_visit_bad_input_raises_and_writes_nothing(org, change, message):
     fields = {"branch": "ATH", "checklist": "service-fundamentals", "window_start": TODAY}
     with pytest.raises(VisitError, match=message):
-        await visits.create_visit(VisitCreate(**{**fields, **change}), by="ada", now=NOW)
+        await visits_services.create_visit(VisitCreate(**{**fields, **change}), by="ada", now=NOW)
     assert await Visit.count() == 0
 
 
@@ -81,7 +76,7 @@ async def test_list_visits_state_follows_the_branchs_local_date(org):
 
 
 async def _mine(user_id):
-    return await visits.list_visits(VisitFilters(shopper_id=user_id), NOW)
+    return await visits_selectors.list_visits(VisitFilters(shopper_id=user_id), NOW)
 
 
 async def test_list_visits_shopper_filter_shows_only_their_own(org):
@@ -93,11 +88,11 @@ async def test_list_visits_shopper_filter_shows_only_their_own(org):
 
 async def test_claim_visit_open_becomes_the_shoppers(org):
     visit = await _create()
-    claimed = await visits.claim_visit(visit.id, org["sam"], NOW)
+    claimed = await visits_services.claim_visit(visit.id, org["sam"], NOW)
     assert claimed.shopper == "sam"
-    assert await visits.list_open_visits(NOW) == []
+    assert await visits_selectors.list_open_visits(NOW) == []
     with pytest.raises(VisitTaken):
-        await visits.claim_visit(visit.id, org["kim"], NOW)
+        await visits_services.claim_visit(visit.id, org["kim"], NOW)
 
 
 async def test_claim_visit_too_soon_after_their_own_visit_there_is_refused(org):
@@ -105,10 +100,10 @@ async def test_claim_visit_too_soon_after_their_own_visit_there_is_refused(org):
     soon = await _create(start=TODAY + dt.timedelta(days=5))
     later = await _create(start=TODAY + dt.timedelta(days=20))
     with pytest.raises(VisitNotAllowed, match="14 days apart"):
-        await visits.claim_visit(soon.id, org["sam"], NOW)
-    assert (await visits.get_visit(soon.id, NOW)).shopper is None
-    assert (await visits.claim_visit(later.id, org["sam"], NOW)).shopper == "sam"
-    assert (await visits.claim_visit(soon.id, org["kim"], NOW)).shopper == "kim"
+        await visits_services.claim_visit(soon.id, org["sam"], NOW)
+    assert (await visits_selectors.get_visit(soon.id, NOW)).shopper is None
+    assert (await visits_services.claim_visit(later.id, org["sam"], NOW)).shopper == "sam"
+    assert (await visits_services.claim_visit(soon.id, org["kim"], NOW)).shopper == "kim"
 
 
 async def test_claim_visit_over_the_daily_cap_is_refused(org):
@@ -116,33 +111,33 @@ async def test_claim_visit_over_the_daily_cap_is_refused(org):
     await _create(start=tomorrow, shopper="sam")
     elsewhere = await _create(branch="AKL", start=tomorrow)
     with pytest.raises(VisitNotAllowed, match="at most 1 a day"):
-        await visits.claim_visit(elsewhere.id, org["sam"], NOW)
+        await visits_services.claim_visit(elsewhere.id, org["sam"], NOW)
 
 
 async def test_claim_visit_two_shoppers_at_once_one_wins(org):
     visit = await _create()
     results = await asyncio.gather(
-        visits.claim_visit(visit.id, org["sam"], NOW),
-        visits.claim_visit(visit.id, org["kim"], NOW),
+        visits_services.claim_visit(visit.id, org["sam"], NOW),
+        visits_services.claim_visit(visit.id, org["kim"], NOW),
         return_exceptions=True,
     )
     winners = [r for r in results if not isinstance(r, Exception)]
     assert len(winners) == 1 and sum(isinstance(r, VisitTaken) for r in results) == 1
-    assert (await visits.get_visit(visit.id, NOW)).shopper == winners[0].shopper
+    assert (await visits_selectors.get_visit(visit.id, NOW)).shopper == winners[0].shopper
 
 
 async def test_claim_visit_window_passed_is_refused(org):
     visit = await _create(start=TODAY - dt.timedelta(days=2))
     with pytest.raises(VisitTaken, match="overdue"):
-        await visits.claim_visit(visit.id, org["sam"], NOW)
+        await visits_services.claim_visit(visit.id, org["sam"], NOW)
 
 
 async def test_cancel_visit_planned_cancels_done_refuses(org):
     planned, done = await _create(), await _create()
     await Visit.update({Visit.status: "done"}).where(Visit.id == done.id)
-    assert (await visits.cancel_visit(planned.id, NOW)).state == "cancelled"
+    assert (await visits_services.cancel_visit(planned.id, NOW)).state == "cancelled"
     with pytest.raises(VisitError, match="done"):
-        await visits.cancel_visit(done.id, NOW)
+        await visits_services.cancel_visit(done.id, NOW)
 
 
 def _plan(shopper="sam", n=4):
@@ -151,20 +146,20 @@ def _plan(shopper="sam", n=4):
 
 
 async def test_save_plan_stores_every_visit_with_its_label(org):
-    saved = await visits.save_plan(
+    saved = await visits_services.save_plan(
         _plan(), checklist="service-fundamentals", channel="in_person", label="march", by="ada"
     )
     assert saved == 4
-    assert len(await visits.list_visits(VisitFilters(plan="march"), NOW)) == 4
+    assert len(await visits_selectors.list_visits(VisitFilters(plan="march"), NOW)) == 4
     with pytest.raises(VisitError, match="already saved"):
-        await visits.save_plan(
+        await visits_services.save_plan(
             _plan(), checklist="service-fundamentals", channel="in_person", label="march", by="ada"
         )
 
 
 async def test_save_plan_unknown_shopper_writes_nothing(org):
     with pytest.raises(VisitError, match="No shopper ghost"):
-        await visits.save_plan(
+        await visits_services.save_plan(
             _plan("ghost"), checklist="service-fundamentals", channel="in_person", label="x", by="a"
         )
     assert await Visit.count() == 0
@@ -179,10 +174,10 @@ async def test_save_plan_failure_in_a_later_batch_rolls_back_the_earlier_ones(or
             raise RuntimeError("the database went away")
         return insert(*rows)
 
-    monkeypatch.setattr(visits, "BATCH", 2)
+    monkeypatch.setattr(visits_services, "BATCH", 2)
     monkeypatch.setattr(Visit, "insert", failing_insert)
     with pytest.raises(RuntimeError):
-        await visits.save_plan(
+        await visits_services.save_plan(
             _plan(), checklist="service-fundamentals", channel="in_person", label="x", by="ada"
         )
     monkeypatch.undo()
@@ -193,15 +188,15 @@ async def test_coverage_between_counts_planned_and_done_lists_gaps(org):
     first, _ = await _create("ATH"), await _create("ATH", start=TODAY + dt.timedelta(days=7))
     await Visit.update({Visit.status: "done"}).where(Visit.id == first.id)
     cancelled = await _create("AKL")
-    await visits.cancel_visit(cancelled.id, NOW)
-    result = await visits.coverage_between(TODAY, TODAY + dt.timedelta(days=30))
+    await visits_services.cancel_visit(cancelled.id, NOW)
+    result = await visits_selectors.coverage_between(TODAY, TODAY + dt.timedelta(days=30))
     row = next(r for r in result.rows if r.branch == "ATH")
     assert (row.planned[TODAY.weekday()], row.done[TODAY.weekday()]) == (1, 1)
     assert len(result.gaps) == 2 * 7 - 1  # Auckland's cancelled visit leaves its whole row empty
 
 
 async def test_planning_inputs_lists_active_branches_shifts_and_shoppers(org):
-    branches, shifts, shoppers = await visits.planning_inputs({"sam": ["ATH"]})
+    branches, shifts, shoppers = await visits_selectors.planning_inputs({"sam": ["ATH"]})
     assert [b.code for b in branches] == ["AKL", "ATH"]
     assert [s.name for s in shifts] == ["morning"]
     assert [(s.name, s.barred) for s in shoppers] == [("kim", ()), ("sam", ("ATH",))]

@@ -6,11 +6,12 @@ import datetime as dt
 from pathlib import Path
 
 from audits.demo.generator import generate_demo
+from bench.demo_frames import rows_from_demo
 from checklists.documents import load_checklist
 from checklists.model import text_in
 from reports.analysis import analyse
 from reports.branch_report import BranchInput
-from reports.rows import frame_of, rows_from_demo
+from reports.rows import frame_of
 
 DEFAULTS = Path(__file__).resolve().parents[2] / "checklists" / "defaults"
 

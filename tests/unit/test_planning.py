@@ -9,12 +9,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from audits.visits.plan_design import components
+from audits.visits.plan_types import PlanBranch, PlanRules, PlanShift, PlanShopper
 from audits.visits.planning import (
     CoverageVisit,
-    PlanBranch,
-    PlanRules,
-    PlanShift,
-    PlanShopper,
     Window,
     branch_counts,
     claim_conflict,
@@ -221,7 +218,10 @@ def test_coverage_counts_planned_and_done_skips_cancelled_lists_gaps():
     assert all(gap.shift is not None for gap in result.gaps)
 
 
-@pytest.mark.parametrize("module", ["audits/visits/planning.py", "audits/visits/plan_design.py"])
+@pytest.mark.parametrize(
+    "module",
+    ["audits/visits/planning.py", "audits/visits/plan_design.py", "audits/visits/plan_types.py"],
+)
 def test_planning_module_imports_neither_piccolo_nor_litestar(module):
     root = Path(__file__).resolve().parents[2]
     assert _imports(root / module) & {"piccolo", "litestar"} == set()

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from audits.demo.generator import generate_demo
+from bench.demo_frames import rows_from_demo
 from checklists.model import text_in
 from reports import describe
 from reports.analysis import analyse
@@ -15,7 +16,7 @@ from reports.figures import RED
 from reports.headoffice_report import headoffice_report
 from reports.report_model import Table, fmt
 from reports.results import AnalysisResult
-from reports.rows import frame_of, rows_from_demo
+from reports.rows import frame_of
 
 from .report_demo import Demo
 

@@ -12,6 +12,7 @@ import re
 
 import pytest
 
+from audits.actions.services import approve_audit
 from audits.fieldwork import review
 from audits.org.users import get_current_user
 from audits.tables import Audit
@@ -52,7 +53,7 @@ async def _publish_queue(seeded: Planted) -> None:
     for entry in await review.review_queue(branch=MANAGED):
         name = first_name[seeded.shopper_of[str(entry.id)]]
         comment = f"Fine; {name} called to confirm."
-        await review.approve(entry.id, office, comment, now=published_at[str(entry.id)])
+        await approve_audit(entry.id, office, comment, now=published_at[str(entry.id)])
 
 
 async def _office():

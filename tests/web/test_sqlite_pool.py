@@ -48,8 +48,7 @@ def test_pooled_filing_same_id_twice_stores_one_audit_in_wal_mode(org):
 
 async def _file_approve_and_step(body: dict) -> tuple[list[str], str]:
     from audits.actions.rules import Step
-    from audits.actions.services import take_step
-    from audits.fieldwork.review import approve
+    from audits.actions.services import approve_audit, take_step
     from audits.tables import CorrectiveAction
 
     engine = Audit._meta.db
@@ -61,7 +60,7 @@ async def _file_approve_and_step(body: dict) -> tuple[list[str], str]:
             users[name] = await get_current_user(row["id"])
         now = dt.datetime.now(dt.UTC)
         filed, _ = await submit_audit(msgspec.convert(body, AuditCreate), users["sam"], now=now)
-        await approve(filed.id, users["ada"])
+        await approve_audit(filed.id, users["ada"])
         opened = await CorrectiveAction.select().where(CorrectiveAction.audit == filed.id)
         await take_step(opened[0]["id"], users["max"], Step.done, "Fixed.")
         state = await CorrectiveAction.select(CorrectiveAction.state).first()

@@ -9,8 +9,8 @@ import pytest
 
 from audits.org.users import create_user
 from audits.tables import Branch, Role, Shift
-from audits.visits import services as visits
-from audits.visits.services import VisitCreate
+from audits.visits import services as visits_services
+from audits.visits.schemas import VisitCreate
 
 from ..conftest import run
 
@@ -35,7 +35,7 @@ async def _make() -> dict[str, int]:
         ("kim", "V02", "kim", soon),
     ):
         data = VisitCreate(branch, "service-fundamentals", day, shift="morning", shopper=shopper)
-        ids[name] = (await visits.create_visit(data, by="ada", now=now)).id
+        ids[name] = (await visits_services.create_visit(data, by="ada", now=now)).id
     return ids
 
 

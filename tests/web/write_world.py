@@ -11,14 +11,14 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo.conf.apps import Finder
 
 from audits.actions.rules import State
-from audits.fieldwork import review
+from audits.actions.services import approve_audit
 from audits.fieldwork.filing import submit_audit
 from audits.fieldwork.schemas import AuditCreate
 from audits.org.tokens import create_token
 from audits.org.users import get_current_user
 from audits.tables import CorrectiveAction, Shift
-from audits.visits import services as visits
-from audits.visits.services import VisitCreate
+from audits.visits import services as visits_services
+from audits.visits.schemas import VisitCreate
 
 from ..conftest import run
 from .audit_fixtures import audit_body
@@ -35,14 +35,14 @@ async def _build(doc) -> dict[str, object]:
     failing = audit_body(doc)
     failing["answers"]["acknowledged_promptly"] = False
     await submit_audit(msgspec_audit(failing), sam, now=now)
-    await review.approve(uuid.UUID(failing["id"]), ada)
+    await approve_audit(uuid.UUID(failing["id"]), ada)
     waiting = audit_body(doc, visited_at="2026-03-11T18:30:00+02:00")
     await submit_audit(msgspec_audit(waiting), sam, now=now)
     action = await CorrectiveAction.select(CorrectiveAction.id).where(
         CorrectiveAction.state == State.open.value
     )
     soon = now.date() + dt.timedelta(days=3)
-    visit = await visits.create_visit(
+    visit = await visits_services.create_visit(
         VisitCreate("B1", "service-fundamentals", soon), by="ada", now=now
     )
     await create_token("sam", "script")

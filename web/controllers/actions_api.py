@@ -16,7 +16,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from audits.actions import mail_log
-from audits.actions import selectors as action_reads
+from audits.actions import selectors as actions_selectors
 from audits.actions.mail_log import SentEmailOut
 from audits.actions.rules import Step
 from audits.actions.selectors import ActionDetail, ActionOut
@@ -48,7 +48,7 @@ def _now() -> dt.datetime:
 async def _step(action_id: int, user: CurrentUser, step: Step, data: StepIn | None):
     data = data or StepIn()
     await take_step(action_id, user, step, data.comment, photo=data.photo, now=_now())
-    return await action_reads.get_action(action_id, user, now=_now())
+    return await actions_selectors.get_action(action_id, user, now=_now())
 
 
 class ActionApiController(Controller):
@@ -68,7 +68,7 @@ class ActionApiController(Controller):
         ``state`` is open, done, verified, verified_by_visit, recurred, or waiting (open or
         done); ``overdue`` is
         derived from the due date and today in the branch's time zone."""
-        return await action_reads.list_actions(
+        return await actions_selectors.list_actions(
             user, now=_now(), branch=branch, state=state_filter, overdue=overdue
         )
 
@@ -77,7 +77,7 @@ class ActionApiController(Controller):
         self, action_id: PathId, user: NamedDependency[CurrentUser]
     ) -> ActionDetail:
         """One action with every step of its history and its audit(s)."""
-        return await action_reads.get_action(action_id, user, now=_now())
+        return await actions_selectors.get_action(action_id, user, now=_now())
 
     @post("/{action_id:int}/notes", status_code=200)
     async def note(
@@ -128,7 +128,7 @@ class ActionApiController(Controller):
         user: NamedDependency[CurrentUser],
     ) -> Response[bytes]:
         """A photo recorded on the action."""
-        content, content_type = await action_reads.action_photo(action_id, evidence_id, user)
+        content, content_type = await actions_selectors.action_photo(action_id, evidence_id, user)
         return photo_response(content, content_type)
 
     @get("/recovery")
@@ -137,7 +137,7 @@ class ActionApiController(Controller):
     ) -> RecoveryFigures:
         """Open and overdue counts, median days to close and recurrence rate, in all and per
         branch and item, over the actions you may see."""
-        facts = await action_reads.recovery_facts(user, now=_now(), branch=branch)
+        facts = await actions_selectors.recovery_facts(user, now=_now(), branch=branch)
         return recovery_figures(facts)
 
     @get("/emails", guards=[requires_office])

@@ -19,7 +19,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits.actions import mail_log
-from audits.actions import selectors as action_reads
+from audits.actions import selectors as actions_selectors
 from audits.actions.rules import State, Step
 from audits.actions.selectors import WAITING
 from audits.actions.services import WrongState, take_step
@@ -75,7 +75,7 @@ class ActionPagesController(Controller):
         states = [WAITING, *(s.value for s in State)]
         chosen = state_filter if state_filter in [*states, "all"] else WAITING
         flag = {"1": True, "0": False}.get(overdue or "")
-        actions = await action_reads.list_actions(
+        actions = await actions_selectors.list_actions(
             user,
             now=_now(),
             branch=branch or None,
@@ -133,7 +133,7 @@ class ActionPagesController(Controller):
         self, page: NamedDependency[Page], branch: FromQuery[str | None] = None
     ) -> Template:
         user = _user(page)
-        facts = await action_reads.recovery_facts(user, now=_now(), branch=branch or None)
+        facts = await actions_selectors.recovery_facts(user, now=_now(), branch=branch or None)
         context = {"page": page, "figures": recovery_figures(facts), "branch": branch or ""}
         return Template("actions/recovery.html", context=context)
 
@@ -157,7 +157,7 @@ async def _photo(upload: object, user: CurrentUser):
 
 async def _context(page: Page, action_id: int) -> dict[str, Any]:
     user = _user(page)
-    action = await action_reads.get_action(action_id, user, now=_now())
+    action = await actions_selectors.get_action(action_id, user, now=_now())
     return {
         "page": page,
         "action": action,

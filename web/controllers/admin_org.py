@@ -1,6 +1,6 @@
 """Admins manage the organisation: settings, regions, branches, shifts, staff, and CSV
 imports of branches and staff. The logic is in ``audits.org.organisation`` and
-``audits.org.imports``."""
+``audits.org.org_import``."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from litestar.params import FromPath, MultipartBody, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
-from audits.org import imports as org_import
-from audits.org import organisation as org
+from audits.org import org_import, organisation
 from audits.org.csv_files import OrgCsvError
 from audits.org.fields import LANGUAGES
 from web.auth import requires_admin
@@ -73,11 +72,11 @@ class ImportForm(msgspec.Struct):
 async def _org_page(page: Page, status: int = 200, **extra: Any) -> Template:
     context = {
         "page": page,
-        "settings": await org.get_settings(),
+        "settings": await organisation.get_settings(),
         "languages": LANGUAGES,
-        "regions": await org.list_regions(),
-        "branches": await org.list_branches(),
-        "shifts": await org.list_shifts(),
+        "regions": await organisation.list_regions(),
+        "branches": await organisation.list_branches(),
+        "shifts": await organisation.list_shifts(),
         "errors": {},
         "values": {},
         **extra,
@@ -87,15 +86,15 @@ async def _org_page(page: Page, status: int = 200, **extra: Any) -> Template:
 
 async def _branch_page(page: Page, code: str, status: int = 200, **extra: Any) -> Template:
     try:
-        branch = await org.get_branch(code)
-    except org.NotFound as error:
+        branch = await organisation.get_branch(code)
+    except organisation.NotFound as error:
         raise NotFoundException(str(error)) from None
     context = {
         "page": page,
         "branch": branch,
-        "regions": await org.list_regions(),
-        "shifts": await org.list_shifts(code),
-        "staff": await org.list_staff(code),
+        "regions": await organisation.list_regions(),
+        "shifts": await organisation.list_shifts(code),
+        "staff": await organisation.list_staff(code),
         "errors": {},
         "values": {},
         **extra,
@@ -103,7 +102,7 @@ async def _branch_page(page: Page, code: str, status: int = 200, **extra: Any) -
     return Template("admin/branch.html", context=context, status_code=status)
 
 
-def _failed(form: str, error: org.OrgError, data: msgspec.Struct) -> dict[str, Any]:
+def _failed(form: str, error: organisation.OrgError, data: msgspec.Struct) -> dict[str, Any]:
     return {"errors": {form: {error.field: str(error)}}, "values": {form: data}}
 
 
@@ -124,13 +123,13 @@ class AdminOrgController(Controller):
         data: URLEncodedBody[SettingsForm],
     ) -> Template | Redirect:
         try:
-            await org.save_settings(
+            await organisation.save_settings(
                 data.name,
                 data.default_language,
                 bool(data.staff_codes_only),
                 data.min_visit_minutes,
             )
-        except org.OrgError as error:
+        except organisation.OrgError as error:
             return await _org_page(page, 422, **_failed("settings", error, data))
         flash(request, N_("Settings saved."), "ok")
         return Redirect("/admin/org")
@@ -143,8 +142,8 @@ class AdminOrgController(Controller):
         data: URLEncodedBody[RegionForm],
     ) -> Template | Redirect:
         try:
-            await org.save_region(data.code, data.name)
-        except org.OrgError as error:
+            await organisation.save_region(data.code, data.name)
+        except organisation.OrgError as error:
             return await _org_page(page, 422, **_failed("region", error, data))
         flash(request, translatable(N_("Region %(code)s saved."), code=data.code.strip()), "ok")
         return Redirect("/admin/org")
@@ -157,10 +156,10 @@ class AdminOrgController(Controller):
         data: URLEncodedBody[BranchForm],
     ) -> Template | Redirect:
         try:
-            branch = await org.save_branch(
+            branch = await organisation.save_branch(
                 None, data.code, data.name, data.region, data.timezone, data.address
             )
-        except org.OrgError as error:
+        except organisation.OrgError as error:
             return await _org_page(page, 422, **_failed("branch", error, data))
         flash(request, translatable(N_("Branch %(code)s created."), code=branch.code), "ok")
         return Redirect(f"/admin/org/branches/{branch.code}")
@@ -178,13 +177,13 @@ class AdminOrgController(Controller):
         data: URLEncodedBody[BranchForm],
     ) -> Template | Redirect:
         try:
-            branch = await org.save_branch(
+            branch = await organisation.save_branch(
                 code, data.code, data.name, data.region, data.timezone, data.address,
                 bool(data.active),
             )  # fmt: skip
-        except org.NotFound as error:
+        except organisation.NotFound as error:
             raise NotFoundException(str(error)) from None
-        except org.OrgError as error:
+        except organisation.OrgError as error:
             return await _branch_page(page, code, 422, **_failed("branch", error, data))
         flash(request, translatable(N_("Branch %(code)s saved."), code=branch.code), "ok")
         return Redirect(f"/admin/org/branches/{branch.code}")
@@ -199,10 +198,10 @@ class AdminOrgController(Controller):
         """An organisation-wide shift, or one branch's when the form names the branch."""
         branch = data.branch.strip() or None
         try:
-            shift = await org.add_shift(data.name, data.start, data.end, branch)
-        except org.NotFound as error:
+            shift = await organisation.add_shift(data.name, data.start, data.end, branch)
+        except organisation.NotFound as error:
             raise NotFoundException(str(error)) from None
-        except org.OrgError as error:
+        except organisation.OrgError as error:
             failed = _failed("shift", error, data)
             if branch:
                 return await _branch_page(page, branch, 422, **failed)
@@ -226,7 +225,7 @@ class AdminOrgController(Controller):
         shift_id: FromPath[int],
         data: URLEncodedBody[NextForm],
     ) -> Redirect:
-        await org.delete_shift(shift_id)
+        await organisation.delete_shift(shift_id)
         flash(request, N_("Shift deleted."), "ok")
         return Redirect(safe_next(data.next, "/admin/org"))
 
@@ -239,10 +238,10 @@ class AdminOrgController(Controller):
         data: URLEncodedBody[StaffForm],
     ) -> Template | Redirect:
         try:
-            await org.save_staff(code, data.code, data.name, bool(data.active))
-        except org.NotFound as error:
+            await organisation.save_staff(code, data.code, data.name, bool(data.active))
+        except organisation.NotFound as error:
             raise NotFoundException(str(error)) from None
-        except org.OrgError as error:
+        except organisation.OrgError as error:
             return await _branch_page(page, code, 422, **_failed("staff", error, data))
         flash(
             request, translatable(N_("Staff member %(code)s saved."), code=data.code.strip()), "ok"

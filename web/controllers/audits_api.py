@@ -14,7 +14,7 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from audits.boundary.bounds import ItemKey, UuidText
-from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork import selectors as fieldwork_selectors
 from audits.fieldwork.drafts import MAX_DRAFT_BYTES, load_draft, save_draft
 from audits.fieldwork.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, read_evidence, save_evidence
 from audits.fieldwork.filing import submit_audit
@@ -64,7 +64,7 @@ class AuditApiController(Controller):
     ) -> list[AuditOut]:
         """The audits the caller may see: a shopper their own, a manager the published audits
         of their branches (without the shopper's name), head office all."""
-        return await audit_reads.list_audits(
+        return await fieldwork_selectors.list_audits(
             user, status=status, branch=branch, limit=min(limit, 500), offset=offset
         )
 
@@ -72,7 +72,7 @@ class AuditApiController(Controller):
     async def get_audit(
         self, audit_id: FromPath[uuid.UUID], user: NamedDependency[CurrentUser]
     ) -> AuditOut:
-        return await audit_reads.get_audit(audit_id, user)
+        return await fieldwork_selectors.get_audit(audit_id, user)
 
     @post(
         "/evidence",

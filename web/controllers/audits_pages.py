@@ -17,7 +17,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import File, Redirect, Template
 
 from audits.boundary.bounds import field_error
-from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork import selectors as fieldwork_selectors
 from audits.fieldwork.drafts import load_draft, save_draft
 from audits.fieldwork.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, save_evidence
 from audits.fieldwork.filing import submit_audit
@@ -59,7 +59,9 @@ class AuditPagesController(Controller):
         assert page.user is not None
         if page.user.role in _READER_HOME:
             return Redirect(_READER_HOME[page.user.role])
-        own = await audit_reads.list_filed_by(page.user, limit=MY_AUDITS_PAGE + 1, offset=offset)
+        own = await fieldwork_selectors.list_filed_by(
+            page.user, limit=MY_AUDITS_PAGE + 1, offset=offset
+        )
         context = {
             "page": page,
             "audits": own[:MY_AUDITS_PAGE],
@@ -150,9 +152,9 @@ class AuditPagesController(Controller):
     @get("/audits/{audit_id:uuid}/edit", guards=[requires_filer])
     async def edit(self, page: NamedDependency[Page], audit_id: FromPath[uuid.UUID]) -> Template:
         """A returned audit, in the form again, to fix and resubmit under the same id."""
-        audit = await audit_reads.get_audit(audit_id, page.viewer)
+        audit = await fieldwork_selectors.get_audit(audit_id, page.viewer)
         _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
-        branch = await audit_reads.branch_by_code(audit.branch)
+        branch = await fieldwork_selectors.branch_by_code(audit.branch)
         body = {name: getattr(audit, name) for name in AuditCreate.__struct_fields__}
         zone = branch["timezone"] if branch else "UTC"  # a branch closed since: its clock is gone
         body["visited_at"] = local_time(audit.visited_at, zone)
@@ -196,7 +198,7 @@ async def _chooser(page: Page) -> Template:
     ]
     context = {
         "page": page,
-        "branches": await audit_reads.active_branches(),
+        "branches": await fieldwork_selectors.active_branches(),
         "checklists": checklists,
     }
     return Template("audits/choose.html", context=context)
@@ -206,7 +208,7 @@ async def _form(
     page: Page, values: dict[str, str], errors: dict[str, str], status: int = 200, audit=None
 ) -> Template:
     _, doc = await checklist_queries.get_version(values.get("checklist", ""))
-    branch = await audit_reads.branch_by_code(values.get("branch", ""))
+    branch = await fieldwork_selectors.branch_by_code(values.get("branch", ""))
     if branch is None:
         return await _chooser(page)
     if not values.get("visited_at"):
@@ -218,7 +220,7 @@ async def _form(
         "branch": branch,
         "values": values,
         "errors": errors,
-        "staff": await audit_reads.branch_staff(branch["id"]),
+        "staff": await fieldwork_selectors.branch_staff(branch["id"]),
         "channels": list(Channel),
         "audit": audit,
         "max_photo_mb": MAX_PHOTO_BYTES // (1024 * 1024),

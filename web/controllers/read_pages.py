@@ -12,7 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from audits.actions.selectors import audit_actions
-from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork import selectors as fieldwork_selectors
 from audits.tables import Role
 from web.auth import requires_login, requires_role
 from web.deps import Page
@@ -21,7 +21,7 @@ from web.review_view import audit_view
 
 class BranchAuditsController(Controller):
     """Published audits only, for every role let in; the templates show nothing of the shopper,
-    their flags or the trail (``audit_reads`` already withholds them from managers)."""
+    their flags or the trail (``fieldwork_selectors`` already withholds them from managers)."""
 
     path = "/branch-audits"
     include_in_schema = False
@@ -30,7 +30,7 @@ class BranchAuditsController(Controller):
     @get("/")
     async def list_page(self, page: NamedDependency[Page]) -> Template:
         assert page.user is not None
-        audits = await audit_reads.list_audits(page.user, status="published", limit=200)
+        audits = await fieldwork_selectors.list_audits(page.user, status="published", limit=200)
         context = {"page": page, "audits": audits}
         return Template("review/branch_list.html", context=context)
 

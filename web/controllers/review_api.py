@@ -9,9 +9,10 @@ from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
+from audits.actions.services import approve_audit
 from audits.boundary.bounds import Comment
 from audits.fieldwork import review
-from audits.fieldwork import selectors as audit_reads
+from audits.fieldwork import selectors as fieldwork_selectors
 from audits.fieldwork.review import QueueEntry, TrailEntry
 from audits.fieldwork.schemas import AuditOut
 from audits.org.users import CurrentUser
@@ -37,8 +38,8 @@ class ReviewApiController(Controller):
         data: JSONBody[ReviewIn | None] = None,
     ) -> AuditOut:
         """Publish a submitted audit to its branch; 409 when it is not submitted."""
-        await review.approve(audit_id, user, data.comment if data else "")
-        return await audit_reads.get_audit(audit_id, user)
+        await approve_audit(audit_id, user, data.comment if data else "")
+        return await fieldwork_selectors.get_audit(audit_id, user)
 
     @post("/audits/{audit_id:uuid}/return", status_code=200)
     async def return_to_shopper(
@@ -50,7 +51,7 @@ class ReviewApiController(Controller):
         """Send a submitted audit back to its shopper; the comment (required) says what to fix.
         409 when it is not submitted. The shopper fixes it and files it again with the same id."""
         await review.return_to_shopper(audit_id, user, data.comment)
-        return await audit_reads.get_audit(audit_id, user)
+        return await fieldwork_selectors.get_audit(audit_id, user)
 
     @get("/audits/{audit_id:uuid}/trail")
     async def trail(self, audit_id: FromPath[uuid.UUID]) -> list[TrailEntry]:

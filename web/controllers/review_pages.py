@@ -14,6 +14,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits.actions.selectors import audit_actions
+from audits.actions.services import approve_audit
 from audits.fieldwork import review
 from audits.fieldwork.rules import FLAG_TEXT
 from audits.fieldwork.schemas import AuditRejected
@@ -71,7 +72,7 @@ class ReviewPagesController(Controller):
     ) -> Template | Redirect:
         try:
             assert page.user is not None  # the guard let in head office only
-            await review.approve(audit_id, page.user, data.comment)
+            await approve_audit(audit_id, page.user, data.comment)
         except review.WrongStatus as error:
             flash(request, str(error), "error")
             return Redirect(_audit_url(audit_id))

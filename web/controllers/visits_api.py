@@ -13,8 +13,17 @@ from litestar.params import FromQuery, JSONBody, QueryParameter
 
 from audits.org.users import CurrentUser
 from audits.tables import Role
-from audits.visits import services as visits
-from audits.visits.services import VisitCreate, VisitError, VisitFilters, VisitOut
+from audits.visits import selectors as visits_selectors
+from audits.visits import services as visits_services
+from audits.visits.schemas import (
+    VisitCreate,
+    VisitError,
+    VisitFilters,
+    VisitNotAllowed,
+    VisitNotFound,
+    VisitOut,
+    VisitTaken,
+)
 from web.auth import requires_office, requires_role
 from web.params import PathId
 
@@ -27,9 +36,9 @@ def now() -> dt.datetime:
 
 
 def visit_error_status(error: VisitError) -> int:
-    if isinstance(error, visits.VisitNotFound):
+    if isinstance(error, VisitNotFound):
         return 404
-    return 409 if isinstance(error, visits.VisitTaken | visits.VisitNotAllowed) else 422
+    return 409 if isinstance(error, VisitTaken | VisitNotAllowed) else 422
 
 
 def _visit_error(_: Request[Any, Any, Any], error: VisitError) -> Response:
@@ -40,10 +49,10 @@ def _visit_error(_: Request[Any, Any, Any], error: VisitError) -> Response:
 async def readable_visit(visit_id: int, user: CurrentUser) -> VisitOut:
     """The visit if the user may see it: head office any, a shopper their own or an open one;
     otherwise it does not exist for them."""
-    visit = await visits.get_visit(visit_id, now())
+    visit = await visits_selectors.get_visit(visit_id, now())
     if user.is_office or visit.shopper in (None, user.username):
         return visit
-    raise visits.VisitNotFound(f"No visit {visit_id}.")
+    raise VisitNotFound(f"No visit {visit_id}.")
 
 
 class VisitApiController(Controller):
@@ -69,11 +78,11 @@ class VisitApiController(Controller):
         ``overdue``, ``done``, ``cancelled``), window dates and plan."""
         if not user.is_office:
             if open:
-                return await visits.list_open_visits(now())
+                return await visits_selectors.list_open_visits(now())
             mine = VisitFilters(shopper_id=user.id, state=visit_state, start=start, end=end)
-            return await visits.list_visits(mine, now())
+            return await visits_selectors.list_visits(mine, now())
         filters = VisitFilters(None, open, branch, shopper, visit_state, start, end, plan)
-        return await visits.list_visits(filters, now())
+        return await visits_selectors.list_visits(filters, now())
 
     @get("/{visit_id:int}")
     async def get_visit(self, visit_id: PathId, user: NamedDependency[CurrentUser]) -> VisitOut:
@@ -85,14 +94,14 @@ class VisitApiController(Controller):
         self, data: JSONBody[VisitCreate], user: NamedDependency[CurrentUser]
     ) -> VisitOut:
         """Plan one visit (head office). Without ``shopper`` it is open for shoppers to claim."""
-        return await visits.create_visit(data, by=user.username, now=now())
+        return await visits_services.create_visit(data, by=user.username, now=now())
 
     @post("/{visit_id:int}/claim", guards=[requires_role(Role.shopper)], status_code=200)
     async def claim(self, visit_id: PathId, user: NamedDependency[CurrentUser]) -> VisitOut:
         """Take an open visit. Of shoppers claiming at once, one wins; the others get 409."""
-        return await visits.claim_visit(visit_id, user.id, now())
+        return await visits_services.claim_visit(visit_id, user.id, now())
 
     @post("/{visit_id:int}/cancel", guards=[requires_office], status_code=200)
     async def cancel(self, visit_id: PathId) -> VisitOut:
         """Cancel a planned visit (head office); a done one answers 422."""
-        return await visits.cancel_visit(visit_id, now())
+        return await visits_services.cancel_visit(visit_id, now())

@@ -17,8 +17,9 @@ from litestar.response import Redirect, Template
 
 from audits.boundary.bounds import date_problem
 from audits.tables import Channel, Role
-from audits.visits import services as visits
-from audits.visits.services import VisitCreate, VisitError, VisitFilters
+from audits.visits import selectors as visits_selectors
+from audits.visits import services as visits_services
+from audits.visits.schemas import VisitCreate, VisitError, VisitFilters, VisitNotFound
 from checklists import queries
 from web.auth import requires_office, requires_role
 from web.controllers.visits_api import now, requires_visits, visit_error_status
@@ -50,7 +51,7 @@ def _date(value: str, field: str) -> dt.date:
 
 async def form_choices() -> dict[str, Any]:
     """What the planning forms offer: branches, shifts, shoppers, checklists, channels."""
-    branches, shifts, shoppers = await visits.planning_inputs()
+    branches, shifts, shoppers = await visits_selectors.planning_inputs()
     checklists = [c for c in await queries.list_checklists(include_retired=False)]
     return {
         "branches": [b.code for b in branches],
@@ -74,10 +75,14 @@ class VisitPagesController(Controller):
     async def mine(self, page: NamedDependency[Page]) -> Template:
         """The shopper's visits by state, and the open visits they may claim."""
         assert page.user is not None
-        own = await visits.list_visits(VisitFilters(shopper_id=page.user.id), now())
+        own = await visits_selectors.list_visits(VisitFilters(shopper_id=page.user.id), now())
         groups = {name: [v for v in own if v.state == name] for name in GROUPS}
         groups["done"].reverse()  # the latest first
-        context = {"page": page, "groups": groups, "open": await visits.list_open_visits(now())}
+        context = {
+            "page": page,
+            "groups": groups,
+            "open": await visits_selectors.list_open_visits(now()),
+        }
         return Template("visits/mine.html", context=context)
 
     @post("/{visit_id:int}/claim", guards=[requires_role(Role.shopper)])
@@ -86,7 +91,7 @@ class VisitPagesController(Controller):
     ) -> Redirect:
         assert page.user is not None
         try:
-            visit = await visits.claim_visit(visit_id, page.user.id, now())
+            visit = await visits_services.claim_visit(visit_id, page.user.id, now())
             flash(
                 request,
                 translatable(
@@ -96,7 +101,7 @@ class VisitPagesController(Controller):
                 ),
                 "ok",
             )
-        except visits.VisitNotFound as error:
+        except VisitNotFound as error:
             raise _page_error(error) from None
         except VisitError as error:
             flash(request, str(error), "error")
@@ -113,7 +118,7 @@ class VisitPagesController(Controller):
         filters = VisitFilters(branch=branch or None, state=visit_state or None, plan=plan or None)
         context = {
             "page": page,
-            "visits": await visits.list_visits(filters, now()),
+            "visits": await visits_selectors.list_visits(filters, now()),
             "filters": filters,
             "states": ("upcoming", "due", "overdue", "done", "cancelled"),
             **await form_choices(),
@@ -145,7 +150,7 @@ class VisitPagesController(Controller):
                 data.shopper or None,
                 data.channel,
             )
-            visit = await visits.create_visit(create, by=page.user.username, now=now())
+            visit = await visits_services.create_visit(create, by=page.user.username, now=now())
         except VisitError as error:
             context = {"page": page, "form": data, "error": str(error), **await form_choices()}
             return Template("visits/new.html", context=context, status_code=422)
@@ -165,7 +170,7 @@ class VisitPagesController(Controller):
     @post("/{visit_id:int}/cancel", guards=[requires_office])
     async def cancel(self, request: Request[Any, Any, Any], visit_id: FromPath[int]) -> Redirect:
         try:
-            visit = await visits.cancel_visit(visit_id, now())
+            visit = await visits_services.cancel_visit(visit_id, now())
             flash(
                 request,
                 translatable(
@@ -175,7 +180,7 @@ class VisitPagesController(Controller):
                 ),
                 "ok",
             )
-        except visits.VisitNotFound as error:
+        except VisitNotFound as error:
             raise _page_error(error) from None
         except VisitError as error:
             flash(request, str(error), "error")

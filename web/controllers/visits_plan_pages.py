@@ -15,9 +15,11 @@ from litestar.response import Redirect, Template
 
 from audits.boundary.bounds import date_problem
 from audits.tables import Channel
-from audits.visits import services as visits
-from audits.visits.planning import WEEKDAYS, CoverageVisit, Plan, PlanRules, coverage, generate_plan
-from audits.visits.services import VisitError
+from audits.visits import selectors as visits_selectors
+from audits.visits import services as visits_services
+from audits.visits.plan_types import Plan, PlanRules
+from audits.visits.planning import WEEKDAYS, CoverageVisit, coverage, generate_plan
+from audits.visits.schemas import VisitError
 from web.auth import requires_office
 from web.controllers.visits_api import now
 from web.controllers.visits_pages import form_choices
@@ -88,7 +90,7 @@ async def build_plan(form: PlanForm, today: dt.date) -> Plan:
         _number(form.daily_cap, "Daily cap", 1, 20),
     )
     per_branch = _number(form.visits_per_branch, "Visits per branch", 1, 500)
-    branches, shifts, shoppers = await visits.planning_inputs(_bars(form.barred))
+    branches, shifts, shoppers = await visits_selectors.planning_inputs(_bars(form.barred))
     if not branches or not shoppers:
         raise VisitError("There are no branches or no shoppers to plan with.")
     return generate_plan(
@@ -119,7 +121,7 @@ class VisitPlanPagesController(Controller):
         except VisitError as error:
             context["error"] = str(error)
             return Template("visits/plan.html", context=context, status_code=422)
-        branches, shifts, _ = await visits.planning_inputs()
+        branches, shifts, _ = await visits_selectors.planning_inputs()
         cells = [CoverageVisit(v.branch, v.date, v.shift) for v in plan.visits]
         loads: dict[str, int] = {}
         for v in plan.visits:
@@ -146,7 +148,7 @@ class VisitPlanPagesController(Controller):
         assert page.user is not None
         try:
             plan = await build_plan(data, now().date())
-            saved = await visits.save_plan(
+            saved = await visits_services.save_plan(
                 plan, checklist=data.checklist, channel=data.channel, label=data.label.strip(),
                 by=page.user.username,
             )  # fmt: skip
@@ -176,7 +178,7 @@ class VisitPlanPagesController(Controller):
             "page": page,
             "start": start,
             "end": end,
-            "coverage": await visits.coverage_between(start, end),
+            "coverage": await visits_selectors.coverage_between(start, end),
             "weekdays": WEEKDAYS,
         }
         return Template("visits/coverage.html", context=context)

@@ -1,7 +1,7 @@
 """CSV imports of branches and staff: upsert by code, all rows or none.
 
 Re-importing the same file changes nothing; a row that refers to an unknown branch fails the
-whole file, naming the row and column (see ``org_csv`` for the checks of the file itself).
+whole file, naming the row and column (see ``csv_files`` for the checks of the file itself).
 """
 
 from __future__ import annotations
