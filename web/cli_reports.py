@@ -1,12 +1,19 @@
 """``evenly report visit|branch|headoffice ... -o FILE.pdf``: the reports as PDFs, with the
-same numbers as their pages (the same builders), read with head office's access."""
+same numbers as their pages (the same builders, ``reports.services``), read with head office's
+access.
+
+It lives in the web, not beside ``evenly analyse`` in ``reports.commands``, for one reason: the
+reports are written in the reader's language, and the translation catalogs are the web's
+(``web.i18n``). A report that cannot be built (``reports.errors``) is a message, not a trace."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import uuid
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -15,12 +22,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from audits.org.users import CurrentUser
 from audits.tables import Role
 from checklists.model import LANGUAGES
+from reports.errors import ReportError
 from reports.pdf import report_pdf
 from reports.report_data import Filters
-from reports.report_model import Report
+from reports.report_model import Report, Translate
+from reports.services.branch import build_branch
+from reports.services.headoffice import build_headoffice
+from reports.services.visit import build_visit
 from web.report_views import translator
 
 console = Console()
+Build = Callable[[Translate], Coroutine[Any, Any, Report]]  # given the reader's translation
 HEAD_OFFICE = CurrentUser(id=0, username="evenly report", role=Role.office)
 
 
@@ -28,23 +40,33 @@ def _date(value: dt.datetime | None) -> dt.date | None:
     return None if value is None else value.date()
 
 
-def _write(build, lang: str, output: Path) -> None:
-    """Build the report (database, analysis), then charts and layout, with progress."""
+def _write(build: Build, lang: str, output: Path) -> None:
+    """Build the report (database, analysis), then charts and layout, with progress; a report
+    that cannot be built exits with its reason."""
+    try:
+        pdf = _pdf(build, lang)
+    except ReportError as error:
+        raise click.ClickException(str(error)) from error
+    output.write_bytes(pdf)
+    console.print(f"[green]Wrote[/] {output} ({len(pdf) // 1024} KiB)")
+
+
+def _pdf(build: Build, lang: str) -> bytes:
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as progress:
         reading = progress.add_task("Reading and analysing", total=1)
-        report: Report = asyncio.run(build())
+        translate = translator(lang)
+        report = asyncio.run(build(translate))
         progress.update(reading, completed=1)
         charts = progress.add_task("Charts", total=len(report.figures()) or 1)
 
         def step(done: int, total: int) -> None:
             progress.update(charts, completed=done, total=total)
 
-        pdf = report_pdf(report, translate=translator(lang), progress=step)
+        pdf = report_pdf(report, translate=translate, progress=step)
         progress.update(charts, completed=len(report.figures()) or 1)
-    output.write_bytes(pdf)
-    console.print(f"[green]Wrote[/] {output} ({len(pdf) // 1024} KiB)")
+    return pdf
 
 
 LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
@@ -64,16 +86,7 @@ def report() -> None:
 @OUT
 def visit(audit_id: uuid.UUID, lang: str, output: Path) -> None:
     """One audit's visit report."""
-    from audits.fieldwork.schemas import AuditNotFound
-    from web.controllers.reports_pages import build_visit
-
-    async def build() -> Report:
-        return await build_visit(audit_id, HEAD_OFFICE, lang, for_pdf=True)
-
-    try:
-        _write(build, lang, output)
-    except AuditNotFound as error:
-        raise click.ClickException(str(error)) from error
+    _write(lambda _: build_visit(audit_id, HEAD_OFFICE, lang=lang, _=_, for_pdf=True), lang, output)
 
 
 @report.command()
@@ -84,15 +97,8 @@ def visit(audit_id: uuid.UUID, lang: str, output: Path) -> None:
 @OUT
 def branch(code: str, start, end, lang: str, output: Path) -> None:
     """A branch's report for a period (default: every published visit)."""
-    from litestar.exceptions import NotFoundException
-
-    from web.controllers.period_reports import build_branch
-
     filters = Filters(start=_date(start), end=_date(end))
-    try:
-        _write(lambda: build_branch(code, filters, lang, HEAD_OFFICE), lang, output)
-    except NotFoundException as error:
-        raise click.ClickException(error.detail) from error
+    _write(lambda _: build_branch(code, filters, HEAD_OFFICE, lang=lang, _=_), lang, output)
 
 
 @report.command()
@@ -102,7 +108,5 @@ def branch(code: str, start, end, lang: str, output: Path) -> None:
 @OUT
 def headoffice(start, end, lang: str, output: Path) -> None:
     """Head office's report for a period: every branch compared fairly."""
-    from web.controllers.period_reports import build_headoffice
-
     filters = Filters(start=_date(start), end=_date(end))
-    _write(lambda: build_headoffice(filters, lang, HEAD_OFFICE), lang, output)
+    _write(lambda _: build_headoffice(filters, HEAD_OFFICE, lang=lang, _=_), lang, output)

@@ -19,6 +19,7 @@ from litestar.status_codes import (
 
 from audits.fieldwork.schemas import AuditConflict, AuditForbidden, AuditNotFound, AuditRejected
 from checklists.queries import ChecklistError, ChecklistNotFound, VersionFrozen, VersionNotFound
+from reports.errors import ReportError, ReportForbidden
 from web.deps import SESSION_LANGUAGE
 from web.i18n import direction, pick_language
 
@@ -97,6 +98,13 @@ def _audit_other(request: Request, exc: Exception) -> Response:
     return _error(request, status, str(exc))
 
 
+def _report(request: Request, exc: ReportError) -> Response:
+    """A report that cannot be built: forbidden is 403, anything else (no such branch or
+    visit, or none the reader may see) 404."""
+    status = HTTP_403_FORBIDDEN if isinstance(exc, ReportForbidden) else HTTP_404_NOT_FOUND
+    return _error(request, status, str(exc))
+
+
 def _unexpected(request: Request, exc: Exception) -> Response:
     request.logger.exception("unhandled error", exc_info=exc)
     return _error(request, HTTP_500_INTERNAL_SERVER_ERROR, "Something went wrong on our side.")
@@ -111,5 +119,6 @@ def exception_handlers() -> dict:
         AuditConflict: _audit_other,
         AuditNotFound: _audit_other,
         AuditForbidden: _audit_other,
+        ReportError: _report,
         HTTP_500_INTERNAL_SERVER_ERROR: _unexpected,
     }

@@ -82,6 +82,19 @@ def test_layer_imports_only_layers_below_it(layer):
     assert offenders == {}
 
 
+@pytest.mark.parametrize("layer", LAYERS[:-1])
+def test_only_the_web_knows_litestar(layer):
+    """Below the web, failures are domain errors (``reports.errors``, ``AuditNotFound`` ...)
+    that ``web/errors.py`` maps to statuses; an HTTP exception there would tie the CLI to
+    the web framework."""
+    offenders = sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / layer).rglob("*.py")
+        if "litestar" in _imports(path)
+    )
+    assert offenders == []
+
+
 @pytest.mark.parametrize("module", PURE)
 def test_pure_module_imports_neither_piccolo_nor_litestar(module):
     assert _imports(ROOT / module) & {"piccolo", "litestar"} == set()

@@ -1,5 +1,5 @@
-"""Report pages, their PDFs and CSV downloads: a visit (its shopper, the branch's manager
-once published, head office), a branch (its manager, head office) and head office's."""
+"""A visit's report page, its PDF and CSV downloads (its shopper, the branch's manager once
+published, head office); the report is built by ``reports.services.visit``."""
 
 from __future__ import annotations
 
@@ -10,37 +10,18 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Template
 
-from audits.org.users import CurrentUser
-from audits.tables import Role
-from reports import report_data
 from reports.report_model import Report
-from reports.visit import visit_report
+from reports.services.visit import build_visit
 from web.auth import requires_login
 from web.deps import Page
 from web.report_views import csv_response, pdf_response, report_page, translator
 
 
-async def build_visit(
-    audit_id: uuid.UUID, user: CurrentUser, lang: str, *, for_pdf: bool
-) -> Report:
-    """The visit report as ``user`` may read it (photos inlined for the PDF)."""
-    data = await report_data.load_visit(audit_id, user)
-    photos = await report_data.photo_uris(data.audit) if for_pdf else {}
-    return visit_report(
-        data.audit,
-        data.doc,
-        branch_name=data.branch_name,
-        visited_local=data.visited_local,
-        lang=lang,
-        show_shopper=user.role is not Role.manager,
-        photo_uri=(lambda evidence: photos.get(evidence, "")) if for_pdf else None,
-        _=translator(lang),
-    )
-
-
 async def _visit(audit_id: uuid.UUID, page: Page, *, for_pdf: bool) -> Report:
     assert page.user is not None
-    return await build_visit(audit_id, page.user, page.lang, for_pdf=for_pdf)
+    return await build_visit(
+        audit_id, page.user, lang=page.lang, _=translator(page.lang), for_pdf=for_pdf
+    )
 
 
 class VisitReportController(Controller):

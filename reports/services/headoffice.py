@@ -1,0 +1,58 @@
+"""Head office's report: every branch compared fairly, over a period and optional filters."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from audits.actions.selectors import recovery_facts
+from audits.org.users import CurrentUser
+from reports import report_data
+from reports.analysis_cache import AnalysisCache
+from reports.headoffice_report import headoffice_report
+from reports.recovery import recovery_figures
+from reports.report_data import Filters
+from reports.report_model import Report, Translate
+
+from .period import now, period_label, rows_and_analysis
+
+
+def _period_query(filters: Filters) -> str:
+    """The period as a query string, so a branch's link opens the same period."""
+    kept = {k: v for k, v in (("from", filters.start), ("to", filters.end)) if v is not None}
+    return f"?{urlencode(kept)}" if kept else ""
+
+
+async def build_headoffice(
+    filters: Filters,
+    user: CurrentUser,
+    *,
+    lang: str,
+    _: Translate,
+    analyses: AnalysisCache | None = None,
+) -> Report:
+    """Head office's report over ``filters``; who may ask is the caller's business (the web
+    guards the route to head office, the CLI reads as head office)."""
+    rows, analysis = await rows_and_analysis(filters, analyses)
+    recovery = recovery_figures(await recovery_facts(user, now=now()))
+    query = _period_query(filters)
+    shown = [
+        (label, value)
+        for label, value in (
+            (_("Region"), filters.region),
+            (_("Channel"), filters.channel),
+            (_("Checklist"), filters.checklist),
+        )
+        if value
+    ]
+    return headoffice_report(
+        rows,
+        analysis,
+        period=period_label(filters, _),
+        sections=await report_data.section_titles(lang),
+        lang=lang,
+        items=await report_data.item_titles(lang),
+        branch_href=lambda b: f"/reports/branches/{b}{query}",
+        filters=shown,
+        recovery=recovery,
+        _=_,
+    )

@@ -1,0 +1,44 @@
+"""What the branch and head-office reports share: the published rows of a period read once,
+their analysis (a mixed-model fit, CPU seconds, so in a worker thread), the period's label."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import anyio.to_thread
+
+from reports import report_data
+from reports.analysis import analyse
+from reports.analysis_cache import AnalysisCache
+from reports.report_data import Filters
+from reports.report_model import Translate
+from reports.results import AnalysisResult
+from reports.rows import AuditRow, frame_of
+
+
+async def rows_and_analysis(
+    filters: Filters, cache: AnalysisCache | None
+) -> tuple[list[AuditRow], AnalysisResult]:
+    """The rows feed both the descriptive figures and the analysis. With ``cache`` (the web
+    app's), a page, its PDF and its CSVs share one analysis; the CLI passes none."""
+    codes_only = await report_data.staff_codes_only()
+
+    async def compute() -> tuple[list[AuditRow], AnalysisResult]:
+        rows = await report_data.load_rows(filters, staff_codes_only=codes_only)
+        analysis = await anyio.to_thread.run_sync(lambda: analyse(frame_of(rows)))
+        return rows, analysis
+
+    if cache is None:
+        return await compute()
+    fingerprint = await report_data.audits_fingerprint()
+    return await cache.get((filters, codes_only), fingerprint, compute)
+
+
+def period_label(filters: Filters, _: Translate) -> str:
+    if filters.start or filters.end:
+        return f"{filters.start or '…'} – {filters.end or '…'}"
+    return _("all published visits")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
