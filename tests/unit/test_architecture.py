@@ -95,6 +95,35 @@ def test_only_the_web_knows_litestar(layer):
     assert offenders == []
 
 
+def _modules(path: Path) -> set[str]:
+    """Every module ``path`` imports, by its full dotted name (imports inside functions too)."""
+    tree = ast.parse(path.read_text("utf-8"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+    return names
+
+
+def test_commands_call_services_not_request_handlers():
+    """``evenly ...`` builds what the pages build by calling the same services, never a
+    controller (whose errors are HTTP ones)."""
+    commands = [
+        ROOT / "web" / "cli.py",
+        *ROOT.glob("web/cli_*.py"),
+        *(path for layer in LAYERS for path in (ROOT / layer).rglob("commands.py")),
+    ]
+    offenders = sorted(
+        str(path.relative_to(ROOT))
+        for path in commands
+        if any(name.startswith("web.controllers") for name in _modules(path))
+    )
+    assert len(commands) > 3
+    assert offenders == []
+
+
 @pytest.mark.parametrize("module", PURE)
 def test_pure_module_imports_neither_piccolo_nor_litestar(module):
     assert _imports(ROOT / module) & {"piccolo", "litestar"} == set()
