@@ -8,6 +8,7 @@ from audits.actions.selectors import recovery_facts
 from audits.org.users import CurrentUser
 from reports import report_data
 from reports.analysis_cache import AnalysisCache
+from reports.errors import ReportForbidden
 from reports.headoffice_report import headoffice_report
 from reports.recovery import recovery_figures
 from reports.report_data import Filters
@@ -30,8 +31,10 @@ async def build_headoffice(
     _: Translate,
     analyses: AnalysisCache | None = None,
 ) -> Report:
-    """Head office's report over ``filters``; who may ask is the caller's business (the web
-    guards the route to head office, the CLI reads as head office)."""
+    """Head office's report over ``filters``, for head office only (``ReportForbidden``
+    otherwise; the web's route guard refuses others first, with the same words)."""
+    if not user.is_office:
+        raise ReportForbidden("Your role does not allow this.")
     rows, analysis = await rows_and_analysis(filters, analyses)
     recovery = recovery_figures(await recovery_facts(user, now=now()))
     query = _period_query(filters)

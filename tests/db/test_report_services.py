@@ -58,6 +58,11 @@ def test_headoffice_report_builds_without_any_visits(org):
     assert report.figures() == []
 
 
+def test_headoffice_report_is_forbidden_to_a_manager(org):
+    with pytest.raises(ReportForbidden):
+        run(build_headoffice(Filters(), MAX, lang="en", _=_english))
+
+
 def test_unknown_visit_is_report_not_found(org):
     with pytest.raises(ReportNotFound, match="No audit"):
         run(build_visit(uuid.uuid4(), OFFICE, lang="en", _=_english, for_pdf=False))

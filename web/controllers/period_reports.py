@@ -53,9 +53,8 @@ def provide_analyses(state: State) -> AnalysisCache:
 
 
 async def _branch(page: Page, analyses: AnalysisCache, code: str, filters: Filters) -> Report:
-    assert page.user is not None
     return await build_branch(
-        code, filters, page.user, lang=page.lang, _=translator(page.lang), analyses=analyses
+        code, filters, page.viewer, lang=page.lang, _=translator(page.lang), analyses=analyses
     )
 
 
