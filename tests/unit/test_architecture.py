@@ -95,32 +95,20 @@ def test_only_the_web_knows_litestar(layer):
     assert offenders == []
 
 
-def _modules(path: Path) -> set[str]:
-    """Every module ``path`` imports, by its full dotted name (imports inside functions too)."""
-    tree = ast.parse(path.read_text("utf-8"))
-    names = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
-    return names
+def _is_command(module: str) -> bool:
+    return module == "web.cli" or module.startswith("web.cli_") or module.endswith(".commands")
 
 
 def test_commands_call_services_not_request_handlers():
     """``evenly ...`` builds what the pages build by calling the same services, never a
     controller (whose errors are HTTP ones)."""
-    commands = [
-        ROOT / "web" / "cli.py",
-        *ROOT.glob("web/cli_*.py"),
-        *(path for layer in LAYERS for path in (ROOT / layer).rglob("commands.py")),
-    ]
+    imports = _all_imports(RUNTIME)
+    assert len({imp.importer for imp in imports if _is_command(imp.importer)}) > 3
     offenders = sorted(
-        str(path.relative_to(ROOT))
-        for path in commands
-        if any(name.startswith("web.controllers") for name in _modules(path))
+        f"{imp.importer} -> {imp.target}"
+        for imp in imports
+        if _is_command(imp.importer) and imp.target.startswith("web.controllers")
     )
-    assert len(commands) > 3
     assert offenders == []
 
 
