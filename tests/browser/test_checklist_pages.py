@@ -6,7 +6,7 @@ from audits.org.users import create_user
 from audits.tables import Role
 
 from ..conftest import run
-from ..web.conftest import DEFAULTS
+from ..web.audit_fixtures import DEFAULTS
 from .conftest import horizontal_overflow
 
 pytestmark = pytest.mark.browser
