@@ -7,10 +7,12 @@ import sys
 from pathlib import Path
 
 import click
+import msgspec
 from rich.console import Console
 from rich.table import Table
 
 from checklists import queries
+from checklists.cli_output import echo_json, key_column, print_table
 from checklists.documents import ChecklistFileError, dump_checklist, load_checklist
 
 console = Console()
@@ -58,10 +60,16 @@ def export(slug: str, number: int | None, output: Path | None) -> None:
 
 
 @checklist.command("list")
-def list_() -> None:
+@click.option("--json", "as_json", is_flag=True, help="One JSON array of objects, for scripts.")
+def list_(as_json: bool) -> None:
     """The checklists, their versions and item counts."""
     summaries = asyncio.run(queries.list_checklists())
-    table = Table("slug", "title", "published", "draft", "items", "retired")
+    if as_json:
+        # slug, title (by language), channel, retired, published and draft (version numbers
+        # or null), items (of the latest version).
+        echo_json([msgspec.to_builtins(s) for s in summaries])
+        return
+    table = Table(key_column("slug"), "title", "published", "draft", "items", "retired")
     for s in summaries:
         table.add_row(
             s.slug,
@@ -71,4 +79,4 @@ def list_() -> None:
             str(s.items),
             "yes" if s.retired else "",
         )
-    console.print(table)
+    print_table(console, table)

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from checklists.cli_output import key_column, print_table
 from reports.analysis import STEPS
 from reports.analysis import analyse as run_analysis
 from reports.queries import UnknownChecklist, load_frame
@@ -31,10 +32,12 @@ def _interval(pair: Interval | None) -> str:
 
 
 def _print_variance(v: VarianceComponents) -> None:
-    table = Table("source", "share of variance", title="Where score differences come from")
+    table = Table(
+        key_column("source"), "share of variance", title="Where score differences come from"
+    )
     for name in ("branch", "branch_shift", "staff", "auditor", "residual"):
         table.add_row(name, f"{100 * v.share(name):.1f} %")
-    console.print(table)
+    print_table(console, table)
     visits = v.visits_for_reliability_0_8
     console.print(
         f"ICC (branch) {v.icc:.3f}; visits a branch needs for a mean of reliability 0.8: "
@@ -45,7 +48,7 @@ def _print_variance(v: VarianceComponents) -> None:
 def _print_branches(result: AnalysisResult) -> None:
     table = Table(
         "rank",
-        "branch",
+        key_column("branch"),
         "n",
         "raw mean",
         "adjusted",
@@ -67,18 +70,22 @@ def _print_branches(result: AnalysisResult) -> None:
             f"{row.sd:.1f}",
             row.funnel.p95,
         )
-    console.print(table)
+    print_table(console, table)
 
 
 def _effect(value: float, interval: Interval | None) -> str:
     return f"{value:+.1f} {_interval(interval)}"
 
 
+# Columns of identifiers (usernames, codes, shift names): kept whole, however narrow the output.
+KEYS = frozenset({"auditor", "branch", "shift", "staff"})
+
+
 def _table(title: str, columns: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> None:
-    table = Table(*columns, title=title)
+    table = Table(*(key_column(c) if c in KEYS else c for c in columns), title=title)
     for cells in list(rows)[:TOP]:
         table.add_row(*cells)
-    console.print(table)
+    print_table(console, table)
 
 
 def _print_lists(result: AnalysisResult) -> None:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
+from checklists.cli_output import key_column, print_table
 from web.settings import Settings
 
 console = Console()
@@ -97,7 +98,7 @@ def demo(seed: int) -> None:
         console.print(f"[green]Demo organisation loaded:[/] {summary}.")
     else:
         console.print("[green]The demo organisation was already loaded;[/] nothing changed.")
-    table = Table("login", "password", "role")
+    table = Table(key_column("login"), key_column("password"), "role")
     for username, role in (
         ("admin", "admin"),
         ("office", "head office"),
@@ -105,7 +106,7 @@ def demo(seed: int) -> None:
         ("shopper", "shopper"),
     ):
         table.add_row(username, "demo", role)
-    console.print(table)
+    print_table(console, table)
 
 
 from audits.fieldwork.commands import export_group, import_group  # noqa: E402

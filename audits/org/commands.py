@@ -1,16 +1,26 @@
-"""``evenly org import branches|staff FILE.csv``, ``evenly user create|token``."""
+"""``evenly org import|list``, ``evenly user create|token|list``."""
 
 from __future__ import annotations
 
 import asyncio
+import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import click
+from rich.console import Console
+from rich.table import Table
 
+from audits.boundary.csv_guard import GuardedWriter
+from audits.org import organisation
 from audits.org.csv_files import OrgCsvError
 from audits.org.org_import import import_csv
 from audits.org.users import UserError, create_user
 from audits.tables import Role
+from checklists.cli_output import echo_json, key_column, print_table
+
+console = Console()
 
 
 @click.group()
@@ -78,3 +88,106 @@ def token(name: str, label: str) -> None:
         click.echo(asyncio.run(create_token(name, label)))
     except UserNotFound as error:
         raise click.ClickException(str(error)) from None
+
+
+# --- Lists: a table for people, --json or --csv for scripts --------------------------------
+
+# Each list: its columns, the first ones identifiers (kept whole in the table).
+ORG_COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "branches": (("code", "region"), ("name", "timezone", "address", "active")),
+    "staff": (("branch", "code"), ("name", "active")),
+    "shifts": (("branch", "name"), ("start", "end")),
+}
+
+
+async def _org_rows(kind: str) -> list[dict[str, Any]]:
+    if kind == "branches":
+        return [
+            {key: getattr(b, key) for key in ("code", "region", "name", "timezone", "address",
+                                              "active")}
+            for b in await organisation.list_branches()
+        ]  # fmt: skip
+    if kind == "staff":
+        rows = []
+        for branch in await organisation.list_branches():
+            rows += [
+                {"branch": branch.code, "code": s.code, "name": s.name, "active": s.active}
+                for s in await organisation.list_staff(branch.code)
+            ]
+        return rows
+    shifts = await organisation.list_shifts(every=True)
+    # The organisation's shifts (branch null) first, then each branch's, by start time.
+    shifts.sort(key=lambda s: (s.branch is not None, s.branch or "", s.start))
+    return [{"branch": s.branch, "name": s.name, "start": s.start, "end": s.end} for s in shifts]
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    return str(value)
+
+
+def _print_rows(
+    rows: list[dict[str, Any]], keys: Sequence[str], others: Sequence[str], fmt: str
+) -> None:
+    columns = [*keys, *others]
+    if fmt == "json":
+        echo_json(rows)
+    elif fmt == "csv":
+        writer = GuardedWriter(sys.stdout, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(row[c]) for c in columns] for row in rows)
+    else:
+        table = Table(*(key_column(k) for k in keys), *others)
+        for row in rows:
+            table.add_row(*(_cell(row[c]) for c in columns))
+        print_table(console, table)
+
+
+def _format_option(*formats: str):
+    choices = {"json": "One JSON array of objects, for scripts.", "csv": "CSV with a header row."}
+    decorators = [
+        click.option(f"--{name}", "fmt", flag_value=name, help=choices[name]) for name in formats
+    ]
+
+    def apply(function):
+        for decorator in decorators:
+            function = decorator(function)
+        return function
+
+    return apply
+
+
+@org.command("list")
+@click.argument("kind", type=click.Choice(list(ORG_COLUMNS)))
+@_format_option("json", "csv")
+def list_(kind: str, fmt: str | None) -> None:
+    """List KIND: branches, staff (of every branch) or shifts (the organisation's, then each
+    branch's)."""
+    keys, others = ORG_COLUMNS[kind]
+    _print_rows(asyncio.run(_org_rows(kind)), keys, others, fmt or "table")
+
+
+@user.command("list")
+@_format_option("json", "csv")
+def user_list(fmt: str | None) -> None:
+    """The users: username, role, managed branches, active, language (never a secret)."""
+    from audits.org.people import list_users
+
+    rows = [
+        {
+            "username": u.username,
+            "role": u.role.value,
+            "branches": list(u.branches),
+            "active": u.active,
+            "language": u.language,
+            "last_login": u.last_login.isoformat() if u.last_login else None,
+        }
+        for u in asyncio.run(list_users())
+    ]
+    _print_rows(rows, ("username",), ("role", "branches", "active", "language", "last_login"),
+                fmt or "table")  # fmt: skip

@@ -1,5 +1,9 @@
 """`evenly org import` and `evenly user token` against the real database."""
 
+import csv
+import io
+import json
+
 from click.testing import CliRunner
 
 from audits.org.tokens import user_for_token
@@ -79,3 +83,52 @@ def test_user_token_prints_a_token_that_authenticates(db):
 def test_user_token_for_unknown_user_fails(db):
     result = CliRunner().invoke(main, ["user", "token", "nobody"])
     assert result.exit_code != 0 and "No active user named 'nobody'" in result.output
+
+
+# --- evenly org list (issue 20) ---------------------------------------------------------------
+
+LONG = (
+    "code,name,region,timezone,address\n"
+    'BRANCH-THESSALONIKI-01,"=HYPERLINK(""http://x"") the long name",NGR,Europe/Athens,\n'
+    "B1,Syntagma,ATT,Europe/Athens,Ermou 12\n"
+)
+
+
+def _list(*args: str, columns: str = "80") -> object:
+    return CliRunner().invoke(main, ["org", "list", *args], env={"COLUMNS": columns})
+
+
+def test_org_list_branches_as_table_json_and_csv(db, tmp_path):
+    (tmp_path / "b.csv").write_text(LONG, "utf-8")
+    assert _import("branches", tmp_path / "b.csv").exit_code == 0
+    for columns in ("30", "80"):
+        table = _list("branches", columns=columns)
+        assert table.exit_code == 0 and "BRANCH-THESSALONIKI-01 " in table.output
+    rows = json.loads(_list("branches", "--json").output)
+    assert rows == [
+        {"code": "B1", "region": "ATT", "name": "Syntagma", "timezone": "Europe/Athens",
+         "address": "Ermou 12", "active": True},
+        {"code": "BRANCH-THESSALONIKI-01", "region": "NGR",
+         "name": '=HYPERLINK("http://x") the long name', "timezone": "Europe/Athens",
+         "address": "", "active": True},
+    ]  # fmt: skip
+    written = _list("branches", "--csv").output
+    parsed = list(csv.reader(io.StringIO(written)))
+    assert parsed[0] == ["code", "region", "name", "timezone", "address", "active"]
+    assert parsed[2][0] == "BRANCH-THESSALONIKI-01"
+    assert parsed[2][2] == '\'=HYPERLINK("http://x") the long name'  # guarded by csv_guard
+
+
+def test_org_list_staff_and_shifts(db, org):
+    staff = json.loads(_list("staff", "--json").output)
+    assert staff and set(staff[0]) == {"branch", "code", "name", "active"}
+    assert {s["branch"] for s in staff} == {"B1", "B2"}
+    assert staff == sorted(staff, key=lambda s: (s["branch"], s["code"]))
+    shifts = json.loads(_list("shifts", "--json").output)
+    assert shifts and set(shifts[0]) == {"branch", "name", "start", "end"}
+    own = [s for s in shifts if s["branch"] is None]
+    assert shifts[: len(own)] == own  # the organisation's shifts first
+    table = _list("staff", columns="25")
+    assert table.exit_code == 0 and all(f"{s['code']} " in table.output for s in staff)
+    header = _list("shifts", "--csv").output.splitlines()[0]
+    assert header == "branch,name,start,end"
