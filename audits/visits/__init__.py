@@ -5,6 +5,8 @@
   the open ones a shopper may claim, the plan generator's inputs, coverage.
 - ``services``: writes: a visit planned by hand, a generated plan saved whole, claim (one
   winner), cancel.
+- ``plan_requests``: a plan proposed from head office's settings (the form as typed, checked
+  field by field) by the generator; nothing saved.
 - ``planning``: the plan generator, coverage, claim rules and a visit's state (pure).
 - ``plan_design``: the shopper side of a plan: loads kept even, the shopper × branch graph
   kept in one piece (pure).

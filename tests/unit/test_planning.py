@@ -1,14 +1,17 @@
 """The visit plan generator and coverage: rules, even cells, balanced and connected designs."""
 
+import asyncio
 import datetime as dt
 from collections import Counter
 from pathlib import Path
 
+import msgspec
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from audits.visits.plan_design import components
+from audits.visits.plan_requests import PlanForm, propose_plan
 from audits.visits.plan_types import PlanBranch, PlanRules, PlanShift, PlanShopper
 from audits.visits.planning import (
     CoverageVisit,
@@ -19,6 +22,7 @@ from audits.visits.planning import (
     generate_plan,
     plan_days,
 )
+from audits.visits.schemas import VisitError
 from tests.unit.test_architecture import _imports
 
 MONDAY = dt.date(2026, 3, 2)
@@ -264,3 +268,24 @@ def test_claim_conflict_message_names_the_rule():
     assert (
         claim_conflict(Window("B1", D, D), [Window("B1", D, D)], PlanRules(0, daily_cap=2)) is None
     )
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"start": "1st of May"}, "Period"),
+        ({"start": "2026-06-01", "end": "2026-05-01"}, "Period"),
+        ({"min_days_apart": "-1"}, "Days apart"),
+        ({"daily_cap": "0"}, "Daily cap"),
+        ({"visits_per_branch": "many"}, "Visits per branch"),
+    ],
+)
+def test_proposed_plan_names_the_setting_that_is_wrong(change, field):
+    form = msgspec.structs.replace(PlanForm.default(dt.date(2026, 4, 10)), **change)
+    with pytest.raises(VisitError, match=f"^{field}: "):
+        asyncio.run(propose_plan(form, dt.date(2026, 4, 10)))
+
+
+def test_default_plan_form_is_next_month():
+    form = PlanForm.default(dt.date(2026, 12, 20))
+    assert (form.start, form.end, form.label) == ("2027-01-01", "2027-01-31", "2027-01")
