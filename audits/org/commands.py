@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from audits.org.csv_files import OrgCsvError
-from audits.org.org_export import KINDS, export_csv
+from audits.org.csv_files import KINDS, OrgCsvError
+from audits.org.org_export import export_csv
 from audits.org.org_import import import_csv
 from audits.org.users import UserError, create_user
 from audits.tables import Role

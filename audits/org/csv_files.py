@@ -27,6 +27,7 @@ BRANCH_COLUMNS = ("code", "name", "region", "timezone", "address")
 STAFF_COLUMNS = ("branch", "code", "name")
 SHIFT_COLUMNS = ("name", "start", "end", "branch")
 COLUMNS = {"branches": BRANCH_COLUMNS, "staff": STAFF_COLUMNS, "shifts": SHIFT_COLUMNS}
+KINDS = tuple(COLUMNS)  # what the organisation's CSV files hold
 REQUIRED = {
     "branches": ("code", "name"),
     "staff": ("branch", "code"),

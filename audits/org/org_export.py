@@ -12,8 +12,6 @@ from audits.org.csv_files import COLUMNS
 from audits.org.fields import format_clock
 from audits.tables import Branch, Shift, Staff
 
-KINDS = tuple(COLUMNS)
-
 
 async def _branches() -> list[list[Any]]:
     rows = await Branch.select(
