@@ -19,6 +19,8 @@ from audits.org.fields import (
     clean_name,
     clean_shift,
     clean_timezone,
+    code_and_name,
+    code_from_name,
     format_clock,
     shifts_overlap,
 )
@@ -29,7 +31,7 @@ SHIFT_COLUMNS = ("name", "start", "end", "branch")
 COLUMNS = {"branches": BRANCH_COLUMNS, "staff": STAFF_COLUMNS, "shifts": SHIFT_COLUMNS}
 KINDS = tuple(COLUMNS)  # what the organisation's CSV files hold
 REQUIRED = {
-    "branches": ("code", "name"),
+    "branches": ("name",),  # no code: made from the name
     "staff": ("branch", "code"),
     "shifts": ("name", "start", "end"),
 }
@@ -60,6 +62,7 @@ class BranchRow(msgspec.Struct, frozen=True):
     region: str = ""
     timezone: str = "UTC"
     address: str = ""
+    region_name: str = ""  # a new region's name: the file's cell, or the code
 
 
 class StaffRow(msgspec.Struct, frozen=True):
@@ -152,13 +155,22 @@ def _parse(
 
 
 def _branch(number: int, cells: dict[str, str]) -> BranchRow:
+    """A branch; other systems' exports name more than they code, so a branch without a code
+    gets one made from its name, and a region given by name (``HOLLY SPRINGS``) one made from
+    that (``HOLLY-SPRINGS``)."""
+    name = clean_name(cells["name"])
+    code = clean_code(cells["code"]) if cells["code"].strip() else code_from_name(name)
+    region, region_name = (
+        code_and_name(cells["region"], "region") if cells["region"].strip() else ("", "")
+    )
     return BranchRow(
         row=number,
-        code=clean_code(cells["code"]),
-        name=clean_name(cells["name"]),
-        region=clean_code(cells["region"], "region") if cells["region"].strip() else "",
+        code=code,
+        name=name,
+        region=region,
         timezone=clean_timezone(cells["timezone"]),
         address=cells["address"].strip(),
+        region_name=region_name,
     )
 
 
@@ -172,7 +184,7 @@ def _staff(number: int, cells: dict[str, str]) -> StaffRow:
 
 
 def parse_branches(text: str) -> list[BranchRow]:
-    """Columns ``code,name,region,timezone,address`` (code and name required, any order)."""
+    """Columns ``code,name,region,timezone,address`` (name required, any order)."""
     return _parse(text, "branches", BRANCH_COLUMNS, _branch, lambda r: (r.code,))
 
 

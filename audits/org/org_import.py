@@ -38,12 +38,13 @@ async def _insert_all(table, rows: list) -> None:
         await table.insert(*rows[start : start + CHUNK])
 
 
-async def _region_ids(codes: set[str]) -> tuple[dict[str, int], int]:
-    """Region ids by code; regions named in the file that do not exist yet are created."""
+async def _region_ids(names: dict[str, str]) -> tuple[dict[str, int], int]:
+    """Region ids by code; regions of the file (code: name) that do not exist yet are
+    created."""
     known = {r["code"]: r["id"] for r in await Region.select(Region.id, Region.code)}
-    missing = sorted(codes - set(known) - {""})
+    missing = sorted(set(names) - set(known) - {""})
     if missing:
-        await _insert_all(Region, [Region(code=code, name=code) for code in missing])
+        await _insert_all(Region, [Region(code=code, name=names[code]) for code in missing])
         known = {r["code"]: r["id"] for r in await Region.select(Region.id, Region.code)}
     return known, len(missing)
 
@@ -51,7 +52,9 @@ async def _region_ids(codes: set[str]) -> tuple[dict[str, int], int]:
 async def import_branches(rows: list[BranchRow]) -> ImportCounts:
     """Create the branches whose codes are new, update those that differ."""
     async with Branch._meta.db.transaction():
-        regions, regions_created = await _region_ids({row.region for row in rows})
+        regions, regions_created = await _region_ids(
+            {row.region: row.region_name or row.region for row in rows}
+        )
         existing = {
             b["code"]: b
             for b in await Branch.select(

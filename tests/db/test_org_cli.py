@@ -70,6 +70,25 @@ def test_org_import_staff_of_unknown_branch_writes_nothing(db, tmp_path):
     assert _counts() == (2, 2, 0)
 
 
+def test_org_import_branches_named_as_other_systems_export_them(db, tmp_path):
+    """No code column, regions by name: codes are made from the names, regions keep theirs."""
+    path = tmp_path / "b.csv"
+    path.write_text("name,region\nAngus Barn,HOLLY SPRINGS\nAshworth Drug,CARY\n", "utf-8")
+    result = _import("branches", path)
+    assert result.exit_code == 0, result.output
+    assert "2 created, 0 updated, 0 unchanged (2 new regions)" in result.output
+    regions = run(Region.select(Region.code, Region.name).order_by(Region.code).run())
+    assert regions == [
+        {"code": "CARY", "name": "CARY"},
+        {"code": "HOLLY-SPRINGS", "name": "HOLLY SPRINGS"},
+    ]
+    branch = run(
+        Branch.select(Branch.name, Branch.region.code).where(Branch.code == "ANGUS-BARN").run()
+    )
+    assert branch == [{"name": "Angus Barn", "region.code": "HOLLY-SPRINGS"}]
+    assert "0 created, 0 updated, 2 unchanged" in _import("branches", path).output
+
+
 def _shifts() -> list[tuple]:
     rows = run(
         Shift.select(Shift.name, Shift.start_minute, Shift.end_minute, Shift.branch.code).run()

@@ -14,7 +14,13 @@ from audits.org.csv_files import (
     parse_shifts,
     parse_staff,
 )
-from audits.org.fields import FieldProblem, clean_timezone, parse_clock, shifts_overlap
+from audits.org.fields import (
+    FieldProblem,
+    clean_timezone,
+    code_from_name,
+    parse_clock,
+    shifts_overlap,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +31,40 @@ def test_branches_csv_reads_rows_in_any_column_order():
         BranchRow(row=2, code="B1", name="Syntagma", timezone="Europe/Athens"),
         BranchRow(row=4, code="B2", name="Kavala", timezone="UTC"),
     ]
+
+
+def test_branches_csv_makes_codes_of_names_other_systems_export():
+    """A region given by name (a code may not hold a space) and a branch without a code get
+    codes made from their names; a region given as a code stays as it is."""
+    text = "name,region\nAngus Barn,HOLLY SPRINGS\nCafé Olé,Cary\nBar,ATT\n"
+    assert parse_branches(text) == [
+        BranchRow(2, "ANGUS-BARN", "Angus Barn", "HOLLY-SPRINGS", region_name="HOLLY SPRINGS"),
+        BranchRow(3, "CAFE-OLE", "Café Olé", "Cary", region_name="Cary"),
+        BranchRow(4, "BAR", "Bar", "ATT", region_name="ATT"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("HOLLY SPRINGS", "HOLLY-SPRINGS"),
+        ("  Holly   Springs ", "HOLLY-SPRINGS"),
+        ("St. John's", "ST.-JOHN-S"),
+        ("Αθήνα Κέντρο", None),
+        ("x" * 41, None),
+    ],
+)
+def test_code_from_name(name, code):
+    if code is None:
+        with pytest.raises(FieldProblem):
+            code_from_name(name)
+    else:
+        assert code_from_name(name) == code
+
+
+def test_branches_csv_codes_made_from_equal_names_collide_on_the_row():
+    with pytest.raises(OrgCsvError, match="row 3, column code: 'SUBWAY' is already on row 2"):
+        parse_branches("name\nSubway\nSUBWAY\n")
 
 
 def test_staff_csv_reads_rows_and_allows_same_code_at_two_branches():
