@@ -201,14 +201,18 @@ def _shift(number: int, cells: dict[str, str]) -> ShiftRow:
 
 def overlap_problems(rows: list[ShiftRow]) -> list[CsvProblem]:
     """Rows whose window shares a minute with an earlier row of the same place (a branch, or
-    the organisation), so that a visit time falls in at most one shift there."""
+    the organisation), so that a visit time falls in at most one shift there. A row numbered
+    0 is a stored shift: it is named as such, and its own overlaps are not reported."""
     problems = []
     for index, row in enumerate(rows):
+        if not row.row:
+            continue
         for other in rows[:index]:
             if other.branch == row.branch and shifts_overlap(
                 (row.start, row.end), (other.start, other.end)
             ):
-                message = f"overlaps {other.name} ({other.window}) on row {other.row}"
+                place = f"on row {other.row}" if other.row else "(stored)"
+                message = f"overlaps {other.name} ({other.window}) {place}"
                 problems.append(CsvProblem(row.row, "start", message))
                 break
     return problems

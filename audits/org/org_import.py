@@ -157,12 +157,7 @@ async def import_shifts(rows: list[ShiftRow]) -> ImportCounts:
             for key, s in by_key.items()
             if key not in named
         ]
-        problems = [
-            CsvProblem(p.row, p.column, p.message.replace(" on row 0", " (stored)"))
-            for p in overlap_problems(kept + rows)
-            if p.row
-        ]
-        if problems:
+        if problems := overlap_problems(kept + rows):
             raise OrgCsvError(problems)
         new, updated, unchanged = [], 0, 0
         for row in rows:
