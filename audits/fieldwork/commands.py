@@ -27,6 +27,14 @@ def _progress() -> Progress:
     )
 
 
+SHIFTS_HINT = (
+    "Define the shifts first: evenly org import shifts SHIFTS.csv, a CSV with the columns "
+    "name,start,end,branch (start and end as HH:MM branch-local time, an end before the start "
+    "runs past midnight; branch empty for a shift of every branch), e.g. "
+    "'night,22:00,06:00,B16'. Or add them on /admin/org."
+)
+
+
 @click.group("import")
 def import_group() -> None:
     """Import history from other systems."""
@@ -59,6 +67,10 @@ def import_audits_command(file: Path, checklist: str | None, create_missing: boo
             progress.stop()
             for problem in error.problems:
                 click.echo(f"{file}: {problem}", err=True)
+            if any(
+                p.column == "shift" and p.message.startswith("no shift") for p in error.problems
+            ):
+                click.echo(SHIFTS_HINT, err=True)
             raise click.ClickException(
                 f"{len(error.problems)} problems; nothing was imported."
             ) from None

@@ -18,7 +18,7 @@ import msgspec
 
 from audits.boundary.csv_guard import unguard_cell
 from audits.org.csv_files import CsvProblem, OrgCsvError
-from audits.org.fields import FieldProblem, clean_code
+from audits.org.fields import FieldProblem, clean_code, code_and_name
 from checklists.model import Checklist, Item, ItemType
 from checklists.scoring import NA, restrict, validate_answers
 
@@ -215,7 +215,7 @@ def _row(number: int, cells: dict[str, str], doc: Checklist | None) -> AuditRow:
         timed=timed,
         branch=clean_code(cells.get("branch", ""), "branch"),
         auditor=_username(cells.get("auditor", "")),
-        region=clean_code(region, "region") if region else "",
+        region=code_and_name(region, "region")[0] if region else "",  # "HOLLY SPRINGS" too
         channel=channel,
         shift=_text(cells, "shift", MAX_SHIFT, "a shift name"),
         staff=clean_code(staff, "staff") if staff else "",

@@ -10,9 +10,10 @@ never HTTP errors.
 - ``organisation``: settings, regions, branches, shifts and staff as admins read and edit them
   (``get_*``/``list_*`` read, ``save_*``/``add_*``/``delete_*`` write).
 - ``fields``: checks of the organisation's fields, shared by the forms and the CSV import (pure).
-- ``csv_files``: branches and staff CSV files read and checked row by row (pure).
-- ``org_import``: those files written: upsert by code, all rows or none.
+- ``csv_files``: branches, staff and shifts CSV files read and checked row by row (pure).
+- ``org_import``: those files written: upsert by code (shifts by name), all rows or none.
+- ``org_export``: the same files written out from the database, through the CSV guard.
 - ``tokens``: API tokens (shown once, stored hashed, revocable).
 - ``sessions``: browser sessions that can be ended.
-- ``commands``: ``evenly org import`` and ``evenly user create|token``.
+- ``commands``: ``evenly org import|export`` and ``evenly user create|token``.
 """

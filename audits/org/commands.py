@@ -1,4 +1,4 @@
-"""``evenly org import|list``, ``evenly user create|token|list``."""
+"""``evenly org import|export|list branches|staff|shifts``, ``evenly user create|token|list``."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from rich.table import Table
 
 from audits.boundary.csv_guard import GuardedWriter
 from audits.org import organisation
-from audits.org.csv_files import OrgCsvError
+from audits.org.csv_files import KINDS, OrgCsvError
+from audits.org.org_export import export_csv
 from audits.org.org_import import import_csv
 from audits.org.users import UserError, create_user
 from audits.tables import Role
@@ -25,14 +26,15 @@ console = Console()
 
 @click.group()
 def org() -> None:
-    """The organisation: branches, staff."""
+    """The organisation: branches, staff, shifts."""
 
 
 @org.command("import")
-@click.argument("kind", type=click.Choice(["branches", "staff"]))
+@click.argument("kind", type=click.Choice(KINDS))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_(kind: str, file: Path) -> None:
-    """Import KIND (branches or staff) from a CSV FILE; a file with any error imports nothing."""
+    """Import KIND (branches, staff or shifts) from a CSV FILE; a file with any error imports
+    nothing."""
     text = file.read_text("utf-8-sig", errors="replace")
     try:
         counts = asyncio.run(import_csv(kind, text))
@@ -45,6 +47,20 @@ def import_(kind: str, file: Path) -> None:
         f"Imported {kind}: {counts.created} created, {counts.updated} updated, "
         f"{counts.unchanged} unchanged{note}."
     )
+
+
+@org.command("export")
+@click.argument("kind", type=click.Choice(KINDS))
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def export(kind: str, file: Path | None) -> None:
+    """Write KIND (branches, staff or shifts) as the CSV that `evenly org import` reads, to
+    FILE or to standard output."""
+    text = asyncio.run(export_csv(kind))
+    if file is None:
+        click.echo(text, nl=False)
+    else:
+        file.write_text(text, "utf-8")
+        click.echo(f"Exported {kind} to {file}.", err=True)
 
 
 @click.group()

@@ -1,4 +1,4 @@
-"""Branches and staff from CSV files (pure): read, check every row, report every problem.
+"""Branches, staff and shifts from CSV files (pure): read, check every row, report every problem.
 
 Rows are numbered as a spreadsheet shows them: the header is row 1. A file with any problem
 is rejected as a whole, so an import writes all of its rows or none.
@@ -12,11 +12,29 @@ from collections.abc import Callable
 
 import msgspec
 
-from audits.org.fields import FieldProblem, clean_code, clean_name, clean_timezone
+from audits.boundary.csv_guard import unguard_cell
+from audits.org.fields import (
+    FieldProblem,
+    clean_code,
+    clean_name,
+    clean_shift,
+    clean_timezone,
+    code_and_name,
+    code_from_name,
+    format_clock,
+    shifts_overlap,
+)
 
 BRANCH_COLUMNS = ("code", "name", "region", "timezone", "address")
 STAFF_COLUMNS = ("branch", "code", "name")
-REQUIRED = {"branches": ("code", "name"), "staff": ("branch", "code")}
+SHIFT_COLUMNS = ("name", "start", "end", "branch")
+COLUMNS = {"branches": BRANCH_COLUMNS, "staff": STAFF_COLUMNS, "shifts": SHIFT_COLUMNS}
+KINDS = tuple(COLUMNS)  # what the organisation's CSV files hold
+REQUIRED = {
+    "branches": ("name",),  # no code: made from the name
+    "staff": ("branch", "code"),
+    "shifts": ("name", "start", "end"),
+}
 
 
 class CsvProblem(msgspec.Struct, frozen=True):
@@ -44,6 +62,7 @@ class BranchRow(msgspec.Struct, frozen=True):
     region: str = ""
     timezone: str = "UTC"
     address: str = ""
+    region_name: str = ""  # a new region's name: the file's cell, or the code
 
 
 class StaffRow(msgspec.Struct, frozen=True):
@@ -53,11 +72,26 @@ class StaffRow(msgspec.Struct, frozen=True):
     name: str = ""
 
 
+class ShiftRow(msgspec.Struct, frozen=True):
+    """A shift; ``start`` and ``end`` are minutes after local midnight, ``branch`` empty means
+    the organisation's (every branch's) shift."""
+
+    row: int
+    name: str
+    start: int
+    end: int
+    branch: str = ""
+
+    @property
+    def window(self) -> str:
+        return f"{format_clock(self.start)}–{format_clock(self.end)}"
+
+
 def _records(text: str, kind: str, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
     """(row number, cells by column) of the non-empty rows; header problems raise at once."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), strict=True)
     try:
-        rows = list(reader)
+        rows = [[unguard_cell(cell) for cell in row] for row in reader]  # our exports' guard
     except csv.Error as error:
         raise OrgCsvError([CsvProblem(reader.line_num, "", f"not a CSV file: {error}")]) from None
     if not rows:
@@ -92,7 +126,14 @@ def _twice(header: list[str]) -> list[str]:
     return sorted({name for name in header if header.count(name) > 1})
 
 
-def _parse(text: str, kind: str, columns: tuple[str, ...], make: Callable, key: Callable) -> list:
+def _parse(
+    text: str,
+    kind: str,
+    columns: tuple[str, ...],
+    make: Callable,
+    key: Callable,
+    key_column: str = "code",
+) -> list:
     problems: list[CsvProblem] = []
     seen: dict[tuple[str, ...], int] = {}
     parsed = []
@@ -103,8 +144,8 @@ def _parse(text: str, kind: str, columns: tuple[str, ...], make: Callable, key: 
             problems.append(CsvProblem(number, problem.field, problem.message))
             continue
         if key(row) in seen:
-            message = f"{row.code!r} is already on row {seen[key(row)]}"
-            problems.append(CsvProblem(number, "code", message))
+            message = f"{getattr(row, key_column)!r} is already on row {seen[key(row)]}"
+            problems.append(CsvProblem(number, key_column, message))
             continue
         seen[key(row)] = number
         parsed.append(row)
@@ -114,13 +155,22 @@ def _parse(text: str, kind: str, columns: tuple[str, ...], make: Callable, key: 
 
 
 def _branch(number: int, cells: dict[str, str]) -> BranchRow:
+    """A branch; other systems' exports name more than they code, so a branch without a code
+    gets one made from its name, and a region given by name (``HOLLY SPRINGS``) one made from
+    that (``HOLLY-SPRINGS``)."""
+    name = clean_name(cells["name"])
+    code = clean_code(cells["code"]) if cells["code"].strip() else code_from_name(name)
+    region, region_name = (
+        code_and_name(cells["region"], "region") if cells["region"].strip() else ("", "")
+    )
     return BranchRow(
         row=number,
-        code=clean_code(cells["code"]),
-        name=clean_name(cells["name"]),
-        region=clean_code(cells["region"], "region") if cells["region"].strip() else "",
+        code=code,
+        name=name,
+        region=region,
         timezone=clean_timezone(cells["timezone"]),
         address=cells["address"].strip(),
+        region_name=region_name,
     )
 
 
@@ -134,10 +184,53 @@ def _staff(number: int, cells: dict[str, str]) -> StaffRow:
 
 
 def parse_branches(text: str) -> list[BranchRow]:
-    """Columns ``code,name,region,timezone,address`` (code and name required, any order)."""
+    """Columns ``code,name,region,timezone,address`` (name required, any order)."""
     return _parse(text, "branches", BRANCH_COLUMNS, _branch, lambda r: (r.code,))
 
 
 def parse_staff(text: str) -> list[StaffRow]:
     """Columns ``branch,code,name`` (branch and code required, any order)."""
     return _parse(text, "staff", STAFF_COLUMNS, _staff, lambda r: (r.branch, r.code))
+
+
+def _shift(number: int, cells: dict[str, str]) -> ShiftRow:
+    name, start, end = clean_shift(cells["name"], cells["start"], cells["end"])
+    branch = clean_code(cells["branch"], "branch") if cells["branch"].strip() else ""
+    return ShiftRow(row=number, name=name, start=start, end=end, branch=branch)
+
+
+def overlap_problems(rows: list[ShiftRow]) -> list[CsvProblem]:
+    """Rows whose window shares a minute with an earlier row of the same place (a branch, or
+    the organisation), so that a visit time falls in at most one shift there. A row numbered
+    0 is a stored shift: it is named as such, and its own overlaps are not reported."""
+    problems = []
+    for index, row in enumerate(rows):
+        if not row.row:
+            continue
+        for other in rows[:index]:
+            if other.branch == row.branch and shifts_overlap(
+                (row.start, row.end), (other.start, other.end)
+            ):
+                place = f"on row {other.row}" if other.row else "(stored)"
+                message = f"overlaps {other.name} ({other.window}) {place}"
+                problems.append(CsvProblem(row.row, "start", message))
+                break
+    return problems
+
+
+def parse_shifts(text: str) -> list[ShiftRow]:
+    """Columns ``name,start,end,branch`` (name, start and end required, any order); times are
+    ``HH:MM`` local to the branch, an end before the start wraps midnight; an empty branch
+    means the organisation's shift. Names are unique (ignoring case) and windows do not overlap
+    within a branch or within the organisation's shifts."""
+    rows = _parse(
+        text,
+        "shifts",
+        SHIFT_COLUMNS,
+        _shift,
+        lambda r: (r.branch, r.name.lower()),
+        key_column="name",
+    )
+    if problems := overlap_problems(rows):
+        raise OrgCsvError(problems)
+    return rows

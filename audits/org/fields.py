@@ -6,6 +6,7 @@ Each ``clean_*`` returns the value as stored or raises ``FieldProblem`` naming t
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from zoneinfo import available_timezones
 
@@ -34,6 +35,26 @@ def clean_code(value: str, field: str = "code") -> str:
             field, f"use up to {MAX_CODE} letters, digits, '.', '_' or '-', got {value!r}"
         )
     return value
+
+
+def code_from_name(value: str, field: str = "code") -> str:
+    """The code of a thing another system names but does not code: accents dropped, upper
+    case, each run of characters a code may not hold (spaces, apostrophes...) as one ``-``:
+    ``HOLLY SPRINGS`` and ``Holly Springs`` give ``HOLLY-SPRINGS``."""
+    plain = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
+    code = re.sub(r"[^A-Z0-9._-]+", "-", plain.upper()).strip("-._")
+    if not code:
+        raise FieldProblem(field, f"cannot make a code of {value.strip()!r}; give a code")
+    return clean_code(code, field)
+
+
+def code_and_name(value: str, field: str) -> tuple[str, str]:
+    """(code, name) of a cell holding a code (``ATT``: kept as it is, and named by it) or a
+    name (``HOLLY SPRINGS``: the code made by ``code_from_name``, the name kept)."""
+    value = " ".join(value.split())
+    if len(value) <= MAX_CODE and CODE.fullmatch(value):
+        return value, value
+    return code_from_name(value, field), clean_name(value, field)
 
 
 def clean_name(value: str, field: str = "name", required: bool = True) -> str:

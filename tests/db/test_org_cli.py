@@ -1,4 +1,5 @@
-"""`evenly org import` and `evenly user token` against the real database."""
+"""`evenly org import|export`, the CLI alone from empty to history, and `evenly user token`
+against the real database."""
 
 import csv
 import io
@@ -8,7 +9,7 @@ from click.testing import CliRunner
 
 from audits.org.tokens import user_for_token
 from audits.org.users import create_user
-from audits.tables import Branch, Region, Role, Staff
+from audits.tables import Audit, Branch, Region, Role, Shift, Staff
 from web.cli import main
 
 from ..conftest import run
@@ -19,6 +20,7 @@ BRANCHES = (
     "B2,Kavala,NGR,Europe/Athens,\n"
 )
 STAFF = "branch,code,name\nB1,S1,Anna\nB1,S2,Nikos\nB2,S1,Eleni\n"
+SHIFTS = "name,start,end,branch\nmorning,06:00,14:00,\nevening,14:00,22:00,\nnight,22:00,06:00,B2\n"
 
 
 def _counts() -> tuple[int, int, int]:
@@ -70,6 +72,137 @@ def test_org_import_staff_of_unknown_branch_writes_nothing(db, tmp_path):
         result.exit_code == 1 and "row 5, column branch: no branch with code 'B9'" in result.output
     )
     assert _counts() == (2, 2, 0)
+
+
+def test_org_import_branches_named_as_other_systems_export_them(db, tmp_path):
+    """No code column, regions by name: codes are made from the names, regions keep theirs."""
+    path = tmp_path / "b.csv"
+    path.write_text("name,region\nAngus Barn,HOLLY SPRINGS\nAshworth Drug,CARY\n", "utf-8")
+    result = _import("branches", path)
+    assert result.exit_code == 0, result.output
+    assert "2 created, 0 updated, 0 unchanged (2 new regions)" in result.output
+    regions = run(Region.select(Region.code, Region.name).order_by(Region.code).run())
+    assert regions == [
+        {"code": "CARY", "name": "CARY"},
+        {"code": "HOLLY-SPRINGS", "name": "HOLLY SPRINGS"},
+    ]
+    branch = run(
+        Branch.select(Branch.name, Branch.region.code).where(Branch.code == "ANGUS-BARN").run()
+    )
+    assert branch == [{"name": "Angus Barn", "region.code": "HOLLY-SPRINGS"}]
+    assert "0 created, 0 updated, 2 unchanged" in _import("branches", path).output
+
+
+def _shifts() -> list[tuple]:
+    rows = run(
+        Shift.select(Shift.name, Shift.start_minute, Shift.end_minute, Shift.branch.code).run()
+    )
+    return sorted(tuple(row.values()) for row in rows)
+
+
+def test_org_import_shifts_twice_changes_nothing_the_second_time(db, tmp_path):
+    (tmp_path / "b.csv").write_text(BRANCHES, "utf-8")
+    (tmp_path / "sh.csv").write_text(SHIFTS, "utf-8")
+    _import("branches", tmp_path / "b.csv")
+    first = _import("shifts", tmp_path / "sh.csv")
+    assert first.exit_code == 0 and "Imported shifts: 3 created, 0 updated" in first.output
+    again = _import("shifts", tmp_path / "sh.csv")
+    assert "Imported shifts: 0 created, 0 updated, 3 unchanged." in again.output
+    assert _shifts() == [
+        ("evening", 840, 1320, None),
+        ("morning", 360, 840, None),
+        ("night", 1320, 360, "B2"),
+    ]
+
+
+def test_org_import_shifts_changes_hours_by_name_and_keeps_unnamed_shifts(db, tmp_path):
+    (tmp_path / "b.csv").write_text(BRANCHES, "utf-8")
+    (tmp_path / "sh.csv").write_text(SHIFTS, "utf-8")
+    _import("branches", tmp_path / "b.csv")
+    _import("shifts", tmp_path / "sh.csv")
+    (tmp_path / "sh.csv").write_text("name,start,end\nEvening,14:00,23:00\n", "utf-8")
+    result = _import("shifts", tmp_path / "sh.csv")
+    assert "0 created, 1 updated, 0 unchanged." in result.output
+    assert ("Evening", 840, 1380, None) in _shifts() and len(_shifts()) == 3
+
+
+def test_org_import_shifts_bad_rows_write_nothing(db, tmp_path):
+    (tmp_path / "b.csv").write_text(BRANCHES, "utf-8")
+    (tmp_path / "sh.csv").write_text(SHIFTS, "utf-8")
+    _import("branches", tmp_path / "b.csv")
+    _import("shifts", tmp_path / "sh.csv")
+    (tmp_path / "sh.csv").write_text(
+        "name,start,end,branch\nlate,21:00,23:00,\nnight,22:00,06:00,B9\ncafe,07:00,09:00,B1\n",
+        "utf-8",
+    )
+    result = _import("shifts", tmp_path / "sh.csv")
+    assert result.exit_code == 1
+    assert "row 3, column branch: no branch with code 'B9'" in result.output
+    assert "Nothing was imported." in result.output
+    (tmp_path / "sh.csv").write_text("name,start,end\ncafe,07:00,09:00\nlate,21:00,23:00\n")
+    result = _import("shifts", tmp_path / "sh.csv")
+    assert result.exit_code == 1
+    assert "row 2, column start: overlaps morning (06:00–14:00) (stored)" in result.output
+    assert "row 3, column start: overlaps evening (14:00–22:00) (stored)" in result.output
+    assert len(_shifts()) == 3
+
+
+def _export(kind: str, *path) -> object:
+    return CliRunner().invoke(main, ["org", "export", kind, *map(str, path)])
+
+
+def test_org_export_then_import_into_an_empty_database_round_trips(db, tmp_path):
+    files = {
+        "branches": BRANCHES + 'B3,"Tricky, ""quoted""",,UTC,"line one\nline two"\n',
+        "staff": STAFF + "B3,S-1,@nobody\n",
+        "shifts": SHIFTS + "+late,22:00,23:30,B3\n",
+    }
+    for kind, text in files.items():
+        (tmp_path / f"{kind}.csv").write_text(text, "utf-8")
+        assert _import(kind, tmp_path / f"{kind}.csv").exit_code == 0
+    exported = {kind: _export(kind).output for kind in ("branches", "staff", "shifts")}
+    assert "'@nobody" in exported["staff"] and "'+late" in exported["shifts"]  # guarded
+    before = (_counts(), _shifts())
+    for kind in exported:
+        result = _export(kind, tmp_path / f"{kind}.out.csv")
+        assert (
+            result.exit_code == 0 and (tmp_path / f"{kind}.out.csv").read_text() == exported[kind]
+        )
+    for table in (Shift, Staff, Branch, Region):
+        run(table.delete(force=True).run())
+    for kind in ("branches", "staff", "shifts"):
+        result = _import(kind, tmp_path / f"{kind}.out.csv")
+        assert result.exit_code == 0, result.output
+    assert (_counts(), _shifts()) == before
+    assert {kind: _export(kind).output for kind in exported} == exported
+
+
+def test_cli_alone_from_an_empty_organisation_to_a_history_with_shifts(db, tmp_path):
+    """Branches, shifts, then a history naming the shifts: commands only, no admin page."""
+    history = tmp_path / "history.csv"
+    history.write_text(
+        "audit_ref,visited_at,branch,staff,auditor,shift,score\n"
+        "h-1,2026-03-10T23:30,B2,S1,sam,night,81.5\n"
+        "h-2,2026-03-11T09:00,B1,,ines,morning,70\n"
+        "h-3,2026-03-11T15:00,B1,,ines,,64\n",
+        "utf-8",
+    )
+    refused = CliRunner().invoke(main, ["import", "audits", str(history), "--create-missing"])
+    assert refused.exit_code == 1
+    assert "row 2, column shift: no shift 'night' at B2 (none defined)" in refused.output
+    assert "evenly org import shifts SHIFTS.csv" in refused.output
+    assert "name,start,end,branch" in refused.output
+    (tmp_path / "b.csv").write_text(BRANCHES, "utf-8")
+    (tmp_path / "sh.csv").write_text(SHIFTS, "utf-8")
+    assert _import("branches", tmp_path / "b.csv").exit_code == 0
+    assert _import("shifts", tmp_path / "sh.csv").exit_code == 0
+    result = CliRunner().invoke(main, ["import", "audits", str(history), "--create-missing"])
+    assert result.exit_code == 0, result.output
+    assert "3 new, 0 already imported (created 1 staff, 2 auditors)" in result.output
+    shifts = run(
+        Audit.select(Audit.external_ref, Audit.shift.name).order_by(Audit.external_ref).run()
+    )
+    assert [row["shift.name"] for row in shifts] == ["night", "morning", "evening"]
 
 
 def test_user_token_prints_a_token_that_authenticates(db):

@@ -146,8 +146,9 @@ def test_audit_csv_channels_are_the_tables_channels():
             "row 2, column staff: use up to 40 letters",
         ),
         (
-            HEAD.strip() + ",region\na,2026-03-14,B1,m,70,A/B\n",
-            "row 2, column region: use up to 40 letters",
+            # a region given by name gets a code made of it, unless nothing of it can be one
+            HEAD.strip() + ",region\na,2026-03-14,B1,m,70,Αθήνα\n",
+            "row 2, column region: cannot make a code of 'Αθήνα'",
         ),
         (
             HEAD.strip() + ",shift\na,2026-03-14,B1,m,70," + "s" * 41 + "\n",
@@ -362,3 +363,8 @@ def test_audit_csv_required_photo_is_not_missing_and_its_column_is_refused():
     assert refused == [
         f"row 1, column item:{photo.key}: photos cannot be imported; leave out item `{photo.key}`"
     ]
+
+
+def test_audit_csv_region_given_by_name_gets_a_code_made_of_it():
+    text = HEAD.strip() + ",region\na,2026-03-14,B1,m,70,HOLLY SPRINGS\nb,2026-03-14,B2,m,70,ATT\n"
+    assert [row.region for row in parse_audits(text)] == ["HOLLY-SPRINGS", "ATT"]

@@ -1,12 +1,26 @@
-"""CSV files of branches and staff, and the field checks they share with the admin forms."""
+"""CSV files of branches, staff and shifts, and the field checks they share with the admin forms."""
 
 import ast
 from pathlib import Path
 
 import pytest
 
-from audits.org.csv_files import BranchRow, OrgCsvError, StaffRow, parse_branches, parse_staff
-from audits.org.fields import FieldProblem, clean_timezone, parse_clock, shifts_overlap
+from audits.org.csv_files import (
+    BranchRow,
+    OrgCsvError,
+    ShiftRow,
+    StaffRow,
+    parse_branches,
+    parse_shifts,
+    parse_staff,
+)
+from audits.org.fields import (
+    FieldProblem,
+    clean_timezone,
+    code_from_name,
+    parse_clock,
+    shifts_overlap,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,6 +31,40 @@ def test_branches_csv_reads_rows_in_any_column_order():
         BranchRow(row=2, code="B1", name="Syntagma", timezone="Europe/Athens"),
         BranchRow(row=4, code="B2", name="Kavala", timezone="UTC"),
     ]
+
+
+def test_branches_csv_makes_codes_of_names_other_systems_export():
+    """A region given by name (a code may not hold a space) and a branch without a code get
+    codes made from their names; a region given as a code stays as it is."""
+    text = "name,region\nAngus Barn,HOLLY SPRINGS\nCafé Olé,Cary\nBar,ATT\n"
+    assert parse_branches(text) == [
+        BranchRow(2, "ANGUS-BARN", "Angus Barn", "HOLLY-SPRINGS", region_name="HOLLY SPRINGS"),
+        BranchRow(3, "CAFE-OLE", "Café Olé", "Cary", region_name="Cary"),
+        BranchRow(4, "BAR", "Bar", "ATT", region_name="ATT"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("HOLLY SPRINGS", "HOLLY-SPRINGS"),
+        ("  Holly   Springs ", "HOLLY-SPRINGS"),
+        ("St. John's", "ST.-JOHN-S"),
+        ("Αθήνα Κέντρο", None),
+        ("x" * 41, None),
+    ],
+)
+def test_code_from_name(name, code):
+    if code is None:
+        with pytest.raises(FieldProblem):
+            code_from_name(name)
+    else:
+        assert code_from_name(name) == code
+
+
+def test_branches_csv_codes_made_from_equal_names_collide_on_the_row():
+    with pytest.raises(OrgCsvError, match="row 3, column code: 'SUBWAY' is already on row 2"):
+        parse_branches("name\nSubway\nSUBWAY\n")
 
 
 def test_staff_csv_reads_rows_and_allows_same_code_at_two_branches():
@@ -64,6 +112,58 @@ def test_staff_csv_error_names_row_and_column(text, first):
     with pytest.raises(OrgCsvError) as raised:
         parse_staff(text)
     assert str(raised.value).startswith(first)
+
+
+def test_shifts_csv_reads_rows_with_and_without_a_branch():
+    text = "name,start,end,branch\nmorning,06:00,14:00,\nnight,22:00,6:00,\nnight,22:00,06:00,B16\n"
+    assert parse_shifts(text) == [
+        ShiftRow(2, "morning", 360, 840, ""),
+        ShiftRow(3, "night", 1320, 360, ""),
+        ShiftRow(4, "night", 1320, 360, "B16"),
+    ]
+
+
+def test_shifts_csv_reads_back_a_guarded_name():
+    """Our export guards a name that starts like a formula; the import takes the guard off."""
+    assert parse_shifts("name,start,end\n'-late,20:00,23:00\n")[0].name == "-late"
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("name,start\nx,06:00\n", "row 1, column end: required column is missing"),
+        ("name,start,end,branch,extra\n", "row 1, column extra: unknown column; expected name"),
+        ("name,start,end\n,06:00,14:00\n", "row 2, column name: a name is required"),
+        ("name,start,end\nam,6am,14:00\n", "row 2, column start: use a time from 00:00"),
+        ("name,start,end\nam,06:00,24:00\n", "row 2, column end: use a time from 00:00"),
+        ("name,start,end\nam,06:00,06:00\n", "row 2, column end: the end must differ"),
+        ("name,start,end,branch\nam,06:00,14:00,B 1\n", "row 2, column branch: use up to 40"),
+        (
+            "name,start,end\nam,06:00,10:00\nAM,10:00,14:00\n",
+            "row 3, column name: 'AM' is already on row 2",
+        ),
+        (
+            "name,start,end\nday,06:00,18:00\nnight,17:00,06:00\n",
+            "row 3, column start: overlaps day (06:00–18:00) on row 2",
+        ),
+    ],
+)
+def test_shifts_csv_error_names_row_and_column(text, first):
+    with pytest.raises(OrgCsvError) as raised:
+        parse_shifts(text)
+    assert str(raised.value).startswith(first)
+
+
+def test_shifts_csv_same_hours_at_two_places_do_not_overlap():
+    text = "name,start,end,branch\nday,06:00,18:00,\nday,06:00,18:00,B1\nlate,18:00,23:00,B1\n"
+    assert [row.row for row in parse_shifts(text)] == [2, 3, 4]
+
+
+def test_shifts_csv_reports_every_bad_row():
+    text = "name,start,end\na,06:00,x\nb,07:00,08:00\n,09:00,10:00\n"
+    with pytest.raises(OrgCsvError) as raised:
+        parse_shifts(text)
+    assert [(p.row, p.column) for p in raised.value.problems] == [(2, "end"), (4, "name")]
 
 
 @pytest.mark.parametrize(

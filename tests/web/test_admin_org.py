@@ -24,6 +24,7 @@ ENDPOINTS = [
     ("post", "/admin/org/branches/B1/staff", {"code": "S9"}),
     ("post", "/admin/org/import/branches", "file"),
     ("post", "/admin/org/import/staff", "file"),
+    ("post", "/admin/org/import/shifts", "file"),
 ]
 
 
@@ -187,3 +188,17 @@ def test_admin_csv_upload_twice_changes_nothing_the_second_time(client, people):
     assert (_count(Branch), _count(Region), _count(Staff)) == (2, 2, 2)
     missing = _upload(client, "/admin/org/import/staff", staff + "B9,S1,Nobody\n")
     assert missing.status_code == 422 and "no branch with code &#39;B9&#39;" in missing.text
+
+
+def test_admin_csv_upload_of_shifts_adds_them_and_names_a_bad_row(client, people):
+    login(client, "root")
+    _upload(client, "/admin/org/import/branches", BRANCHES_CSV)
+    shifts = "name,start,end,branch\nmorning,06:00,14:00,\nnight,22:00,06:00,B1\n"
+    assert _upload(client, "/admin/org/import/shifts", shifts).status_code == 302
+    assert "Imported shifts: 2 created, 0 updated, 0 unchanged" in client.get("/admin/org").text
+    assert _count(Shift) == 2
+    bad = _upload(client, "/admin/org/import/shifts", shifts + "late,21:00,23:00,B1\n")
+    assert bad.status_code == 422 and "row 4, column <code>start</code>" in bad.text
+    assert "overlaps night (22:00–06:00) (stored)" not in bad.text  # night is in the file
+    assert "overlaps night (22:00–06:00) on row 3" in bad.text
+    assert _count(Shift) == 2

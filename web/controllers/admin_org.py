@@ -1,5 +1,5 @@
 """Admins manage the organisation: settings, regions, branches, shifts, staff, and CSV
-imports of branches and staff. The logic is in ``audits.org.organisation`` and
+imports of branches, staff and shifts. The logic is in ``audits.org.organisation`` and
 ``audits.org.org_import``."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits.org import org_import, organisation
-from audits.org.csv_files import OrgCsvError
+from audits.org.csv_files import KINDS, OrgCsvError
 from audits.org.fields import LANGUAGES
 from web.auth import requires_admin
 from web.controllers.account import safe_next
@@ -256,8 +256,8 @@ class AdminOrgController(Controller):
         kind: FromPath[str],
         data: MultipartBody[ImportForm],
     ) -> Template | Redirect:
-        """Branches or staff from an uploaded CSV file: every row or none."""
-        if kind not in ("branches", "staff"):
+        """Branches, staff or shifts from an uploaded CSV file: every row or none."""
+        if kind not in KINDS:
             raise NotFoundException(f"No import of {kind!r}.")
         raw = await data.file.read() if data.file is not None else b""
         try:
