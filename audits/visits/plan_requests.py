@@ -5,6 +5,7 @@ then the generator run over the organisation's branches, shifts and shoppers (no
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import msgspec
 
@@ -85,3 +86,10 @@ async def propose_plan(form: PlanForm, today: dt.date) -> Plan:
         branches, shifts, shoppers, start=start, end=end, today=today,
         visits_per_branch=per_branch, rules=rules, seed=_number(form.seed, "Seed", 0, 10**9),
     )  # fmt: skip
+
+
+def shopper_loads(plan: Plan) -> list[tuple[str, int]]:
+    """(shopper, visits) for each shopper the plan gives visits to, by name; open visits (no
+    shopper yet) are left out."""
+    loads = Counter(v.shopper for v in plan.visits if v.shopper)
+    return sorted(loads.items())

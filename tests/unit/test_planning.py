@@ -11,8 +11,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from audits.visits.plan_design import components
-from audits.visits.plan_requests import PlanForm, propose_plan
-from audits.visits.plan_types import PlanBranch, PlanRules, PlanShift, PlanShopper
+from audits.visits.plan_requests import PlanForm, propose_plan, shopper_loads
+from audits.visits.plan_types import (
+    Plan,
+    PlanBranch,
+    PlannedVisit,
+    PlanRules,
+    PlanShift,
+    PlanShopper,
+)
 from audits.visits.planning import (
     CoverageVisit,
     Window,
@@ -289,3 +296,14 @@ def test_proposed_plan_names_the_setting_that_is_wrong(change, field):
 def test_default_plan_form_is_next_month():
     form = PlanForm.default(dt.date(2026, 12, 20))
     assert (form.start, form.end, form.label) == ("2027-01-01", "2027-01-31", "2027-01")
+
+
+def test_shopper_loads_count_each_shoppers_visits_and_leave_open_ones_out():
+    visits = [
+        PlannedVisit("B1", dt.date(2026, 5, 4), "morning", "zoe"),
+        PlannedVisit("B2", dt.date(2026, 5, 5), "evening", "ann"),
+        PlannedVisit("B1", dt.date(2026, 5, 6), "evening", "zoe"),
+        PlannedVisit("B3", dt.date(2026, 5, 7), "morning", None),
+    ]
+    plan = Plan(visits=visits, unassigned=1, connected=True)
+    assert shopper_loads(plan) == [("ann", 1), ("zoe", 2)]

@@ -14,7 +14,7 @@ from litestar.response import Redirect, Template
 
 from audits.visits import selectors as visits_selectors
 from audits.visits import services as visits_services
-from audits.visits.plan_requests import PlanForm, month_of, propose_plan
+from audits.visits.plan_requests import PlanForm, month_of, propose_plan, shopper_loads
 from audits.visits.planning import WEEKDAYS, CoverageVisit, coverage
 from audits.visits.schemas import VisitError
 from web.auth import requires_office
@@ -50,14 +50,11 @@ class VisitPlanPagesController(Controller):
             return Template("visits/plan.html", context=context, status_code=422)
         branches, shifts, _ = await visits_selectors.planning_inputs()
         cells = [CoverageVisit(v.branch, v.date, v.shift) for v in plan.visits]
-        loads: dict[str, int] = {}
-        for v in plan.visits:
-            loads[v.shopper or ""] = loads.get(v.shopper or "", 0) + 1
         context |= {
             "error": None,
             "plan": plan,
             "rows": plan.visits[:PREVIEW_ROWS],
-            "loads": sorted((k, n) for k, n in loads.items() if k),
+            "loads": shopper_loads(plan),
             "coverage": coverage(cells, branches, shifts),
             "weekdays": WEEKDAYS,
         }
