@@ -8,6 +8,8 @@
 - ``plan_requests``: a plan proposed from head office's settings (the form as typed, checked
   field by field) by the generator; nothing saved.
 - ``planning``: the plan generator, coverage, claim rules and a visit's state (pure).
+- ``precision``: precision planning: a budget shared out where visits buy most certainty,
+  visits a branch needs for a decision, what a plan is expected to buy (pure).
 - ``plan_design``: the shopper side of a plan: loads kept even, the shopper × branch graph
   kept in one piece (pure).
 - ``plan_types``: what a plan is made of (branches, shifts, shoppers, rules) and the plan

@@ -12,8 +12,16 @@ import msgspec
 from audits.boundary.bounds import date_problem
 from audits.tables import Channel
 from audits.visits import selectors
-from audits.visits.plan_types import Plan, PlanRules
+from audits.visits.plan_types import Plan, PlanBranch, PlanRules
 from audits.visits.planning import generate_plan
+from audits.visits.precision import (
+    BranchKnowledge,
+    Knowledge,
+    PlanOutlook,
+    allocate,
+    outlook,
+    uniform_counts,
+)
 from audits.visits.schemas import VisitError
 
 
@@ -40,6 +48,9 @@ class PlanForm(msgspec.Struct):
     daily_cap: str = "1"
     seed: str = "1"
     barred: str = ""
+    allocation: str = "even"
+    """``even``: the same visits per branch; ``precision``: the same budget where the
+    analysis says it buys most certainty (``precision.allocate``)."""
 
     @classmethod
     def default(cls, today: dt.date) -> PlanForm:
@@ -63,9 +74,24 @@ def _bars(text: str) -> dict[str, list[str]]:
     return bars
 
 
-async def propose_plan(form: PlanForm, today: dt.date) -> Plan:
+ALLOCATIONS = ("even", "precision")
+
+
+def known_branches(codes: list[str], knowledge: Knowledge) -> Knowledge:
+    """``knowledge`` for exactly ``codes``: a branch the analysis has not seen yet counts as
+    the least known (its level the mean, its standard error twice the largest)."""
+    by_code = {b.code: b for b in knowledge.branches}
+    levels = [b.level for b in knowledge.branches] or [knowledge.standard]
+    widest = max((b.se for b in knowledge.branches), default=10.0)
+    unseen = BranchKnowledge("", sum(levels) / len(levels), 2 * widest)
+    branches = [by_code.get(c) or msgspec.structs.replace(unseen, code=c) for c in codes]
+    return msgspec.structs.replace(knowledge, branches=branches)
+
+
+async def propose_plan(form: PlanForm, today: dt.date, knowledge: Knowledge | None = None) -> Plan:
     """Read the form and run the generator (nothing is saved); ``VisitError`` names what is
-    wrong, field first."""
+    wrong, field first. With ``allocation = precision`` the visits per branch come from
+    ``knowledge`` (what the analysis of published visits knows), the same budget in all."""
     try:
         start, end = dt.date.fromisoformat(form.start), dt.date.fromisoformat(form.end)
     except ValueError:
@@ -82,10 +108,42 @@ async def propose_plan(form: PlanForm, today: dt.date) -> Plan:
     branches, shifts, shoppers = await selectors.planning_inputs(_bars(form.barred))
     if not branches or not shoppers:
         raise VisitError("There are no branches or no shoppers to plan with.")
+    counts = None
+    if form.allocation not in ALLOCATIONS:
+        raise VisitError("Share the visits: choose evenly or where they buy most certainty.")
+    if form.allocation == "precision":
+        if knowledge is None:
+            raise VisitError(
+                "Share the visits: there is no analysis of published visits yet to plan by "
+                "precision; share them evenly this time."
+            )
+        counts = allocate(per_branch * len(branches), _known(branches, knowledge))
     return generate_plan(
         branches, shifts, shoppers, start=start, end=end, today=today,
         visits_per_branch=per_branch, rules=rules, seed=_number(form.seed, "Seed", 0, 10**9),
+        counts=counts,
     )  # fmt: skip
+
+
+def _known(branches: list[PlanBranch], knowledge: Knowledge) -> Knowledge:
+    return known_branches([b.code for b in branches], knowledge)
+
+
+class PlanOutlooks(msgspec.Struct, frozen=True):
+    """What a plan is expected to buy, beside an even plan of the same size."""
+
+    plan: PlanOutlook
+    even: PlanOutlook
+
+
+def plan_outlooks(plan: Plan, knowledge: Knowledge) -> PlanOutlooks:
+    """The plan's visits per branch against the same number shared evenly, each read through
+    ``precision.outlook``."""
+    planned = Counter(v.branch for v in plan.visits)
+    codes = sorted({b.code for b in knowledge.branches} | set(planned))
+    known = known_branches(codes, knowledge)
+    even = uniform_counts(sum(planned.values()), codes)
+    return PlanOutlooks(outlook(known, planned), outlook(known, even))
 
 
 def shopper_loads(plan: Plan) -> list[tuple[str, int]]:

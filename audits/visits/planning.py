@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import msgspec
 
@@ -98,7 +98,7 @@ def _all_slots(
     branches: Sequence[PlanBranch],
     shifts: Sequence[PlanShift],
     days: Sequence[dt.date],
-    counts: dict[str, int],
+    counts: Mapping[str, int],
     rng: random.Random,
     people: int,
     rules: PlanRules,
@@ -134,11 +134,16 @@ def generate_plan(
     total: int | None = None,
     rules: PlanRules | None = None,
     seed: int = 0,
+    counts: Mapping[str, int] | None = None,
 ) -> Plan:
-    """Plan visits from ``max(start, today)`` to ``end``; the same arguments give the same plan."""
+    """Plan visits from ``max(start, today)`` to ``end``; the same arguments give the same plan.
+    ``counts`` (visits per branch, e.g. from ``precision.allocate``) overrides
+    ``visits_per_branch`` and ``total``."""
     rules = rules or PlanRules()
     rng = random.Random(seed)
-    counts = branch_counts(branches, visits_per_branch, total, seed)
+    if counts is None:
+        counts = branch_counts(branches, visits_per_branch, total, seed)
+    counts = {b.code: counts.get(b.code, 0) for b in branches}
     slots = _all_slots(
         branches, shifts, plan_days(start, end, today), counts, rng, len(shoppers) or 1, rules
     )

@@ -6,6 +6,7 @@ PDF, the CSV downloads and ``evenly report`` all render.
 - ``branch.build_branch``: a branch's report over a period.
 - ``headoffice.build_headoffice``: head office's report, every branch compared.
 - ``period``: what the two period reports share (rows and analysis, the period's label).
+- ``planning``: what the analysis knows of each branch, for planning visits by precision.
 
 They raise ``reports.errors`` (never web exceptions); the interface translation comes in as
 ``_`` because the catalogs belong to the web.

@@ -7,17 +7,27 @@ import datetime as dt
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits.visits import selectors as visits_selectors
 from audits.visits import services as visits_services
-from audits.visits.plan_requests import PlanForm, month_of, propose_plan, shopper_loads
+from audits.visits.plan_requests import (
+    PlanForm,
+    month_of,
+    plan_outlooks,
+    propose_plan,
+    shopper_loads,
+)
 from audits.visits.planning import WEEKDAYS, CoverageVisit, coverage
+from audits.visits.precision import Knowledge
 from audits.visits.schemas import VisitError
+from reports.analysis_cache import AnalysisCache
+from reports.services.planning import knowledge_for_planning
 from web.auth import requires_office
+from web.controllers.period_reports import provide_analyses
 from web.controllers.visits_api import now
 from web.controllers.visits_pages import form_choices
 from web.deps import Page
@@ -30,6 +40,7 @@ class VisitPlanPagesController(Controller):
     path = "/visits"
     include_in_schema = False
     guards = [requires_office]
+    dependencies = {"analyses": Provide(provide_analyses, sync_to_thread=False)}
 
     @get("/plan")
     async def plan_page(self, page: NamedDependency[Page]) -> Template:
@@ -39,12 +50,17 @@ class VisitPlanPagesController(Controller):
 
     @post("/plan/preview")
     async def preview(
-        self, page: NamedDependency[Page], data: URLEncodedBody[PlanForm]
+        self,
+        page: NamedDependency[Page],
+        analyses: NamedDependency[AnalysisCache],
+        data: URLEncodedBody[PlanForm],
     ) -> Template:
-        """The plan the settings give, with its coverage and load per shopper; not saved."""
+        """The plan the settings give, with its coverage, load per shopper and what it is
+        expected to buy beside an even plan of the same size; not saved."""
         context: dict[str, Any] = {"page": page, "form": data, **await form_choices()}
+        knowledge = await knowledge_for_planning(analyses)
         try:
-            plan = await propose_plan(data, now().date())
+            plan = await propose_plan(data, now().date(), knowledge)
         except VisitError as error:
             context["error"] = str(error)
             return Template("visits/plan.html", context=context, status_code=422)
@@ -57,6 +73,7 @@ class VisitPlanPagesController(Controller):
             "loads": shopper_loads(plan),
             "coverage": coverage(cells, branches, shifts),
             "weekdays": WEEKDAYS,
+            "outlooks": plan_outlooks(plan, knowledge) if knowledge else None,
         }
         return Template("visits/plan.html", context=context)
 
@@ -65,13 +82,15 @@ class VisitPlanPagesController(Controller):
         self,
         request: Request[Any, Any, Any],
         page: NamedDependency[Page],
+        analyses: NamedDependency[AnalysisCache],
         data: URLEncodedBody[PlanForm],
     ) -> Template | Redirect:
-        """Generate again from the same settings (the same seed gives the same plan) and store
-        every visit in one transaction."""
+        """Generate again from the same settings (the same seed and the same published
+        visits give the same plan) and store every visit in one transaction."""
         assert page.user is not None
+        knowledge: Knowledge | None = await knowledge_for_planning(analyses)
         try:
-            plan = await propose_plan(data, now().date())
+            plan = await propose_plan(data, now().date(), knowledge)
             saved = await visits_services.save_plan(
                 plan, checklist=data.checklist, channel=data.channel, label=data.label.strip(),
                 by=page.user.username,
