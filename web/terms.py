@@ -7,7 +7,13 @@ from __future__ import annotations
 from web.i18n import N_
 
 AUDIT_STATUSES = (N_("draft"), N_("submitted"), N_("returned"), N_("published"))
-TRAIL_ACTIONS = (N_("submitted"), N_("resubmitted"), N_("approved"), N_("returned"))
+TRAIL_ACTIONS = (
+    N_("submitted"),
+    N_("resubmitted"),
+    N_("approved"),
+    N_("returned"),
+    N_("flag_dismissed"),
+)
 VISIT_STATES = (N_("upcoming"), N_("due"), N_("overdue"), N_("done"), N_("cancelled"))
 CHANNELS = (N_("in person"), N_("phone"), N_("website"), N_("delivery"))
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
@@ -49,6 +55,8 @@ MESSAGES = (
     N_("The visit was planned for another branch or checklist."),
     N_("No such photo of yours was uploaded."),
     N_("Say what the shopper should fix."),
+    N_("Say why this flag is not a problem."),
+    N_("The audit has no such flag."),
     N_("The two new passwords differ."),
     N_("The current password is wrong."),
     N_("You cannot deactivate yourself."),

@@ -10,6 +10,7 @@
 - ``review``: head office's queue, return to the shopper, and the trail of changes (approving
   is ``audits.actions.services.approve_audit``, which opens the corrective actions too).
 - ``rules``: filing rules: local visit time, its shift, review flags (pure).
+- ``risk``: how much a submitted audit deserves a look first, and why (pure).
 - ``disclosure``: what each role may learn about a visit; a manager never learns who the
   shopper was (pure).
 - ``import_csv``: audit history CSV read and checked (pure).

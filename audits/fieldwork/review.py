@@ -17,8 +17,10 @@ from typing import Any
 
 import msgspec
 from piccolo.columns import Column
+from piccolo.query.functions.aggregate import Count
 
 from audits.db.write_lock import write_transaction
+from audits.fieldwork.risk import RiskReason, TrackRecord, visit_risk
 from audits.fieldwork.rules import FLAG_TEXT, local_time
 from audits.fieldwork.schemas import AuditConflict, AuditNotFound, AuditRejected, FieldError
 from audits.org.users import CurrentUser
@@ -50,6 +52,11 @@ class QueueEntry(msgspec.Struct, kw_only=True):
     critical_fail: bool
     flags: list[str]
     returned_before: bool
+    risk: float = 0.0
+    """Points by which the queue is ordered (``audits.fieldwork.risk``); ``risk_reasons`` says
+    where they come from, ``dismissed`` the flags a reviewer checked and set aside."""
+    risk_reasons: list[RiskReason] = []
+    dismissed: list[str] = []
 
 
 class TrailEntry(msgspec.Struct, kw_only=True):
@@ -162,9 +169,14 @@ async def _transition(
 
 
 async def review_queue(
-    *, flag: str | None = None, branch: str | None = None, limit: int = 200
+    *,
+    flag: str | None = None,
+    branch: str | None = None,
+    limit: int = 200,
+    order: str = "risk",
 ) -> list[QueueEntry]:
-    """Submitted audits, oldest first, optionally only those with a flag or of a branch."""
+    """Submitted audits, the riskiest first (``order="oldest"``: oldest first), optionally only
+    those with a flag or of a branch."""
     query = Audit.select(
         Audit.id,
         Audit.branch.code.as_alias("branch_code"),
@@ -184,7 +196,101 @@ async def review_queue(
     entries = [_queue_entry(row) for row in rows]
     if flag:  # flags are a JSON list: filtered here, alike on SQLite and PostgreSQL
         entries = [e for e in entries if flag in e.flags]
+    records = await track_records()
+    dismissed = await dismissed_flags([e.id for e in entries])
+    for entry in entries:
+        entry.dismissed = sorted(dismissed.get(entry.id, set()))
+        risk = visit_risk(
+            entry.flags,
+            critical_fail=entry.critical_fail,
+            record=records.get(entry.auditor or "", TrackRecord()),
+            dismissed=entry.dismissed,
+        )
+        entry.risk, entry.risk_reasons = risk.points, risk.reasons
+    if order == "risk":  # stable: equal risks stay oldest first
+        entries.sort(key=lambda e: -e.risk)
     return entries[:limit]
+
+
+async def track_records() -> dict[str, TrackRecord]:
+    """Each shopper's reviews so far: how many of their audits were approved or returned, and
+    how many returned (an audit returned and approved later counts twice, as it was reviewed
+    twice)."""
+    rows = await (
+        AuditChange.select(
+            AuditChange.audit._.auditor._.username.as_alias("auditor"),
+            AuditChange.action,
+            Count(AuditChange.id, alias="n"),
+        )
+        .where(AuditChange.action.is_in(["approved", "returned"]))
+        .group_by(AuditChange.audit._.auditor._.username, AuditChange.action)
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for row in rows:
+        counts.setdefault(row["auditor"] or "", {})[row["action"]] = row["n"]
+    return {
+        name: TrackRecord(reviewed=sum(c.values()), returned=c.get("returned", 0))
+        for name, c in counts.items()
+    }
+
+
+async def dismissed_flags(audit_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str]]:
+    """The flags reviewers checked and dismissed, per audit."""
+    if not audit_ids:
+        return {}
+    rows = await AuditChange.select(AuditChange.audit, AuditChange.old).where(
+        (AuditChange.action == "flag_dismissed") & AuditChange.audit.is_in(audit_ids)
+    )
+    dismissed: dict[uuid.UUID, set[str]] = {}
+    for row in rows:
+        code = _loads(row["old"])
+        if isinstance(code, str):
+            dismissed.setdefault(row["audit"], set()).add(code)
+    return dismissed
+
+
+async def dismiss_flag(
+    audit_id: uuid.UUID,
+    reviewer: CurrentUser,
+    flag: str,
+    reason: str,
+    *,
+    now: dt.datetime | None = None,
+) -> None:
+    """A reviewer checked a flag and sets it aside, saying why (in the trail); the flag stays
+    on the audit, but no longer counts towards its place in the queue."""
+    _require_office(reviewer)
+    reason = reason.strip()
+    if not reason:
+        raise AuditRejected([FieldError("reason", "Say why this flag is not a problem.")])
+    if len(reason) > MAX_REVIEW_COMMENT:
+        message = f"At most {MAX_REVIEW_COMMENT} characters."
+        raise AuditRejected([FieldError("reason", message)])
+    async with write_transaction():
+        row = await Audit.select(Audit.status, Audit.flags).where(Audit.id == audit_id).first()
+        if row is None:
+            raise AuditNotFound(f"No audit {audit_id}.")
+        flags = _loads(row["flags"])
+        if not isinstance(flags, list) or flag not in flags:
+            raise AuditRejected([FieldError("flag", "The audit has no such flag.")])
+        if row["status"] != Audit.Status.submitted.value:
+            raise WrongStatus(
+                f"The audit is {row['status']}; flags are dismissed while it waits for review."
+            )
+        if flag in (await dismissed_flags([audit_id])).get(audit_id, set()):
+            return  # already dismissed: a second click changes nothing
+        await AuditChange.insert(
+            AuditChange(
+                audit=audit_id,
+                user=reviewer.id,
+                at=now or dt.datetime.now(dt.UTC),
+                action="flag_dismissed",
+                field="flags",
+                old=_json_text(flag),
+                new=None,
+                comment=reason,
+            )
+        )
 
 
 def _queue_entry(row: dict) -> QueueEntry:

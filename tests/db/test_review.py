@@ -153,8 +153,10 @@ async def test_queue_holds_submitted_audits_oldest_first_with_flags(org):
     b2 = await _file(org, branch="B2", staff=None, visited_at="2026-03-10T18:30:00+01:00")
     published = await _file(org)
     await approve_audit(published, await _user("ada"))
-    queue = await review.review_queue()
+    queue = await review.review_queue(order="oldest")
     assert [e.id for e in queue] == [first, second, b2]
+    by_risk = await review.review_queue()  # the flagged one first, the rest oldest first
+    assert [e.id for e in by_risk] == [second, first, b2]
     assert queue[1].auditor == "sue" and "short_visit" in queue[1].flags
     assert [e.id for e in await review.review_queue(flag="short_visit")] == [second]
     assert [e.id for e in await review.review_queue(branch="B2")] == [b2]
@@ -175,3 +177,84 @@ def test_expand_change_lists_changed_items_only():
         ("comments.b", "y", "z"),
         ("comments.c", None, "new"),
     ]
+
+
+async def _flag(audit_id: uuid.UUID, *flags: str) -> None:
+    """Flags as filing would have set them (the rules that set them are tested in unit tests)."""
+    await Audit.update({Audit.flags: list(flags)}).where(Audit.id == audit_id)
+
+
+async def test_queue_puts_a_planted_fabricated_visit_first_and_says_why(org):
+    """A 2-minute visit with a photo from another audit, among honest audits that carry one
+    milder flag each, comes first; its reasons are the two flags."""
+    honest = [await _file(org) for _ in range(4)]
+    flags = ("other_shift", "outside_window", "unusual_for_shopper", "")
+    for audit_id, flag in zip(honest, flags, strict=True):
+        await _flag(audit_id, *([flag] if flag else []))
+    fabricated = await _file(org, "sue")
+    await _flag(fabricated, "short_visit", "photo_reused")
+    queue = await review.review_queue()
+    assert queue[0].id == fabricated
+    codes = [r.code for r in queue[0].risk_reasons]
+    assert codes[:2] == ["photo_reused", "short_visit"] and "track_record" in codes
+    assert queue[-1].id == honest[3]  # no flag: last
+
+
+async def test_queue_weighs_the_shoppers_track_record(org):
+    ada = await _user("ada")
+    for _ in range(3):  # three of sue's audits came back before
+        await review.return_to_shopper(await _file(org, "sue"), ada, "Redo it.")
+    await approve_audit(await _file(org, "sam"), ada)
+    sams = await _file(org, "sam")
+    sues = await _file(org, "sue")
+    await _flag(sams, "other_shift")
+    await _flag(sues, "other_shift")
+    queue = [e for e in await review.review_queue() if e.id in (sams, sues)]
+    assert [e.id for e in queue] == [sues, sams]
+    assert queue[0].risk > queue[1].risk
+
+
+async def test_dismissed_flag_no_longer_counts_and_its_reason_is_in_the_trail(org):
+    ada = await _user("ada")
+    checked = await _file(org)
+    other = await _file(org)
+    await _flag(checked, "photo_reused")
+    await _flag(other, "other_shift")
+    assert (await review.review_queue())[0].id == checked
+    await review.dismiss_flag(checked, ada, "photo_reused", "Same shop front, new photo.")
+    await review.dismiss_flag(checked, ada, "photo_reused", "Clicked twice.")  # no second row
+    queue = await review.review_queue()
+    assert [e.id for e in queue] == [other, checked]
+    assert queue[1].dismissed == ["photo_reused"] and queue[1].flags == ["photo_reused"]
+    trail = [t for t in await review.audit_trail(checked) if t.action == "flag_dismissed"]
+    assert [(t.user, t.old, t.comment) for t in trail] == [
+        ("ada", "photo_reused", "Same shop front, new photo.")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("flag", "reason", "field"),
+    [
+        ("photo_reused", " ", "reason"),
+        ("short_visit", "Fine.", "flag"),
+        ("x", "y" * 2001, "reason"),
+    ],
+)
+async def test_dismiss_flag_bad_input_names_the_field_and_writes_nothing(org, flag, reason, field):
+    audit_id = await _file(org)
+    await _flag(audit_id, "photo_reused")
+    with pytest.raises(AuditRejected) as caught:
+        await review.dismiss_flag(audit_id, await _user("ada"), flag, reason)
+    assert caught.value.errors[0].key == field
+    assert not await AuditChange.exists().where(AuditChange.action == "flag_dismissed")
+
+
+async def test_dismiss_flag_only_by_head_office_and_only_while_waiting(org):
+    audit_id = await _file(org)
+    await _flag(audit_id, "photo_reused")
+    with pytest.raises(AuditNotFound):
+        await review.dismiss_flag(audit_id, await _user("sam"), "photo_reused", "Mine is fine.")
+    ada = await _user("ada")
+    await approve_audit(audit_id, ada)
+    with pytest.raises(review.WrongStatus):
+        await review.dismiss_flag(audit_id, ada, "photo_reused", "Too late.")

@@ -113,16 +113,26 @@ def test_resubmission_after_return_shows_old_and_new_in_the_trail(client, org):
     assert trail[1]["comment"] == "The wait looks wrong." and trail[1]["user"] == "ada"
 
 
-def test_queue_is_oldest_first_and_filters_by_flag_and_branch(client, org):
+def test_queue_is_riskiest_or_oldest_first_and_filters_by_flag_and_branch(client, org):
     first = _file(client, org)
     short = _file(client, org, user="sue", visit_minutes=1)
     b2 = _file(client, org, branch="B2", staff=None, visited_at="2026-03-10T18:30:00+01:00")
     _as(client, "ada")
-    queue = client.get("/api/review/queue").json()
+    by_risk = client.get("/api/review/queue").json()
+    assert [e["id"] for e in by_risk] == [short, first, b2]
+    assert by_risk[0]["risk_reasons"][0] == {"code": "short_visit", "points": 2.5}
+    assert by_risk[0]["risk"] > by_risk[1]["risk"] == by_risk[2]["risk"]
+    queue = client.get("/api/review/queue?order=oldest").json()
     assert [e["id"] for e in queue] == [first, short, b2]
     assert queue[1]["flags"] == ["short_visit"] and queue[1]["auditor"] == "sue"
     assert [e["id"] for e in client.get("/api/review/queue?flag=short_visit").json()] == [short]
     assert [e["id"] for e in client.get("/api/review/queue?branch=B2").json()] == [b2]
+
+
+def test_queue_order_not_offered_is_a_422_naming_it(client, org):
+    _as(client, "ada")
+    response = client.get("/api/review/queue?order=newest")
+    assert response.status_code == 422 and "order" in response.text
 
 
 def test_flags_reach_head_office_only(client, org):

@@ -197,8 +197,8 @@ def test_queue_filters_by_flag_and_branch(client, org):
     short = _file(client, org, user="sue", visit_minutes=1)
     b2 = _file(client, org, branch="B2", staff=None, visited_at="2026-03-10T18:30:00+01:00")
     _as(client, "ada")
-    everything = client.get("/review").text
-    assert everything.index(plain) < everything.index(short) < everything.index(b2)
+    everything = client.get("/review").text  # the flagged one first, the rest oldest first
+    assert everything.index(short) < everything.index(plain) < everything.index(b2)
     flagged = client.get("/review?flag=short_visit").text
     assert short in flagged and plain not in flagged and b2 not in flagged
     in_b2 = client.get("/review?branch=B2").text
@@ -229,3 +229,21 @@ def test_queue_shows_the_visit_on_the_branchs_clock(client, org):
     assert "</time> (Europe/Athens)" in page
     entry = client.get("/api/review/queue").json()[0]
     assert entry["timezone"] == "Europe/Athens" and entry["visited_at"].endswith("+02:00")
+
+
+def test_queue_shows_risk_and_why_and_a_flag_set_aside_keeps_its_reason(client, org):
+    audit_id = _file(client, org, visit_minutes=1)  # flagged: implausibly short
+    _as(client, "ada")
+    queue = client.get("/review").text
+    assert "risk" in queue and "Why:" in queue and FLAG_TEXT["short_visit"] in queue
+    url = f"/review/{audit_id}/flags/dismiss"
+    refused = form(client, url, {"flag": "short_visit", "reason": "  "})
+    assert refused.status_code == 422 and "Say why this flag is not a problem." in refused.text
+    done = form(
+        client, url, {"flag": "short_visit", "reason": "Timer was off; receipt says 14 min."}
+    )
+    assert done.status_code == 302 and done.headers["location"] == f"/review/{audit_id}"
+    page = client.get(f"/review/{audit_id}").text
+    assert "Timer was off; receipt says 14 min." in page and "set aside" in page
+    _as(client, "max")  # the reason can name the shopper's habits: never the manager's
+    assert client.get(f"/branch-audits/{audit_id}").status_code == 404

@@ -45,6 +45,7 @@ MAY_WRITE: dict[str, frozenset[str] | None] = {
     "POST /api/audits/{audit_id:uuid}/return": HEAD_OFFICE,
     "POST /review/{audit_id:uuid}/approve": HEAD_OFFICE,
     "POST /review/{audit_id:uuid}/return": HEAD_OFFICE,
+    "POST /review/{audit_id:uuid}/flags/dismiss": HEAD_OFFICE,
     # corrective actions
     "POST /api/actions/{action_id:int}/notes": frozenset({MANAGER, OFFICE, ADMIN}),
     "POST /api/actions/{action_id:int}/done": frozenset({MANAGER, ADMIN}),
@@ -159,6 +160,7 @@ def _request(route: str, doc, world: dict) -> dict:
         "POST /audits": {"data": _fields(doc, id=str(uuid.uuid4()))},
         "POST /api/audits/{audit_id:uuid}/return": {"json": {"comment": "Fix it."}},
         "POST /review/{audit_id:uuid}/return": {"data": {"comment": "Fix it."}},
+        "POST /review/{audit_id:uuid}/flags/dismiss": {"data": {"flag": "x", "reason": "Seen."}},
         "POST /api/actions/{action_id:int}/notes": {"json": {"comment": "Noted."}},
         "POST /api/actions/{action_id:int}/done": {"json": {"comment": "Done."}},
         "POST /api/actions/{action_id:int}/verify": {"json": {"comment": "Seen."}},

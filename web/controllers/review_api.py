@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Literal
 
 import msgspec
 from litestar import Controller, get, post
@@ -61,7 +62,13 @@ class ReviewApiController(Controller):
 
     @get("/review/queue")
     async def queue(
-        self, flag: FromQuery[str | None] = None, branch: FromQuery[str | None] = None
+        self,
+        flag: FromQuery[str | None] = None,
+        branch: FromQuery[str | None] = None,
+        order: FromQuery[Literal["risk", "oldest"]] = "risk",
     ) -> list[QueueEntry]:
-        """Submitted audits waiting for review, oldest first, with their flags."""
-        return await review.review_queue(flag=flag or None, branch=branch or None)
+        """Submitted audits waiting for review with their flags, the riskiest first (``risk``
+        and ``risk_reasons``: flags, a failed critical item, the shopper's returned audits;
+        flags a reviewer set aside are in ``dismissed`` and no longer count) or, with
+        ``order=oldest``, oldest first."""
+        return await review.review_queue(flag=flag or None, branch=branch or None, order=order)

@@ -28,6 +28,11 @@ class ReviewForm(msgspec.Struct):
     comment: str = ""
 
 
+class DismissForm(msgspec.Struct):
+    flag: str = ""
+    reason: str = ""
+
+
 def _audit_url(audit_id: uuid.UUID) -> str:
     return f"/review/{audit_id}"
 
@@ -53,6 +58,7 @@ class ReviewPagesController(Controller):
             "flags": FLAG_TEXT,
             "flag_text": review.flag_text,
             "branches": await review.branch_codes(),
+            "risk_text": RISK_TEXT,
         }
         return Template("review/queue.html", context=context)
 
@@ -100,6 +106,36 @@ class ReviewPagesController(Controller):
         flash(request, N_("Returned to the shopper with your comment."), "ok")
         return Redirect("/review")
 
+    @post("/{audit_id:uuid}/flags/dismiss")
+    async def dismiss_flag(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        audit_id: FromPath[uuid.UUID],
+        data: URLEncodedBody[DismissForm],
+    ) -> Template | Redirect:
+        """A flag checked and set aside with a reason (in the trail): the audit moves down
+        the queue by that flag's points."""
+        try:
+            assert page.user is not None
+            await review.dismiss_flag(audit_id, page.user, data.flag, data.reason)
+        except review.WrongStatus as error:
+            flash(request, str(error), "error")
+            return Redirect(_audit_url(audit_id))
+        except AuditRejected as error:
+            context = await _context(page, audit_id)
+            message = error.errors[0].message if error.errors else ""
+            context.update(dismiss_flag=data.flag, dismiss_error=message)
+            return Template("review/audit.html", context=context, status_code=422)
+        flash(request, N_("Flag set aside; your reason is in the trail."), "ok")
+        return Redirect(_audit_url(audit_id))
+
+
+RISK_TEXT = {
+    "critical_fail": N_("a critical item failed"),
+    "track_record": N_("the shopper's audits returned before"),
+}
+
 
 async def _context(page: Page, audit_id: uuid.UUID) -> dict[str, Any]:
     assert page.user is not None
@@ -111,6 +147,9 @@ async def _context(page: Page, audit_id: uuid.UUID) -> dict[str, Any]:
         "trail": await review.audit_trail(audit_id),
         "actions": await audit_actions(audit_id, page.user),
         "flag_text": review.flag_text,
+        "dismissed": (await review.dismissed_flags([audit_id])).get(audit_id, set()),
+        "dismiss_flag": "",
+        "dismiss_error": "",
         "comment": "",
         "error": "",
     }
