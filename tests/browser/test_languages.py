@@ -20,13 +20,13 @@ SHOTS = os.environ.get("EVENLY_SCREENSHOTS")
 # A phrase each page shows, per language: the page's text really is in that language.
 WORDS = {
     "en": {"login": "Log in", "form": "Submit audit", "home": "Coming up", "result": "Failed items",
-           "review": "Submitted audits, oldest first"},
+           "review": "the ones most worth a careful look first"},
     "el": {"login": "Σύνδεση", "form": "Υποβολή ελέγχου", "home": "Επερχόμενες",
-           "result": "Αποτυχημένα σημεία", "review": "Υποβληθέντες έλεγχοι"},
+           "result": "Αποτυχημένα σημεία", "review": "πρώτα όσοι αξίζουν πιο προσεκτική ματιά"},
     "pl": {"login": "Zaloguj się", "form": "Złóż audyt", "home": "Nadchodzące",
-           "result": "Niezaliczone pozycje", "review": "Złożone audyty"},
+           "result": "Niezaliczone pozycje", "review": "Przesłane audyty, najpierw te"},
     "fa": {"login": "ورود", "form": "ثبت ممیزی", "home": "پیش رو", "result": "موارد ناموفق",
-           "review": "قدیمی\u200cترین نخست"},
+           "review": "بیش از همه ارزش نگاهی دقیق دارند"},
 }  # fmt: skip
 
 
