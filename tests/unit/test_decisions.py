@@ -49,8 +49,7 @@ def test_open_branches_need_fewer_visits_the_further_they_sit_from_the_standard(
         for b in demo.analysis.branches
         if found[b.branch].verdict == "open"
     ]
-    for distance, more, _n in open_:
-        assert more is not None and more >= 1
+    assert all(more is not None and more >= 1 for _distance, more, _n in open_)
     near = min(open_)
     far = max(open_)
     assert far[1] <= near[1]
