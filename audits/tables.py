@@ -297,6 +297,9 @@ class ActionEvent(Table, tablename="action_event"):
     comment = Text(default="")
     photo = UUID(null=True, default=None)
     audit = ForeignKey(Audit, null=True, on_delete=OnDelete.set_null)
+    # A change of owners or of the due date: the value before and after (``actions.changes``).
+    old = Varchar(length=400, default="")
+    new = Varchar(length=400, default="")
 
 
 class SentEmail(Table, tablename="sent_email"):

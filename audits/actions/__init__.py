@@ -4,6 +4,7 @@
 - ``services``: writes: ``approve_audit`` (publish an audit and open the actions it calls for,
   in one transaction), re-checks by later visits, and each person's steps (note, done, verify,
   reopen).
+- ``changes``: owners reassigned, a due date moved with its reason, a step on many actions.
 - ``selectors``: actions read as the caller may see them; overdue derived per branch time zone.
 - ``rules``: what opens, severity, due dates, allowed steps, recheck outcomes (pure).
 - ``reminders``: who is reminded of which open or overdue actions (the web layer sends them).

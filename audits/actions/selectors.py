@@ -59,6 +59,8 @@ class ActionEventOut(msgspec.Struct, kw_only=True):
     comment: str = ""
     photo: uuid.UUID | None = None
     audit: uuid.UUID | None = None
+    old: str = ""  # owners or due date before a change, and after it
+    new: str = ""
 
 
 class ActionDetail(ActionOut, kw_only=True):
@@ -214,6 +216,8 @@ async def get_action(action_id: int, user: CurrentUser, *, now: dt.datetime) -> 
                 comment=e["comment"],
                 photo=e["photo"],
                 audit=e["audit"],
+                old=e["old"],
+                new=e["new"],
             ),
             user,
             zone=rows[0]["timezone"],

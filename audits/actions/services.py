@@ -45,11 +45,18 @@ class WrongState(AuditConflict):
 
 async def approve_audit(
     audit_id: uuid.UUID, reviewer: CurrentUser, comment: str = "", *, now: dt.datetime | None = None
-) -> None:
+) -> list[int]:
     """Head office approves a submitted audit: published to its branch and, in the same
-    transaction, the corrective actions it calls for opened (``open_for_published``). Lives here,
-    not in ``fieldwork.review``, because actions depend on fieldwork and not the other way."""
-    await review.approve(audit_id, reviewer, comment, now=now, on_published=open_for_published)
+    transaction, the corrective actions it calls for opened (``open_for_published``); returns
+    their ids. Lives here, not in ``fieldwork.review``, because actions depend on fieldwork and
+    not the other way."""
+    opened: list[int] = []
+
+    async def open_and_count(published: uuid.UUID, when: dt.datetime) -> None:
+        opened.extend(await open_for_published(published, when))
+
+    await review.approve(audit_id, reviewer, comment, now=now, on_published=open_and_count)
+    return opened
 
 
 async def open_for_published(audit_id: uuid.UUID, now: dt.datetime) -> list[int]:

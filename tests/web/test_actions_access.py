@@ -2,6 +2,7 @@
 never (403), managers only their branches (another branch's action is 404), head office and
 admins everything but a manager's "done" (admins may), anonymous callers 401 or the login."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -49,6 +50,21 @@ API = [
         "done",
         _codes(401, 403, 403, 403, 200, 200),
     ),
+    ("POST", "/api/actions/{id}/owners", {"owners": ["max"]}, None, READ),
+    (
+        "POST",
+        "/api/actions/{id}/due",
+        lambda _: {"due_date": str(dt.date.today() + dt.timedelta(days=30)), "reason": "Parts"},
+        None,
+        _codes(401, 403, 403, 403, 200, 200),
+    ),
+    (
+        "POST",
+        "/api/actions/bulk/verify",
+        lambda action: {"ids": [action["id"]]},
+        None,
+        _codes(401, 403, 403, 403, 200, 200),
+    ),
     ("GET", "/api/actions/{id}/photos/{photo}", None, None, READ),
     ("GET", "/api/actions/recovery", None, None, _codes(401, 403, 200, 200, 200, 200)),
     ("GET", "/api/actions/emails", None, None, _codes(401, 403, 403, 403, 200, 200)),
@@ -71,6 +87,13 @@ PAGES = [
         _codes(LOGIN, 403, 302, 404, 403, 302),
     ),
     ("POST", "/actions/{id}/step", {"step": "verify"}, _codes(LOGIN, 403, 403, 403, 302, 302)),
+    ("POST", "/actions/{id}/owners", {"owners": "max"}, _codes(LOGIN, 403, 302, 404, 302, 302)),
+    (
+        "POST",
+        "/actions/{id}/due",
+        {"due_date": str(dt.date.today() + dt.timedelta(days=30)), "reason": "Parts"},
+        _codes(LOGIN, 403, 403, 403, 302, 302),
+    ),
     ("GET", "/actions/recovery", None, _codes(LOGIN, 403, 200, 200, 200, 200)),
     ("GET", "/actions/emails", None, _codes(LOGIN, 403, 403, 403, 200, 200)),
 ]
@@ -116,7 +139,8 @@ def test_actions_api_access_per_role(client, action, method, url, body, before, 
     for role, username in ROLES.items():
         events = _events(action["id"])
         as_user(client, username)
-        response = client.request(method, url.format(**action), json=body)
+        sent = body(action) if callable(body) else body
+        response = client.request(method, url.format(**action), json=sent)
         got[role] = response.status_code
         if response.status_code != 200:  # a refused step changes nothing
             assert (_state(action["id"]), _events(action["id"])) == (state, events), role

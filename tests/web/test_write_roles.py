@@ -52,6 +52,12 @@ MAY_WRITE: dict[str, frozenset[str] | None] = {
     "POST /api/actions/{action_id:int}/verify": HEAD_OFFICE,
     "POST /api/actions/{action_id:int}/reopen": HEAD_OFFICE,
     "POST /actions/{action_id:int}/step": frozenset({MANAGER, OFFICE, ADMIN}),
+    "POST /api/actions/{action_id:int}/owners": frozenset({MANAGER, OFFICE, ADMIN}),
+    "POST /actions/{action_id:int}/owners": frozenset({MANAGER, OFFICE, ADMIN}),
+    "POST /api/actions/{action_id:int}/due": HEAD_OFFICE,
+    "POST /actions/{action_id:int}/due": HEAD_OFFICE,
+    "POST /api/actions/bulk/verify": HEAD_OFFICE,
+    "POST /actions/bulk/verify": HEAD_OFFICE,
     # visits and plans
     "POST /api/visits": HEAD_OFFICE,
     "POST /api/visits/{visit_id:int}/claim": FILERS,

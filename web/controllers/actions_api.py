@@ -17,11 +17,12 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 
 from audits.actions import mail_log
 from audits.actions import selectors as actions_selectors
+from audits.actions.changes import MAX_BULK, move_due_date, set_owners, step_many
 from audits.actions.mail_log import SentEmailOut
 from audits.actions.rules import Step
 from audits.actions.selectors import ActionDetail, ActionOut
 from audits.actions.services import take_step
-from audits.boundary.bounds import Comment
+from audits.boundary.bounds import Comment, Id, Name
 from audits.org.users import CurrentUser
 from audits.tables import Role
 from reports.recovery import RecoveryFigures, recovery_figures
@@ -39,6 +40,33 @@ class StepIn(msgspec.Struct):
 
     comment: Comment = ""
     photo: uuid.UUID | None = None
+
+
+class OwnersIn(msgspec.Struct):
+    """The usernames to own the action: active managers of its branch, or head office."""
+
+    owners: Annotated[list[Name], msgspec.Meta(min_length=1, max_length=50)]
+
+
+class DueIn(msgspec.Struct):
+    """The new due date and why it moves (required; kept in the action's history)."""
+
+    due_date: dt.date
+    reason: Comment
+
+
+class BulkVerifyIn(msgspec.Struct):
+    """Actions to verify and close at once, with an optional comment for each."""
+
+    ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=MAX_BULK)]
+    comment: Comment = ""
+
+
+class BulkOut(msgspec.Struct):
+    """The actions the step moved, and each one skipped with the reason."""
+
+    done: list[int]
+    skipped: dict[int, str]
 
 
 def _now() -> dt.datetime:
@@ -119,6 +147,39 @@ class ActionApiController(Controller):
     ) -> ActionDetail:
         """Head office reopens a done or verified action, saying why (required)."""
         return await _step(action_id, user, Step.reopen, data)
+
+    @post("/{action_id:int}/owners", status_code=200)
+    async def owners(
+        self,
+        action_id: PathId,
+        user: NamedDependency[CurrentUser],
+        data: JSONBody[OwnersIn],
+    ) -> ActionDetail:
+        """Reassign the action: head office to anyone who may own it, a manager among their
+        branch's managers; 422 names an owner who may not."""
+        await set_owners(action_id, data.owners, user, now=_now())
+        return await actions_selectors.get_action(action_id, user, now=_now())
+
+    @post("/{action_id:int}/due", status_code=200, guards=[requires_office])
+    async def move_due(
+        self,
+        action_id: PathId,
+        user: NamedDependency[CurrentUser],
+        data: JSONBody[DueIn],
+    ) -> ActionDetail:
+        """Head office moves the due date of a waiting action, with a reason; 409 when the
+        action is closed."""
+        await move_due_date(action_id, data.due_date, data.reason, user, now=_now())
+        return await actions_selectors.get_action(action_id, user, now=_now())
+
+    @post("/bulk/verify", status_code=200, guards=[requires_office])
+    async def verify_many(
+        self, user: NamedDependency[CurrentUser], data: JSONBody[BulkVerifyIn]
+    ) -> BulkOut:
+        """Verify and close many actions at once; those that cannot be (closed already, not
+        found) are skipped with the reason, the others are verified."""
+        outcome = await step_many(data.ids, Step.verify, user, data.comment, now=_now())
+        return BulkOut(outcome.done, outcome.skipped)
 
     @get("/{action_id:int}/photos/{evidence_id:uuid}", media_type=PHOTO_MEDIA_TYPE)
     async def photo(

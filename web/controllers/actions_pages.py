@@ -10,16 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Controller, Request, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import PermissionDeniedException
-from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
 from audits.actions import mail_log
 from audits.actions import selectors as actions_selectors
+from audits.actions.changes import move_due_date, owner_candidates, set_owners, step_many
 from audits.actions.rules import State, Step
 from audits.actions.selectors import WAITING
 from audits.actions.services import WrongState, take_step
@@ -32,6 +34,7 @@ from audits.tables import Role
 from reports.recovery import recovery_figures
 from web.auth import requires_office, requires_role
 from web.deps import Page
+from web.i18n import N_, translatable
 
 PAGE_SIZE = 200
 STEP_ROLES = {
@@ -46,6 +49,30 @@ STEP_DONE_MESSAGE = {
     Step.verify: "Verified and closed.",
     Step.reopen: "Reopened: the branch has it again.",
 }
+
+
+class OwnersForm(msgspec.Struct):
+    owners: list[str] | str = []
+
+    @property
+    def names(self) -> list[str]:
+        return [self.owners] if isinstance(self.owners, str) else list(self.owners)
+
+
+class DueForm(msgspec.Struct):
+    due_date: str = ""
+    reason: str = ""
+
+
+class BulkForm(msgspec.Struct):
+    ids: list[str] | str = []
+    comment: str = ""
+    back: str = "/actions/"
+
+    @property
+    def action_ids(self) -> list[int]:
+        raw = [self.ids] if isinstance(self.ids, str) else self.ids
+        return [int(i) for i in raw if i.isdigit() and len(i) < 10]
 
 
 def _now() -> dt.datetime:
@@ -69,8 +96,10 @@ class ActionPagesController(Controller):
         branch: FromQuery[str | None] = None,
         state_filter: Annotated[str | None, QueryParameter(name="state")] = None,
         overdue: FromQuery[str | None] = None,
+        view: FromQuery[str | None] = None,
     ) -> Template:
-        """Waiting actions (open or done) unless another state, or ``all``, is chosen."""
+        """Waiting actions (open or done) unless another state, or ``all``, is chosen; as
+        cards (a phone) or as a table with bulk verification (``view=table``)."""
         user = _user(page)
         states = [WAITING, *(s.value for s in State)]
         chosen = state_filter if state_filter in [*states, "all"] else WAITING
@@ -90,6 +119,7 @@ class ActionPagesController(Controller):
             "branches": await branch_codes() if user.is_office else list(user.branches),
             "states": states,
             "filters": {"branch": branch or "", "state": chosen, "overdue": overdue or ""},
+            "view": "table" if view == "table" else "cards",
         }
         return Template("actions/list.html", context=context)
 
@@ -127,6 +157,72 @@ class ActionPagesController(Controller):
             return Template("actions/action.html", context=context, status_code=rejected.status)
         flash(request, STEP_DONE_MESSAGE[step], "ok")
         return Redirect(f"/actions/{action_id}")
+
+    @post("/{action_id:int}/owners")
+    async def owners(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        action_id: FromPath[int],
+        data: URLEncodedBody[OwnersForm],
+    ) -> Template | Redirect:
+        try:
+            await set_owners(action_id, data.names, _user(page), now=_now())
+        except AuditRejected as rejected:
+            context = await _context(page, action_id)
+            context.update(owners_error=rejected.errors[0].message)
+            return Template("actions/action.html", context=context, status_code=rejected.status)
+        flash(request, N_("Owners saved."), "ok")
+        return Redirect(f"/actions/{action_id}")
+
+    @post("/{action_id:int}/due", guards=[requires_office])
+    async def move_due(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        action_id: FromPath[int],
+        data: URLEncodedBody[DueForm],
+    ) -> Template | Redirect:
+        try:
+            due = dt.date.fromisoformat(data.due_date)
+        except ValueError:
+            due = dt.date.min  # refused below with the field's message
+        try:
+            await move_due_date(action_id, due, data.reason, _user(page), now=_now())
+        except WrongState as error:
+            flash(request, str(error), "error")
+            return Redirect(f"/actions/{action_id}")
+        except AuditRejected as rejected:
+            context = await _context(page, action_id)
+            context.update(due_errors={e.key: e.message for e in rejected.errors}, due=data)
+            return Template("actions/action.html", context=context, status_code=rejected.status)
+        flash(request, translatable(N_("Due date moved to %(date)s."), date=due.isoformat()), "ok")
+        return Redirect(f"/actions/{action_id}")
+
+    @post("/bulk/verify", guards=[requires_office])
+    async def verify_many(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        data: URLEncodedBody[BulkForm],
+    ) -> Redirect:
+        """Verify and close the ticked actions of the table; say how many, and which were
+        skipped."""
+        back = data.back if data.back.startswith("/actions/") else "/actions/"
+        try:
+            outcome = await step_many(
+                data.action_ids, Step.verify, _user(page), data.comment, now=_now()
+            )
+        except AuditRejected as rejected:
+            flash(request, rejected.errors[0].message, "error")
+            return Redirect(back)
+        done = N_("Verified and closed: %(done)s. Skipped: %(skipped)s.")
+        flash(
+            request,
+            translatable(done, done=len(outcome.done), skipped=len(outcome.skipped)),
+            "ok" if not outcome.skipped else "error",
+        )
+        return Redirect(back)
 
     @get("/recovery")
     async def recovery(
@@ -167,4 +263,8 @@ async def _context(page: Page, action_id: int) -> dict[str, Any]:
         "error": "",
         "max_photo_mb": MAX_PHOTO_BYTES // (1024 * 1024),
         "exact_time": lambda step: exact_step_time(step, user),
+        "candidates": await owner_candidates(action_id, user),
+        "owners_error": "",
+        "due_errors": {},
+        "due": None,
     }

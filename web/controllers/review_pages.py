@@ -20,7 +20,7 @@ from audits.fieldwork.rules import FLAG_TEXT
 from audits.fieldwork.schemas import AuditRejected
 from web.auth import requires_office
 from web.deps import Page
-from web.i18n import N_
+from web.i18n import N_, translatable
 from web.review_view import audit_view
 
 
@@ -78,13 +78,16 @@ class ReviewPagesController(Controller):
     ) -> Template | Redirect:
         try:
             assert page.user is not None  # the guard let in head office only
-            await approve_audit(audit_id, page.user, data.comment)
+            opened = await approve_audit(audit_id, page.user, data.comment)
         except review.WrongStatus as error:
             flash(request, str(error), "error")
             return Redirect(_audit_url(audit_id))
         except AuditRejected as error:
             return await _invalid(page, audit_id, data, error)
-        flash(request, N_("Approved: the audit is published to its branch."), "ok")
+        done = N_(
+            "Approved: the audit is published to its branch. Corrective actions opened: %(n)s."
+        )
+        flash(request, translatable(done, n=len(opened)), "ok")
         return Redirect("/review")
 
     @post("/{audit_id:uuid}/return")
