@@ -20,7 +20,7 @@ from audits.fieldwork.rules import FLAG_TEXT
 from audits.fieldwork.schemas import AuditRejected
 from web.auth import requires_office
 from web.deps import Page
-from web.i18n import N_
+from web.i18n import N_, translatable
 from web.review_view import audit_view
 
 
@@ -84,7 +84,11 @@ class ReviewPagesController(Controller):
             return Redirect(_audit_url(audit_id))
         except AuditRejected as error:
             return await _invalid(page, audit_id, data, error)
-        flash(request, N_("Approved: the audit is published to its branch."), "ok")
+        opened = len(await audit_actions(audit_id, page.user))
+        message = N_(
+            "Approved: the audit is published to its branch. Corrective actions opened: %(n)s."
+        )
+        flash(request, translatable(message, n=opened), "ok")
         return Redirect("/review")
 
     @post("/{audit_id:uuid}/return")
