@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from . import describe
-from .report_model import Translate, fmt
+from .report_model import Translate, fmt, localised_numbers
 from .summary import SHIFT_GAP
 
 PERIOD_DAYS = 90
@@ -100,8 +100,12 @@ def shift_verdict(rows: Sequence[Any], _: Translate) -> str:
     }
 
 
-def branch_glance(code: str, name: str, rows: Sequence[Any], today: dt.date, _: Translate):
-    """``rows``: the branch's published visits, oldest first."""
+@localised_numbers
+def branch_glance(
+    code: str, name: str, rows: Sequence[Any], today: dt.date, _: Translate, *, lang: str = "en"
+) -> BranchGlance:
+    """``rows``: the branch's published visits, oldest first; the verdict's numbers are
+    written in ``lang``."""
     scored = [r for r in rows if r.score is not None]
     recent = [r for r in scored if r.local.date() >= periods(today)[1]]
     scores = [r.score for r in scored]

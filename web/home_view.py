@@ -46,7 +46,7 @@ async def manager_home(user: CurrentUser, now: dt.datetime, lang: str) -> dict[s
     (``fieldwork_selectors`` withholds the shopper)."""
     actions = await actions_selectors.list_actions(user, now=now, state=State.open.value)
     return {
-        "glances": await branch_glances(user, now.date(), gettext_for(lang)),
+        "glances": await branch_glances(user, now.date(), gettext_for(lang), lang=lang),
         "open": Counter(a.branch for a in actions),
         "overdue": Counter(a.branch for a in actions if a.overdue),
         "latest": await fieldwork_selectors.list_audits(

@@ -12,7 +12,9 @@ from reports.report_data import Filters
 from reports.report_model import Translate
 
 
-async def branch_glances(user: CurrentUser, today: dt.date, _: Translate) -> list[BranchGlance]:
+async def branch_glances(
+    user: CurrentUser, today: dt.date, _: Translate, *, lang: str
+) -> list[BranchGlance]:
     """The branches ``user`` manages, each at a glance; scores and shifts only, nothing that
     says who visited."""
     glances = []
@@ -21,7 +23,7 @@ async def branch_glances(user: CurrentUser, today: dt.date, _: Translate) -> lis
         if info is None:
             continue
         rows = await report_data.load_rows(Filters(branch=code, end=today))
-        glances.append(branch_glance(code, info["name"], rows, today, _))
+        glances.append(branch_glance(code, info["name"], rows, today, _, lang=lang))
     return glances
 
 

@@ -68,3 +68,9 @@ def test_consistency_moves_rank_the_largest_change_first_and_need_three_visits_e
     assert [m.code for m in moves] == ["B1", "B2"]
     assert moves[0].name == "Syntagma" and moves[0].now == 0 and moves[0].change < 0
     assert moves[1].change == pytest.approx(1.0)
+
+
+def test_branch_glance_writes_the_verdicts_numbers_in_the_readers_language():
+    rows = [_row(d, 86, "morning") for d in (1, 2, 3)] + [_row(d, 64, "evening") for d in (4, 5, 6)]
+    glance = branch_glance("B1", "Syntagma", rows, TODAY, lambda s: s, lang="fa")
+    assert "۲۲" in glance.verdict and "22" not in glance.verdict
