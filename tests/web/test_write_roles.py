@@ -90,6 +90,8 @@ MAY_WRITE: dict[str, frozenset[str] | None] = {
     "POST /admin/org/shifts/{shift_id:int}/delete": frozenset({ADMIN}),
     "POST /admin/org/branches/{code:str}/staff": frozenset({ADMIN}),
     "POST /admin/org/import/{kind:str}": frozenset({ADMIN}),
+    "POST /admin/personal-data/users/{user_id:int}/erase": frozenset({ADMIN}),
+    "POST /admin/personal-data/staff/{branch:str}/{staff:str}/erase": frozenset({ADMIN}),
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
