@@ -86,3 +86,13 @@ class AuditNotFound(Exception):
 class AuditForbidden(Exception):
     """The caller's role may not do this to audits (a manager filing one); nothing was
     written."""
+
+
+class DraftOut(msgspec.Struct, frozen=True, kw_only=True):
+    """A form its shopper began and has not filed: enough to open it again where it was."""
+
+    id: uuid.UUID
+    branch: str
+    checklist: str
+    visit: int | None
+    updated_at: dt.datetime

@@ -11,9 +11,9 @@ import msgspec
 
 from audits.fieldwork.disclosure import disclose, sees_shopper, visit_order_key
 from audits.fieldwork.rules import ShiftWindow
-from audits.fieldwork.schemas import AuditNotFound, AuditOut, FailedItemOut
+from audits.fieldwork.schemas import AuditNotFound, AuditOut, DraftOut, FailedItemOut
 from audits.org.users import CurrentUser
-from audits.tables import Audit, Branch, Evidence, Role, Shift, Staff
+from audits.tables import Audit, AuditDraft, Branch, Evidence, Role, Shift, Staff
 from checklists.scoring import results_from
 
 _COLUMNS = (
@@ -74,6 +74,46 @@ async def list_filed_by(user: CurrentUser, *, limit: int, offset: int = 0) -> li
     query = Audit.select(*_COLUMNS).where(Audit.auditor == user.id)
     query = query.order_by(Audit.visited_at, ascending=False).order_by(Audit.id, ascending=False)
     return [audit_out(row, user) for row in await query.limit(limit).offset(offset)]
+
+
+async def returned_to(user: CurrentUser, *, limit: int = 20) -> list[AuditOut]:
+    """The audits head office returned to ``user`` to fix, oldest return first."""
+    query = Audit.select(*_COLUMNS).where(
+        Audit.auditor == user.id, Audit.status == Audit.Status.returned
+    )
+    rows = await query.order_by(Audit.reviewed_at).order_by(Audit.id).limit(limit)
+    return [audit_out(row, user) for row in rows]
+
+
+async def drafts_of(user: CurrentUser, *, limit: int = 20) -> list[DraftOut]:
+    """Forms ``user`` began and has not filed, the latest first. A returned audit's draft is
+    left out: the audit is listed as returned."""
+    rows = (
+        await AuditDraft.select(AuditDraft.id, AuditDraft.payload, AuditDraft.updated_at)
+        .where(AuditDraft.user == user.id)
+        .order_by(AuditDraft.updated_at, ascending=False)
+        .limit(limit)
+    )
+    ids = [row["id"] for row in rows]
+    filed = (
+        {r["id"] for r in await Audit.select(Audit.id).where(Audit.id.is_in(ids))} if ids else set()
+    )
+    drafts = []
+    for row in rows:
+        payload = json_value(row["payload"]) or {}
+        if row["id"] in filed or not payload.get("branch") or not payload.get("checklist"):
+            continue
+        visit = str(payload.get("visit") or "")
+        drafts.append(
+            DraftOut(
+                id=row["id"],
+                branch=str(payload["branch"]),
+                checklist=str(payload["checklist"]),
+                visit=int(visit) if visit.isdigit() else None,
+                updated_at=row["updated_at"],
+            )
+        )
+    return drafts
 
 
 def json_value(value):

@@ -14,7 +14,7 @@ import msgspec
 from piccolo.columns import Column
 
 from audits.org import fields as f
-from audits.tables import Branch, OrgSettings, Region, Shift, Staff
+from audits.tables import Branch, ManagedBranch, OrgSettings, Profile, Region, Shift, Staff
 
 
 class OrgError(Exception):
@@ -257,3 +257,39 @@ async def org_default_language() -> str | None:
     """The organisation's default language, or None while the organisation has no settings."""
     row = await OrgSettings.select(OrgSettings.default_language).first()
     return row["default_language"] if row else None
+
+
+class OrgHealth(msgspec.Struct, frozen=True, kw_only=True):
+    """What an admin should look at: active users per role, deactivated users, and the active
+    branches that lack shifts (none of their own and none organisation-wide) or an active
+    manager."""
+
+    users: dict[str, int]
+    inactive: int
+    branches: int
+    without_shifts: list[str]
+    without_manager: list[str]
+
+
+async def org_health() -> OrgHealth:
+    """The organisation's state at a glance, for the admin's start page."""
+    users: dict[str, int] = {}
+    inactive = 0
+    for row in await Profile.select(Profile.role, Profile.user.active.as_alias("active")):
+        if row["active"]:
+            users[row["role"]] = users.get(row["role"], 0) + 1
+        else:
+            inactive += 1
+    branches = {r["code"] for r in await Branch.select(Branch.code).where(Branch.active.eq(True))}
+    shifts = await Shift.select(Shift.branch.code.as_alias("branch"))
+    shared = any(r["branch"] is None for r in shifts)
+    managed = await ManagedBranch.select(ManagedBranch.branch.code.as_alias("code")).where(
+        ManagedBranch.user._.active == True  # noqa: E712
+    )
+    return OrgHealth(
+        users=users,
+        inactive=inactive,
+        branches=len(branches),
+        without_shifts=[] if shared else sorted(branches - {r["branch"] for r in shifts}),
+        without_manager=sorted(branches - {r["code"] for r in managed}),
+    )

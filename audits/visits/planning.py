@@ -217,6 +217,21 @@ def coverage(
     return Coverage(rows, gaps, most)
 
 
+class CellGap(msgspec.Struct, frozen=True):
+    """A branch × shift with no visit done in the period, and how many are planned there."""
+
+    branch: str
+    shift: str | None
+    planned: int
+
+
+def unvisited_cells(cover: Coverage) -> list[CellGap]:
+    """The branch × shift cells of ``cover`` that no visit has reached yet, those with nothing
+    even planned first."""
+    gaps = [CellGap(r.branch, r.shift, sum(r.planned)) for r in cover.rows if not sum(r.done)]
+    return sorted(gaps, key=lambda g: (g.planned > 0, g.branch, g.shift or ""))
+
+
 class Window(msgspec.Struct, frozen=True):
     """A visit's branch and date window, as the claim rules see it."""
 

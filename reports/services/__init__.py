@@ -7,6 +7,7 @@ PDF, the CSV downloads and ``evenly report`` all render.
 - ``headoffice.build_headoffice``: head office's report, every branch compared.
 - ``period``: what the two period reports share (rows and analysis, the period's label).
 - ``planning``: what the analysis knows of each branch, for planning visits by precision.
+- ``home``: the start pages' glance at branches (latest score, trend, shifts, moves).
 
 They raise ``reports.errors`` (never web exceptions); the interface translation comes in as
 ``_`` because the catalogs belong to the web.

@@ -34,6 +34,7 @@ PURE = [
     "reports/rows.py",
     "reports/describe.py",
     "reports/summary.py",
+    "reports/glance.py",
     "reports/figures.py",
     "reports/charts.py",
     "reports/pdf.py",

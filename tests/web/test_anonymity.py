@@ -109,11 +109,12 @@ def _branch_report(reader: _Reader) -> None:
 
 
 def _visits(reader: _Reader) -> None:
-    """The JSON API, the audit list and pages, each visit report with its CSV (and two PDFs:
-    they are slow, and their text is searched for names)."""
+    """The JSON API, the start page, the audit list and pages, each visit report with its CSV
+    (and two PDFs: they are slow, and their text is searched for names)."""
     seen, get = reader.seen, reader.get
     seen.add_many("api list", json_fields(get("/api/audits?limit=500").json(), skip=ANSWERS))
     seen.add_many("branch-audits list", cards(get("/branch-audits/").text))
+    seen.add_many("home", cards(get("/").text))  # the start page's latest visits
     for visit in reader.visits:
         seen.add_many("api detail", json_fields(get(f"/api/audits/{visit}").json(), skip=ANSWERS))
         seen.add_many("audit page", page_positions(get(f"/branch-audits/{visit}").text, visit))

@@ -118,7 +118,7 @@ def test_approve_publishes_and_the_manager_never_sees_the_shopper(client, org):
     assert "quentin" in queue and FLAG_TEXT["short_visit"] in queue
     response = form(client, f"/review/{audit_id}/approve", {"comment": "Thanks, quentin."})
     assert response.headers["location"] == "/review"
-    assert "published to its branch" in client.get("/review").text
+    assert "published to its branch. Corrective actions opened: 0." in client.get("/review").text
     assert _status(audit_id) == "published"
     _as(client, "max")
     assert f"/branch-audits/{audit_id}" in client.get("/branch-audits").text
@@ -127,6 +127,14 @@ def test_approve_publishes_and_the_manager_never_sees_the_shopper(client, org):
     assert "How many minutes did you wait" in page.text  # the item's text, not its key
     assert "quentin" not in page.text.lower()
     assert FLAG_TEXT["short_visit"] not in page.text and "Trail" not in page.text
+
+
+def test_approve_says_how_many_corrective_actions_it_opened(client, org):
+    failing = {"entrance_clean_tidy": False, "greeted_verbally": False}
+    audit_id = _file(client, org, answers={**audit_body(org)["answers"], **failing})
+    _as(client, "ada")
+    form(client, f"/review/{audit_id}/approve")
+    assert "Corrective actions opened: 2." in client.get("/review").text
 
 
 def test_return_shows_the_shopper_the_comment_and_the_way_to_fix_it(client, org):

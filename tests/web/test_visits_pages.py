@@ -61,10 +61,11 @@ def test_visit_pages_every_page_and_role_gets_its_status(
         assert response.headers["location"].startswith("/login")
 
 
-def test_home_shopper_starts_on_my_visits(client, people, planned):
+def test_home_shopper_starts_on_their_visits_with_all_of_them_a_tap_away(client, people, planned):
     _as(client, people, "shopper")
     response = client.get("/", follow_redirects=False)
-    assert response.headers["location"] == "/visits/mine"
+    assert response.status_code == 200 and "Coming up (1)" in response.text
+    assert 'href="/visits/mine"' in response.text and "Kraków Rynek" not in response.text
 
 
 def test_my_visits_shows_own_and_open_visits_not_others(client, people, planned):

@@ -1,11 +1,15 @@
-"""The start page: where each role begins."""
+"""The start page: what needs each role now (``web.home_view``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from litestar import Controller, get
 from litestar.di import NamedDependency
-from litestar.response import Redirect, Template
+from litestar.response import Template
 
+from audits.tables import Role
+from web import home_view
 from web.auth import requires_login
 from web.deps import Page
 
@@ -15,9 +19,14 @@ class HomeController(Controller):
     guards = [requires_login]
 
     @get("/")
-    async def home(self, page: NamedDependency[Page]) -> Template | Redirect:
-        if page.user and page.user.is_office:
-            return Redirect("/checklists")
-        if page.user and page.user.role.value == "shopper":
-            return Redirect("/visits/mine")
-        return Template("home.html", context={"page": page})
+    async def home(self, page: NamedDependency[Page]) -> Template:
+        user, now = page.viewer, dt.datetime.now(dt.UTC)
+        if user.role is Role.shopper:
+            context = await home_view.shopper_home(user, now)
+        elif user.role is Role.manager:
+            context = await home_view.manager_home(user, now, page.lang)
+        elif user.role is Role.admin:
+            context = await home_view.admin_home(user, now)
+        else:
+            context = await home_view.office_home(user, now)
+        return Template(f"home/{user.role.value}.html", context={"page": page, **context})
