@@ -10,6 +10,7 @@ from typing import Any
 from audits.fieldwork.schemas import AuditOut
 from checklists.model import Checklist, Item, ItemType, text_in
 
+from .reasons import reason_text
 from .report_model import (
     Answer,
     AnswerList,
@@ -128,7 +129,7 @@ def _answer_lists(audit, doc, lang, photo_uri, _: Translate) -> list:
                     answer=answer_text(item, value, lang, _),
                     comment=audit.comments.get(item.key, ""),
                     photos=photos,
-                    failed=failure.reason if failure else None,
+                    failed=_failure_text(failure, lang, _) if failure else None,
                     critical=item.critical,
                 )
             )
@@ -136,6 +137,10 @@ def _answer_lists(audit, doc, lang, photo_uri, _: Translate) -> list:
         title = text_in(section.title, lang)[0]
         lists.append(AnswerList(section.key, title, score, answers, score_text=fmt(score)))
     return lists
+
+
+def _failure_text(failure: Any, lang: str, _: Translate) -> str:
+    return reason_text(failure.code, failure.params, lang, _) or failure.reason
 
 
 def _summary(audit: AuditOut, doc: Checklist, lang: str, _: Translate) -> list[str]:

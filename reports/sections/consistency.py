@@ -35,8 +35,9 @@ def shifts_section(data: BranchInput, _: Translate) -> Section:
         data.rows, lambda r: r.shift, lambda r: describe.WEEKDAYS[r.local.weekday()]
     )
     z, text = describe.matrix(cells, shifts, describe.WEEKDAYS)
+    weekdays = [_(day) for day in describe.WEEKDAYS]  # the keys stay English, the labels not
     fig = figures.heatmap(
-        describe.WEEKDAYS, shifts, z, text=text, title=_("Mean score by shift and weekday")
+        weekdays, shifts, z, text=text, title=_("Mean score by shift and weekday")
     )
     effects = {e.shift: e for e in data.findings.cells}
     rows: list[ShiftRow] = [
