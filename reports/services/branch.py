@@ -49,7 +49,7 @@ async def build_branch(
         findings=analysis.for_branch(code),
         section_titles=await report_data.section_titles(lang),
         item_titles=await report_data.item_titles(lang),
-        period=period_label(filters, _),
+        period=period_label(filters, _, lang),
         recovery=recovery_figures(await recovery_facts(user, now=now(), branch=code)),
     )
     data = branch_input_for(data, user)  # what a manager may not learn goes here

@@ -50,7 +50,7 @@ async def build_headoffice(
     return headoffice_report(
         rows,
         analysis,
-        period=period_label(filters, _),
+        period=period_label(filters, _, lang),
         sections=await report_data.section_titles(lang),
         lang=lang,
         items=await report_data.item_titles(lang),

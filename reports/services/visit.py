@@ -21,7 +21,7 @@ async def build_visit(
     ``ReportNotFound`` when there is no such audit or none ``user`` may see: the two are
     told apart for nobody."""
     try:
-        data = await report_data.load_visit(audit_id, user)
+        data = await report_data.load_visit(audit_id, user, lang)
     except AuditNotFound as error:
         raise ReportNotFound(str(error)) from error
     photos = await report_data.photo_uris(data.audit) if for_pdf else {}
