@@ -186,6 +186,15 @@ def install_translations(environment: Environment) -> None:
     environment.filters["day"] = _day_filter
     environment.filters["moment"] = _moment_filter
     environment.filters["reason"] = _reason_filter
+    environment.filters["shift"] = _shift_filter
+
+
+@pass_context
+def _shift_filter(context: Context, name: str | None) -> str:
+    """``{{ visit.shift | shift }}``: the shift's name in the page's language, else its default
+    name."""
+    shifts = getattr(context.get("page"), "shifts", None) or {}
+    return shifts.get(name, name) if name else ""
 
 
 @pass_context

@@ -29,7 +29,9 @@ def visits_section(data: BranchInput, audit_href: Href, _: Translate) -> Section
     columns: list[Column[Any]] = [
         Column("audit", csv=lambda r: r.id),
         Column(_("Visited"), lambda r: Cell(shown(r), href=audit_href(r.id)), visited),
-        Column(_("Shift"), lambda r: Cell(r.shift), lambda r: r.shift),
+        Column(
+            _("Shift"), lambda r: Cell(data.shift_names.get(r.shift, r.shift)), lambda r: r.shift
+        ),
         Column(_("Channel"), lambda r: Cell(channel_name(r.channel, _)), lambda r: r.channel),
         Column(_("Staff"), lambda r: Cell(r.staff), lambda r: r.staff),
         Column(_("Score"), lambda r: num(r.score), lambda r: r.score),
