@@ -40,11 +40,23 @@ def format_day(value: date, lang: str) -> str:
     return gregorian
 
 
-def format_moment(value: datetime, lang: str) -> str:
+def format_moment(value: datetime, lang: str, weekday: bool = False) -> str:
     """A date with its time of day (24-hour where the language uses it)."""
     time = _digits(babel_time(value, "short", locale=lang), lang)
     comma = "،" if lang == "fa" else ","
-    return f"{format_day(value, lang)}{comma} {time}"
+    day = format_weekday_day(value, lang) if weekday else format_day(value, lang)
+    return f"{day}{comma} {time}"
+
+
+def format_weekday_day(value: date, lang: str) -> str:
+    """A date after its weekday: ``Mon, Mar 2, 2026``, ``Δευ, 2 Μαρ 2026``, in Persian
+    ``دوشنبه ۱۱ اسفند ۱۴۰۴ (…)``: where a report compares weekdays."""
+    weekday = babel_date(value, "EEE", locale=lang)
+    return (
+        f"{weekday} {format_day(value, lang)}"
+        if lang == "fa"
+        else f"{weekday}, {format_day(value, lang)}"
+    )
 
 
 def format_month(value: date, lang: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
 import msgspec
 
-from .formatting import format_day, format_moment, format_number
+from .formatting import format_day, format_moment, format_number, format_weekday_day
 from .results import Interval, RankInterval
 
 Translate = Callable[[str], str]
@@ -182,14 +182,16 @@ def report_language() -> str:
     return _number_language.get()
 
 
-def day_text(value: dt.date) -> str:
-    """A date in the report's language and calendar (Solar Hijri in Persian)."""
-    return format_day(value, _number_language.get())
+def day_text(value: dt.date, weekday: bool = False) -> str:
+    """A date in the report's language and calendar (Solar Hijri in Persian), after its
+    weekday's name with ``weekday``."""
+    lang = _number_language.get()
+    return format_weekday_day(value, lang) if weekday else format_day(value, lang)
 
 
-def moment_text(value: dt.datetime) -> str:
+def moment_text(value: dt.datetime, weekday: bool = False) -> str:
     """A date and time of day (on the clock the value carries) in the report's language."""
-    return format_moment(value, _number_language.get())
+    return format_moment(value, _number_language.get(), weekday)
 
 
 def percent(share: float | None) -> str:

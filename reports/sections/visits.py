@@ -21,7 +21,8 @@ from ..report_model import (
 
 def visits_section(data: BranchInput, audit_href: Href, _: Translate) -> Section:
     def shown(r: Any) -> str:
-        return moment_text(r.local) if data.times_shown else day_text(r.local.date())
+        # with the weekday: the report compares shifts and weekdays
+        return moment_text(r.local, True) if data.times_shown else day_text(r.local.date(), True)
 
     def visited(r: Any) -> str:
         return r.local.isoformat() if data.times_shown else r.local.date().isoformat()
