@@ -83,6 +83,11 @@ def test_branch_report_weekdays_and_months_in_greek(client, org):
     ticks = trend["layout"]["xaxis"]["ticktext"]
     assert ticks and all(re.fullmatch(r"\d{1,2} \w+", tick) for tick in ticks), ticks
     assert not any(tick.startswith(("Mar", "Apr")) for tick in ticks)
+    locale = re.search(r'<script type="application/json" id="plotly-locale"[^>]*>([^<]*)<', page)
+    assert locale, "no Plotly locale on the page"
+    plotly = json.loads(locale[1])  # plotly.js's tool bar and calendar words, from /static
+    assert plotly["dictionary"]["Zoom in"] == "Μεγέθυνση"
+    assert plotly["format"]["shortMonths"][0] == "Ιαν" and plotly["format"]["decimal"] == ","
 
 
 def test_branch_report_in_persian_has_solar_hijri_dates_and_persian_weekdays(client, org):
