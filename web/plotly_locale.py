@@ -10,7 +10,7 @@ the same ticks then reach the exported chart of the PDF, which has no Plotly con
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, Literal
 
 from babel.dates import get_day_names, get_month_names
 from babel.numbers import get_decimal_symbol, get_group_symbol
@@ -39,11 +39,11 @@ def plotly_locale(lang: str) -> dict[str, Any] | None:
         return None
     _ = gettext_for(lang)
 
-    def days(width: str) -> list[str]:
+    def days(width: Literal["abbreviated", "wide"]) -> list[str]:
         names = get_day_names(width, locale=lang)
         return [names[(index + 6) % 7] for index in range(7)]  # Plotly's weeks start on Sunday
 
-    def months(width: str) -> list[str]:
+    def months(width: Literal["abbreviated", "wide"]) -> list[str]:
         names = get_month_names(width, locale=lang)
         return [names[month] for month in range(1, 13)]
 
