@@ -80,6 +80,6 @@ def headoffice_report(
         period,
         lang,
         facts,
-        headoffice_summary(analysis, _),
+        headoffice_summary(analysis, _, shift_names),
         parts,
     )
