@@ -71,16 +71,18 @@ def visit_report(
     lang: str,
     show_shopper: bool,
     photo_uri: Callable[[str], str] | None = None,
+    shift_names: dict[str, str] | None = None,
     _: Translate = _identity,
 ) -> Report:
     """``show_shopper`` is false for branch managers: nothing then names the shopper.
-    ``photo_uri`` (PDF only) turns an evidence id into a data URI."""
+    ``photo_uri`` (PDF only) turns an evidence id into a data URI; ``shift_names`` names the
+    shift in the reader's language."""
     title = text_in(doc.title, lang)[0]
     facts = [
         (_("Branch"), f"{audit.branch} · {branch_name}"),
         (_("Checklist"), f"{title} ({_('version')} {audit.version})"),
         (_("Visited"), visited_local),
-        (_("Shift"), audit.shift or "–"),
+        (_("Shift"), (shift_names or {}).get(audit.shift or "", audit.shift) or "–"),
         (_("Channel"), channel_name(audit.channel, _)),
         (_("Score"), fmt(audit.score)),
     ]

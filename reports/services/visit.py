@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from audits.fieldwork.schemas import AuditNotFound
+from audits.org.organisation import shift_names
 from audits.org.users import CurrentUser
 from audits.tables import Role
 from reports import report_data
@@ -33,5 +34,6 @@ async def build_visit(
         lang=lang,
         show_shopper=user.role is not Role.manager,
         photo_uri=(lambda evidence: photos.get(evidence, "")) if for_pdf else None,
+        shift_names=await shift_names(lang),
         _=_,
     )
