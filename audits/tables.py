@@ -64,11 +64,14 @@ class Shift(Table, tablename="shift"):
     """A named time window of the organisation (``branch`` null) or of one branch.
 
     Times are minutes after local midnight; ``end_minute`` below ``start_minute`` wraps midnight.
+    ``name`` is the default (and the key files and forms use); ``names`` the same shift in
+    other languages (``{"el": ..., "fa": ...}``), shown to a reader of that language.
     """
 
     id: Serial
 
     name = Varchar(length=40)
+    names = JSON(default="{}")
     start_minute = Integer()
     end_minute = Integer()
     branch = ForeignKey(Branch, null=True, on_delete=OnDelete.cascade)
@@ -258,7 +261,9 @@ class CorrectiveAction(Table, tablename="corrective_action"):
     checklist = Varchar(length=100, default="")
     item_key = Varchar(length=80)
     item_text = JSON(default="{}")
-    reason = Text(default="")
+    reason = Text(default="")  # English, for the API; pages write the code and its facts
+    reason_code = Varchar(length=40, default="")
+    reason_params = JSON(default="{}")
     severity = Varchar(length=20)
     critical = Boolean(default=False)
     opened_at = Timestamptz(default=TimestamptzNow())

@@ -49,8 +49,10 @@ class ItemResult(msgspec.Struct, frozen=True):
 class FailedItem(msgspec.Struct, frozen=True):
     """An item scoring below its pass mark.
 
-    ``reason`` is short English; ``code`` and ``params`` carry the same facts for a layer that
-    translates them (e.g. code ``scale_below`` with ``value``, ``min``, ``max``, ``pass_point``).
+    ``reason`` is short English (for the API and the CSV); ``code`` and ``params`` carry the same
+    facts for the layer that writes them in the reader's language (``reports.reasons``), e.g.
+    code ``scale_below`` with ``value``, ``min``, ``max``, ``pass_point``; a choice's label and a
+    unit also in each language the checklist has (``label_el``, ``unit_fa``).
     """
 
     key: str
@@ -245,6 +247,12 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(round(value, 2))
 
 
+def _in_languages(name: str, texts: dict[str, str]) -> dict[str, Scalar]:
+    """``label_el``, ``label_fa``...: the other languages of a label, so that the reason can be
+    written for any reader from the stored failure alone."""
+    return {f"{name}_{lang}": text for lang, text in sorted(texts.items()) if lang != "en"}
+
+
 def _reason(item: Item, answer: Scalar) -> tuple[str, dict[str, Scalar], str]:
     """Code, parameters and English text saying why ``answer`` fails ``item``."""
     if item.type == ItemType.yes_no:
@@ -266,12 +274,14 @@ def _reason(item: Item, answer: Scalar) -> tuple[str, dict[str, Scalar], str]:
         best = max(option.points for option in item.options)
         label = option.label.get("en", option.value)
         params = {"value": option.value, "label": label, "points": option.points, "max": best}
+        params |= _in_languages("label", option.label)
         return "choice_below", params, f'answered "{label}" ({_num(option.points)} of {_num(best)})'
     target = item.target
     assert target is not None  # a number scores only with a target
     unit = target.unit.get("en", "")
     sign = "≤" if target.full_at < target.zero_at else "≥"
     params = {"value": answer, "full_at": target.full_at, "zero_at": target.zero_at, "unit": unit}
+    params |= _in_languages("unit", target.unit)
     value = f"{_num(_number(answer) or 0.0)} {unit}".strip()
     return "number_off_target", params, f"{value}, target {sign} {_num(target.full_at)}"
 

@@ -21,6 +21,7 @@ class BranchInput(msgspec.Struct, frozen=True, kw_only=True):
     findings: BranchFindings = msgspec.field(default_factory=BranchFindings)
     section_titles: dict[str, str] = {}
     item_titles: dict[str, str] = {}
+    shift_names: dict[str, str] = {}  # a shift's default name → its name in the reader's
     period: str
     recovery: RecoveryFigures | None = None
     times_shown: bool = True

@@ -52,10 +52,14 @@ def control_chart(
     raw: Sequence[float] | None = None,
     raw_label: str = "",
     links: Sequence[str] | None = None,
+    ticks: tuple[list[str], list[str]] | None = None,
+    hover: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Scores in order against the centre line and control limits; points that break a rule
     are red, and with ``links`` (one URL per point) a click opens that visit. ``raw`` (the
-    scores as given, when the chart is of adjusted ones) are faint grey marks beside them."""
+    scores as given, when the chart is of adjusted ones) are faint grey marks beside them.
+    ``ticks`` (places, labels) name a date axis in the reader's calendar and ``hover`` each
+    point's date, so that neither Plotly's English months nor ISO dates reach a reader."""
     fig = go.Figure()
     if raw is not None:
         fig.add_scatter(
@@ -79,8 +83,11 @@ def control_chart(
         line={"color": BLUE},
         marker={"size": 9, "color": [RED if s else BLUE for s in signals]},
         customdata=list(links) if links and any(links) else None,
+        text=list(hover) if hover else None,
+        hovertemplate="%{text}: %{y}<extra></extra>" if hover else None,
     )
-    fig.update_layout(_layout(title, yaxis={"title": y_label, "gridcolor": "#eee"}))
+    xaxis = {"tickvals": ticks[0], "ticktext": ticks[1]} if ticks else {}
+    fig.update_layout(_layout(title, yaxis={"title": y_label, "gridcolor": "#eee"}, xaxis=xaxis))
     return _dict(fig, links=bool(links and any(links)))
 
 

@@ -38,6 +38,7 @@ def headoffice_report(
     sections: dict[str, str],
     lang: str,
     items: dict[str, str] | None = None,
+    shift_names: dict[str, str] | None = None,
     branch_href: Href = lambda _: None,
     filters: Sequence[tuple[str, str]] = (),
     recovery: RecoveryFigures | None = None,
@@ -67,7 +68,7 @@ def headoffice_report(
         funnel_section(analysis, branch_href, _),
         heatmap_section(rows, sections, branch_href, _),
         variance_section(analysis, _),
-        groups_section(rows, _),
+        groups_section(rows, _, shift_names or {}),
         auditors_section(analysis, items or {}, _),
         trends_section(analysis, branch_href, _),
     ]
@@ -79,6 +80,6 @@ def headoffice_report(
         period,
         lang,
         facts,
-        headoffice_summary(analysis, _),
+        headoffice_summary(analysis, _, shift_names),
         parts,
     )

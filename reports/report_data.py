@@ -20,6 +20,7 @@ from checklists import queries as checklist_queries
 from checklists.model import Checklist
 from checklists.scoring import results_from
 
+from .formatting import format_day, format_moment
 from .rows import AuditRow, audit_row
 
 
@@ -30,7 +31,7 @@ class VisitData(msgspec.Struct):
     visited_local: str
 
 
-async def load_visit(audit_id: uuid.UUID, user: CurrentUser) -> VisitData:
+async def load_visit(audit_id: uuid.UUID, user: CurrentUser, lang: str = "en") -> VisitData:
     """The audit as ``user`` may read it: a shopper their own, a manager the published audits
     of their branches, head office any. ``AuditNotFound`` otherwise."""
     audit = await fieldwork_selectors.get_audit(audit_id, user)
@@ -39,7 +40,9 @@ async def load_visit(audit_id: uuid.UUID, user: CurrentUser) -> VisitData:
     _, doc = await checklist_queries.get_version(audit.checklist, audit.version)
     branch = await fieldwork_selectors.branch_by_code(audit.branch)
     zone = branch["timezone"] if branch else "UTC"
-    visited = local_time(audit.visited_at, zone).strftime(visit_time_format(user))
+    local = local_time(audit.visited_at, zone)
+    exact = visit_time_format(user).endswith("%M")  # a manager reads the date alone
+    visited = format_moment(local, lang) if exact else format_day(local, lang)
     return VisitData(audit, doc, branch["name"] if branch else audit.branch, f"{visited} ({zone})")
 
 

@@ -8,6 +8,7 @@ page and the PDF can never disagree. Figures are Plotly figure dicts: the page e
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from contextvars import ContextVar
@@ -16,7 +17,7 @@ from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
 import msgspec
 
-from .formatting import format_number
+from .formatting import format_day, format_moment, format_number, format_weekday_day
 from .results import Interval, RankInterval
 
 Translate = Callable[[str], str]
@@ -174,6 +175,23 @@ def _number_style(lang: str) -> _NumberStyle:
     if lang == "fa":  # the number stays left-to-right after its sign (CLDR's U+200E mark)
         return _NumberStyle(str.maketrans(marks), "\u200e" + MINUS, "٪")
     return _NumberStyle(str.maketrans(marks), MINUS, "%")
+
+
+def report_language() -> str:
+    """The language of the report being built (see ``localised_numbers``)."""
+    return _number_language.get()
+
+
+def day_text(value: dt.date, weekday: bool = False) -> str:
+    """A date in the report's language and calendar (Solar Hijri in Persian), after its
+    weekday's name with ``weekday``."""
+    lang = _number_language.get()
+    return format_weekday_day(value, lang) if weekday else format_day(value, lang)
+
+
+def moment_text(value: dt.datetime, weekday: bool = False) -> str:
+    """A date and time of day (on the clock the value carries) in the report's language."""
+    return format_moment(value, _number_language.get(), weekday)
 
 
 def percent(share: float | None) -> str:

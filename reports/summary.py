@@ -41,7 +41,11 @@ def _shift_sentence(data: BranchInput, _: Translate) -> str:
             return _(
                 "Service at %(branch)s is consistent except on %(shift)s visits, which score "
                 "%(gap)s points lower than its other shifts."
-            ) % {"branch": code, "shift": worst.key, "gap": fmt(gap, 0)}
+            ) % {
+                "branch": code,
+                "shift": data.shift_names.get(worst.key, worst.key),
+                "gap": fmt(gap, 0),
+            }
     return _(
         "Service at %(branch)s is about the same on every shift (within %(spread)s points)."
     ) % {"branch": code, "spread": fmt(describe.spread(shifts), 0)}
@@ -89,7 +93,10 @@ def branch_summary(data: BranchInput, _: Translate) -> list[str]:
     return lines
 
 
-def headoffice_summary(analysis: AnalysisResult, _: Translate) -> list[str]:
+def headoffice_summary(
+    analysis: AnalysisResult, _: Translate, shift_names: dict[str, str] | None = None
+) -> list[str]:
+    """What stands out across branches; a shift is named in the reader's language."""
     lines = []
     variance = analysis.variance
     if variance:
@@ -118,7 +125,7 @@ def headoffice_summary(analysis: AnalysisResult, _: Translate) -> list[str]:
             )
             % {
                 "branch": c.branch,
-                "shift": c.shift,
+                "shift": (shift_names or {}).get(c.shift, c.shift),
                 "effect": fmt(c.effect),
                 "interval": span(c.interval),
             }

@@ -10,6 +10,7 @@ from typing import Any
 from audits.fieldwork.schemas import AuditOut
 from checklists.model import Checklist, Item, ItemType, text_in
 
+from .reasons import reason_text
 from .report_model import (
     Answer,
     AnswerList,
@@ -70,16 +71,18 @@ def visit_report(
     lang: str,
     show_shopper: bool,
     photo_uri: Callable[[str], str] | None = None,
+    shift_names: dict[str, str] | None = None,
     _: Translate = _identity,
 ) -> Report:
     """``show_shopper`` is false for branch managers: nothing then names the shopper.
-    ``photo_uri`` (PDF only) turns an evidence id into a data URI."""
+    ``photo_uri`` (PDF only) turns an evidence id into a data URI; ``shift_names`` names the
+    shift in the reader's language."""
     title = text_in(doc.title, lang)[0]
     facts = [
         (_("Branch"), f"{audit.branch} · {branch_name}"),
         (_("Checklist"), f"{title} ({_('version')} {audit.version})"),
         (_("Visited"), visited_local),
-        (_("Shift"), audit.shift or "–"),
+        (_("Shift"), (shift_names or {}).get(audit.shift or "", audit.shift) or "–"),
         (_("Channel"), channel_name(audit.channel, _)),
         (_("Score"), fmt(audit.score)),
     ]
@@ -128,7 +131,7 @@ def _answer_lists(audit, doc, lang, photo_uri, _: Translate) -> list:
                     answer=answer_text(item, value, lang, _),
                     comment=audit.comments.get(item.key, ""),
                     photos=photos,
-                    failed=failure.reason if failure else None,
+                    failed=_failure_text(failure, lang, _) if failure else None,
                     critical=item.critical,
                 )
             )
@@ -136,6 +139,10 @@ def _answer_lists(audit, doc, lang, photo_uri, _: Translate) -> list:
         title = text_in(section.title, lang)[0]
         lists.append(AnswerList(section.key, title, score, answers, score_text=fmt(score)))
     return lists
+
+
+def _failure_text(failure: Any, lang: str, _: Translate) -> str:
+    return reason_text(failure.code, failure.params, lang, _) or failure.reason
 
 
 def _summary(audit: AuditOut, doc: Checklist, lang: str, _: Translate) -> list[str]:

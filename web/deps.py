@@ -8,7 +8,7 @@ import msgspec
 from litestar import Request
 from litestar.di import NamedDependency
 
-from audits.org.organisation import org_default_language
+from audits.org.organisation import org_default_language, shift_names
 from audits.org.people import save_language
 from audits.org.users import CurrentUser
 from checklists.model import LANGUAGES
@@ -24,6 +24,7 @@ class Page(msgspec.Struct, frozen=True):
     user: CurrentUser | None
     lang: str
     dir: str
+    shifts: dict[str, str] = {}  # a shift's default name → its name in ``lang``
 
     @property
     def viewer(self) -> CurrentUser:
@@ -74,4 +75,5 @@ async def provide_page(
     request: Request[Any, Any, Any], user: NamedDependency[CurrentUser | None]
 ) -> Page:
     lang = await reader_language(request, user)
-    return Page(user=user, lang=lang, dir=direction(lang))
+    shifts = await shift_names(lang) if user else {}
+    return Page(user=user, lang=lang, dir=direction(lang), shifts=shifts)

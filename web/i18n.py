@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -28,6 +29,8 @@ from markupsafe import Markup
 
 from checklists.model import LANGUAGES, text_in
 from reports.formatting import format_day, format_moment, format_number
+from reports.reasons import reason_text
+from reports.solar_hijri import persian_digits
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
@@ -85,7 +88,10 @@ def _flash_text(context: Context, message: Any) -> str:
     """A flash message: a plain string (a msgid, or text made elsewhere) or ``translatable``."""
     lang = _context_language(context)
     if isinstance(message, list | tuple) and len(message) == 2:
-        return translate(lang, str(message[0])) % message[1]
+        values = message[1]
+        if lang == "fa":  # stored as text: a number is all digits
+            values = {k: persian_digits(v) if v.isdigit() else v for k, v in values.items()}
+        return translate(lang, str(message[0])) % values
     return translate(lang, str(message))
 
 
@@ -117,12 +123,58 @@ def _context_ngettext(context: Context, singular: str, plural: str, n: int) -> s
     return translations(_context_language(context)).ngettext(singular, plural, n)
 
 
+def _in_digits(variables: dict[str, Any], lang: str) -> dict[str, Any]:
+    """``_("%(n)s failed items", n=3)`` reads ``۳`` in Persian, not ``3``."""
+    if lang != "fa":
+        return variables
+    return {
+        name: persian_digits(str(value))
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else value
+        for name, value in variables.items()
+    }
+
+
+@pass_context
+def _page_gettext(__context: Context, __string: str, **variables: Any) -> str:
+    lang = _context_language(__context)
+    text = translations(lang).gettext(__string)
+    if __context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % _in_digits(variables, lang)  # always a format string, as in Jinja
+
+
+@pass_context
+def _page_ngettext(
+    __context: Context, __singular: str, __plural: str, __num: int, **variables: Any
+) -> str:
+    variables.setdefault("num", __num)
+    lang = _context_language(__context)
+    text = translations(lang).ngettext(__singular, __plural, __num)
+    if __context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % _in_digits(variables, lang)
+
+
+def install_plain_text(environment: Environment, language: str) -> None:
+    """An e-mail's environment in one language: numbers in its digits, dates (``day``) in
+    its calendar as plain text."""
+    environment.globals["lang"] = language
+    environment.globals.update(gettext=_page_gettext, ngettext=_page_ngettext)
+    environment.filters["day"] = lambda value: format_day(value, language) if value else ""
+    environment.filters["number"] = lambda value, decimals=0: format_number(
+        value, language, decimals
+    )
+
+
 def install_translations(environment: Environment) -> None:
     """Gettext in the language of the template's ``page`` (macros need ``import ... with
     context`` to see it), and the locale-aware filters."""
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_context_gettext, ngettext=_context_ngettext, newstyle=True
     )
+    # Jinja's newstyle callables, with numbers written in the reader's digits
+    environment.globals.update(gettext=_page_gettext, ngettext=_page_ngettext)
     environment.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     environment.globals["language_url"] = _language_url
     environment.globals["this_page_url"] = _this_page_url
@@ -133,6 +185,28 @@ def install_translations(environment: Environment) -> None:
     environment.filters["number"] = _number_filter
     environment.filters["day"] = _day_filter
     environment.filters["moment"] = _moment_filter
+    environment.filters["reason"] = _reason_filter
+    environment.filters["shift"] = _shift_filter
+
+
+@pass_context
+def _shift_filter(context: Context, name: str | None) -> str:
+    """``{{ visit.shift | shift }}``: the shift's name in the page's language, else its default
+    name."""
+    shifts = getattr(context.get("page"), "shifts", None) or {}
+    return shifts.get(name, name) if name else ""
+
+
+@pass_context
+def _reason_filter(context: Context, failure: Any) -> str:
+    """``{{ f | reason }}``: why an item failed (a failed item, or an action with
+    ``reason_code`` and ``reason_params``) in the page's language; the stored English when
+    the failure has no code."""
+    code = getattr(failure, "code", None) or getattr(failure, "reason_code", "")
+    params = getattr(failure, "params", None) or getattr(failure, "reason_params", None)
+    lang = _context_language(context)
+    text = reason_text(code or "", params, lang, translations(lang).gettext)
+    return text or translate(lang, str(getattr(failure, "reason", "") or ""))
 
 
 @pass_context
@@ -140,19 +214,39 @@ def _number_filter(context: Context, value: Any, decimals: int = 0) -> str:
     return format_number(value, _context_language(context), decimals)
 
 
+def _on_clock(value: date, zone: str | None) -> date:
+    """An aware time on the branch's clock (``zone``); a date, or no zone, as it is."""
+    if zone and isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            return value.astimezone(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            return value
+    return value
+
+
 @pass_context
-def _day_filter(context: Context, value: date | None) -> Markup:
-    if value is None:
+def _day_filter(context: Context, value: date | str | None, zone: str | None = None) -> Markup:
+    """``{{ due | day }}``; ``{{ at | day(branch_zone) }}`` the date on the branch's clock; an
+    ISO date as text (an action's due date before and after a move) likewise."""
+    if not value:
         return Markup("")
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return Markup("{}").format(value)
+    value = _on_clock(value, zone)
     text = format_day(value, _context_language(context))
     iso = value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
     return Markup('<time datetime="{}">{}</time>').format(iso, text)
 
 
 @pass_context
-def _moment_filter(context: Context, value: datetime | None) -> Markup:
+def _moment_filter(context: Context, value: datetime | None, zone: str | None = None) -> Markup:
+    """``{{ at | moment(zone) }}``: the date and time on the branch's clock, never raw UTC."""
     if value is None:
         return Markup("")
+    value = _on_clock(value, zone)  # type: ignore[assignment]
     text = format_moment(value, _context_language(context))
     return Markup('<time datetime="{}">{}</time>').format(value.isoformat(timespec="minutes"), text)
 

@@ -18,7 +18,7 @@ import msgspec
 from jinja2 import Environment, FileSystemLoader
 
 from checklists.model import LANGUAGES, text_in
-from web.i18n import translations
+from web.i18n import install_plain_text, translations
 
 WEB_DIR = Path(__file__).resolve().parent
 SMTP_TIMEOUT = 30
@@ -87,6 +87,7 @@ def _environment(language: str) -> Environment:
         lstrip_blocks=True,
     )
     environment.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    install_plain_text(environment, language)
     environment.filters["content"] = lambda texts: text_in(texts or {}, language)[0]
     return environment
 

@@ -18,6 +18,7 @@ from reports.pdf import report_pdf
 from reports.report_model import Report, Translate
 from web.deps import Page
 from web.i18n import gettext_for
+from web.plotly_locale import plotly_locale
 from web.plotly_static import PLOTLY_JS_URL
 
 
@@ -42,6 +43,7 @@ def report_page(
         "base_url": base_url,
         "query": query,
         "plotly_js": PLOTLY_JS_URL,
+        "plotly_locale": plotly_locale(page.lang),
         **extra,
     }
     return Template("reports/report.html", context=context)

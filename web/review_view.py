@@ -12,7 +12,7 @@ import msgspec
 from audits.fieldwork import selectors as fieldwork_selectors
 from audits.fieldwork.disclosure import sees_shopper, visit_time_format
 from audits.fieldwork.rules import local_time
-from audits.fieldwork.schemas import AuditNotFound, AuditOut
+from audits.fieldwork.schemas import AuditNotFound, AuditOut, FailedItemOut
 from audits.org.users import CurrentUser
 from checklists import queries as checklist_queries
 from checklists.model import Checklist, I18n, Item
@@ -24,7 +24,7 @@ class AnswerRow(msgspec.Struct):
     item: Item
     answer: Any
     comment: str
-    failed: str | None
+    failed: FailedItemOut | None
     answered: bool
 
 
@@ -48,7 +48,7 @@ class AuditView(msgspec.Struct):
 
 
 def answer_sections(doc: Checklist, audit: AuditOut) -> list[SectionRows]:
-    failed = {f.key: f.reason for f in audit.failed}
+    failed = {f.key: f for f in audit.failed}
     return [
         SectionRows(
             key=section.key,

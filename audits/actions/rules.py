@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import Any
 
 import msgspec
 
@@ -79,6 +80,8 @@ class Opening(msgspec.Struct, frozen=True):
     reason: str
     severity: Severity
     critical: bool
+    reason_code: str = ""
+    reason_params: dict[str, Any] = {}
 
 
 def severity_of(critical: bool, weight: float) -> Severity:
@@ -107,7 +110,17 @@ def openings(doc: Checklist, score: AuditScore, recurring: frozenset[str]) -> li
         if failed.key not in recurring and not opens_action(item.action, score.critical_fail):
             continue
         severity = severity_of(item.critical, item.weight)
-        result.append(Opening(item.key, dict(item.text), failed.reason, severity, item.critical))
+        result.append(
+            Opening(
+                item.key,
+                dict(item.text),
+                failed.reason,
+                severity,
+                item.critical,
+                failed.code,
+                dict(failed.params),
+            )
+        )
     return result
 
 

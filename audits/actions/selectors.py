@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import msgspec
 
@@ -33,6 +34,8 @@ class ActionOut(msgspec.Struct, kw_only=True):
     item: str
     item_text: dict[str, str]
     reason: str
+    reason_code: str = ""
+    reason_params: dict[str, Any] = {}
     severity: str
     critical: bool
     state: str
@@ -46,6 +49,7 @@ class ActionOut(msgspec.Struct, kw_only=True):
     recurred_as: int | None = None
     recurrence_of: int | None = None
     owners: list[str] = []
+    timezone: str = "UTC"  # the branch's clock, for the times a page shows
 
 
 class ActionEventOut(msgspec.Struct, kw_only=True):
@@ -161,6 +165,11 @@ async def _out(rows: list[dict], today: _Today, user: CurrentUser) -> list[Actio
     ]
 
 
+def _json(value: Any) -> dict[str, Any]:
+    decoded = msgspec.json.decode(value) if isinstance(value, str | bytes) else value
+    return decoded if isinstance(decoded, dict) else {}
+
+
 def _action_out(row: dict, today: _Today, owners: list[str], previous: int | None) -> ActionOut:
     text = row["item_text"]
     return ActionOut(
@@ -172,6 +181,8 @@ def _action_out(row: dict, today: _Today, owners: list[str], previous: int | Non
         item=row["item_key"],
         item_text=msgspec.json.decode(text) if isinstance(text, str) else text,
         reason=row["reason"],
+        reason_code=row["reason_code"],
+        reason_params=_json(row["reason_params"]),
         severity=row["severity"],
         critical=row["critical"],
         state=row["state"],
@@ -185,6 +196,7 @@ def _action_out(row: dict, today: _Today, owners: list[str], previous: int | Non
         recurred_as=row["recurred_as"],
         recurrence_of=previous,
         owners=sorted(owners),
+        timezone=row["timezone"] or "UTC",
     )
 
 

@@ -127,6 +127,8 @@ async def _open(audit: dict, openings: list[rules.Opening], now: dt.datetime) ->
             item_key=o.item_key,
             item_text=o.item_text,
             reason=o.reason,
+            reason_code=o.reason_code,
+            reason_params=o.reason_params,
             severity=o.severity.value,
             critical=o.critical,
             opened_at=now,

@@ -35,10 +35,15 @@ class AuditCreate(AuditFields, WithinCalendar, kw_only=True):
 
 
 class FailedItemOut(msgspec.Struct):
+    """A failed item; ``reason`` is English, ``code`` and ``params`` the same facts for a
+    reader's language (``reports.reasons``)."""
+
     key: str
     section: str
     critical: bool
     reason: str
+    code: str = ""
+    params: dict[str, Any] = {}
 
 
 class AuditOut(AuditFields, kw_only=True):

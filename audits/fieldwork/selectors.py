@@ -146,7 +146,10 @@ def audit_out(row: dict, user: CurrentUser) -> AuditOut:
         shift=row["shift_name"],
         submitted_at=row["submitted_at"],
         auditor=row["auditor_name"],
-        failed=[FailedItemOut(f.key, f.section, f.critical, f.reason) for f in failed],
+        failed=[
+            FailedItemOut(f.key, f.section, f.critical, f.reason, f.code, dict(f.params))
+            for f in failed
+        ],
         section_scores=json_value(row["section_scores"]) or {},
         flags=[] if user.role is Role.shopper else json_value(row["flags"]) or [],
         review_comment=row["review_comment"],

@@ -14,9 +14,11 @@ import msgspec
 
 from audits.boundary.csv_guard import unguard_cell
 from audits.org.fields import (
+    NAME_LANGUAGES,
     FieldProblem,
     clean_code,
     clean_name,
+    clean_names,
     clean_shift,
     clean_timezone,
     code_and_name,
@@ -27,7 +29,7 @@ from audits.org.fields import (
 
 BRANCH_COLUMNS = ("code", "name", "region", "timezone", "address")
 STAFF_COLUMNS = ("branch", "code", "name")
-SHIFT_COLUMNS = ("name", "start", "end", "branch")
+SHIFT_COLUMNS = ("name", "start", "end", "branch", "name_el", "name_pl", "name_fa")
 COLUMNS = {"branches": BRANCH_COLUMNS, "staff": STAFF_COLUMNS, "shifts": SHIFT_COLUMNS}
 KINDS = tuple(COLUMNS)  # what the organisation's CSV files hold
 REQUIRED = {
@@ -81,6 +83,7 @@ class ShiftRow(msgspec.Struct, frozen=True):
     start: int
     end: int
     branch: str = ""
+    names: dict[str, str] = {}  # the name in other languages, from ``name_el`` etc.
 
     @property
     def window(self) -> str:
@@ -196,7 +199,8 @@ def parse_staff(text: str) -> list[StaffRow]:
 def _shift(number: int, cells: dict[str, str]) -> ShiftRow:
     name, start, end = clean_shift(cells["name"], cells["start"], cells["end"])
     branch = clean_code(cells["branch"], "branch") if cells["branch"].strip() else ""
-    return ShiftRow(row=number, name=name, start=start, end=end, branch=branch)
+    names = clean_names({lang: cells[f"name_{lang}"] for lang in NAME_LANGUAGES})
+    return ShiftRow(row=number, name=name, start=start, end=end, branch=branch, names=names)
 
 
 def overlap_problems(rows: list[ShiftRow]) -> list[CsvProblem]:
@@ -219,7 +223,8 @@ def overlap_problems(rows: list[ShiftRow]) -> list[CsvProblem]:
 
 
 def parse_shifts(text: str) -> list[ShiftRow]:
-    """Columns ``name,start,end,branch`` (name, start and end required, any order); times are
+    """Columns ``name,start,end,branch,name_el,name_pl,name_fa`` (name, start and end
+    required, any order; ``name_el`` etc. the shift's name in Greek, Polish, Persian); times are
     ``HH:MM`` local to the branch, an end before the start wraps midnight; an empty branch
     means the organisation's shift. Names are unique (ignoring case) and windows do not overlap
     within a branch or within the organisation's shifts."""

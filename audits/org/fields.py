@@ -111,6 +111,23 @@ def clean_shift(name: str, start: str, end: str) -> tuple[str, int, int]:
     return name, begin, finish
 
 
+NAME_LANGUAGES = ("el", "pl", "fa")
+"""The languages a shift is named in besides its default name (``name_el`` in forms and files)."""
+
+
+def clean_names(names: dict[str, str]) -> dict[str, str]:
+    """A shift's names in other languages: stripped, empty ones left out, each at most
+    ``MAX_CODE`` characters (field ``name_el`` etc.)."""
+    cleaned = {}
+    for lang in NAME_LANGUAGES:
+        text = " ".join((names.get(lang) or "").split())
+        if len(text) > MAX_CODE:
+            raise FieldProblem(f"name_{lang}", f"at most {MAX_CODE} characters")
+        if text:
+            cleaned[lang] = text
+    return cleaned
+
+
 def clean_minutes(value: str, field: str = "min_visit_minutes") -> int:
     try:
         minutes = int(value.strip())

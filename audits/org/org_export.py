@@ -5,11 +5,12 @@ new region by its code). Written through ``csv_guard``, the one way Evenly write
 from __future__ import annotations
 
 import io
+import json
 from typing import Any
 
 from audits.boundary.csv_guard import GuardedWriter
 from audits.org.csv_files import COLUMNS
-from audits.org.fields import format_clock
+from audits.org.fields import NAME_LANGUAGES, format_clock
 from audits.tables import Branch, Shift, Staff
 
 
@@ -33,7 +34,11 @@ async def _staff() -> list[list[Any]]:
 
 async def _shifts() -> list[list[Any]]:
     rows = await Shift.select(
-        Shift.name, Shift.start_minute, Shift.end_minute, Shift.branch.code.as_alias("branch")
+        Shift.name,
+        Shift.start_minute,
+        Shift.end_minute,
+        Shift.branch.code.as_alias("branch"),
+        Shift.names,
     )
     # The organisation's shifts first, then each branch's, each by start time.
     rows.sort(key=lambda r: (r["branch"] is not None, r["branch"] or "", r["start_minute"]))
@@ -43,9 +48,15 @@ async def _shifts() -> list[list[Any]]:
             format_clock(r["start_minute"]),
             format_clock(r["end_minute"]),
             r["branch"] or "",
+            *(_names(r["names"]).get(lang, "") for lang in NAME_LANGUAGES),
         ]
         for r in rows
     ]
+
+
+def _names(stored: object) -> dict[str, str]:
+    value = json.loads(stored) if isinstance(stored, str | bytes) else stored
+    return value if isinstance(value, dict) else {}
 
 
 async def export_csv(kind: str) -> str:

@@ -6,6 +6,7 @@ whole file, naming the row and column (see ``csv_files`` for the checks of the f
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import msgspec
@@ -148,6 +149,7 @@ async def import_shifts(rows: list[ShiftRow]) -> ImportCounts:
             Shift.name,
             Shift.start_minute,
             Shift.end_minute,
+            Shift.names,
             Shift.branch.code.as_alias("branch"),
         )
         by_key = {(s["branch"] or "", s["name"].lower()): s for s in stored}
@@ -167,15 +169,25 @@ async def import_shifts(rows: list[ShiftRow]) -> ImportCounts:
                 "end_minute": row.end,
             }
             current = by_key.get((row.branch, row.name.lower()))
+            # a language's empty cell keeps the stored name in it
+            values["names"] = {**_json_dict(current["names"] if current else None), **row.names}
             if current is None:
                 new.append(Shift(branch=branches.get(row.branch), **values))
-            elif any(current[key] != value for key, value in values.items()):
+            elif any(
+                (_json_dict(current[key]) if key == "names" else current[key]) != value
+                for key, value in values.items()
+            ):
                 await Shift.update(**values).where(Shift.id == current["id"])
                 updated += 1
             else:
                 unchanged += 1
         await _insert_all(Shift, new)
     return ImportCounts(len(new), updated, unchanged)
+
+
+def _json_dict(stored: object) -> dict[str, str]:
+    value = json.loads(stored) if isinstance(stored, str | bytes) else stored
+    return value if isinstance(value, dict) else {}
 
 
 async def import_csv(kind: str, text: str) -> ImportCounts:

@@ -61,11 +61,14 @@ class BranchInfo(msgspec.Struct, frozen=True):
 
 
 class ShiftInfo(msgspec.Struct, frozen=True):
+    """``names``: the shift's name in other languages (``{"el": "πρωί"}``)."""
+
     id: int
     name: str
     start: str
     end: str
     branch: str | None
+    names: dict[str, str] = {}
 
 
 class StaffInfo(msgspec.Struct, frozen=True):
@@ -190,6 +193,7 @@ async def list_shifts(branch: str | None = None, *, every: bool = False) -> list
         Shift.name,
         Shift.start_minute,
         Shift.end_minute,
+        Shift.names,
         Shift.branch.code.as_alias("branch"),
     ).order_by(Shift.start_minute)
     if not every:
@@ -201,16 +205,49 @@ async def list_shifts(branch: str | None = None, *, every: bool = False) -> list
             start=f.format_clock(row["start_minute"]),
             end=f.format_clock(row["end_minute"]),
             branch=row["branch"],
+            names=_names(row["names"]),
         )
         for row in await query
     ]
 
 
-async def add_shift(name: str, start: str, end: str, branch: str | None = None) -> ShiftInfo:
+def _names(stored: object) -> dict[str, str]:
+    value = msgspec.json.decode(stored) if isinstance(stored, str | bytes) else stored
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
+
+
+async def shift_names(lang: str) -> dict[str, str]:
+    """Each shift's default name → its name in ``lang``, for the shifts named in it (a page
+    shows ``names.get(shift, shift)``: the default name is the fallback)."""
+    if lang not in f.NAME_LANGUAGES:
+        return {}
+    rows = await Shift.select(Shift.name, Shift.names)
+    return {row["name"]: names[lang] for row in rows if lang in (names := _names(row["names"]))}
+
+
+async def set_shift_names(shift_id: int, names: dict[str, str]) -> ShiftInfo:
+    """The shift's names in other languages (an empty one removed); ``NotFound`` if none."""
+    with _fields():
+        cleaned = f.clean_names(names)
+    if not await Shift.exists().where(Shift.id == shift_id):
+        raise NotFound(f"No shift {shift_id}.")
+    await Shift.update({Shift.names: cleaned}).where(Shift.id == shift_id)
+    return next(s for s in await list_shifts(every=True) if s.id == shift_id)
+
+
+async def add_shift(
+    name: str,
+    start: str,
+    end: str,
+    branch: str | None = None,
+    names: dict[str, str] | None = None,
+) -> ShiftInfo:
     """A shift of the organisation or of one branch; names are unique and windows do not
-    overlap within either, so a visit time falls in at most one shift."""
+    overlap within either, so a visit time falls in at most one shift. ``names``: its name
+    in other languages."""
     with _fields():
         name, begin, finish = f.clean_shift(name, start, end)
+        translated = f.clean_names(names or {})
     branch_id = (await get_branch(branch)).id if branch else None
     for other in await list_shifts(branch):
         if other.name.lower() == name.lower():
@@ -219,9 +256,13 @@ async def add_shift(name: str, start: str, end: str, branch: str | None = None) 
         if f.shifts_overlap((begin, finish), window):
             message = f"Overlaps {other.name} ({other.start}–{other.end})."
             raise OrgError(message, "start")
-    shift = Shift(name=name, start_minute=begin, end_minute=finish, branch=branch_id)
+    shift = Shift(
+        name=name, start_minute=begin, end_minute=finish, branch=branch_id, names=translated
+    )
     await shift.save()
-    return ShiftInfo(shift.id, name, f.format_clock(begin), f.format_clock(finish), branch)
+    return ShiftInfo(
+        shift.id, name, f.format_clock(begin), f.format_clock(finish), branch, translated
+    )
 
 
 async def delete_shift(shift_id: int) -> None:

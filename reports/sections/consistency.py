@@ -35,15 +35,17 @@ def shifts_section(data: BranchInput, _: Translate) -> Section:
         data.rows, lambda r: r.shift, lambda r: describe.WEEKDAYS[r.local.weekday()]
     )
     z, text = describe.matrix(cells, shifts, describe.WEEKDAYS)
-    fig = figures.heatmap(
-        describe.WEEKDAYS, shifts, z, text=text, title=_("Mean score by shift and weekday")
-    )
+    weekdays = [_(day) for day in describe.WEEKDAYS]  # the keys stay English, the labels not
+    named = [data.shift_names.get(s, s) for s in shifts]
+    fig = figures.heatmap(weekdays, named, z, text=text, title=_("Mean score by shift and weekday"))
     effects = {e.shift: e for e in data.findings.cells}
     rows: list[ShiftRow] = [
         (g, effects.get(g.key)) for g in describe.groups(data.rows, lambda r: r.shift)
     ]
     columns: list[Column[ShiftRow]] = [
-        Column(_("Shift"), lambda r: Cell(r[0].key), lambda r: r[0].key),
+        Column(
+            _("Shift"), lambda r: Cell(data.shift_names.get(r[0].key, r[0].key)), lambda r: r[0].key
+        ),
         Column(_("Visits"), lambda r: num(r[0].n, 0), lambda r: r[0].n),
         Column(_("Mean"), lambda r: num(r[0].mean), lambda r: round(r[0].mean, 2)),
         Column(_("Effect"), lambda r: num(_effect(r)), _effect),
@@ -111,10 +113,14 @@ def staff_section(data: BranchInput, _: Translate) -> Section:
     )
 
 
-def groups_section(rows: list, _: Translate) -> Section:
-    """Shifts and channels across the organisation: mean and SD of each."""
+def groups_section(rows: list, _: Translate, shift_names: dict[str, str] | None = None) -> Section:
+    """Shifts (named in the reader's language) and channels across the organisation: mean
+    and SD of each."""
+    names = shift_names or {}
     blocks = [
-        *_compared(rows, "shifts", _("Shifts compared"), lambda r: r.shift, str, _),
+        *_compared(
+            rows, "shifts", _("Shifts compared"), lambda r: r.shift, lambda s: names.get(s, s), _
+        ),
         *_compared(
             rows,
             "channels",

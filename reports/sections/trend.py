@@ -3,8 +3,11 @@ trend per branch with the signals the analysis raised (``reports.trends``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .. import describe, figures
 from ..branch_input import BranchInput
+from ..formatting import date_ticks
 from ..report_model import (
     MANY,
     Block,
@@ -15,8 +18,10 @@ from ..report_model import (
     Paragraph,
     Section,
     Translate,
+    day_text,
     fmt,
     num,
+    report_language,
     signal_name,
     span,
     table,
@@ -70,6 +75,8 @@ def branch_trend_section(data: BranchInput, audit_href: Href, _: Translate) -> S
         raw=raw if scores is not raw else None,
         raw_label=_("as scored"),
         links=[audit_href(r.id) or "" for r in data.rows],
+        ticks=date_ticks([r.local.date() for r in data.rows], report_language()),
+        hover=[day_text(r.local.date()) for r in data.rows],
     )
     blocks: list[Block] = [Figure("trend", title, fig, caption)]
     if trend is not None:
@@ -87,11 +94,19 @@ def branch_trend_section(data: BranchInput, audit_href: Href, _: Translate) -> S
         blocks.append(Paragraph(_("No control-chart signals in this period.")))
         return Section("trend", _("Trend"), blocks)
     columns: list[Column[Signal]] = [
-        Column(_("Date"), lambda s: Cell(s.date), lambda s: s.date),
+        Column(_("Date"), lambda s: Cell(_signal_day(s.date)), lambda s: s.date),
         Column(_("Rule"), lambda s: Cell(signal_name(s.rule, _)), lambda s: s.rule),
     ]
     blocks.append(table("signals", _("Control-chart signals"), columns, signals))
     return Section("trend", _("Trend"), blocks)
+
+
+def _signal_day(iso: str) -> str:
+    """A signal's day (ISO in the CSV) as the reader writes dates."""
+    try:
+        return day_text(dt.date.fromisoformat(iso))
+    except ValueError:
+        return iso
 
 
 def trends_section(analysis: AnalysisResult, href: Href, _: Translate) -> Section:
@@ -120,7 +135,9 @@ def trends_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
         Column(_("q"), lambda t: num(t.q, 3), lambda t: t.q, "q"),
         Column(
             _("Signals"),
-            lambda t: Cell(", ".join(f"{signal_name(s.rule, _)} {s.date}" for s in t.signals)),
+            lambda t: Cell(
+                ", ".join(f"{signal_name(s.rule, _)} {_signal_day(s.date)}" for s in t.signals)
+            ),
             lambda t: " ".join(f"{s.rule}@{s.date}" for s in t.signals),
             "signals",
         ),

@@ -4,6 +4,7 @@ and what a manager may not learn (``reports.disclosure``)."""
 from __future__ import annotations
 
 from audits.actions.selectors import recovery_facts
+from audits.org.organisation import shift_names
 from audits.org.users import CurrentUser
 from reports import report_data
 from reports.analysis_cache import AnalysisCache
@@ -49,7 +50,8 @@ async def build_branch(
         findings=analysis.for_branch(code),
         section_titles=await report_data.section_titles(lang),
         item_titles=await report_data.item_titles(lang),
-        period=period_label(filters, _),
+        shift_names=await shift_names(lang),
+        period=period_label(filters, _, lang),
         recovery=recovery_figures(await recovery_facts(user, now=now(), branch=code)),
     )
     data = branch_input_for(data, user)  # what a manager may not learn goes here

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from audits.actions.selectors import recovery_facts
+from audits.org.organisation import shift_names
 from audits.org.users import CurrentUser
 from reports import report_data
 from reports.analysis_cache import AnalysisCache
@@ -50,10 +51,11 @@ async def build_headoffice(
     return headoffice_report(
         rows,
         analysis,
-        period=period_label(filters, _),
+        period=period_label(filters, _, lang),
         sections=await report_data.section_titles(lang),
         lang=lang,
         items=await report_data.item_titles(lang),
+        shift_names=await shift_names(lang),
         branch_href=lambda b: f"/reports/branches/{b}{query}",
         filters=shown,
         recovery=recovery,

@@ -10,6 +10,7 @@ import anyio.to_thread
 from reports import report_data
 from reports.analysis import analyse
 from reports.analysis_cache import AnalysisCache
+from reports.formatting import format_day
 from reports.report_data import Filters
 from reports.report_model import Translate
 from reports.results import AnalysisResult
@@ -34,9 +35,12 @@ async def rows_and_analysis(
     return await cache.get((filters, codes_only), fingerprint, compute)
 
 
-def period_label(filters: Filters, _: Translate) -> str:
+def period_label(filters: Filters, _: Translate, lang: str = "en") -> str:
+    """The period as the reader writes dates (Solar Hijri in Persian); "…" for an open end."""
     if filters.start or filters.end:
-        return f"{filters.start or '…'} – {filters.end or '…'}"
+        start = format_day(filters.start, lang) if filters.start else "…"
+        end = format_day(filters.end, lang) if filters.end else "…"
+        return f"{start} – {end}"
     return _("all published visits")
 
 

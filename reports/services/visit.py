@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from audits.fieldwork.schemas import AuditNotFound
+from audits.org.organisation import shift_names
 from audits.org.users import CurrentUser
 from audits.tables import Role
 from reports import report_data
@@ -21,7 +22,7 @@ async def build_visit(
     ``ReportNotFound`` when there is no such audit or none ``user`` may see: the two are
     told apart for nobody."""
     try:
-        data = await report_data.load_visit(audit_id, user)
+        data = await report_data.load_visit(audit_id, user, lang)
     except AuditNotFound as error:
         raise ReportNotFound(str(error)) from error
     photos = await report_data.photo_uris(data.audit) if for_pdf else {}
@@ -33,5 +34,6 @@ async def build_visit(
         lang=lang,
         show_shopper=user.role is not Role.manager,
         photo_uri=(lambda evidence: photos.get(evidence, "")) if for_pdf else None,
+        shift_names=await shift_names(lang),
         _=_,
     )

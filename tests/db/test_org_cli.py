@@ -100,6 +100,11 @@ def _shifts() -> list[tuple]:
     return sorted(tuple(row.values()) for row in rows)
 
 
+def _shift_names() -> dict[str, dict]:
+    rows = run(Shift.select(Shift.name, Shift.names).output(load_json=True).run())
+    return {row["name"]: row["names"] for row in rows}
+
+
 def test_org_import_shifts_twice_changes_nothing_the_second_time(db, tmp_path):
     (tmp_path / "b.csv").write_text(BRANCHES, "utf-8")
     (tmp_path / "sh.csv").write_text(SHIFTS, "utf-8")
@@ -156,13 +161,19 @@ def test_org_export_then_import_into_an_empty_database_round_trips(db, tmp_path)
         "branches": BRANCHES + 'B3,"Tricky, ""quoted""",,UTC,"line one\nline two"\n',
         "staff": STAFF + "B3,S-1,@nobody\n",
         "shifts": SHIFTS + "+late,22:00,23:30,B3\n",
+        "named_shifts": "name,start,end,branch,name_el,name_fa\nmorning,06:00,14:00,,πρωί,صبح\n",
     }
     for kind, text in files.items():
         (tmp_path / f"{kind}.csv").write_text(text, "utf-8")
-        assert _import(kind, tmp_path / f"{kind}.csv").exit_code == 0
+        assert _import(kind.removeprefix("named_"), tmp_path / f"{kind}.csv").exit_code == 0
     exported = {kind: _export(kind).output for kind in ("branches", "staff", "shifts")}
+    # the shift's names per language are columns of their own, empty where it has none
+    assert exported["shifts"].splitlines()[0] == "name,start,end,branch,name_el,name_pl,name_fa"
+    assert "morning,06:00,14:00,,πρωί,,صبح" in exported["shifts"]
+    assert "evening,14:00,22:00,,,," in exported["shifts"]
     assert "'@nobody" in exported["staff"] and "'+late" in exported["shifts"]  # guarded
     before = (_counts(), _shifts())
+    assert _shift_names()["morning"] == {"el": "πρωί", "fa": "صبح"}
     for kind in exported:
         result = _export(kind, tmp_path / f"{kind}.out.csv")
         assert (
@@ -174,6 +185,7 @@ def test_org_export_then_import_into_an_empty_database_round_trips(db, tmp_path)
         result = _import(kind, tmp_path / f"{kind}.out.csv")
         assert result.exit_code == 0, result.output
     assert (_counts(), _shifts()) == before
+    assert _shift_names()["morning"] == {"el": "πρωί", "fa": "صبح"}
     assert {kind: _export(kind).output for kind in exported} == exported
 
 

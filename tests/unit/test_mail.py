@@ -73,8 +73,12 @@ def test_render_reminder_lists_actions_with_links_and_item_text_in_the_language(
     subject, body = render("reminder", "en", **context)
     assert subject == "Corrective actions: 1 overdue, 0 due soon"
     assert "Were you greeted?" in body and "https://e.test/actions/7" in body
-    assert "due 2026-03-01" in body
+    assert "due Mar 1, 2026" in body
     _, greek = render("reminder", "el", **context)
     assert "Σας χαιρέτησαν;" in greek and "https://e.test/actions/7" in greek
+    assert "1 Μαρ 2026" in greek and "2026-03-01" not in greek
+    persian_subject, persian = render("reminder", "fa", **context)
+    assert "۱۰ اسفند ۱۴۰۴" in persian and "2026-03-01" not in persian  # Solar Hijri
+    assert "۱" in persian_subject and "1" not in persian_subject  # Persian digits
     _, unknown = render("reminder", "xx", **context)  # an unknown language: English
     assert unknown == body

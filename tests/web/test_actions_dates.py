@@ -10,7 +10,7 @@ from .action_fixtures import NEXT_VISIT, actions_of, as_user, file_and_publish
 from .conftest import csrf
 
 ATHENS = ZoneInfo("Europe/Athens")  # B1's clock
-TIME_OF_DAY = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC")
+TIME_OF_DAY = re.compile(r'<time datetime="\d{4}-\d{2}-\d{2}T\d{2}:\d{2}')  # a moment, not a day
 
 
 def _local_midnight(moment: dt.datetime) -> str:

@@ -20,6 +20,7 @@ ENDPOINTS = [
     ("get", "/admin/org/branches/B1", None),
     ("post", "/admin/org/branches/B1", {"code": "B1", "name": "One"}),
     ("post", "/admin/org/shifts", {"name": "late", "start": "22:00", "end": "23:00"}),
+    ("post", "/admin/org/shifts/{shift}/names", {"name_el": "μέρα"}),
     ("post", "/admin/org/shifts/{shift}/delete", None),
     ("post", "/admin/org/branches/B1/staff", {"code": "S9"}),
     ("post", "/admin/org/import/branches", "file"),

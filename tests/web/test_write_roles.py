@@ -94,6 +94,7 @@ MAY_WRITE: dict[str, frozenset[str] | None] = {
     "POST /admin/org/branches/{code:str}": frozenset({ADMIN}),
     "POST /admin/org/shifts": frozenset({ADMIN}),
     "POST /admin/org/shifts/{shift_id:int}/delete": frozenset({ADMIN}),
+    "POST /admin/org/shifts/{shift_id:int}/names": frozenset({ADMIN}),
     "POST /admin/org/branches/{code:str}/staff": frozenset({ADMIN}),
     "POST /admin/org/import/{kind:str}": frozenset({ADMIN}),
     "POST /admin/personal-data/users/{user_id:int}/erase": frozenset({ADMIN}),
@@ -188,6 +189,7 @@ def _request(route: str, doc, world: dict) -> dict:
         "POST /admin/org/branches": {"data": {"code": "B9", "name": "Nine", "timezone": "UTC"}},
         "POST /admin/org/branches/{code:str}": {"data": {"name": "Renamed", "timezone": "UTC"}},
         "POST /admin/org/shifts": {"data": {"name": "night", "start": "22:00", "end": "23:00"}},
+        "POST /admin/org/shifts/{shift_id:int}/names": {"data": {"name_el": "νύχτα"}},
         "POST /admin/org/branches/{code:str}/staff": {"data": {"code": "B1-S9", "name": "Ben"}},
         "POST /admin/org/import/{kind:str}": {"files": {"file": ("b.csv", CSV, "text/csv")}},
     }  # fmt: skip

@@ -31,6 +31,7 @@ from audits.fieldwork.review import branch_codes
 from audits.fieldwork.schemas import AuditRejected
 from audits.org.users import CurrentUser
 from audits.tables import Role
+from reports.formatting import format_day
 from reports.recovery import recovery_figures
 from web.auth import requires_office, requires_role
 from web.deps import Page
@@ -196,7 +197,8 @@ class ActionPagesController(Controller):
             context = await _context(page, action_id)
             context.update(due_errors={e.key: e.message for e in rejected.errors}, due=data)
             return Template("actions/action.html", context=context, status_code=rejected.status)
-        flash(request, translatable(N_("Due date moved to %(date)s."), date=due.isoformat()), "ok")
+        moved = translatable(N_("Due date moved to %(date)s."), date=format_day(due, page.lang))
+        flash(request, moved, "ok")
         return Redirect(f"/actions/{action_id}")
 
     @post("/bulk/verify", guards=[requires_office])

@@ -48,11 +48,26 @@ class BranchForm(msgspec.Struct):
     active: str = ""  # a checkbox: absent when unticked
 
 
+class ShiftNamesForm(msgspec.Struct):
+    """A shift's name in other languages; an empty one falls back to the default name."""
+
+    name_el: str = ""
+    name_pl: str = ""
+    name_fa: str = ""
+    next: str = ""
+
+    def names(self) -> dict[str, str]:
+        return {"el": self.name_el, "pl": self.name_pl, "fa": self.name_fa}
+
+
 class ShiftForm(msgspec.Struct):
     name: str = ""
     start: str = ""
     end: str = ""
     branch: str = ""
+    name_el: str = ""
+    name_pl: str = ""
+    name_fa: str = ""
 
 
 class StaffForm(msgspec.Struct):
@@ -198,7 +213,8 @@ class AdminOrgController(Controller):
         """An organisation-wide shift, or one branch's when the form names the branch."""
         branch = data.branch.strip() or None
         try:
-            shift = await organisation.add_shift(data.name, data.start, data.end, branch)
+            names = {"el": data.name_el, "pl": data.name_pl, "fa": data.name_fa}
+            shift = await organisation.add_shift(data.name, data.start, data.end, branch, names)
         except organisation.NotFound as error:
             raise NotFoundException(str(error)) from None
         except organisation.OrgError as error:
@@ -217,6 +233,24 @@ class AdminOrgController(Controller):
             "ok",
         )
         return Redirect(f"/admin/org/branches/{branch}" if branch else "/admin/org")
+
+    @post("/shifts/{shift_id:int}/names")
+    async def name_shift(
+        self,
+        request: Request[Any, Any, Any],
+        page: NamedDependency[Page],
+        shift_id: FromPath[int],
+        data: URLEncodedBody[ShiftNamesForm],
+    ) -> Template | Redirect:
+        """The shift's names in Greek, Polish and Persian (the default name is its key)."""
+        try:
+            shift = await organisation.set_shift_names(shift_id, data.names())
+        except organisation.NotFound as error:
+            raise NotFoundException(str(error)) from None
+        except organisation.OrgError as error:
+            return await _org_page(page, 422, **_failed("shift_names", error, data))
+        flash(request, translatable(N_("Names of shift %(name)s saved."), name=shift.name), "ok")
+        return Redirect(safe_next(data.next, "/admin/org"))
 
     @post("/shifts/{shift_id:int}/delete")
     async def delete_shift(

@@ -3,6 +3,14 @@
 (function () {
   "use strict";
   var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"] };
+  // Plotly's own words and month names in the page's language (web/plotly_locale.py)
+  var locale = document.getElementById("plotly-locale");
+  if (locale) {
+    var lang = locale.getAttribute("data-lang");
+    config.locale = lang;
+    config.locales = {};
+    config.locales[lang] = JSON.parse(locale.textContent);
+  }
   var CHAR = 7.5; // px per character of a 12–15 px label, near enough for wrapping
 
   function wrapWords(text, perLine) {
