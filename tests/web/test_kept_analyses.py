@@ -5,7 +5,6 @@ Fits are counted through ``reports.kept_analyses.on_fit`` (the real fit runs).""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import subprocess
 import sys
@@ -17,8 +16,7 @@ from litestar.testing import TestClient
 from reports import kept_analyses
 from web.app import create_app
 
-from .audit_fixtures import audit_body
-from .report_helpers import as_user, publish
+from .report_helpers import as_user, publish_visits
 
 LEAGUE = "/reports/headoffice/csv/league"
 
@@ -31,26 +29,9 @@ def fits() -> Iterator[list[str]]:
     kept_analyses.on_fit.remove(made.append)
 
 
-def _publish_visits(client, doc, n: int, first: int = 0) -> None:
-    start = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
-    for i in range(first, first + n):
-        body = audit_body(
-            doc,
-            branch="B1" if i % 2 else "B2",
-            staff="B1-S1" if i % 2 else "B2-S1",
-            visited_at=(start + dt.timedelta(days=3 * i, hours=8 * (i % 3 == 0))).isoformat(),
-        )
-        body["answers"]["queue_wait_minutes"] = 2 + i % 7
-        as_user(client, "sam" if i % 3 else "sue")
-        response = client.post("/api/audits", json=body)
-        assert response.status_code == 201, response.text
-        publish(body["id"])
-    client.cookies.clear()
-
-
 @pytest.fixture
 def history(client, org) -> None:
-    _publish_visits(client, org, 12)
+    publish_visits(client, org, 12)
 
 
 def test_a_second_app_on_the_same_database_reads_the_kept_analysis(
@@ -70,10 +51,10 @@ def test_a_second_app_on_the_same_database_reads_the_kept_analysis(
 
 
 def test_a_newly_published_audit_is_analysed_afresh_once(client, org, app_settings, fits):
-    _publish_visits(client, org, 12)
+    publish_visits(client, org, 12)
     as_user(client, "ada")
     before = client.get(LEAGUE).text
-    _publish_visits(client, org, 1, first=12)
+    publish_visits(client, org, 1, first=12)
     with TestClient(create_app(app_settings)) as other:
         as_user(other, "ada")
         after = other.get(LEAGUE).text
