@@ -339,3 +339,18 @@ class PersonalDataErasure(Table, tablename="personal_data_erasure"):
     pseudonym = Varchar(length=150)
     audits_kept = Integer(default=0)
     reason = Text(default="")
+
+
+class KeptResult(Table, tablename="kept_result"):
+    """A finished computation kept for every process (today: analyses of a period). ``key`` is
+    a digest of everything that went into it, so a row is never stale, only unused: rows
+    unused for a while, or past the newest few of their ``kind``, are pruned."""
+
+    id: Serial
+
+    key = Varchar(length=64, unique=True)
+    kind = Varchar(length=30, index=True)
+    data = Bytea()
+    size = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+    used_at = Timestamptz(default=TimestamptzNow(), index=True)

@@ -8,8 +8,9 @@ same analysis.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -81,6 +82,23 @@ class Frame:
             return None
         days = self.visited_at.astype("datetime64[D]")
         return str(days.min()), str(days.max())
+
+
+def frame_digest(frame: Frame) -> str:
+    """SHA-256 of every value the analysis reads from ``frame``: the same digest is the same
+    audits with the same labels, so an analysis kept under it is never stale."""
+    sha = hashlib.sha256()
+    for part in fields(frame):
+        value = getattr(frame, part.name)
+        arrays = (value.codes, value.levels) if isinstance(value, Factor) else (value,)
+        for array in arrays:
+            if isinstance(array, np.ndarray):
+                sha.update(f"{part.name}:{array.dtype}:{array.shape}:".encode())
+                sha.update(np.ascontiguousarray(array).tobytes())
+            else:
+                sha.update(f"{part.name}:{len(array)}:".encode())
+                sha.update("\x1f".join(array).encode())
+    return sha.hexdigest()
 
 
 def _local_naive(value: dt.datetime) -> np.datetime64:

@@ -204,3 +204,9 @@ async def item_titles(lang: str) -> dict[str, str]:
         _, doc = await checklist_queries.get_version(summary.slug, None)
         titles.update({i.key: text_in(i.text, lang)[0] for i in doc.items()})
     return titles
+
+
+async def branch_codes() -> list[str]:
+    """Every branch's code, in order."""
+    rows = await Branch.select(Branch.code).order_by(Branch.code)
+    return [r["code"] for r in rows]

@@ -4,12 +4,19 @@ access.
 
 It lives in the web, not beside ``evenly analyse`` in ``reports.commands``, for one reason: the
 reports are written in the reader's language, and the translation catalogs are the web's
-(``web.i18n``). A report that cannot be built (``reports.errors``) is a message, not a trace."""
+(``web.i18n``). A report that cannot be built (``reports.errors``) is a message, not a trace.
+
+A command starts chromium (for the charts) and WeasyPrint (its fonts) in the background before
+it reads the database, so neither waits for the other; ``evenly report branch --all -o DIR``
+writes every branch's PDF in one process, with one browser and one analysis
+(``reports.services.branch_batch``)."""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
+import time
 import uuid
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -22,14 +29,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from audits.org.users import CurrentUser
 from audits.tables import Role
 from checklists.model import LANGUAGES
+from reports.charts import shared_renderer, start_shared_renderer_soon
 from reports.errors import ReportError
-from reports.pdf import report_pdf
+from reports.pdf import report_pdf, warm_up
 from reports.report_data import Filters
 from reports.report_model import Report, Translate
 from reports.services.branch import build_branch
+from reports.services.branch_batch import BranchPdf, branch_pdfs
 from reports.services.headoffice import build_headoffice
 from reports.services.visit import build_visit
-from web.report_views import translator
+from web.i18n import gettext_for as translator
 
 console = Console()
 Build = Callable[[Translate], Coroutine[Any, Any, Report]]  # given the reader's translation
@@ -64,7 +73,7 @@ def _pdf(build: Build, lang: str) -> bytes:
         def step(done: int, total: int) -> None:
             progress.update(charts, completed=done, total=total)
 
-        pdf = report_pdf(report, translate=translate, progress=step)
+        pdf = report_pdf(report, translate=translate, renderer=shared_renderer(), progress=step)
         progress.update(charts, completed=len(report.figures()) or 1)
     return pdf
 
@@ -80,6 +89,12 @@ def report() -> None:
     """Reports as PDFs: a visit, a branch, head office."""
 
 
+def _start_early() -> None:
+    """Chromium (seconds) and WeasyPrint's fonts start while the database is read."""
+    start_shared_renderer_soon()
+    threading.Thread(target=warm_up, name="weasyprint-warm-up", daemon=True).start()
+
+
 @report.command()
 @click.argument("audit_id", type=click.UUID)
 @LANG
@@ -90,15 +105,55 @@ def visit(audit_id: uuid.UUID, lang: str, output: Path) -> None:
 
 
 @report.command()
-@click.argument("code")
+@click.argument("code", required=False)
+@click.option("--all", "every", is_flag=True, help="Every branch: one PDF each into the -o folder.")
 @FROM
 @TO
 @LANG
-@OUT
-def branch(code: str, start, end, lang: str, output: Path) -> None:
-    """A branch's report for a period (default: every published visit)."""
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The PDF (a folder with --all).",
+)
+def branch(code: str | None, every: bool, start, end, lang: str, output: Path) -> None:
+    """A branch's report for a period (default: every published visit); with --all, every
+    branch's, in one process."""
+    if every == bool(code):
+        raise click.UsageError("Give one branch code, or --all.")
     filters = Filters(start=_date(start), end=_date(end))
-    _write(lambda _: build_branch(code, filters, HEAD_OFFICE, lang=lang, _=_), lang, output)
+    _start_early()
+    if every:
+        _write_all(filters, lang, output)
+        return
+    _write(lambda _: build_branch(code or "", filters, HEAD_OFFICE, lang=lang, _=_), lang, output)
+
+
+def _write_all(filters: Filters, lang: str, folder: Path) -> None:
+    """Every branch's PDF into ``folder`` as ``branch-CODE.pdf``, a line and a bar as each is
+    written."""
+    if folder.exists() and not folder.is_dir():
+        raise click.UsageError(f"{folder} is a file; --all writes into a folder.")
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+    ) as progress:
+        task = progress.add_task("Branch PDFs", total=None)
+
+        def written(done: BranchPdf, total: int) -> None:
+            path = folder / done.filename
+            path.write_bytes(done.pdf)
+            progress.update(task, advance=1, total=total)
+            progress.console.print(f"{done.code} → {path} ({len(done.pdf) // 1024} KiB)")
+
+        count = asyncio.run(
+            branch_pdfs(filters, HEAD_OFFICE, lang=lang, _=translator(lang), done=written)
+        )
+    seconds = time.perf_counter() - started
+    each = f", {seconds / count:.2f} s each" if count else ""
+    console.print(f"[green]Wrote[/] {count} branch PDFs to {folder} in {seconds:.1f} s{each}")
 
 
 @report.command()
@@ -108,5 +163,6 @@ def branch(code: str, start, end, lang: str, output: Path) -> None:
 @OUT
 def headoffice(start, end, lang: str, output: Path) -> None:
     """Head office's report for a period: every branch compared fairly."""
+    _start_early()
     filters = Filters(start=_date(start), end=_date(end))
     _write(lambda _: build_headoffice(filters, HEAD_OFFICE, lang=lang, _=_), lang, output)

@@ -1,16 +1,15 @@
 """What the branch and head-office reports share: the published rows of a period read once,
-their analysis (a mixed-model fit, CPU seconds, so in a worker thread), the period's label."""
+their analysis (a mixed-model fit, CPU seconds: kept in the database by ``kept_analyses`` for
+every process, fitted in a worker thread when none has it yet), the period's label."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-import anyio.to_thread
-
 from reports import report_data
-from reports.analysis import analyse
 from reports.analysis_cache import AnalysisCache
 from reports.formatting import format_day
+from reports.kept_analyses import kept_analysis
 from reports.report_data import Filters
 from reports.report_model import Translate
 from reports.results import AnalysisResult
@@ -21,12 +20,14 @@ async def rows_and_analysis(
     filters: Filters, cache: AnalysisCache | None
 ) -> tuple[list[AuditRow], AnalysisResult]:
     """The rows feed both the descriptive figures and the analysis. With ``cache`` (the web
-    app's), a page, its PDF and its CSVs share one analysis; the CLI passes none."""
+    app's), a page, its PDF and its CSVs share the rows and the analysis without reading the
+    database again; the CLI passes none. Either way the fit itself is made once for every
+    process (``kept_analyses``)."""
     codes_only = await report_data.staff_codes_only()
 
     async def compute() -> tuple[list[AuditRow], AnalysisResult]:
         rows = await report_data.load_rows(filters, staff_codes_only=codes_only)
-        analysis = await anyio.to_thread.run_sync(lambda: analyse(frame_of(rows)))
+        analysis = await kept_analysis(frame_of(rows))
         return rows, analysis
 
     if cache is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import subprocess
 import tempfile
@@ -32,6 +33,25 @@ def file_audit(client, doc, user: str = "sam", **overrides) -> str:
 
 def publish(audit_id: str) -> None:
     run(Audit.update({Audit.status: "published"}).where(Audit.id == audit_id).run())
+
+
+def publish_visits(client, doc, n: int, first: int = 0) -> None:
+    """Visits ``first`` to ``first + n - 1`` filed and published, over B1 and B2, two shoppers,
+    morning and evening, queue waits that vary."""
+    start = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+    for i in range(first, first + n):
+        body = audit_body(
+            doc,
+            branch="B1" if i % 2 else "B2",
+            staff="B1-S1" if i % 2 else "B2-S1",
+            visited_at=(start + dt.timedelta(days=3 * i, hours=8 * (i % 3 == 0))).isoformat(),
+        )
+        body["answers"]["queue_wait_minutes"] = 2 + i % 7
+        as_user(client, "sam" if i % 3 else "sue")
+        response = client.post("/api/audits", json=body)
+        assert response.status_code == 201, response.text
+        publish(body["id"])
+    client.cookies.clear()
 
 
 def png_bytes(colour: str = "red") -> bytes:

@@ -1,0 +1,55 @@
+"""Finished computations kept in the database by a digest of their inputs, for every process.
+
+A row's ``key`` is a digest of everything that went into it (the caller makes it), so a row is
+never stale: different inputs are a different key. Rows are only pruned: those unused for
+``UNUSED_FOR`` and those past the ``NEWEST`` most recently used of their kind, whenever a new
+one is kept. Two processes that make the same result at once both keep it; the second insert
+does nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from audits.db.write_lock import write_transaction
+from audits.tables import KeptResult
+
+UNUSED_FOR = dt.timedelta(days=30)
+NEWEST = 64
+TOUCH_EVERY = dt.timedelta(hours=1)  # a read marks its row used at most this often
+
+
+async def read_kept(key: str, *, now: dt.datetime) -> bytes | None:
+    """The bytes kept under ``key``, or None; a read keeps the row from being pruned."""
+    row = await (
+        KeptResult.select(KeptResult.id, KeptResult.data, KeptResult.used_at)
+        .where(KeptResult.key == key)
+        .first()
+    )
+    if row is None:
+        return None
+    if now - row["used_at"] > TOUCH_EVERY:
+        async with write_transaction():
+            await KeptResult.update({KeptResult.used_at: now}).where(KeptResult.id == row["id"])
+    return bytes(row["data"])
+
+
+async def keep(key: str, kind: str, data: bytes, *, now: dt.datetime) -> None:
+    """Keep ``data`` under ``key`` (nothing if it is kept already), then prune ``kind``."""
+    row = KeptResult(key=key, kind=kind, data=data, size=len(data), created_at=now, used_at=now)
+    async with write_transaction():
+        await KeptResult.insert(row).on_conflict(action="DO NOTHING")
+        await KeptResult.delete().where(KeptResult.used_at < now - UNUSED_FOR)
+        surplus = await (
+            KeptResult.select(KeptResult.id)
+            .where(KeptResult.kind == kind)
+            .order_by(KeptResult.used_at, ascending=False)
+            .offset(NEWEST)
+            .limit(1000)
+        )
+        if surplus:
+            await KeptResult.delete().where(KeptResult.id.is_in([r["id"] for r in surplus]))
+
+
+async def count_kept(kind: str) -> int:
+    return await KeptResult.count().where(KeptResult.kind == kind)
