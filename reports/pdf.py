@@ -43,11 +43,11 @@ def page_footer(lang: str, _: Translate = no_translation) -> str:
     before, _sep, rest = _("Page %(page)s of %(pages)s").partition("%(page)s")
     between, _sep, after = rest.partition("%(pages)s")
     parts = [
-        json.dumps(before),
+        json.dumps(before, ensure_ascii=False),
         f"counter(page, {style})",
-        json.dumps(between),
+        json.dumps(between, ensure_ascii=False),
         f"counter(pages, {style})",
-        json.dumps(after),
+        json.dumps(after, ensure_ascii=False),
     ]
     return " ".join(p for p in parts if p != '""')
 
