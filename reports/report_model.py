@@ -185,6 +185,11 @@ def chart_separators() -> str:
     return marks[ord(".")] + marks[ord(",")]
 
 
+def right_to_left() -> bool:
+    """Whether the report being built reads right to left (its charts are mirrored)."""
+    return _number_language.get() == "fa"
+
+
 def interval(low: float | None, high: float | None) -> str:
     """``71.2 – 84.0``, ``−13.1 – −3.8``: spaced, so a negative bound stays readable, with
     no-break spaces and each bound whole (:func:`reports.formatting.signed`)."""
