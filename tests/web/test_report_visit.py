@@ -1,7 +1,5 @@
 """The visit report: page, PDF and CSV from one report model, scoped to who may read it."""
 
-import re
-
 import pytest
 
 from .report_helpers import ROLES, as_user, file_audit, pdf_pages, pdf_text, png_bytes, publish
