@@ -41,14 +41,26 @@ def number_range(low: str, high: str) -> str:
     return f"{low}\u00a0–\u00a0{high}"
 
 
-def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
-    """``1,234.5`` / ``1.234,5`` / ``1 234,5`` / ``۱٬۲۳۴٫۵``; ``None`` is an empty string."""
+def format_number(value: float | int | None, lang: str, decimals: int | None = 0) -> str:
+    """``1,234.5`` / ``1.234,5`` / ``1 234,5`` / ``۱٬۲۳۴٫۵``; ``None`` is an empty string.
+    ``decimals=None`` writes the decimals the number has, up to two (a weight of ×1.5)."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    if decimals is None:
+        pattern = "#,##0.##"
+    else:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     written = format_decimal(abs(value), format=pattern, locale=lang, numbering_system="default")
     negative = value < 0 and written.strip("0.,\u066b\u066c\u00a0\u202f") != ""
     return signed(_digits(written, lang), negative, lang)
+
+
+def format_percent(share: float | None, lang: str) -> str:
+    """A share (0.59) as a whole percentage: ``59%``, ``59 %``, ``۵۹٪``."""
+    if share is None:
+        return ""
+    sign = {"fa": "٪", "el": "\u00a0%", "pl": "\u00a0%"}.get(lang, "%")
+    return format_number(round(100 * share), lang) + sign
 
 
 def format_day(value: date, lang: str) -> str:

@@ -27,7 +27,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from checklists.model import LANGUAGES, text_in
-from reports.formatting import format_day, format_moment, format_number
+from reports.formatting import format_day, format_moment, format_number, format_percent
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 DOMAIN = "messages"
@@ -117,12 +117,45 @@ def _context_ngettext(context: Context, singular: str, plural: str, n: int) -> s
     return translations(_context_language(context)).ngettext(singular, plural, n)
 
 
+def _written_numbers(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A message's numeric placeholders as the reader writes numbers (``۲۹ مورد``)."""
+    return {
+        name: format_number(value, lang, None)
+        if isinstance(value, int | float) and not isinstance(value, bool)
+        else value
+        for name, value in values.items()
+    }
+
+
+@pass_context
+def _gettext_with_numbers(context: Context, message: str, **values: Any) -> str:
+    """``{{ _("%(n)s items", n=29) }}``: translated, its numbers in the reader's digits."""
+    lang = _context_language(context)
+    text = translations(lang).gettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % _written_numbers(values, lang) if values else text
+
+
+@pass_context
+def _ngettext_with_numbers(
+    context: Context, singular: str, plural: str, num: int, **values: Any
+) -> str:
+    lang = _context_language(context)
+    text = translations(lang).ngettext(singular, plural, num)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % _written_numbers({"num": num, **values}, lang)
+
+
 def install_translations(environment: Environment) -> None:
     """Gettext in the language of the template's ``page`` (macros need ``import ... with
     context`` to see it), and the locale-aware filters."""
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_context_gettext, ngettext=_context_ngettext, newstyle=True
     )
+    environment.globals["gettext"] = _gettext_with_numbers
+    environment.globals["ngettext"] = _ngettext_with_numbers
     environment.globals["LANGUAGE_NAMES"] = LANGUAGE_NAMES
     environment.globals["language_url"] = _language_url
     environment.globals["this_page_url"] = _this_page_url
@@ -131,13 +164,19 @@ def install_translations(environment: Environment) -> None:
     environment.filters["tr"] = _translate_filter
     environment.filters["content"] = content_text
     environment.filters["number"] = _number_filter
+    environment.filters["percent"] = _percent_filter
     environment.filters["day"] = _day_filter
     environment.filters["moment"] = _moment_filter
 
 
 @pass_context
-def _number_filter(context: Context, value: Any, decimals: int = 0) -> str:
+def _number_filter(context: Context, value: Any, decimals: int | None = 0) -> str:
     return format_number(value, _context_language(context), decimals)
+
+
+@pass_context
+def _percent_filter(context: Context, share: float | None) -> str:
+    return format_percent(share, _context_language(context))
 
 
 @pass_context

@@ -123,6 +123,9 @@ def offences(text: str, lang: str, data: set[str], english_only: set[str]) -> li
         if lang in ("el", "fa") or word.lower() in english_only:
             found.append(word)
     if lang == "fa":
-        found += [f"Latin digits {d}" for d in LATIN_DIGIT.findall(text)]
+        found += [
+            f"Latin digits «{' '.join(text[max(0, m.start() - 12) : m.end() + 12].split())}»"
+            for m in LATIN_DIGIT.finditer(text)
+        ]
         found += [f"sign after {m.group(0)!r}" for m in re.finditer(r"[۰-۹]\u2212(?![۰-۹])", text)]
     return sorted(set(found))
