@@ -131,9 +131,31 @@ PENDING_ON_OTHER_BRANCHES: dict[str, str] = {
     **dict.fromkeys(("afu", "bbu", "cc", "du"), f"pdftotext reading chart glyph names; {_OPEN}"),
 }
 """Offending text → why it is still there (the branch that removes it)."""
-# Latin digits in Persian pages: dates and times (i18nwords branch) and counts written
-# without the number filter (no branch yet); the digits check runs, its findings wait here.
-PENDING_LATIN_DIGITS = "Latin digits"
+PENDING_LATIN_DIGITS: dict[str, str] = {
+    # page (ids as *) → why Latin digits remain in its Persian text
+    **dict.fromkeys(
+        (
+            "/actions/",
+            "/actions/*",
+            "/admin/org",
+            "/audits/*",
+            "/branch-audits/*",
+            "/reports/branches/B*",
+            "/reports/branches/B*/pdf",
+            "/reports/visits/*",
+            "/reports/visits/*/pdf",
+            "/review/*",
+            "e-mail office_digest to ada",
+            "e-mail owner_reminder to max",
+        ),
+        f"ISO dates, UTC times, shift hours, counts in e-mails; {_DATES}",
+    ),
+    "/checklists/service-fundamentals": f"the checklist's source view; {_OPEN}",
+    "/checklists/service-fundamentals/versions/*": f"the checklist's source view; {_OPEN}",
+    "/imports": "'ISO 8601' in the CSV format's description: a standard's name",
+    "/reports/headoffice": f"the funnel's legend '95%' / '99.8%' (reports/figures.py); {_WORDS}",
+    "/visits/coverage": f"counts written in the controller; {_OPEN}",
+}
 
 ROLES = {"shopper": "kalliope.strict", "manager": "max", "office": "ada", "admin": "root"}
 PAGES_PER_ROLE = 40
@@ -227,6 +249,16 @@ def _texts(client, app_settings, lang: str) -> Iterator[tuple[str, str]]:
     yield from _emails(app_settings, lang)
 
 
+def _pending(where: str, offence: str) -> bool:
+    """Known and owned elsewhere (``LEAKS=all`` shows them all)."""
+    if os.environ.get("LEAKS") == "all":
+        return False
+    if offence.startswith("Latin digits"):
+        page = re.sub(r"^(shopper|manager|office|admin) ", "", where)
+        return re.sub(r"[0-9a-f-]{36}|\d+", "*", page) in PENDING_LATIN_DIGITS
+    return offence in PENDING_ON_OTHER_BRANCHES
+
+
 @pytest.mark.parametrize("lang", ["el", "pl", "fa"])
 def test_every_word_in_the_reader_s_language(client, world, app_settings, lang):
     english_only = polish_english_only() if lang == "pl" else set()
@@ -234,14 +266,10 @@ def test_every_word_in_the_reader_s_language(client, world, app_settings, lang):
     for where, text in _texts(client, app_settings, lang):
         read += len(text.split())
         wrong = [w for w in offences(text, lang, world, english_only)]
-        wrong = [
-            w
-            for w in wrong
-            if w not in PENDING_ON_OTHER_BRANCHES
-            and not (w.startswith(PENDING_LATIN_DIGITS) and os.environ.get("LEAKS") != "all")
-        ]
+        wrong = [w for w in wrong if not _pending(where, w)]
         if wrong:
             found[where] = wrong
     report = "\n".join(f"  [{lang}] {where}: {', '.join(words)}" for where, words in found.items())
+    print(f"[{lang}] {read} words read, {len(found)} artefacts with offences")  # pytest -s
     assert read > 5000, read  # the crawl read real pages, not error pages
     assert not found, f"Not in the reader's language:\n{report}"
