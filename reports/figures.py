@@ -12,7 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .report_model import chart_separators
+from .report_model import chart_separators, right_to_left
 
 FONT = "Noto Sans, Noto Sans Arabic, DejaVu Sans, sans-serif"
 BLUE, GREY, RED, GREEN = "#1f5fa8", "#8a8f98", "#c62828", "#2e7d32"
@@ -36,7 +36,28 @@ def _layout(title: str, height: int = 380, **extra: Any) -> dict[str, Any]:
 def _dict(fig: go.Figure, links: bool = False) -> dict[str, Any]:
     if links:
         fig.update_layout(meta={"links": True})
+    if right_to_left():
+        _mirror(fig)
     return fig.to_dict()
+
+
+def _mirror(fig: go.Figure) -> None:
+    """A chart as a Persian reader reads it: title, labels and legend on the right, bars and
+    categories running from right to left. Time still runs left to right, as Persian
+    statistics print it (and the digits of each tick read left to right)."""
+    layout = fig.layout
+    margin = layout.margin
+    fig.update_layout(
+        margin={"l": margin.r, "r": margin.l},
+        title={"x": 0.98, "xanchor": "right"},
+        legend={"x": 1, "xanchor": "right"},
+    )
+    fig.update_yaxes(side="right")
+    if layout.yaxis.type == "category":  # one row per label: values grow leftwards
+        fig.update_xaxes(autorange="reversed")
+    for trace in fig.data:
+        if trace.type == "heatmap":
+            trace.update(colorbar={"x": -0.02, "xanchor": "right"})
 
 
 def control_chart(

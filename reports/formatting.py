@@ -14,19 +14,53 @@ from babel.numbers import format_decimal
 
 from .solar_hijri import MONTHS_FA, format_solar_hijri, persian_digits, to_solar_hijri
 
+MINUS = "\u2212"
+WORD_JOINER = "\u2060"  # no line break here, and nothing shown
+LEFT_TO_RIGHT_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
+
 
 def _digits(text: str, lang: str) -> str:
     return persian_digits(text) if lang == "fa" else text
 
 
-def format_number(value: float | int | None, lang: str, decimals: int = 0) -> str:
-    """``1,234.5`` / ``1.234,5`` / ``1 234,5`` / ``۱٬۲۳۴٫۵``; ``None`` is an empty string."""
+def signed(magnitude: str, negative: bool, lang: str) -> str:
+    """A written number with its sign, kept whole: a true minus sign (which Unicode's line
+    breaking never parts from a following digit), and in right-to-left text joined to the
+    digits and isolated left-to-right, so that ``−۸٫۵`` neither splits nor has its sign thrown
+    to the other end ("۸٫۵−")."""
+    if not negative:
+        return magnitude
+    if lang == "fa":
+        return LEFT_TO_RIGHT_ISOLATE + MINUS + WORD_JOINER + magnitude + POP_ISOLATE
+    return MINUS + magnitude
+
+
+def number_range(low: str, high: str) -> str:
+    """Two written numbers as a range, ``71.2 – 84.0``; no-break spaces around the dash, so a
+    range never breaks over two lines."""
+    return f"{low}\u00a0–\u00a0{high}"
+
+
+def format_number(value: float | int | None, lang: str, decimals: int | None = 0) -> str:
+    """``1,234.5`` / ``1.234,5`` / ``1 234,5`` / ``۱٬۲۳۴٫۵``; ``None`` is an empty string.
+    ``decimals=None`` writes the decimals the number has, up to two (a weight of ×1.5)."""
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return _digits(
-        format_decimal(value, format=pattern, locale=lang, numbering_system="default"), lang
-    )
+    if decimals is None:
+        pattern = "#,##0.##"
+    else:
+        pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    written = format_decimal(abs(value), format=pattern, locale=lang, numbering_system="default")
+    negative = value < 0 and written.strip("0.,\u066b\u066c\u00a0\u202f") != ""
+    return signed(_digits(written, lang), negative, lang)
+
+
+def format_percent(share: float | None, lang: str) -> str:
+    """A share (0.59) as a whole percentage: ``59%``, ``59 %``, ``۵۹٪``."""
+    if share is None:
+        return ""
+    sign = {"fa": "٪", "el": "\u00a0%", "pl": "\u00a0%"}.get(lang, "%")
+    return format_number(round(100 * share), lang) + sign
 
 
 def format_day(value: date, lang: str) -> str:

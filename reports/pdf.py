@@ -6,6 +6,7 @@ worker thread, never on its event loop.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -35,13 +36,30 @@ def _environment(translate: Translate) -> Environment:
     return env
 
 
+def page_footer(lang: str, _: Translate = no_translation) -> str:
+    """The CSS ``content`` of the page footer, "Page 3 of 12" in the reader's words and
+    digits (WeasyPrint's ``persian`` counter style: "صفحهٔ ۳ از ۱۲")."""
+    style = "persian" if lang == "fa" else "decimal"
+    before, _sep, rest = _("Page %(page)s of %(pages)s").partition("%(page)s")
+    between, _sep, after = rest.partition("%(pages)s")
+    parts = [
+        json.dumps(before, ensure_ascii=False),
+        f"counter(page, {style})",
+        json.dumps(between, ensure_ascii=False),
+        f"counter(pages, {style})",
+        json.dumps(after, ensure_ascii=False),
+    ]
+    return " ".join(p for p in parts if p != '""')
+
+
 def print_html(
     report: Report, images: dict[str, str], translate: Translate = no_translation
 ) -> str:
     """The print HTML of a report; ``images`` maps each figure key to a data URI."""
     css = (TEMPLATES / "print.css").read_text("utf-8")
     template = _environment(translate).get_template("print.html")
-    return template.render(report=report, images=images, css=css)
+    footer = page_footer(report.lang, translate)
+    return template.render(report=report, images=images, css=css, footer=footer)
 
 
 def html_to_pdf(html: str) -> bytes:

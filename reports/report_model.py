@@ -17,7 +17,14 @@ from typing import Any, ClassVar, Generic, NamedTuple, TypeVar
 
 import msgspec
 
-from .formatting import format_day, format_moment, format_number, format_weekday_day
+from .formatting import (
+    format_day,
+    format_moment,
+    format_number,
+    format_weekday_day,
+    number_range,
+    signed,
+)
 from .results import Interval, RankInterval
 
 Translate = Callable[[str], str]
@@ -126,7 +133,6 @@ class Report(msgspec.Struct):
         return next((t for t in self.tables() if t.key == key), None)
 
 
-MINUS = "\u2212"
 # The number language of the report being built (set by ``localised_numbers``), so every
 # helper below writes 71,5 for a Greek reader without each call passing the language on.
 _number_language: ContextVar[str] = ContextVar("report_number_language", default="en")
@@ -154,14 +160,13 @@ def fmt(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
     value = round(float(value), digits)
-    style = _number_style(_number_language.get())
-    text = f"{abs(value):,.{digits}f}".translate(style.marks)
-    return style.minus + text if value < 0 else text
+    lang = _number_language.get()
+    text = f"{abs(value):,.{digits}f}".translate(_number_style(lang).marks)
+    return signed(text, value < 0, lang)
 
 
 class _NumberStyle(NamedTuple):
     marks: dict[int, str]  # Python's "," "." and digits → the language's
-    minus: str
     percent: str
 
 
@@ -172,9 +177,7 @@ def _number_style(lang: str) -> _NumberStyle:
     probe = format_number(1234.5, lang, 1)  # 1,234.5 · 1.234,5 · 1 234,5 · ۱٬۲۳۴٫۵
     marks = {ord(","): probe[1], ord("."): probe[5]}
     marks.update({ord(str(d)): format_number(d, lang) for d in range(10)})
-    if lang == "fa":  # the number stays left-to-right after its sign (CLDR's U+200E mark)
-        return _NumberStyle(str.maketrans(marks), "\u200e" + MINUS, "٪")
-    return _NumberStyle(str.maketrans(marks), MINUS, "%")
+    return _NumberStyle(str.maketrans(marks), "٪" if lang == "fa" else "%")
 
 
 def report_language() -> str:
@@ -207,9 +210,21 @@ def chart_separators() -> str:
     return marks[ord(".")] + marks[ord(",")]
 
 
+def right_to_left() -> bool:
+    """Whether the report being built reads right to left (its charts are mirrored)."""
+    return _number_language.get() == "fa"
+
+
 def interval(low: float | None, high: float | None) -> str:
-    """``71.2 – 84.0``, ``−13.1 – −3.8``: spaced, so a negative bound stays readable."""
-    return "–" if low is None or high is None else f"{fmt(low)} – {fmt(high)}"
+    """``71.2 – 84.0``, ``−13.1 – −3.8``: spaced, so a negative bound stays readable, with
+    no-break spaces and each bound whole (:func:`reports.formatting.signed`)."""
+    return "–" if low is None or high is None else number_range(fmt(low), fmt(high))
+
+
+def rank_range(rank: int, low: int, high: int) -> str:
+    """A rank with its interval, ``1 (1–8)``, on one line: a no-break space before the
+    bracket and a word joiner after the dash."""
+    return f"{fmt(rank, 0)}\u00a0({fmt(low, 0)}–\u2060{fmt(high, 0)})"
 
 
 def span(bounds: Interval | RankInterval | None) -> str:

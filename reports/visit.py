@@ -80,7 +80,7 @@ def visit_report(
     title = text_in(doc.title, lang)[0]
     facts = [
         (_("Branch"), f"{audit.branch} · {branch_name}"),
-        (_("Checklist"), f"{title} ({_('version')} {audit.version})"),
+        (_("Checklist"), f"{title} ({_('version')} {fmt(audit.version, 0)})"),
         (_("Visited"), visited_local),
         (_("Shift"), (shift_names or {}).get(audit.shift or "", audit.shift) or "–"),
         (_("Channel"), channel_name(audit.channel, _)),

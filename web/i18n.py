@@ -28,7 +28,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from checklists.model import LANGUAGES, text_in
-from reports.formatting import format_day, format_moment, format_number
+from reports.formatting import format_day, format_moment, format_number, format_percent
 from reports.reasons import reason_text
 from reports.solar_hijri import persian_digits
 
@@ -123,15 +123,13 @@ def _context_ngettext(context: Context, singular: str, plural: str, n: int) -> s
     return translations(_context_language(context)).ngettext(singular, plural, n)
 
 
-def _in_digits(variables: dict[str, Any], lang: str) -> dict[str, Any]:
-    """``_("%(n)s failed items", n=3)`` reads ``۳`` in Persian, not ``3``."""
-    if lang != "fa":
-        return variables
+def _written_numbers(values: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A message's numeric placeholders as the reader writes numbers (``۲۹ مورد``)."""
     return {
-        name: persian_digits(str(value))
+        name: format_number(value, lang, None)
         if isinstance(value, int | float) and not isinstance(value, bool)
         else value
-        for name, value in variables.items()
+        for name, value in values.items()
     }
 
 
@@ -141,7 +139,7 @@ def _page_gettext(__context: Context, __string: str, **variables: Any) -> str:
     text = translations(lang).gettext(__string)
     if __context.eval_ctx.autoescape:
         text = Markup(text)
-    return text % _in_digits(variables, lang)  # always a format string, as in Jinja
+    return text % _written_numbers(variables, lang)  # always a format string, as in Jinja
 
 
 @pass_context
@@ -153,7 +151,7 @@ def _page_ngettext(
     text = translations(lang).ngettext(__singular, __plural, __num)
     if __context.eval_ctx.autoescape:
         text = Markup(text)
-    return text % _in_digits(variables, lang)
+    return text % _written_numbers(variables, lang)
 
 
 def install_plain_text(environment: Environment, language: str) -> None:
@@ -183,6 +181,7 @@ def install_translations(environment: Environment) -> None:
     environment.filters["tr"] = _translate_filter
     environment.filters["content"] = content_text
     environment.filters["number"] = _number_filter
+    environment.filters["percent"] = _percent_filter
     environment.filters["day"] = _day_filter
     environment.filters["moment"] = _moment_filter
     environment.filters["reason"] = _reason_filter
@@ -210,7 +209,7 @@ def _reason_filter(context: Context, failure: Any) -> str:
 
 
 @pass_context
-def _number_filter(context: Context, value: Any, decimals: int = 0) -> str:
+def _number_filter(context: Context, value: Any, decimals: int | None = 0) -> str:
     return format_number(value, _context_language(context), decimals)
 
 
@@ -222,6 +221,11 @@ def _on_clock(value: date, zone: str | None) -> date:
         except (ZoneInfoNotFoundError, ValueError):
             return value
     return value
+
+
+@pass_context
+def _percent_filter(context: Context, share: float | None) -> str:
+    return format_percent(share, _context_language(context))
 
 
 @pass_context

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from web.i18n import N_
 
+ROLES = (N_("shopper"), N_("manager"), N_("office"), N_("admin"))
 AUDIT_STATUSES = (N_("draft"), N_("submitted"), N_("returned"), N_("published"))
 TRAIL_ACTIONS = (
     N_("submitted"),

@@ -22,6 +22,7 @@ from ..report_model import (
     Translate,
     fmt,
     num,
+    rank_range,
     span,
     table,
 )
@@ -98,10 +99,7 @@ def league_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
     columns: list[Column[BranchEstimate]] = [
         Column(
             _("Rank"),
-            lambda b: Cell(
-                f"{fmt(b.rank, 0)} "
-                f"({fmt(b.rank_interval.low, 0)}–{fmt(b.rank_interval.high, 0)})"
-            ),
+            lambda b: Cell(rank_range(b.rank, b.rank_interval.low, b.rank_interval.high)),
             lambda b: b.rank,
             "rank",  # the CSV's headers are the analysis's names, in every language
         ),

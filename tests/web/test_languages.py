@@ -118,7 +118,9 @@ def test_switcher_is_a_posted_form_back_to_the_page_and_its_query(client, org):
     assert '<form method="post" action="/language" id="language-form"' in page
     assert 'name="next" value="/visits/mine?state=due"' in page
     assert 'form="language-form" name="lang" value="fa"' in page
-    assert "?lang=" not in page.split('class="footer"')[1]  # no link changes the language
+    assert (
+        "?lang=" not in page.split('class="languages"')[1].split("</nav>")[0]
+    )  # no link changes the language
 
 
 def test_audit_form_switcher_submits_the_form(client, org):

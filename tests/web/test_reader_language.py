@@ -1,0 +1,275 @@
+"""Every word, number and sign in the reader's language: each role's pages (crawled from the
+home page), the e-mails the app sends and the report PDFs, in Greek, Polish and Persian.
+
+The failure names the page, the language and the offending words. ``PENDING_ON_OTHER_BRANCHES``
+holds English computed in pure code (reasons, weekdays, months, shift names, dates) that
+another branch of issue 16 turns into message ids; the merger empties it when that lands.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from piccolo.apps.user.tables import BaseUser
+
+from audits.actions.services import approve_audit
+from audits.fieldwork import review
+from audits.org.users import create_user, get_current_user
+from audits.tables import Audit, Branch, Profile, Region, Staff
+from audits.tables import Role as UserRole
+from checklists.tables import ChecklistTemplate as Checklist
+from web.reminders import compose
+
+from ..conftest import run
+from .anonymity_fixtures import MANAGED, seed_organisation
+from .audit_fixtures import PASSWORD
+from .leak_check import offences, polish_english_only, visible_text
+from .report_helpers import as_user, pdf_text
+
+pytestmark = pytest.mark.slow
+
+_WORDS = "i18nwords branch: pure code returns message ids"
+_DATES = "i18nwords branch: dates and times in the reader's calendar and the branch's clock"
+_OPEN = "no branch yet (issue 16 remainder)"
+PENDING_ON_OTHER_BRANCHES: dict[str, str] = {
+    **dict.fromkeys(("answered", "no", "min", "target"), f"failed-item reasons; {_WORDS}"),
+    **dict.fromkeys(
+        ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], f"heatmap weekdays; {_WORDS}"
+    ),
+    **dict.fromkeys(["Jan", "Feb", "Mar"], f"chart months; {_WORDS}"),
+    **dict.fromkeys(("morning", "afternoon", "evening"), f"shift names; {_WORDS}"),
+    **dict.fromkeys(("Europe", "Athens", "Warsaw", "UTC", "HH", "MM"), _DATES),
+    **dict.fromkeys(("far", "from", "usual"), f"review flag 'far_from_usual'; {_WORDS}"),
+    # the head office's and shoppers' English comments of the seeded world are typed text,
+    # shown as typed, but reach the review page through the flag explanations
+    **dict.fromkeys(
+        ["Checked", "Tidy", "and", "lit", "on", "phone", "short", "the", "visit", "well", "with"],
+        _OPEN,
+    ),
+    # /checklists/<slug>: the document's own multilingual source view (keys, every language)
+    **dict.fromkeys(
+        [
+            "False",
+            "True",
+            "Podstawy",
+            "Service",
+            "klienta",
+            "obs",
+            "ugi",
+            "el",
+            "en",
+            "fa",
+            "pl",
+            "fundamentals",
+            "email",
+            "system",
+            "handled",
+            "heard",
+            "not",
+            "out",
+            "outcome",
+            "partly",
+            "problem",
+            "published",
+            "solved",
+            "test",
+            "transfer",
+            "without",
+        ],
+        f"checklist source and preview; {_OPEN}",
+    ),
+    # /actions/recovery names items by key; /imports and /admin/org list CSV column names
+    **dict.fromkeys(
+        [
+            "about",
+            "asked",
+            "clean",
+            "clear",
+            "completed",
+            "entrance",
+            "farewell",
+            "hours",
+            "needs",
+            "own",
+            "request",
+            "script",
+            "signage",
+            "thanked",
+            "tidy",
+            "words",
+            "at",
+            "audit",
+            "auditor",
+            "branch",
+            "calibration",
+            "channel",
+            "item",
+            "key",
+            "of",
+            "ref",
+            "region",
+            "score",
+            "shift",
+            "staff",
+            "visited",
+            "address",
+            "code",
+            "end",
+            "name",
+            "start",
+            "timezone",
+            "maria",
+        ],
+        f"item keys and CSV column names; {_OPEN}",
+    ),
+    **dict.fromkeys(("afu", "bbu", "cc", "du"), f"pdftotext reading chart glyph names; {_OPEN}"),
+}
+"""Offending text → why it is still there (the branch that removes it)."""
+PENDING_LATIN_DIGITS: dict[str, str] = {
+    # page (ids as *) → why Latin digits remain in its Persian text
+    **dict.fromkeys(
+        (
+            "/actions/",
+            "/actions/*",
+            "/admin/org",
+            "/audits/*",
+            "/branch-audits/*",
+            "/reports/branches/B*",
+            "/reports/branches/B*/pdf",
+            "/reports/visits/*",
+            "/reports/visits/*/pdf",
+            "/review/*",
+            "e-mail office_digest to ada",
+            "e-mail owner_reminder to max",
+        ),
+        f"ISO dates, UTC times, shift hours, counts in e-mails; {_DATES}",
+    ),
+    "/checklists/service-fundamentals": f"the checklist's source view; {_OPEN}",
+    "/checklists/service-fundamentals/versions/*": f"the checklist's source view; {_OPEN}",
+    "/imports": "'ISO 8601' in the CSV format's description: a standard's name",
+    "/reports/headoffice": f"the funnel's legend '95%' / '99.8%' (reports/figures.py); {_WORDS}",
+    "/visits/coverage": f"counts written in the controller; {_OPEN}",
+}
+
+ROLES = {"shopper": "kalliope.strict", "manager": "max", "office": "ada", "admin": "root"}
+PAGES_PER_ROLE = 40
+SKIPPED = re.compile(r"^/(static|api|language|logout)|/csv/|/pdf$|/photos?/|\.(png|jpe?g|svg)$")
+
+
+@pytest.fixture
+def world(db) -> set[str]:
+    """The anonymity test's organisation (four shoppers, three branches, photos), half of the
+    managed branch's queue published by head office, and an admin; returns the words people
+    typed (names, comments), which pages show as typed."""
+    run(seed_organisation())
+    run(create_user("root", PASSWORD, UserRole.admin))
+    run(_publish_half())
+    return run(_typed_words())
+
+
+async def _publish_half() -> None:
+    row = await BaseUser.select(BaseUser.id).where(BaseUser.username == "ada").first()
+    office = await get_current_user(row["id"])
+    waiting = await review.review_queue(branch=MANAGED)
+    for entry in waiting[: len(waiting) // 2]:
+        await approve_audit(entry.id, office, "", now=dt.datetime.now(dt.UTC))
+
+
+async def _typed_words() -> set[str]:
+    typed: set[str] = set()
+    for row in await BaseUser.select(
+        BaseUser.username, BaseUser.first_name, BaseUser.last_name, BaseUser.email
+    ):
+        typed |= {v for v in row.values() if v}
+    typed |= {r["name"] for r in await Branch.select(Branch.name)}
+    typed |= {r["name"] for r in await Region.select(Region.name)}
+    typed |= {r["name"] for r in await Staff.select(Staff.name)}
+    typed |= {r["slug"] for r in await Checklist.select(Checklist.slug)}
+    for row in await Audit.select(Audit.comments, Audit.review_comment):
+        comments = row["comments"] or {}
+        comments = json.loads(comments) if isinstance(comments, str) else comments
+        typed |= {str(c) for c in comments.values() if c}
+        typed |= {row["review_comment"]} if row["review_comment"] else set()
+    return {t for t in typed if t}
+
+
+def _crawl(client, lang: str) -> Iterator[tuple[str, str]]:
+    """(path, visible text) of each page reachable from the home page by same-origin GET
+    links, one page of each shape (ids and numbers alike), at most ``PAGES_PER_ROLE``."""
+    queue, shapes = ["/"], set()
+    client.get(f"/?lang={lang}")
+    while queue and len(shapes) < PAGES_PER_ROLE:
+        path = queue.pop(0)
+        shape = re.sub(r"[0-9a-f-]{36}|\d+", "*", path.split("?")[0])
+        if shape in shapes or SKIPPED.search(path.split("?")[0]):
+            continue
+        shapes.add(shape)
+        response = client.get(path)
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        assert response.status_code == 200, (path, response.status_code)
+        yield path, visible_text(response.text)
+        links = re.findall(r'href="(/[^"#]*)', response.text)
+        queue += [link.replace("&amp;", "&") for link in links if "lang=" not in link]
+
+
+def _pdfs(client) -> Iterator[tuple[str, str]]:
+    visit = run(Audit.select(Audit.id).where(Audit.status == "published").first().run())["id"]
+    urls = ["/reports/headoffice/pdf", f"/reports/branches/{MANAGED}/pdf"]
+    for url in [*urls, f"/reports/visits/{visit}/pdf"]:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        yield url, pdf_text(response.content)
+
+
+def _emails(app_settings, lang: str) -> Iterator[tuple[str, str]]:
+    run(Profile.update({Profile.language: lang}, force=True).run())
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=15)  # every action overdue by then
+    settings = dataclasses.replace(app_settings, public_url="https://evenly.test")
+    messages = run(compose(settings, later))
+    assert {m.kind for m in messages} >= {"owner_reminder", "office_digest"}
+    for m in messages:
+        yield f"e-mail {m.kind} to {m.recipient.username}", f"{m.subject}\n{m.body}"
+
+
+def _texts(client, app_settings, lang: str) -> Iterator[tuple[str, str]]:
+    for role, user in ROLES.items():
+        as_user(client, user)
+        for path, text in _crawl(client, lang):
+            yield f"{role} {path}", text
+    as_user(client, "ada")
+    client.get(f"/?lang={lang}")
+    yield from _pdfs(client)
+    yield from _emails(app_settings, lang)
+
+
+def _pending(where: str, offence: str) -> bool:
+    """Known and owned elsewhere (``LEAKS=all`` shows them all)."""
+    if os.environ.get("LEAKS") == "all":
+        return False
+    if offence.startswith("Latin digits"):
+        page = re.sub(r"^(shopper|manager|office|admin) ", "", where)
+        return re.sub(r"[0-9a-f-]{36}|\d+", "*", page) in PENDING_LATIN_DIGITS
+    return offence in PENDING_ON_OTHER_BRANCHES
+
+
+@pytest.mark.parametrize("lang", ["el", "pl", "fa"])
+def test_every_word_in_the_reader_s_language(client, world, app_settings, lang):
+    english_only = polish_english_only() if lang == "pl" else set()
+    found, read = {}, 0
+    for where, text in _texts(client, app_settings, lang):
+        read += len(text.split())
+        wrong = [w for w in offences(text, lang, world, english_only)]
+        wrong = [w for w in wrong if not _pending(where, w)]
+        if wrong:
+            found[where] = wrong
+    report = "\n".join(f"  [{lang}] {where}: {', '.join(words)}" for where, words in found.items())
+    print(f"[{lang}] {read} words read, {len(found)} artefacts with offences")  # pytest -s
+    assert read > 5000, read  # the crawl read real pages, not error pages
+    assert not found, f"Not in the reader's language:\n{report}"
