@@ -16,6 +16,7 @@ from audits.boundary.csv_guard import unguard_cell
 from audits.org.fields import (
     FieldProblem,
     clean_code,
+    clean_coordinates,
     clean_name,
     clean_shift,
     clean_timezone,
@@ -25,7 +26,7 @@ from audits.org.fields import (
     shifts_overlap,
 )
 
-BRANCH_COLUMNS = ("code", "name", "region", "timezone", "address")
+BRANCH_COLUMNS = ("code", "name", "region", "timezone", "address", "latitude", "longitude")
 STAFF_COLUMNS = ("branch", "code", "name")
 SHIFT_COLUMNS = ("name", "start", "end", "branch")
 COLUMNS = {"branches": BRANCH_COLUMNS, "staff": STAFF_COLUMNS, "shifts": SHIFT_COLUMNS}
@@ -63,6 +64,8 @@ class BranchRow(msgspec.Struct, frozen=True):
     timezone: str = "UTC"
     address: str = ""
     region_name: str = ""  # a new region's name: the file's cell, or the code
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class StaffRow(msgspec.Struct, frozen=True):
@@ -163,6 +166,7 @@ def _branch(number: int, cells: dict[str, str]) -> BranchRow:
     region, region_name = (
         code_and_name(cells["region"], "region") if cells["region"].strip() else ("", "")
     )
+    latitude, longitude = clean_coordinates(cells["latitude"], cells["longitude"])
     return BranchRow(
         row=number,
         code=code,
@@ -171,6 +175,8 @@ def _branch(number: int, cells: dict[str, str]) -> BranchRow:
         timezone=clean_timezone(cells["timezone"]),
         address=cells["address"].strip(),
         region_name=region_name,
+        latitude=latitude,
+        longitude=longitude,
     )
 
 
@@ -184,7 +190,8 @@ def _staff(number: int, cells: dict[str, str]) -> StaffRow:
 
 
 def parse_branches(text: str) -> list[BranchRow]:
-    """Columns ``code,name,region,timezone,address`` (name required, any order)."""
+    """Columns ``code,name,region,timezone,address,latitude,longitude`` (name required, any
+    order; latitude and longitude in decimal degrees, both or neither)."""
     return _parse(text, "branches", BRANCH_COLUMNS, _branch, lambda r: (r.code,))
 
 
