@@ -183,6 +183,14 @@ async def photo_capture_times(evidence_ids: list[str], uploaded_by: int) -> tupl
     return tuple(r["taken_at"] for r in rows)
 
 
+async def audit_photo_times(audit_id: uuid.UUID) -> list[tuple[str, object]]:
+    """(item key, camera's clock or None) of an audit's photos, for head office's review."""
+    rows = await Evidence.select(Evidence.item_key, Evidence.taken_at).where(
+        Evidence.audit_id == audit_id
+    )
+    return sorted(((r["item_key"], r["taken_at"]) for r in rows), key=lambda r: r[0])
+
+
 async def active_branches() -> list[dict]:
     return (
         await Branch.select(Branch.id, Branch.code, Branch.name, Branch.timezone)
