@@ -84,7 +84,7 @@ def test_granted_location_travels_with_the_queued_audit_and_the_photo_keeps_its_
         "#item-premises_photo .photo-input",
         files=[{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": _camera_jpeg()}],
     )
-    phone.wait_for_function("document.querySelector('#item-premises_photo .photo-ref').value")
+    phone.wait_for_selector("#item-premises_photo .photo-preview:not([hidden])")  # uploaded
     phone.wait_for_timeout(1500)  # time on the form
     phone.context.set_offline(True)
     phone.click("button.wide")
