@@ -17,6 +17,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     Text,
+    Timestamp,
     Timestamptz,
     Varchar,
 )
@@ -58,6 +59,9 @@ class Branch(Table, tablename="branch"):
     timezone = Varchar(length=64, default="UTC")
     address = Text(default="")
     active = Boolean(default=True)
+    # Where the branch is (WGS 84 degrees), to tell how far from it a shopper's phone was.
+    latitude = DoublePrecision(null=True, default=None)
+    longitude = DoublePrecision(null=True, default=None)
 
 
 class Shift(Table, tablename="shift"):
@@ -194,6 +198,10 @@ class Audit(Table, tablename="audit"):
     staff_description = Text(default="")
     visit_minutes = Integer(null=True, default=None)
     flags = JSON(default="[]")
+    # Evidence of presence (``fieldwork.presence``), with the shopper's consent: the phone's
+    # location at the form's opening and sending, time on the form; the distances to the branch
+    # computed at filing. Head office's eyes only.
+    presence = JSON(null=True, default=None)
     review_comment = Text(default="")
     reviewed_by = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
     reviewed_at = Timestamptz(null=True, default=None)
@@ -225,6 +233,9 @@ class Evidence(Table, tablename="evidence"):
     size = Integer()
     sha256 = Varchar(length=64, index=True)
     data = Bytea()
+    # The camera's clock when the photo was taken (EXIF DateTimeOriginal, read before the
+    # metadata is dropped): the wall clock where it was taken, no time zone.
+    taken_at = Timestamp(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -24,6 +24,9 @@ FLAGS = (
     N_("Visit implausibly short"),
     N_("Score far from this shopper's usual"),
     N_("A photo also appears in another audit"),
+    N_("The phone was far from the branch"),
+    N_("Form filled too quickly for its items"),
+    N_("A photo was taken outside the visit"),
 )
 DIMENSIONS = (
     N_("respect"),

@@ -6,7 +6,10 @@
 - ``filing``: filing an audit: validate, score, flag and store it once per client-made id.
 - ``drafts``: forms in progress kept on the server.
 - ``evidence``: photos as evidence: checked, cleaned, hashed and stored.
-- ``photos``: uploaded images made safe (decoded within limits, metadata stripped; pure).
+- ``photos``: uploaded images made safe (decoded within limits, capture time read, metadata
+  stripped; pure).
+- ``presence``: evidence of presence: distance to the branch, time on the form, photos taken
+  outside the visit (pure).
 - ``review``: head office's queue, return to the shopper, and the trail of changes (approving
   is ``audits.actions.services.approve_audit``, which opens the corrective actions too).
 - ``rules``: filing rules: local visit time, its shift, review flags (pure).

@@ -92,6 +92,7 @@ async def evidence_row(
         # the photos stored before re-encoding (hashed as sent too).
         sha256=hashlib.sha256(data).hexdigest(),
         data=photo.data,
+        taken_at=photo.taken_at,
     )
 
 

@@ -15,6 +15,7 @@ import msgspec
 
 from audits.db.write_lock import write_together, write_transaction
 from audits.fieldwork import selectors
+from audits.fieldwork.presence import located_fixes, stored_presence
 from audits.fieldwork.rules import (
     FlagFacts,
     client_id_problem,
@@ -31,6 +32,7 @@ from audits.fieldwork.schemas import (
     AuditOut,
     AuditRejected,
     FieldError,
+    PresenceOut,
 )
 from audits.org.users import CurrentUser
 from audits.tables import (
@@ -81,7 +83,11 @@ async def submit_audit(
 ) -> tuple[AuditOut, bool]:
     """File ``data``; the flag says whether this call created it."""
     require_filer(user)
-    existing = await Audit.select(Audit.auditor, Audit.status).where(Audit.id == data.id).first()
+    existing = (
+        await Audit.select(Audit.auditor, Audit.status, Audit.presence)
+        .where(Audit.id == data.id)
+        .first()
+    )
     if existing is not None:
         if existing["auditor"] != user.id:
             raise AuditConflict("This audit id belongs to another audit.")
@@ -89,7 +95,8 @@ async def submit_audit(
             return await selectors.get_audit(data.id, user), False
     resolved = await _resolve(data, user, now)
     result = score_audit(resolved.doc, data.answers)
-    row = await _row(data, user, resolved, result, now)
+    kept = _kept_presence(existing)
+    row = await _row(data, user, resolved, result, now, kept)
     if existing is not None:
         review_comment = await _resubmit(data.id, row, user)
         return _filed(row, data, user, resolved, result, review_comment), False
@@ -351,8 +358,11 @@ async def _row(
     resolved: _Resolved,
     result: AuditScore,
     now: dt.datetime,
+    kept: PresenceOut | None = None,
 ) -> dict:
-    flags = review_flags(await _flag_facts(data, user, resolved, result))
+    branch = resolved.branch
+    presence = kept or stored_presence(data.evidence, (branch["latitude"], branch["longitude"]))
+    flags = review_flags(await _flag_facts(data, user, resolved, result, presence))
     return {
         "id": data.id,
         "version": resolved.version_id,
@@ -377,11 +387,23 @@ async def _row(
         "staff_description": data.staff_description[:500],
         "visit_minutes": data.visit_minutes,
         "flags": flags,
+        "presence": msgspec.to_builtins(presence) if presence else None,
     }
 
 
+def _kept_presence(existing: dict | None) -> PresenceOut | None:
+    """A returned audit keeps the evidence of its first filing: the shopper may well correct it
+    away from the branch."""
+    stored = selectors.json_value(existing["presence"]) if existing else None
+    return msgspec.convert(stored, PresenceOut) if stored else None
+
+
 async def _flag_facts(
-    data: AuditCreate, user: CurrentUser, resolved: _Resolved, result: AuditScore
+    data: AuditCreate,
+    user: CurrentUser,
+    resolved: _Resolved,
+    result: AuditScore,
+    presence: PresenceOut | None,
 ) -> FlagFacts:
     settings = await OrgSettings.select(OrgSettings.min_visit_minutes).first()
     visit = resolved.visit
@@ -396,4 +418,9 @@ async def _flag_facts(
         min_visit_minutes=settings["min_visit_minutes"] if settings else 4,
         shopper_history=await selectors.recent_scores(user.id, exclude=data.id),
         reused_photos=await selectors.reused_photo_count(photos, data.id),
+        fixes=located_fixes(presence),
+        form_seconds=presence.form_seconds if presence else None,
+        answered_items=sum(1 for v in data.answers.values() if v not in ("", "na")),
+        visit_start=resolved.local.replace(tzinfo=None),
+        photo_times=await selectors.photo_capture_times(photos, user.id),
     )

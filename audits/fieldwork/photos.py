@@ -1,10 +1,13 @@
 """Uploaded photos made safe to keep and show: decoded within a pixel limit read from the header,
 turned upright, shrunk to a sensible size and re-encoded without any metadata (EXIF with GPS,
-camera and owner, XMP, comments, text chunks, ICC profiles). Pure: bytes in, bytes out."""
+camera and owner, XMP, comments, text chunks, ICC profiles). One fact is read first and kept:
+when the photo was taken (EXIF DateTimeOriginal), evidence for head office's review. Pure:
+bytes in, bytes out."""
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import struct
 import threading
@@ -48,6 +51,7 @@ class CleanPhoto:
     content_type: str
     width: int
     height: int
+    taken_at: dt.datetime | None = None  # the camera's wall clock, no time zone
 
 
 def clean_photo(data: bytes) -> CleanPhoto:
@@ -55,13 +59,33 @@ def clean_photo(data: bytes) -> CleanPhoto:
     transparency or is small and was a PNG, JPEG otherwise. Blocking: run it in a thread."""
     with _DECODING:
         image = _open(data)
+        taken_at = capture_time(image)
         was_png = image.format == "PNG"
         image = _decode(image)
         image = _plain_pixels(image)
         image.thumbnail((MAX_EDGE, MAX_EDGE))
         lossless = image.mode == "RGBA" or (was_png and _pixels(image) <= SMALL_PNG_PIXELS)
         encoded, content_type = _encode(image, lossless)
-        return CleanPhoto(encoded, content_type, image.width, image.height)
+        return CleanPhoto(encoded, content_type, image.width, image.height, taken_at)
+
+
+EXIF_IFD = 0x8769
+DATE_TIME_ORIGINAL = 0x9003
+EXIF_TIME = "%Y:%m:%d %H:%M:%S"
+EARLIEST_PHOTO = dt.datetime(2000, 1, 1)
+
+
+def capture_time(image: Image.Image) -> dt.datetime | None:
+    """When the camera says the photo was taken (EXIF DateTimeOriginal), on its own wall clock;
+    None when the file does not say, or says nonsense (a camera never set: 0000:00:00)."""
+    with contextlib.suppress(*_DAMAGED, TypeError, KeyError, IndexError, AttributeError):
+        value = image.getexif().get_ifd(EXIF_IFD).get(DATE_TIME_ORIGINAL)
+        if isinstance(value, bytes):
+            value = value.decode("ascii", "replace")
+        if isinstance(value, str):
+            taken = dt.datetime.strptime(value.strip("\x00 ")[:19], EXIF_TIME)
+            return taken if EARLIEST_PHOTO <= taken < dt.datetime(2101, 1, 1) else None
+    return None
 
 
 def _open(data: bytes) -> Image.Image:

@@ -17,7 +17,10 @@ import msgspec
 
 FLAG_POINTS = {
     "photo_reused": 4.0,
+    "far_from_branch": 4.0,
+    "photo_taken_outside_visit": 3.0,
     "short_visit": 2.5,
+    "form_too_quick": 2.5,
     "outside_window": 2.0,
     "unusual_for_shopper": 1.5,
     "other_shift": 1.0,

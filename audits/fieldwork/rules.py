@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
+from audits.fieldwork.presence import surely_far, taken_outside_visit, too_quick
+
 CLOCK_SKEW = dt.timedelta(minutes=5)
 """A phone's clock may run this far ahead of the server's."""
 
@@ -76,6 +78,13 @@ class FlagFacts(msgspec.Struct, frozen=True):
     min_visit_minutes: int = 0
     shopper_history: tuple[float, ...] = ()
     reused_photos: int = 0
+    # Evidence of presence (``presence``): each fix's distance to the branch and stated
+    # uncertainty in metres, seconds on the form, photos' capture times (branch wall clock).
+    fixes: tuple[tuple[float, float | None], ...] = ()
+    form_seconds: int | None = None
+    answered_items: int = 0
+    visit_start: dt.datetime | None = None
+    photo_times: tuple[dt.datetime, ...] = ()
 
 
 def review_flags(facts: FlagFacts) -> list[str]:
@@ -91,6 +100,14 @@ def review_flags(facts: FlagFacts) -> list[str]:
         flags.append("unusual_for_shopper")
     if facts.reused_photos:
         flags.append("photo_reused")
+    if facts.fixes and all(surely_far(d, accuracy) for d, accuracy in facts.fixes):
+        flags.append("far_from_branch")
+    if too_quick(facts.form_seconds, facts.answered_items):
+        flags.append("form_too_quick")
+    if facts.visit_start is not None and any(
+        taken_outside_visit(t, facts.visit_start, facts.visit_minutes) for t in facts.photo_times
+    ):
+        flags.append("photo_taken_outside_visit")
     return flags
 
 
@@ -109,4 +126,7 @@ FLAG_TEXT = {
     "short_visit": "Visit implausibly short",
     "unusual_for_shopper": "Score far from this shopper's usual",
     "photo_reused": "A photo also appears in another audit",
+    "far_from_branch": "The phone was far from the branch",
+    "form_too_quick": "Form filled too quickly for its items",
+    "photo_taken_outside_visit": "A photo was taken outside the visit",
 }

@@ -4,11 +4,45 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
 from audits.boundary.bounds import Code, Description, Id, ItemKey, Minutes, WithinCalendar
+
+Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90, description="Degrees north (WGS 84).")]
+Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180, description="Degrees east (WGS 84).")]
+Metres = Annotated[float, msgspec.Meta(ge=0, le=100_000, description="The fix's uncertainty.")]
+Seconds = Annotated[int, msgspec.Meta(ge=0, le=24 * 3600, description="Seconds, at most a day.")]
+SectionSeconds = Annotated[dict[ItemKey, Seconds], msgspec.Meta(max_length=200)]
+
+
+class Fix(msgspec.Struct, kw_only=True):
+    """Where the phone was (``navigator.geolocation``), and how sure it was, in metres."""
+
+    latitude: Latitude
+    longitude: Longitude
+    accuracy: Metres | None = None
+
+
+class PresenceIn(msgspec.Struct, kw_only=True):
+    """Evidence of presence, sent with the shopper's consent (``fieldwork.presence``); every
+    part optional: a location refused or not found in time is simply absent. ``form_seconds``
+    is the time the form was open in front of the shopper, ``section_seconds`` the same by
+    checklist section key."""
+
+    opened: Fix | None = None
+    sent: Fix | None = None
+    form_seconds: Seconds | None = None
+    section_seconds: SectionSeconds = {}
+
+
+class PresenceOut(PresenceIn, kw_only=True):
+    """What filing stored: what the phone sent, and each fix's distance to the branch (metres;
+    None when the branch's coordinates or the fix are unknown). Head office's eyes only."""
+
+    opened_distance_m: float | None = None
+    sent_distance_m: float | None = None
 
 
 class AuditFields(msgspec.Struct, kw_only=True):
@@ -26,6 +60,7 @@ class AuditFields(msgspec.Struct, kw_only=True):
     visit: Id | None = None
     visit_minutes: Minutes | None = None
     version: Id | None = None
+    evidence: PresenceIn | None = None
 
 
 class AuditCreate(AuditFields, WithinCalendar, kw_only=True):
@@ -62,6 +97,7 @@ class AuditOut(AuditFields, kw_only=True):
     section_scores: dict[str, float | None] = {}
     flags: list[str] = []
     review_comment: str = ""
+    evidence: PresenceOut | None = None
 
 
 class FieldError(msgspec.Struct):

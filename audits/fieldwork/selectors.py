@@ -11,7 +11,7 @@ import msgspec
 
 from audits.fieldwork.disclosure import disclose, sees_shopper, visit_order_key
 from audits.fieldwork.rules import ShiftWindow
-from audits.fieldwork.schemas import AuditNotFound, AuditOut, DraftOut, FailedItemOut
+from audits.fieldwork.schemas import AuditNotFound, AuditOut, DraftOut, FailedItemOut, PresenceOut
 from audits.org.users import CurrentUser
 from audits.tables import Audit, AuditDraft, Branch, Evidence, Role, Shift, Staff
 from checklists.scoring import results_from
@@ -153,9 +153,18 @@ def audit_out(row: dict, user: CurrentUser) -> AuditOut:
         section_scores=json_value(row["section_scores"]) or {},
         flags=[] if user.role is Role.shopper else json_value(row["flags"]) or [],
         review_comment=row["review_comment"],
+        evidence=_presence(row.get("presence"), user),
     )
     # What a manager may not learn (the shopper, head office's comment, ...) goes here.
     return disclose(audit, user, zone=row["timezone"] or "UTC")
+
+
+def _presence(stored: object, user: CurrentUser) -> PresenceOut | None:
+    """The stored evidence of presence; ``disclose`` keeps it from managers, and so does this."""
+    value = json_value(stored)
+    if not value or not sees_shopper(user):
+        return None
+    return msgspec.convert(value, PresenceOut)
 
 
 async def branch_by_code(code: str) -> dict | None:
@@ -203,6 +212,26 @@ async def reused_photo_count(evidence_ids: list[str], audit_id: uuid.UUID) -> in
         Evidence.audit_id.is_not_null(),
         Evidence.audit_id != audit_id,
     )
+
+
+async def photo_capture_times(evidence_ids: list[str], uploaded_by: int) -> tuple:
+    """The camera's clock of these photos of the uploader's, where it was in the file."""
+    if not evidence_ids:
+        return ()
+    rows = await Evidence.select(Evidence.taken_at).where(
+        Evidence.id.is_in(evidence_ids),
+        Evidence.uploaded_by == uploaded_by,
+        Evidence.taken_at.is_not_null(),
+    )
+    return tuple(r["taken_at"] for r in rows)
+
+
+async def audit_photo_times(audit_id: uuid.UUID) -> list[tuple[str, object]]:
+    """(item key, camera's clock or None) of an audit's photos, for head office's review."""
+    rows = await Evidence.select(Evidence.item_key, Evidence.taken_at).where(
+        Evidence.audit_id == audit_id
+    )
+    return sorted(((r["item_key"], r["taken_at"]) for r in rows), key=lambda r: r[0])
 
 
 async def active_branches() -> list[dict]:

@@ -17,6 +17,7 @@ from audits.org.fields import (
     NAME_LANGUAGES,
     FieldProblem,
     clean_code,
+    clean_coordinates,
     clean_name,
     clean_names,
     clean_shift,
@@ -27,7 +28,7 @@ from audits.org.fields import (
     shifts_overlap,
 )
 
-BRANCH_COLUMNS = ("code", "name", "region", "timezone", "address")
+BRANCH_COLUMNS = ("code", "name", "region", "timezone", "address", "latitude", "longitude")
 STAFF_COLUMNS = ("branch", "code", "name")
 SHIFT_COLUMNS = ("name", "start", "end", "branch", "name_el", "name_pl", "name_fa")
 COLUMNS = {"branches": BRANCH_COLUMNS, "staff": STAFF_COLUMNS, "shifts": SHIFT_COLUMNS}
@@ -65,6 +66,8 @@ class BranchRow(msgspec.Struct, frozen=True):
     timezone: str = "UTC"
     address: str = ""
     region_name: str = ""  # a new region's name: the file's cell, or the code
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class StaffRow(msgspec.Struct, frozen=True):
@@ -166,6 +169,7 @@ def _branch(number: int, cells: dict[str, str]) -> BranchRow:
     region, region_name = (
         code_and_name(cells["region"], "region") if cells["region"].strip() else ("", "")
     )
+    latitude, longitude = clean_coordinates(cells["latitude"], cells["longitude"])
     return BranchRow(
         row=number,
         code=code,
@@ -174,6 +178,8 @@ def _branch(number: int, cells: dict[str, str]) -> BranchRow:
         timezone=clean_timezone(cells["timezone"]),
         address=cells["address"].strip(),
         region_name=region_name,
+        latitude=latitude,
+        longitude=longitude,
     )
 
 
@@ -187,7 +193,8 @@ def _staff(number: int, cells: dict[str, str]) -> StaffRow:
 
 
 def parse_branches(text: str) -> list[BranchRow]:
-    """Columns ``code,name,region,timezone,address`` (name required, any order)."""
+    """Columns ``code,name,region,timezone,address,latitude,longitude`` (name required, any
+    order; latitude and longitude in decimal degrees, both or neither)."""
     return _parse(text, "branches", BRANCH_COLUMNS, _branch, lambda r: (r.code,))
 
 

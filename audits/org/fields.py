@@ -5,6 +5,7 @@ Each ``clean_*`` returns the value as stored or raises ``FieldProblem`` naming t
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -77,6 +78,28 @@ def clean_timezone(value: str, field: str = "timezone") -> str:
     if value not in _zones():
         raise FieldProblem(field, f"unknown time zone {value!r}; use a name like Europe/Athens")
     return value
+
+
+def clean_coordinates(latitude: str, longitude: str) -> tuple[float | None, float | None]:
+    """A place in decimal degrees (WGS 84, as a map shows it: ``37.9838``, ``23.7275``); both
+    empty means unknown, one without the other is a problem."""
+    lat, lon = latitude.strip(), longitude.strip()
+    if not lat and not lon:
+        return None, None
+    if not lat or not lon:
+        field = "latitude" if not lat else "longitude"
+        raise FieldProblem(field, "give both latitude and longitude, or neither")
+    return _degrees(lat, "latitude", 90), _degrees(lon, "longitude", 180)
+
+
+def _degrees(value: str, field: str, limit: int) -> float:
+    try:
+        degrees = float(value)
+    except ValueError:
+        raise FieldProblem(field, f"expected decimal degrees, got {value!r}") from None
+    if not math.isfinite(degrees) or not -limit <= degrees <= limit:
+        raise FieldProblem(field, f"use -{limit} to {limit} degrees")
+    return degrees
 
 
 def clean_language(value: str, field: str = "language", required: bool = True) -> str | None:

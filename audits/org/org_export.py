@@ -21,8 +21,27 @@ async def _branches() -> list[list[Any]]:
         Branch.region.code.as_alias("region"),
         Branch.timezone,
         Branch.address,
+        Branch.latitude,
+        Branch.longitude,
     ).order_by(Branch.code)
-    return [[r["code"], r["name"], r["region"] or "", r["timezone"], r["address"]] for r in rows]
+    return [
+        [
+            r["code"],
+            r["name"],
+            r["region"] or "",
+            r["timezone"],
+            r["address"],
+            _degrees(r["latitude"]),
+            _degrees(r["longitude"]),
+        ]
+        for r in rows
+    ]
+
+
+def _degrees(value: float | None) -> str:
+    """Decimal degrees as the import reads them (``repr``: every digit back); empty when
+    unknown."""
+    return "" if value is None else repr(value)
 
 
 async def _staff() -> list[list[Any]]:

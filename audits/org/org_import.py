@@ -59,7 +59,14 @@ async def import_branches(rows: list[BranchRow]) -> ImportCounts:
         existing = {
             b["code"]: b
             for b in await Branch.select(
-                Branch.id, Branch.code, Branch.name, Branch.region, Branch.timezone, Branch.address
+                Branch.id,
+                Branch.code,
+                Branch.name,
+                Branch.region,
+                Branch.timezone,
+                Branch.address,
+                Branch.latitude,
+                Branch.longitude,
             )
         }
         new, updated, unchanged = [], 0, 0
@@ -69,6 +76,8 @@ async def import_branches(rows: list[BranchRow]) -> ImportCounts:
                 "region": regions.get(row.region),
                 "timezone": row.timezone,
                 "address": row.address,
+                "latitude": row.latitude,
+                "longitude": row.longitude,
             }
             current = existing.get(row.code)
             if current is None:

@@ -58,6 +58,8 @@ class BranchInfo(msgspec.Struct, frozen=True):
     timezone: str
     address: str
     active: bool
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class ShiftInfo(msgspec.Struct, frozen=True):
@@ -129,6 +131,8 @@ def _branch_columns() -> tuple:
         Branch.timezone,
         Branch.address,
         Branch.active,
+        Branch.latitude,
+        Branch.longitude,
     )
 
 
@@ -161,10 +165,17 @@ async def save_branch(
     timezone: str,
     address: str,
     active: bool = True,
+    *,
+    latitude: str = "",
+    longitude: str = "",
 ) -> BranchInfo:
-    """Create a branch (``original`` None) or change the one with code ``original``."""
+    """Create a branch (``original`` None) or change the one with code ``original``;
+    ``latitude`` and ``longitude`` as typed (decimal degrees, both or neither)."""
     with _fields():
+        lat, lon = f.clean_coordinates(latitude, longitude)
         values: dict[Column, Any] = {
+            Branch.latitude: lat,
+            Branch.longitude: lon,
             Branch.code: f.clean_code(code),
             Branch.name: f.clean_name(name),
             Branch.timezone: f.clean_timezone(timezone),

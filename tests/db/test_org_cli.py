@@ -157,16 +157,21 @@ def _export(kind: str, *path) -> object:
 
 
 def test_org_export_then_import_into_an_empty_database_round_trips(db, tmp_path):
+    located = "code,name,region,timezone,address,latitude,longitude\n"
+    located += "B4,Piraeus,ATT,Europe/Athens,,37.942986,23.646982\nB5,Nowhere,,UTC,,,\n"
     files = {
         "branches": BRANCHES + 'B3,"Tricky, ""quoted""",,UTC,"line one\nline two"\n',
+        "located": located,
         "staff": STAFF + "B3,S-1,@nobody\n",
         "shifts": SHIFTS + "+late,22:00,23:30,B3\n",
         "named_shifts": "name,start,end,branch,name_el,name_fa\nmorning,06:00,14:00,,πρωί,صبح\n",
     }
-    for kind, text in files.items():
-        (tmp_path / f"{kind}.csv").write_text(text, "utf-8")
-        assert _import(kind.removeprefix("named_"), tmp_path / f"{kind}.csv").exit_code == 0
+    for name, text in files.items():
+        (tmp_path / f"{name}.csv").write_text(text, "utf-8")
+        kind = name.replace("located", "branches").removeprefix("named_")
+        assert _import(kind, tmp_path / f"{name}.csv").exit_code == 0
     exported = {kind: _export(kind).output for kind in ("branches", "staff", "shifts")}
+    assert "B4,Piraeus,ATT,Europe/Athens,,37.942986,23.646982\n" in exported["branches"]
     # the shift's names per language are columns of their own, empty where it has none
     assert exported["shifts"].splitlines()[0] == "name,start,end,branch,name_el,name_pl,name_fa"
     assert "morning,06:00,14:00,,πρωί,,صبح" in exported["shifts"]

@@ -258,3 +258,77 @@ async def test_dismiss_flag_only_by_head_office_and_only_while_waiting(org):
     await approve_audit(audit_id, ada)
     with pytest.raises(review.WrongStatus):
         await review.dismiss_flag(audit_id, ada, "photo_reused", "Too late.")
+
+
+BRANCH_B1 = (37.975527, 23.734840)  # Athens, Syntagma
+NEAR_B1 = {"latitude": 37.9757, "longitude": 23.7351, "accuracy": 15.0}
+THESSALONIKI = {"latitude": 40.6401, "longitude": 22.9444, "accuracy": 12.0}
+
+
+def _camera_jpeg(taken: str, colour: str = "teal") -> bytes:
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = taken
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), colour).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+async def _file_with_evidence(doc, name: str, photo: bytes, where: dict, seconds: int):
+    from audits.fieldwork.evidence import save_evidence
+
+    user = await _user(name)
+    body = audit_body(doc)
+    body["answers"]["premises_photo"] = str(await save_evidence(photo, "image/jpeg", user))
+    body["evidence"] = {"opened": where, "sent": where, "form_seconds": seconds}
+    audit, _ = await submit_audit(msgspec.convert(body, AuditCreate), user, now=NOW)
+    return audit.id
+
+
+async def test_queue_puts_a_fabricated_visit_filed_through_the_app_first(org):
+    """Evidence of presence at work: a visit "made" 300 km away, its 26 items answered in 2
+    minutes, with a photo from another audit that the camera took a month before, comes first
+    among honest audits filed at the branch, photographed during the visit (18:30 local)."""
+    from audits.tables import Branch
+
+    lat, lon = BRANCH_B1
+    await Branch.update({Branch.latitude: lat, Branch.longitude: lon}).where(Branch.code == "B1")
+    honest_photo = _camera_jpeg("2026:03:10 18:41:07")
+    honest = [
+        await _file_with_evidence(
+            org, "sam", _camera_jpeg(f"2026:03:10 18:4{i}:00", c), NEAR_B1, 900
+        )
+        for i, c in enumerate(("red", "blue", "green"))
+    ]
+    honest.append(await _file_with_evidence(org, "sam", honest_photo, NEAR_B1, 1100))
+    await _flag(honest[0], "other_shift", *await _flags_of(honest[0]))
+    reused = _camera_jpeg("2026:02:08 11:02:00")
+    await _file_with_evidence(org, "sue", reused, NEAR_B1, 800)
+    fabricated = await _file_with_evidence(org, "sue", reused, THESSALONIKI, 120)
+    assert set(await _flags_of(fabricated)) == {
+        "far_from_branch",
+        "form_too_quick",
+        "photo_reused",
+        "photo_taken_outside_visit",
+    }
+    for audit_id in honest[1:]:
+        assert await _flags_of(audit_id) == []
+    queue = await review.review_queue()
+    assert queue[0].id == fabricated
+    codes = [r.code for r in queue[0].risk_reasons]
+    assert set(codes[:4]) == {
+        "far_from_branch",
+        "photo_reused",
+        "photo_taken_outside_visit",
+        "form_too_quick",
+    }
+
+
+async def _flags_of(audit_id: uuid.UUID) -> list[str]:
+    from audits.fieldwork.selectors import json_value
+
+    row = await Audit.select(Audit.flags).where(Audit.id == audit_id).first()
+    return json_value(row["flags"])

@@ -57,6 +57,7 @@ PURE = [
     "audits/actions/rules.py",
     "reports/recovery.py",
     "audits/fieldwork/disclosure.py",
+    "audits/fieldwork/presence.py",
     "reports/disclosure.py",
 ]
 

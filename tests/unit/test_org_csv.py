@@ -85,12 +85,23 @@ def test_staff_csv_reads_rows_and_allows_same_code_at_two_branches():
         ("code,name\nB1,One\nB1,Again\n", "row 3, column code: 'B1' is already on row 2"),
         ("code,name\nB1,One,extra\n", "row 2: 3 cells, 2 columns"),
         ('code,name\nB1,"One\n', "row 2"),
+        ("code,name,latitude\nB1,One,37.9\n", "row 2, column longitude: give both"),
+        ("code,name,latitude,longitude\nB1,One,,23.7\n", "row 2, column latitude: give both"),
+        ("code,name,latitude,longitude\nB1,One,91,23.7\n", "row 2, column latitude: use -90"),
+        ("code,name,latitude,longitude\nB1,One,37.9,nan\n", "row 2, column longitude: use -180"),
+        ("code,name,latitude,longitude\nB1,One,37°58',23.7\n", "row 2, column latitude: expected"),
     ],
 )
 def test_branches_csv_error_names_row_and_column(text, first):
     with pytest.raises(OrgCsvError) as raised:
         parse_branches(text)
     assert str(raised.value).startswith(first)
+
+
+def test_branches_csv_reads_coordinates_in_decimal_degrees():
+    text = "code,name,latitude,longitude\nB1,One,37.975527, 23.73484\nB2,Two,,\n"
+    rows = parse_branches(text)
+    assert [(r.latitude, r.longitude) for r in rows] == [(37.975527, 23.73484), (None, None)]
 
 
 def test_branches_csv_reports_every_bad_row():

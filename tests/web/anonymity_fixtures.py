@@ -2,8 +2,9 @@
 
 Four shoppers of clearly different planted severities visit three branches; B1 is managed by
 ``max``. Each shopper also has habits a manager must not see: a time of day, a filing delay,
-a visit length, a review flag, a head-office comment naming them. Answers come from the demo's
-answer model, so severity shows in the scores exactly as it would in real data.
+a visit length, a review flag, a head-office comment naming them, and evidence of presence
+(where their phone was, seconds on the form, when their camera took the photo). Answers come
+from the demo's answer model, so severity shows in the scores exactly as it would in real data.
 """
 
 from __future__ import annotations
@@ -36,14 +37,28 @@ class Shopper(msgspec.Struct, frozen=True):
     delay: int  # minutes from the visit to filing
     visit_minutes: int
     flag: str
+    phone: tuple[float, float]  # where this shopper's phone says it was
+    form_seconds: int
 
 
 SHOPPERS = (
-    Shopper("kalliope.strict", "Kalliope", "Vlachou", -9.0, 7, 25, 12, "far_from_usual"),
-    Shopper("jurek.firm", "Jurek", "Nowak", -3.0, 19, 140, 21, "short_visit"),
-    Shopper("eleni.kind", "Eleni", "Markou", 3.0, 33, 600, 33, "outside_window"),
-    Shopper("tomasz.lenient", "Tomasz", "Zielinski", 9.0, 48, 1500, 47, "photo_reused"),
-)
+    Shopper(
+        "kalliope.strict", "Kalliope", "Vlachou", -9.0, 7, 25, 12, "far_from_usual",
+        (37.971131, 23.726371), 1211,
+    ),
+    Shopper(
+        "jurek.firm", "Jurek", "Nowak", -3.0, 19, 140, 21, "short_visit",
+        (37.975393, 23.734819), 2423,
+    ),
+    Shopper(
+        "eleni.kind", "Eleni", "Markou", 3.0, 33, 600, 33, "far_from_branch",
+        (38.101717, 23.812929), 3637,
+    ),
+    Shopper(
+        "tomasz.lenient", "Tomasz", "Zielinski", 9.0, 48, 1500, 47, "photo_reused",
+        (37.980161, 23.760479), 4841,
+    ),
+)  # fmt: skip
 BRANCHES = (("B1", "Europe/Athens", 0.0), ("B2", "Europe/Warsaw", -4.0), ("B3", "UTC", 3.0))
 MANAGED = "B1"
 VISITS = {"B1": 24, "B2": 16, "B3": 16}
@@ -116,7 +131,8 @@ async def seed_organisation(seed: int = 14) -> Planted:
             if code == MANAGED:
                 planted.shopper_of[str(audit_id)] = shopper.username
                 if i % 2 == 0:
-                    photo = await _photo(audit_id, users[shopper.username], rng)
+                    taken = visited.replace(tzinfo=None) + dt.timedelta(minutes=shopper.minute)
+                    photo = await _photo(audit_id, users[shopper.username], rng, taken)
                     answers = _with_photo(doc, answers, photo)
                     planted.photos.append(photo)
             scored = score_audit(doc, answers)
@@ -143,6 +159,7 @@ async def seed_organisation(seed: int = 14) -> Planted:
                     dimension_scores={d.value: v for d, v in scored.dimensions.items()},
                     results=stored_results(scored),
                     flags=[shopper.flag],
+                    presence=_presence(shopper, doc),
                     review_comment=f"Checked with {shopper.first} on the phone.",
                 )
             )
@@ -150,14 +167,30 @@ async def seed_organisation(seed: int = 14) -> Planted:
     return planted
 
 
+def _presence(shopper: Shopper, doc: Checklist) -> dict:
+    """Evidence of presence as filing stores it, in this shopper's habits."""
+    lat, lon = shopper.phone
+    fix = {"latitude": lat, "longitude": lon, "accuracy": 10 + shopper.minute}
+    sections = [s.key for s in doc.sections]
+    return {
+        "opened": fix,
+        "sent": fix,
+        "form_seconds": shopper.form_seconds,
+        "section_seconds": {key: shopper.form_seconds // len(sections) for key in sections},
+        "opened_distance_m": 100.0 * shopper.minute,
+        "sent_distance_m": 100.0 * shopper.minute + 1,
+    }
+
+
 def _secrets(users: dict[str, int]) -> list[str]:
     found = []
     for s in SHOPPERS:
         found += [s.username, s.first, s.last, f"{s.username}@shoppers.example"]
+        found += [f"{s.phone[0]}", f"{s.phone[1]}"]
     return found
 
 
-async def _photo(audit_id: uuid.UUID, uploader: int, rng: random.Random) -> str:
+async def _photo(audit_id: uuid.UUID, uploader: int, rng: random.Random, taken: dt.datetime) -> str:
     import hashlib
 
     from PIL import Image
@@ -175,6 +208,7 @@ async def _photo(audit_id: uuid.UUID, uploader: int, rng: random.Random) -> str:
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
             data=data,
+            taken_at=taken,
         )
     )
     return str(photo)

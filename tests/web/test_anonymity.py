@@ -218,6 +218,7 @@ def test_head_office_view_gives_the_shoppers_away_to_the_same_attack(client, pla
     leaks = {f["series"] for f in seen.leaks()}
     assert any(s.startswith("branch page figure") and "- score" in s for s in leaks), leaks
     assert any("auditor" in s for s in leaks), leaks
+    assert any(".evidence." in s for s in leaks), leaks  # where the phone was, time on form
     assert any(
         SHOPPERS[0].username in text for url, text in texts.items() if "/reports/visits/" in url
     )

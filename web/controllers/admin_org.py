@@ -45,6 +45,8 @@ class BranchForm(msgspec.Struct):
     region: str = ""
     timezone: str = "UTC"
     address: str = ""
+    latitude: str = ""
+    longitude: str = ""
     active: str = ""  # a checkbox: absent when unticked
 
 
@@ -172,8 +174,9 @@ class AdminOrgController(Controller):
     ) -> Template | Redirect:
         try:
             branch = await organisation.save_branch(
-                None, data.code, data.name, data.region, data.timezone, data.address
-            )
+                None, data.code, data.name, data.region, data.timezone, data.address,
+                latitude=data.latitude, longitude=data.longitude,
+            )  # fmt: skip
         except organisation.OrgError as error:
             return await _org_page(page, 422, **_failed("branch", error, data))
         flash(request, translatable(N_("Branch %(code)s created."), code=branch.code), "ok")
@@ -194,7 +197,7 @@ class AdminOrgController(Controller):
         try:
             branch = await organisation.save_branch(
                 code, data.code, data.name, data.region, data.timezone, data.address,
-                bool(data.active),
+                bool(data.active), latitude=data.latitude, longitude=data.longitude,
             )  # fmt: skip
         except organisation.NotFound as error:
             raise NotFoundException(str(error)) from None

@@ -16,6 +16,7 @@ from litestar.response import Redirect, Template
 from audits.actions.selectors import audit_actions
 from audits.actions.services import approve_audit
 from audits.fieldwork import review
+from audits.fieldwork import selectors as fieldwork_selectors
 from audits.fieldwork.rules import FLAG_TEXT
 from audits.fieldwork.schemas import AuditRejected
 from web.auth import requires_office
@@ -151,6 +152,7 @@ async def _context(page: Page, audit_id: uuid.UUID) -> dict[str, Any]:
         "actions": await audit_actions(audit_id, page.user),
         "flag_text": review.flag_text,
         "dismissed": (await review.dismissed_flags([audit_id])).get(audit_id, set()),
+        "photo_times": await fieldwork_selectors.audit_photo_times(audit_id),
         "dismiss_flag": "",
         "dismiss_error": "",
         "comment": "",

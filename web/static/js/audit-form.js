@@ -72,6 +72,7 @@
             // Sent (or refused for good): either way it leaves the queue, never doubled.
             writeJSON(QUEUE, queued().filter(function (q) { return q.id !== item.id; }));
             localStorage.removeItem("evenly.draft." + item.id);
+            localStorage.removeItem("evenly.presence." + item.id);
             if (!response.ok) {
               var rejected = readJSON(REJECTED, []);
               rejected.push(item);
@@ -194,7 +195,13 @@
     var preview = field.querySelector(".photo-preview");
     var file = input.files[0];
     if (!file) return;
-    resize(file).then(function (blob) {
+    var taken = null;  // the camera's capture time, carried into the resized photo
+    var reading = file.arrayBuffer ? file.slice(0, 256 * 1024).arrayBuffer() : Promise.resolve(null);
+    reading.then(function (head) {
+      taken = head && window.EvenlyPresence ? EvenlyPresence.takenAt(head) : null;
+    }, function () {}).then(function () { return resize(file); }).then(function (blob) {
+      return window.EvenlyPresence ? EvenlyPresence.withTakenAt(blob, taken) : blob;
+    }).then(function (blob) {
       var limit = Number(form.dataset.maxPhotoMb) * 1024 * 1024;
       if (blob.size > limit) throw new Error(text("photo_large", "The photo is larger than {mb} MB.", { mb: form.dataset.maxPhotoMb }));
       var id = randomUuid();
@@ -241,12 +248,24 @@
     // keeps the answers as a draft and opens the form again in that language.
     if (event.submitter && event.submitter.name === "switch_language") { saveDraft(); return; }
     event.preventDefault();
-    var audit = body();
+    if (sending) return;
+    sending = true;
     saveDraft();
+    // The location at sending is asked for at most a few seconds; without one the audit goes.
+    var collecting = presence ? EvenlyPresence.collect(presence) : Promise.resolve(null);
+    collecting.catch(function () { return null; }).then(function (evidence) {
+      var audit = body();
+      if (evidence) audit.evidence = evidence;
+      sending = false;
+      send(audit);
+    });
+  }
+  function send(audit) {
     if (!navigator.onLine) return queueIt(audit);
     post(audit).then(function (response) {
       if (response.ok) {
         localStorage.removeItem(draftKey);
+        if (presence) EvenlyPresence.forget(auditId);
         window.location.assign("/audits/" + auditId);
       } else if (response.status === 422 || response.status === 409) {
         form.removeEventListener("submit", submit);
@@ -262,6 +281,9 @@
       "as soon as the connection returns."), true);
   }
 
+  var sending = false;
+  // Evidence of presence (presence.js): the consent sentence is on the form.
+  var presence = window.EvenlyPresence ? EvenlyPresence.start(form, auditId) : null;
   var saved = readJSON(draftKey, null);
   if (saved && !form.querySelector(".field-error")) restore(saved.values);
   applyConditions();
