@@ -6,7 +6,7 @@ beside it (plans, branches abroad and e-mails use it). Pure: no database, no web
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
@@ -45,3 +45,17 @@ def format_moment(value: datetime, lang: str) -> str:
     time = _digits(babel_time(value, "short", locale=lang), lang)
     comma = "،" if lang == "fa" else ","
     return f"{format_day(value, lang)}{comma} {time}"
+
+
+def format_period(start: date, end: date, lang: str) -> str:
+    """A report's period as its reader names it: a whole calendar month by its name
+    (``November 2026``, ``Νοέμβριος 2026``), anything else, and every period for a Persian
+    reader, as its first and last day in the reader's calendar."""
+    whole_month = (
+        start.day == 1
+        and (end + timedelta(days=1)).day == 1
+        and (start.year, start.month) == (end.year, end.month)
+    )
+    if whole_month and lang != "fa":
+        return babel_date(start, "LLLL y", locale=lang)
+    return f"{format_day(start, lang)} – {format_day(end, lang)}"

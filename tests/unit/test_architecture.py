@@ -57,6 +57,7 @@ PURE = [
     "reports/recovery.py",
     "audits/fieldwork/disclosure.py",
     "reports/disclosure.py",
+    "audits/subscriptions/rules.py",
 ]
 
 
@@ -144,6 +145,7 @@ ROOMS: dict[str | None, set[str]] = {
     "fieldwork": SHARED | {"org", "visits"},
     "actions": SHARED | {"org", "fieldwork"},
     "demo": SHARED | {"org", "visits", "fieldwork", "actions"},
+    "subscriptions": SHARED | {"org"},
 }
 """Which rooms each room may import (besides itself and ``audits.tables``)."""
 ROLE_NAMES = {"services", "selectors", "schemas", "rules", "commands"}
