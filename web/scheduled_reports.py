@@ -21,9 +21,9 @@ from urllib.parse import urlencode
 import msgspec
 
 from audits.org.users import CurrentUser, get_current_user
-from audits.subscriptions import rules
-from audits.subscriptions import selectors as subscription_selectors
-from audits.subscriptions import services as subscription_services
+from audits.subscriptions import rules as subscriptions_rules
+from audits.subscriptions import selectors as subscriptions_selectors
+from audits.subscriptions import services as subscriptions_services
 from audits.subscriptions.selectors import Approved, Subscriber
 from audits.tables import OrgSettings
 from reports.errors import ReportError
@@ -78,7 +78,7 @@ async def _build(job: _Job, reader: CurrentUser, lang: str) -> Report:
     if job.audit is not None:
         return await build_visit(job.audit, reader, lang=lang, _=_, for_pdf=True)
     filters = Filters(start=job.start, end=job.end)
-    if job.subscriber.kind == rules.HEADOFFICE:
+    if job.subscriber.kind == subscriptions_rules.HEADOFFICE:
         return await build_headoffice(filters, reader, lang=lang, _=_)
     return await build_branch(job.branch, filters, reader, lang=lang, _=_)
 
@@ -91,7 +91,7 @@ def _links(job: _Job, base: str) -> tuple[str, str]:
     query = "?" + urlencode({"from": job.start, "to": job.end})
     page = (
         f"{base}/reports/headoffice"
-        if job.subscriber.kind == rules.HEADOFFICE
+        if job.subscriber.kind == subscriptions_rules.HEADOFFICE
         else f"{base}/reports/branches/{job.branch}"
     )
     return f"{page}{query}", f"{page}/pdf{query}"
@@ -102,7 +102,7 @@ def _message(job: _Job, reader: CurrentUser, lang: str, report: Report, pdf: byt
     page_url, pdf_url = _links(job, ctx.settings.public_url)
     context = {
         "name": reader.username,
-        "kind": rules.VISITS if job.audit else job.subscriber.kind,
+        "kind": subscriptions_rules.VISITS if job.audit else job.subscriber.kind,
         "cadence": job.subscriber.cadence,
         "branch": job.branch,
         "period": format_period(job.start, job.end, lang) if job.start and job.end else "",
@@ -125,7 +125,7 @@ async def _deliver(job: _Job, server, ctx: _Context, run: ScheduledRun) -> None:
     if reader is None:
         return
     lang = reader.language or ctx.default_language
-    delivery = await subscription_services.claim(
+    delivery = await subscriptions_services.claim(
         job.subscriber.subscription,
         job.period,
         job.branch,
@@ -142,12 +142,12 @@ async def _deliver(job: _Job, server, ctx: _Context, run: ScheduledRun) -> None:
         message = _message(job, reader, lang, report, pdf, ctx)
     except ReportError as error:  # e.g. no longer the reader's branch: nothing to send
         run.skipped += 1
-        await subscription_services.mark(delivery, status="skipped", now=ctx.now, error=str(error))
+        await subscriptions_services.mark(delivery, status="skipped", now=ctx.now, error=str(error))
         return
     except Exception as error:  # a bug must not stop the others; the next run tries again
         log.exception("building %s failed", job)
         run.failed += 1
-        await subscription_services.mark(delivery, status="failed", now=ctx.now, error=repr(error))
+        await subscriptions_services.mark(delivery, status="failed", now=ctx.now, error=repr(error))
         return
     sent = {"subject": message.subject, "attached": bool(message.attachments), "size": len(pdf)}
     try:
@@ -155,25 +155,25 @@ async def _deliver(job: _Job, server, ctx: _Context, run: ScheduledRun) -> None:
     except (OSError, smtplib.SMTPException) as error:
         run.failed += 1
         failure = str(error) or repr(error)
-        await subscription_services.mark(
+        await subscriptions_services.mark(
             delivery, status="failed", now=ctx.now, error=failure, **sent
         )
         return
     run.sent += 1
-    await subscription_services.mark(delivery, status="sent", now=dt.datetime.now(dt.UTC), **sent)
+    await subscriptions_services.mark(delivery, status="sent", now=dt.datetime.now(dt.UTC), **sent)
 
 
 def _period_jobs(subscribers: list[Subscriber], today: dt.date) -> list[_Job]:
     jobs = []
     for sub in subscribers:
-        period = rules.last_complete(sub.cadence, today)
+        period = subscriptions_rules.last_complete(sub.cadence, today)
         jobs += [_Job(sub, period.key, code, period.start, period.end) for code in sub.branches]
     return jobs
 
 
 def _visit_jobs(subscribers: list[Subscriber], approved: list[Approved]) -> list[_Job]:
     return [
-        _Job(sub, rules.visit_period(str(a.audit)), a.branch, audit=a.audit)
+        _Job(sub, subscriptions_rules.visit_period(str(a.audit)), a.branch, audit=a.audit)
         for a in approved
         for sub in subscribers
         if a.branch in sub.branches and a.reviewed_at >= sub.since
@@ -196,10 +196,15 @@ async def run_scheduled(
     today = today or now.date()
     server, ctx = await _context(settings, now)
     jobs = _period_jobs(
-        await subscription_selectors.subscribers(rules.BRANCH, rules.HEADOFFICE), today
+        await subscriptions_selectors.subscribers(
+            subscriptions_rules.BRANCH, subscriptions_rules.HEADOFFICE
+        ),
+        today,
     )
-    approved = await subscription_selectors.approved_since(now - VISIT_LOOKBACK)
-    jobs += _visit_jobs(await subscription_selectors.subscribers(rules.VISITS), approved)
+    approved = await subscriptions_selectors.approved_since(now - VISIT_LOOKBACK)
+    jobs += _visit_jobs(
+        await subscriptions_selectors.subscribers(subscriptions_rules.VISITS), approved
+    )
     run = ScheduledRun()
     for job in jobs:
         await _deliver(job, server, ctx, run)
@@ -211,11 +216,11 @@ async def notify_approved(settings: Settings, audit_id: uuid.UUID) -> ScheduledR
     run = ScheduledRun()
     if not settings.smtp_url:
         return run
-    approved = await subscription_selectors.approved(audit_id)
+    approved = await subscriptions_selectors.approved(audit_id)
     if approved is None:
         return run
     server, ctx = await _context(settings, dt.datetime.now(dt.UTC))
-    subscribers = await subscription_selectors.subscribers(rules.VISITS)
+    subscribers = await subscriptions_selectors.subscribers(subscriptions_rules.VISITS)
     for job in _visit_jobs(subscribers, [approved]):
         await _deliver(job, server, ctx, run)
     return run

@@ -11,8 +11,8 @@ from litestar.params import FromPath, JSONBody
 
 from audits.boundary.bounds import Id
 from audits.org.users import CurrentUser
-from audits.subscriptions import selectors as subscription_selectors
-from audits.subscriptions import services as subscription_services
+from audits.subscriptions import selectors as subscriptions_selectors
+from audits.subscriptions import services as subscriptions_services
 from audits.subscriptions.schemas import DeliveryOut, SubscriptionCreate, SubscriptionOut
 from web.auth import requires_office
 
@@ -25,7 +25,7 @@ class SubscriptionApiController(Controller):
     @get("/")
     async def list_subscriptions(self) -> list[SubscriptionOut]:
         """Every subscription, active first; each reader's language is their profile's."""
-        return await subscription_selectors.list_subscriptions()
+        return await subscriptions_selectors.list_subscriptions()
 
     @post("/", status_code=201)
     async def subscribe(
@@ -35,14 +35,14 @@ class SubscriptionApiController(Controller):
         branch the manager manages) or ``headoffice`` (head office only), weekly or monthly;
         ``visits``: each approved visit of the manager's branch(es), without the shopper.
         422 names the fields that are wrong."""
-        return await subscription_services.subscribe(data, user, dt.datetime.now(dt.UTC))
+        return await subscriptions_services.subscribe(data, user, dt.datetime.now(dt.UTC))
 
     @post("/{subscription_id:int}/stop", status_code=200)
     async def stop(self, subscription_id: FromPath[Id]) -> SubscriptionOut:
         """Stop sending; the subscription and its log stay. 404 for no such subscription."""
-        return await subscription_services.stop(subscription_id)
+        return await subscriptions_services.stop(subscription_id)
 
     @get("/deliveries")
     async def deliveries(self) -> list[DeliveryOut]:
         """What was sent, to whom and for which period, newest first (200 at most)."""
-        return await subscription_selectors.list_deliveries()
+        return await subscriptions_selectors.list_deliveries()

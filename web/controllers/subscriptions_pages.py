@@ -17,8 +17,8 @@ from litestar.response import Redirect, Template
 
 from audits.boundary.bounds import Id
 from audits.org import organisation, people
-from audits.subscriptions import selectors as subscription_selectors
-from audits.subscriptions import services as subscription_services
+from audits.subscriptions import selectors as subscriptions_selectors
+from audits.subscriptions import services as subscriptions_services
 from audits.subscriptions.schemas import (
     FieldProblem,
     SubscriptionCreate,
@@ -42,8 +42,8 @@ async def _context(page: Page, form: SubscriptionForm, errors: dict[str, str]) -
         "page": page,
         "form": form,
         "errors": errors,
-        "subscriptions": await subscription_selectors.list_subscriptions(),
-        "deliveries": await subscription_selectors.list_deliveries(limit=50),
+        "subscriptions": await subscriptions_selectors.list_subscriptions(),
+        "deliveries": await subscriptions_selectors.list_deliveries(limit=50),
         "users": [u for u in await people.list_users() if u.active and u.role.value != "shopper"],
         "branches": await organisation.list_branches(),
     }
@@ -85,7 +85,9 @@ class SubscriptionPagesController(Controller):
     ) -> Template | Redirect:
         assert page.user is not None  # the guard let in head office only
         try:
-            await subscription_services.subscribe(_create(data), page.user, dt.datetime.now(dt.UTC))
+            await subscriptions_services.subscribe(
+                _create(data), page.user, dt.datetime.now(dt.UTC)
+            )
         except SubscriptionRejected as error:
             errors = {e.key: e.message for e in error.errors}
             context = await _context(page, data, errors)
@@ -98,7 +100,7 @@ class SubscriptionPagesController(Controller):
         self, request: Request[Any, Any, Any], subscription_id: FromPath[Id]
     ) -> Redirect:
         try:
-            await subscription_services.stop(subscription_id)
+            await subscriptions_services.stop(subscription_id)
         except SubscriptionNotFound as error:
             raise NotFoundException(str(error)) from None
         flash(request, N_("Stopped: no more e-mails of this report."), "ok")
