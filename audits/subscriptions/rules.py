@@ -55,14 +55,14 @@ def problems(
         found["cadence"] = "Choose weekly or monthly."
     if kind == HEADOFFICE:
         if not office:
-            found["user"] = "Only head office reads the head-office report."
+            found["username"] = "Only head office reads the head-office report."
         if branch:
             found["branch"] = "The head-office report covers every branch: leave the branch out."
     elif kind in (BRANCH, VISITS):
         if role == "shopper":
-            found["user"] = "A shopper reads no branch reports."
+            found["username"] = "A shopper reads no branch reports."
         elif kind == VISITS and office:
-            found["user"] = "Visit notices go to the branch's managers."
+            found["username"] = "Visit notices go to the branch's managers."
         elif branch and not office and branch not in managed:
             found["branch"] = "This manager does not manage that branch."
         elif not branch and office:

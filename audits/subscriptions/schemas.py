@@ -14,11 +14,11 @@ Cadence = Literal["weekly", "monthly", "approval"]
 
 
 class SubscriptionCreate(msgspec.Struct, kw_only=True):
-    """Subscribe ``user`` (a username) to a report. ``branch``: one branch's code, or none for
+    """Subscribe ``username`` to a report. ``branch``: one branch's code, or none for
     "each branch the manager manages" (branch and visits kinds). ``cadence``: weekly or monthly
     for the PDFs; a visits subscription sends each approved visit (``approval``)."""
 
-    user: Name
+    username: Name
     kind: Kind
     branch: Code | None = None
     cadence: Cadence = "monthly"
@@ -26,7 +26,7 @@ class SubscriptionCreate(msgspec.Struct, kw_only=True):
 
 class SubscriptionOut(msgspec.Struct, kw_only=True):
     id: int
-    user: str
+    username: str
     email: str
     language: str | None
     kind: str
@@ -42,7 +42,7 @@ class DeliveryOut(msgspec.Struct, kw_only=True):
 
     id: int
     subscription: int
-    user: str | None
+    username: str | None
     kind: str
     period: str
     branch: str

@@ -56,7 +56,7 @@ async def _languages(user_ids: list[int]) -> dict[int, str | None]:
 def _out(row: dict[str, Any], languages: dict[int, str | None]) -> SubscriptionOut:
     return SubscriptionOut(
         id=row["id"],
-        user=row["username"],
+        username=row["username"],
         email=row["email"] or "",
         language=languages.get(row["user_id"]),
         kind=row["kind"],
@@ -73,7 +73,7 @@ async def list_subscriptions() -> list[SubscriptionOut]:
     rows = await _select().order_by(_S.id)
     languages = await _languages([r["user_id"] for r in rows])
     found = [_out(r, languages) for r in rows]
-    return sorted(found, key=lambda s: (not s.active, s.user, s.kind, s.branch or ""))
+    return sorted(found, key=lambda s: (not s.active, s.username, s.kind, s.branch or ""))
 
 
 async def get_subscription(subscription_id: int) -> SubscriptionOut:
@@ -161,7 +161,7 @@ async def list_deliveries(*, limit: int = 200) -> list[DeliveryOut]:
         DeliveryOut(
             id=r["id"],
             subscription=r["sub"],
-            user=r["username"],
+            username=r["username"],
             kind=r["kind"],
             period=r["period"],
             branch=r["branch"],

@@ -28,14 +28,14 @@ async def _reader(username: str) -> CurrentUser:
     row = await BaseUser.select(BaseUser.id).where(BaseUser.username == username).first()
     reader = await get_current_user(row["id"]) if row else None
     if reader is None:
-        raise SubscriptionRejected([FieldProblem("user", f"No active user {username!r}.")])
+        raise SubscriptionRejected([FieldProblem("username", f"No active user {username!r}.")])
     return reader
 
 
 async def subscribe(data: SubscriptionCreate, by: CurrentUser, now: dt.datetime) -> SubscriptionOut:
-    """Subscribe ``data.user``; ``SubscriptionRejected`` names each field that is wrong (the
+    """Subscribe ``data.username``; ``SubscriptionRejected`` names each field that is wrong (the
     reader must be allowed to read what they are sent)."""
-    reader = await _reader(data.user)
+    reader = await _reader(data.username)
     branch_id = None
     if data.branch:
         found = await Branch.select(Branch.id).where(Branch.code == data.branch).first()

@@ -30,7 +30,7 @@ MARCH = "from=2026-03-01&to=2026-03-31"
 
 def _subscribe(client, user: str, kind: str, branch: str | None = None, cadence="monthly"):
     as_user(client, "ada")
-    body = {"user": user, "kind": kind, "cadence": cadence}
+    body = {"username": user, "kind": kind, "cadence": cadence}
     if branch:
         body["branch"] = branch
     response = client.post("/api/report-subscriptions", json=body)

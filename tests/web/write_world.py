@@ -51,7 +51,7 @@ async def _build(doc) -> dict[str, object]:
     token = await _first_id("api_token")
     shift = await Shift.select(Shift.id).first()
     subscription = await subscriptions_services.subscribe(
-        SubscriptionCreate(user="ada", kind="headoffice"), ada, now
+        SubscriptionCreate(username="ada", kind="headoffice"), ada, now
     )
     return {
         "subscription_id": subscription.id,

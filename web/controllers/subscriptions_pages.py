@@ -31,7 +31,7 @@ from web.i18n import N_
 
 
 class SubscriptionForm(msgspec.Struct):
-    user: str = ""
+    username: str = ""
     kind: str = "branch"
     branch: str = ""
     cadence: str = "monthly"
@@ -53,7 +53,7 @@ def _create(form: SubscriptionForm) -> SubscriptionCreate:
     try:
         return msgspec.convert(
             {
-                "user": form.user,
+                "username": form.username,
                 "kind": form.kind,
                 "branch": form.branch or None,
                 "cadence": "approval" if form.kind == "visits" else form.cadence,
