@@ -28,14 +28,13 @@ from audits.subscriptions.selectors import Approved, Subscriber
 from audits.tables import OrgSettings
 from reports.errors import ReportError
 from reports.formatting import format_period
-from reports.pdf import report_pdf
 from reports.report_data import Filters
 from reports.report_model import Report
 from reports.services.branch import build_branch
 from reports.services.headoffice import build_headoffice
 from reports.services.visit import build_visit
 from web.mail import Attachment, Message, parse_smtp_url, render, send
-from web.report_views import translator
+from web.report_views import pdf_bytes, translator
 from web.settings import Settings
 
 log = logging.getLogger("evenly.scheduled_reports")
@@ -138,7 +137,7 @@ async def _deliver(job: _Job, server, ctx: _Context, run: ScheduledRun) -> None:
         return
     try:
         report = await _build(job, reader, lang)
-        pdf = await asyncio.to_thread(report_pdf, report, translate=translator(lang))
+        pdf = await pdf_bytes(report, translator(lang))
         message = _message(job, reader, lang, report, pdf, ctx)
     except ReportError as error:  # e.g. no longer the reader's branch: nothing to send
         run.skipped += 1
