@@ -365,3 +365,44 @@ class KeptResult(Table, tablename="kept_result"):
     size = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
     used_at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
+class ReportSubscription(Table, tablename="report_subscription"):
+    """Someone head office subscribed to a report: ``kind`` is ``branch`` (the branch PDF of
+    ``branch``, or, with no branch, of each branch the manager manages), ``headoffice`` (the
+    head-office PDF) or ``visits`` (each approved visit of the branch, or of each of the
+    manager's branches, as its visit report). ``cadence`` is weekly or monthly for the PDFs,
+    ``approval`` for visits. The language is the reader's own (their profile)."""
+
+    id: Serial
+
+    user = ForeignKey(BaseUser, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=20)
+    branch = ForeignKey(Branch, null=True, on_delete=OnDelete.cascade)
+    cadence = Varchar(length=20)
+    active = Boolean(default=True)
+    created_by = Varchar(length=150, default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReportDelivery(Table, tablename="report_delivery"):
+    """One report sent to one subscriber for one period (or one approved visit). ``claim``
+    (subscription, period, branch) is unique and inserted before the PDF is built and sent, so
+    however many processes run the schedule, each period goes once; a failed row is claimed
+    again by the next run."""
+
+    id: Serial
+
+    claim = Varchar(length=160, unique=True)
+    subscription = ForeignKey(ReportSubscription, on_delete=OnDelete.cascade, index=True)
+    period = Varchar(length=60)
+    branch = Varchar(length=40, default="")
+    address = Varchar(length=255, default="")
+    language = Varchar(length=5, default="en")
+    subject = Varchar(length=300, default="")
+    attached = Boolean(default=False)
+    size = Integer(default=0)
+    status = Varchar(length=20, default="sending")
+    error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    sent_at = Timestamptz(null=True, default=None)

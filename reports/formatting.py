@@ -139,3 +139,17 @@ def _short_day(value: date, lang: str) -> str:
         _, month, dom = to_solar_hijri(value)
         return persian_digits(f"{dom} {MONTHS_FA[month - 1]}")
     return babel_date(value, "d MMM", locale=lang)
+
+
+def format_period(start: date, end: date, lang: str) -> str:
+    """A report's period as its reader names it: a whole calendar month by its name
+    (``November 2026``, ``Νοέμβριος 2026``), anything else, and every period for a Persian
+    reader, as its first and last day in the reader's calendar."""
+    whole_month = (
+        start.day == 1
+        and (end + timedelta(days=1)).day == 1
+        and (start.year, start.month) == (end.year, end.month)
+    )
+    if whole_month and lang != "fa":
+        return babel_date(start, "LLLL y", locale=lang)
+    return f"{format_day(start, lang)} – {format_day(end, lang)}"

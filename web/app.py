@@ -45,6 +45,8 @@ from web.controllers.read_pages import BranchAuditsController, MyAuditsControlle
 from web.controllers.reports_pages import VisitReportController
 from web.controllers.review_api import ReviewApiController
 from web.controllers.review_pages import ReviewPagesController
+from web.controllers.subscriptions_api import SubscriptionApiController
+from web.controllers.subscriptions_pages import SubscriptionPagesController
 from web.controllers.visits_api import VisitApiController
 from web.controllers.visits_pages import VisitPagesController
 from web.controllers.visits_plan_pages import VisitPlanPagesController
@@ -93,7 +95,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     async def start_reminders(app: Litestar) -> None:  # once a day; deduped in the database
         app.state.reminder_runs = []  # what each daily run did, newest last
-        app.state.reminders = start_daily_task(settings, app.state.reminder_runs.append)
+        app.state.scheduled_runs = []  # and the scheduled reports after it
+        app.state.reminders = start_daily_task(
+            settings, app.state.reminder_runs.append, app.state.scheduled_runs.append
+        )
 
     def warm_pdf() -> None:  # WeasyPrint's import and fonts, off the first reader's clock
         threading.Thread(target=warm_up, name="weasyprint-warm-up", daemon=True).start()
@@ -116,6 +121,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AuditApiController,
             ReviewApiController,
             ReviewPagesController,
+            SubscriptionApiController,
+            SubscriptionPagesController,
             BranchAuditsController,
             MyAuditsController,
             VisitApiController,

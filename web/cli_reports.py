@@ -86,7 +86,7 @@ TO = click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None
 
 @click.group()
 def report() -> None:
-    """Reports as PDFs: a visit, a branch, head office."""
+    """Reports as PDFs: a visit, a branch, head office; the scheduled reports by e-mail."""
 
 
 def _start_early() -> None:
@@ -166,3 +166,33 @@ def headoffice(start, end, lang: str, output: Path) -> None:
     _start_early()
     filters = Filters(start=_date(start), end=_date(end))
     _write(lambda _: build_headoffice(filters, HEAD_OFFICE, lang=lang, _=_), lang, output)
+
+
+@report.command("send-scheduled")
+@click.option(
+    "--now",
+    "today",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Run as on this day (UTC): the weeks and months that ended before it.",
+)
+def send_scheduled(today: dt.datetime | None) -> None:
+    """E-mail each subscriber their report of the last complete week or month, and the visit
+    notices not sent yet, through EVENLY_SMTP_URL (each at most once per period)."""
+    from web.scheduled_reports import run_scheduled  # the web app's mail and views: here only
+    from web.settings import Settings
+
+    settings = Settings.from_env()
+    if not settings.smtp_url:
+        raise click.ClickException("Set EVENLY_SMTP_URL (e.g. smtp://127.0.0.1:1025) first.")
+    with console.status("Building and sending the reports"):
+        run = asyncio.run(run_scheduled(settings, _date(today)))
+    console.print(
+        f"Scheduled reports: {run.sent} sent, {run.skipped} already sent or nothing to send, "
+        f"{run.failed} failed."
+    )
+    if run.failed:
+        raise click.ClickException(
+            "Some reports failed: head office sees why at /admin/subscriptions; the next run "
+            "tries them again."
+        )

@@ -18,6 +18,7 @@ from litestar.status_codes import (
 )
 
 from audits.fieldwork.schemas import AuditConflict, AuditForbidden, AuditNotFound, AuditRejected
+from audits.subscriptions.schemas import SubscriptionNotFound, SubscriptionRejected
 from checklists.queries import ChecklistError, ChecklistNotFound, VersionFrozen, VersionNotFound
 from reports.errors import ReportError, ReportForbidden
 from web.deps import SESSION_LANGUAGE
@@ -98,6 +99,13 @@ def _audit_other(request: Request, exc: Exception) -> Response:
     return _error(request, status, str(exc))
 
 
+def _subscription(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, SubscriptionRejected):
+        errors = [{"key": e.key, "message": e.message} for e in exc.errors]
+        return _error(request, HTTP_422_UNPROCESSABLE_ENTITY, str(exc), {"errors": errors})
+    return _error(request, HTTP_404_NOT_FOUND, str(exc))
+
+
 def _report(request: Request, exc: ReportError) -> Response:
     """A report that cannot be built: forbidden is 403, anything else (no such branch or
     visit, or none the reader may see) 404."""
@@ -120,5 +128,7 @@ def exception_handlers() -> dict:
         AuditNotFound: _audit_other,
         AuditForbidden: _audit_other,
         ReportError: _report,
+        SubscriptionRejected: _subscription,
+        SubscriptionNotFound: _subscription,
         HTTP_500_INTERNAL_SERVER_ERROR: _unexpected,
     }

@@ -33,11 +33,18 @@ class SmtpServer(msgspec.Struct, frozen=True):
     password: str | None = None
 
 
+class Attachment(msgspec.Struct, frozen=True):
+    filename: str
+    content: bytes
+    mime_type: str = "application/pdf"
+
+
 class Message(msgspec.Struct, frozen=True):
     to: str
     subject: str
     body: str
     language: str = "en"
+    attachments: tuple[Attachment, ...] = ()
 
 
 def parse_smtp_url(url: str) -> SmtpServer:
@@ -64,7 +71,13 @@ def send(server: SmtpServer, sender: str, message: Message) -> None:
     email["From"], email["To"], email["Subject"] = sender, message.to, message.subject
     email["Date"], email["Message-ID"] = formatdate(localtime=False), make_msgid("evenly")
     email.set_content(message.body)
-    email["Content-Language"] = message.language  # after: set_content drops Content-* headers
+    for attachment in message.attachments:
+        maintype, _, subtype = attachment.mime_type.partition("/")
+        email.add_attachment(
+            attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename
+        )
+    # Last: set_content and add_attachment move or drop the Content-* headers already set.
+    email["Content-Language"] = message.language
     factory = smtplib.SMTP_SSL if server.ssl else smtplib.SMTP
     with factory(server.host, server.port, timeout=SMTP_TIMEOUT) as smtp:
         if server.starttls:

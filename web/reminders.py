@@ -1,4 +1,5 @@
-"""Reminders: each owner their due and overdue actions, head office a digest, once a day.
+"""Reminders: each owner their due and overdue actions, head office a digest, once a day; the
+same daily task then sends the scheduled reports (``web.scheduled_reports``).
 
 ``run_reminders`` is what ``evenly actions remind`` and the daily task inside the app run. Each
 message is claimed in the database (``audits.actions.mail_log``) before it is sent, so running it
@@ -20,6 +21,7 @@ from audits.actions import mail_log, reminders
 from audits.actions.selectors import ActionOut
 from audits.tables import OrgSettings
 from web.mail import Message, parse_smtp_url, render, send
+from web.scheduled_reports import ScheduledRun, run_scheduled
 from web.settings import Settings
 
 log = logging.getLogger("evenly.reminders")
@@ -167,17 +169,23 @@ def seconds_until(now: dt.datetime, at: str) -> float:
     return (target - now).total_seconds()
 
 
+Heard = Callable[[ReminderRun | None], None] | None
+HeardScheduled = Callable[[ScheduledRun | None], None] | None
+
+
 async def daily_reminders(
-    settings: Settings, on_run: Callable[[ReminderRun | None], None] | None = None
+    settings: Settings, on_run: Heard = None, on_scheduled: HeardScheduled = None
 ) -> None:
     """The app's task: at start, catch up on today's run if its time has passed (the claims
     make that safe), then run at ``EVENLY_REMIND_AT`` every day. ``on_run`` hears of each run
-    (None for one that failed)."""
+    (None for one that failed); the scheduled reports run after them (``on_scheduled``)."""
     if _passed_today(dt.datetime.now(dt.UTC), settings.remind_at):
         await _run_logged(settings, on_run)
+        await _scheduled_logged(settings, on_scheduled)
     while True:
         await asyncio.sleep(seconds_until(dt.datetime.now(dt.UTC), settings.remind_at) or 1)
         await _run_logged(settings, on_run)
+        await _scheduled_logged(settings, on_scheduled)
         await asyncio.sleep(61)  # past the minute, so one run per day
 
 
@@ -185,9 +193,20 @@ def _passed_today(now: dt.datetime, at: str) -> bool:
     return (now.hour, now.minute) >= parse_at(at)
 
 
-async def _run_logged(
-    settings: Settings, on_run: Callable[[ReminderRun | None], None] | None
-) -> None:
+async def _scheduled_logged(settings: Settings, on_run: HeardScheduled) -> None:
+    run = None
+    try:
+        run = await run_scheduled(settings)
+        log.info(
+            "scheduled reports: %s sent, %s skipped, %s failed", run.sent, run.skipped, run.failed
+        )
+    except Exception:  # as for reminders: tomorrow is another run
+        log.exception("scheduled reports failed")
+    if on_run:
+        on_run(run)
+
+
+async def _run_logged(settings: Settings, on_run: Heard) -> None:
     run = None
     try:
         run = await run_reminders(settings)
@@ -199,14 +218,14 @@ async def _run_logged(
 
 
 def start_daily_task(
-    settings: Settings, on_run: Callable[[ReminderRun | None], None] | None = None
+    settings: Settings, on_run: Heard = None, on_scheduled: HeardScheduled = None
 ) -> asyncio.Task | None:
     """Start the daily task when e-mail is configured (call on app startup)."""
     if not settings.smtp_url:
         return None
     parse_smtp_url(settings.smtp_url)  # a bad setting stops the start, not a later day
     parse_at(settings.remind_at)
-    return asyncio.get_running_loop().create_task(daily_reminders(settings, on_run))
+    return asyncio.get_running_loop().create_task(daily_reminders(settings, on_run, on_scheduled))
 
 
 async def stop_daily_task(task: asyncio.Task | None) -> None:

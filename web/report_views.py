@@ -49,7 +49,7 @@ def report_page(
     return Template("reports/report.html", context=context)
 
 
-async def pdf_response(report: Report, filename: str, translate: Translate) -> Response:
+async def pdf_bytes(report: Report, translate: Translate) -> bytes:
     """Charts and layout take seconds of CPU: a worker thread, never the event loop."""
 
     def build() -> bytes:
@@ -57,7 +57,11 @@ async def pdf_response(report: Report, filename: str, translate: Translate) -> R
         renderer = shared_renderer() if report.figures() else None
         return report_pdf(report, translate=translate, renderer=renderer)
 
-    pdf = await anyio.to_thread.run_sync(build)
+    return await anyio.to_thread.run_sync(build)
+
+
+async def pdf_response(report: Report, filename: str, translate: Translate) -> Response:
+    pdf = await pdf_bytes(report, translate)
     return Response(
         pdf,
         media_type="application/pdf",

@@ -51,14 +51,20 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "EVENLY_SMTP_URL": (
         "",
-        "The SMTP server reminders go through: `smtp://host:port`, `smtp://user:password@host"
+        "The SMTP server reminders and scheduled reports go through: `smtp://host:port`, `smtp://user:password@host"
         ":port?starttls=1` or `smtps://host:465`. Unset, no e-mail is sent.",
     ),
     "EVENLY_MAIL_FROM": ("evenly@localhost", "The sender of Evenly's e-mails."),
     "EVENLY_REMIND_AT": (
         "07:00",
-        "When (UTC, `HH:MM`) each app process runs the daily reminders; the database makes "
-        "sure each message goes once a day however many processes run.",
+        "When (UTC, `HH:MM`) each app process runs the daily reminders and scheduled reports; "
+        "the database makes sure each message goes once (a day, or a report's period) however "
+        "many processes run.",
+    ),
+    "EVENLY_REPORT_ATTACH_MAX_KB": (
+        "5000",
+        "Scheduled reports and visit notices attach the PDF up to this size (KiB); a larger "
+        "one is linked instead (the reader logs in to open it).",
     ),
     "EVENLY_PUBLIC_URL": ("http://127.0.0.1:8000", "The app's address, for links in e-mails."),
 }
@@ -91,6 +97,7 @@ class Settings:
     mail_from: str = "evenly@localhost"
     remind_at: str = "07:00"
     public_url: str = "http://127.0.0.1:8000"
+    report_attach_max_kb: int = 5000
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -111,6 +118,7 @@ class Settings:
             mail_from=_env("EVENLY_MAIL_FROM", env),
             remind_at=_env("EVENLY_REMIND_AT", env),
             public_url=_env("EVENLY_PUBLIC_URL", env).rstrip("/"),
+            report_attach_max_kb=int(_env("EVENLY_REPORT_ATTACH_MAX_KB", env)),
         )
 
     @property

@@ -59,6 +59,7 @@ PURE = [
     "audits/fieldwork/disclosure.py",
     "audits/fieldwork/presence.py",
     "reports/disclosure.py",
+    "audits/subscriptions/rules.py",
 ]
 
 
@@ -147,6 +148,7 @@ ROOMS: dict[str | None, set[str]] = {
     "actions": SHARED | {"org", "fieldwork"},
     "privacy": SHARED | {"org"},  # a person's data: reads every table, writes through org's users
     "demo": SHARED | {"org", "visits", "fieldwork", "actions"},
+    "subscriptions": SHARED | {"org"},
 }
 """Which rooms each room may import (besides itself and ``audits.tables``)."""
 ROLE_NAMES = {"services", "selectors", "schemas", "rules", "commands"}

@@ -9,16 +9,21 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import uuid
 
 import pytest
 
 from audits.actions.services import approve_audit
 from audits.fieldwork import review
 from audits.org.users import get_current_user
+from audits.subscriptions import services as subscriptions_services
+from audits.subscriptions.schemas import SubscriptionCreate
 from audits.tables import Audit
 from web.reminders import compose
+from web.scheduled_reports import notify_approved, run_scheduled
 
 from ..conftest import run
+from . import smtp_fixtures
 from .anonymity_attack import (
     Observations,
     cards,
@@ -32,6 +37,7 @@ from .anonymity_attack import (
 from .anonymity_fixtures import MANAGED, OFFICE_LAG, SHOPPERS, Planted, seed_organisation
 from .report_helpers import as_user, pdf_text
 
+smtp = smtp_fixtures.smtp  # the fixture, for these tests
 ANSWERS = frozenset({"answers", "comments", "failed"})  # a manager may read the answers
 
 
@@ -176,6 +182,30 @@ def _emails_to_manager(app_settings) -> str:
     return "\n".join(m.body for m in messages if m.recipient.username == "max")
 
 
+def _scheduled_to_manager(app_settings, smtp_url: str, inbox, visits: list[str]) -> str:
+    """What the manager's scheduled e-mails say: January's branch report and two visit notices
+    (subjects, bodies and the attached PDFs' text)."""
+    long_ago = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)  # before every approval
+
+    async def subscribe() -> None:
+        office = await _office()
+        for kind in ("branch", "visits"):
+            wanted = SubscriptionCreate(username="max", kind=kind, branch=MANAGED)
+            await subscriptions_services.subscribe(wanted, office, long_ago)
+
+    run(subscribe())
+    settings = dataclasses.replace(app_settings, smtp_url=smtp_url)
+    assert run(run_scheduled(settings, dt.date(2026, 2, 1))).sent >= 1
+    for visit in visits[:2]:
+        assert run(notify_approved(settings, uuid.UUID(visit))).sent == 1
+    texts = []
+    for message in inbox.wait_for(3):
+        assert message["To"] == "max@users.invalid"
+        texts += [message["Subject"], message.get_body(("plain",)).get_content()]
+        texts += [pdf_text(part.get_content()) for part in message.iter_attachments()]
+    return "\n".join(texts)
+
+
 def _report(seen: Observations, leaks: list) -> str:
     findings = list(seen.findings())
     top = sorted(findings, key=lambda f: -f["ari"])[:3]
@@ -193,10 +223,15 @@ def _report(seen: Observations, leaks: list) -> str:
     )
 
 
-def test_manager_artefacts_do_not_tell_the_shoppers_apart(client, planted, app_settings):
+def test_manager_artefacts_do_not_tell_the_shoppers_apart(client, planted, app_settings, smtp):
     seen, texts = _attack(client, planted, "max")
     texts["e-mail"] = _emails_to_manager(app_settings)
     assert texts["e-mail"], "the manager should have a reminder to read"
+    url, inbox = smtp
+    texts["scheduled e-mail"] = _scheduled_to_manager(
+        app_settings, url, inbox, sorted(planted.shopper_of)
+    )
+    assert "Visits" in texts["scheduled e-mail"]  # the report's text arrived
     leaks = seen.leaks()
     named = sorted(
         {

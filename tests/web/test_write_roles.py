@@ -83,6 +83,11 @@ MAY_WRITE: dict[str, frozenset[str] | None] = {
     "POST /checklists/{slug:str}/restore": HEAD_OFFICE,
     # audit history imports
     "POST /imports": HEAD_OFFICE,
+    # scheduled reports
+    "POST /api/report-subscriptions": HEAD_OFFICE,
+    "POST /api/report-subscriptions/{subscription_id:int}/stop": HEAD_OFFICE,
+    "POST /admin/subscriptions": HEAD_OFFICE,
+    "POST /admin/subscriptions/{subscription_id:int}/stop": HEAD_OFFICE,
     # administration
     "POST /admin/users/new": frozenset({ADMIN}),
     "POST /admin/users/{user_id:int}": frozenset({ADMIN}),
@@ -178,6 +183,8 @@ def _request(route: str, doc, world: dict) -> dict:
         "POST /api/visits": {"json": {**VISIT, "checklist": doc.slug}},
         "POST /visits/new": {"data": {**VISIT, "checklist": doc.slug}},
         "POST /api/checklists/{slug:str}/versions/{number:str}/score": {"json": {"answers": {}}},
+        "POST /api/report-subscriptions": {"json": {"username": "max", "kind": "branch"}},
+        "POST /admin/subscriptions": {"data": {"username": "max", "kind": "branch"}},
         "POST /account/password": {"data": PASSWORD_CHANGE},
         "POST /account/tokens": {"data": {"name": "script"}},
         "POST /admin/users/new": {"data": {**NEW_USER, "role": "manager", "branches": "B1"}},

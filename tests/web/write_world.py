@@ -16,6 +16,8 @@ from audits.fieldwork.filing import submit_audit
 from audits.fieldwork.schemas import AuditCreate
 from audits.org.tokens import create_token
 from audits.org.users import get_current_user
+from audits.subscriptions import services as subscriptions_services
+from audits.subscriptions.schemas import SubscriptionCreate
 from audits.tables import CorrectiveAction, Shift
 from audits.visits import services as visits_services
 from audits.visits.schemas import VisitCreate
@@ -48,7 +50,11 @@ async def _build(doc) -> dict[str, object]:
     await create_token("sam", "script")
     token = await _first_id("api_token")
     shift = await Shift.select(Shift.id).first()
+    subscription = await subscriptions_services.subscribe(
+        SubscriptionCreate(username="ada", kind="headoffice"), ada, now
+    )
     return {
+        "subscription_id": subscription.id,
         "audit_id": waiting["id"],
         "action_id": action[0]["id"],
         "visit_id": visit.id,
@@ -76,7 +82,8 @@ async def _first_id(table: str) -> int:
 
 def build_world(doc) -> dict[str, object]:
     """A submitted audit of B1 (``audit_id``) and a published one whose failed item opened an
-    action (``action_id``), an open visit, a token of sam's, and the ids routes name."""
+    action (``action_id``), an open visit, a token of sam's, a report subscription, and the
+    ids routes name."""
     return run(_build(doc))
 
 

@@ -6,7 +6,9 @@ import uuid
 from typing import Literal
 
 import msgspec
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
+from litestar.background_tasks import BackgroundTask
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, JSONBody
 
@@ -18,6 +20,7 @@ from audits.fieldwork.review import QueueEntry, TrailEntry
 from audits.fieldwork.schemas import AuditOut
 from audits.org.users import CurrentUser
 from web.auth import requires_office
+from web.scheduled_reports import notify_approved_logged
 
 
 class ReviewIn(msgspec.Struct):
@@ -36,11 +39,15 @@ class ReviewApiController(Controller):
         self,
         audit_id: FromPath[uuid.UUID],
         user: NamedDependency[CurrentUser],
+        state: State,
         data: JSONBody[ReviewIn | None] = None,
-    ) -> AuditOut:
-        """Publish a submitted audit to its branch; 409 when it is not submitted."""
+    ) -> Response[AuditOut]:
+        """Publish a submitted audit to its branch; 409 when it is not submitted. The branch's
+        managers subscribed to visit notices are e-mailed its report after the response."""
         await approve_audit(audit_id, user, data.comment if data else "")
-        return await fieldwork_selectors.get_audit(audit_id, user)
+        audit = await fieldwork_selectors.get_audit(audit_id, user)
+        notify = BackgroundTask(notify_approved_logged, state.settings, audit_id)
+        return Response(audit, background=notify)
 
     @post("/audits/{audit_id:uuid}/return", status_code=200)
     async def return_to_shopper(

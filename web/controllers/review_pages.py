@@ -8,6 +8,7 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, Request, get, post
+from litestar.background_tasks import BackgroundTask
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
@@ -23,6 +24,7 @@ from web.auth import requires_office
 from web.deps import Page
 from web.i18n import N_, translatable
 from web.review_view import audit_view
+from web.scheduled_reports import notify_approved_logged
 
 
 class ReviewForm(msgspec.Struct):
@@ -89,7 +91,8 @@ class ReviewPagesController(Controller):
             "Approved: the audit is published to its branch. Corrective actions opened: %(n)s."
         )
         flash(request, translatable(done, n=len(opened)), "ok")
-        return Redirect("/review")
+        notify = BackgroundTask(notify_approved_logged, request.app.state.settings, audit_id)
+        return Redirect("/review", background=notify)
 
     @post("/{audit_id:uuid}/return")
     async def return_to_shopper(
