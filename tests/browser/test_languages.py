@@ -100,7 +100,8 @@ def test_audit_form_language_switch_keeps_what_was_typed(server, browser, org, j
         page.fill("input[name=visit_minutes]", "23")
         page.check('input[name="answers.entrance_clean_tidy"][value="no"]')
         page.fill('[name="answers.queue_wait_minutes"]', "7")
-        page.click(".languages button[value=fa]")
+        page.click(".menu summary")  # the languages are in the phone's menu, at the top
+        page.click(".menu .languages button[value=fa]")
         page.wait_for_url("**/audits/new?*lang=fa")
         assert page.get_attribute("html", "dir") == "rtl"
         assert page.get_attribute("#audit-form", "data-audit-id") == audit_id
