@@ -21,6 +21,9 @@ from .tables import (
     Staff,
     UserSession,
     Visit,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
 )
 
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
@@ -47,6 +50,9 @@ APP_CONFIG = AppConfig(
         ActionOwner,
         ActionEvent,
         SentEmail,
+        WebhookEndpoint,
+        WebhookEvent,
+        WebhookDelivery,
     ],
     migration_dependencies=["piccolo.apps.user.piccolo_app", "checklists.piccolo_app"],
     commands=[],

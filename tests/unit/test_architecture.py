@@ -139,11 +139,12 @@ ROOMS: dict[str | None, set[str]] = {
     None: set(),  # audits/tables.py, audits/piccolo_app.py: the Piccolo app, under every room
     "db": set(),
     "boundary": set(),
+    "webhooks": SHARED,
     "org": SHARED,
     "visits": SHARED | {"org"},
-    "fieldwork": SHARED | {"org", "visits"},
-    "actions": SHARED | {"org", "fieldwork"},
-    "demo": SHARED | {"org", "visits", "fieldwork", "actions"},
+    "fieldwork": SHARED | {"org", "visits", "webhooks"},
+    "actions": SHARED | {"org", "fieldwork", "webhooks"},
+    "demo": SHARED | {"org", "visits", "fieldwork", "actions", "webhooks"},
 }
 """Which rooms each room may import (besides itself and ``audits.tables``)."""
 ROLE_NAMES = {"services", "selectors", "schemas", "rules", "commands"}
