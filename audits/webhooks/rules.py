@@ -46,7 +46,7 @@ def new_secret() -> str:
 
 def retry_delay(attempts: int) -> dt.timedelta:
     """How long to wait after the ``attempts``-th failed attempt: 30 s, doubling, at most 6 h."""
-    return min(FIRST_DELAY * 2 ** max(attempts - 1, 0), LONGEST_DELAY)
+    return min(FIRST_DELAY * 2 ** min(max(attempts - 1, 0), 16), LONGEST_DELAY)
 
 
 def schedule() -> list[dt.timedelta]:

@@ -153,7 +153,7 @@ class AdminWebhooksController(Controller):
         queued = await webhooks_services.retry_failed(endpoint_id, now=_now())
         flash(
             request,
-            translatable(N_("%(count)s deliveries will be sent again."), count=queued),
+            translatable(N_("Deliveries to send again: %(count)s."), count=queued),
             "ok",
         )
         return Redirect(f"/admin/webhooks/{endpoint_id}")
