@@ -91,4 +91,4 @@ def test_events_carry_no_field_about_a_person():
 
 
 def test_event_descriptions_are_listed_for_translation():
-    assert terms.WEBHOOK_EVENTS == tuple(rules.EVENTS.values())
+    assert tuple(rules.EVENTS.values()) == terms.WEBHOOK_EVENTS

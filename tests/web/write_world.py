@@ -18,13 +18,12 @@ from audits.org.tokens import create_token
 from audits.org.users import get_current_user
 from audits.tables import CorrectiveAction, Shift
 from audits.visits import services as visits_services
+from audits.visits.schemas import VisitCreate
 from audits.webhooks import services as webhooks_services
 from audits.webhooks.schemas import EndpointCreate
-from audits.visits.schemas import VisitCreate
 
 from ..conftest import run
 from .audit_fixtures import audit_body
-
 
 CLOSED_RECEIVER = "http://127.0.0.1:9/hook"
 """A webhook receiver nobody serves (the discard port): a test sent to it fails at once."""
