@@ -65,13 +65,21 @@ async def emit_overdue(now: dt.datetime) -> int:
         CorrectiveAction.state == State.open.value,
         CorrectiveAction.due_date < (now + dt.timedelta(days=1)).date(),  # no zone is further
     )
+    due = {
+        _overdue_key(row): row
+        for row in rows
+        if rules.is_overdue(row["state"], row["due_date"], local_time(now, row["timezone"]).date())
+    }
+    told = await outbox.already_written(list(due))  # most passes find nothing new: no writes
     written = 0
-    for row in rows:
-        today = local_time(now, row["timezone"]).date()
-        if not rules.is_overdue(row["state"], row["due_date"], today):
+    for key, row in due.items():
+        if key in told:
             continue
-        dedup = f"{OVERDUE}:{row['id']}:{row['due_date'].isoformat()}"
         async with write_transaction():
-            if await outbox.emit(OVERDUE, _data(row), now=now, endpoints=endpoints, dedup=dedup):
+            if await outbox.emit(OVERDUE, _data(row), now=now, endpoints=endpoints, dedup=key):
                 written += 1
     return written
+
+
+def _overdue_key(row: dict) -> str:
+    return f"{OVERDUE}:{row['id']}:{row['due_date'].isoformat()}"

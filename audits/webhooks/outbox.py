@@ -92,3 +92,13 @@ async def emit(
         return None
     await _deliveries(event_id, endpoints, now)
     return event_id
+
+
+async def already_written(dedup_keys: list[str]) -> set[str]:
+    """Which of these dedup keys have their event written already."""
+    found: set[str] = set()
+    for start in range(0, len(dedup_keys), 500):
+        chunk = dedup_keys[start : start + 500]
+        rows = await WebhookEvent.select(WebhookEvent.dedup).where(WebhookEvent.dedup.is_in(chunk))
+        found |= {row["dedup"] for row in rows}
+    return found

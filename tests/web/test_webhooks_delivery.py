@@ -200,6 +200,11 @@ def test_webhook_review_and_actions_each_send_their_event(client, org, receiver)
     run(run_pass())
     assert receiver.processed[-1]["type"] == "action.verified"
     assert receiver.processed[-1]["data"]["state"] == "verified"
+    assert len(receiver.processed) == len(receiver.requests) == 6  # each signed, each once
+    for request in receiver.requests:  # shopper, staff member, reviewer, comment: none
+        text = request["body"].decode()
+        for person in ("sam", "ada", "Anna", "B1-S1", "Fix it", "Seen"):
+            assert person not in text, (request["headers"]["Evenly-Event"], person)
 
 
 def test_webhook_overdue_action_is_sent_once(client, org, receiver):
@@ -288,3 +293,31 @@ def test_webhook_send_test_button_delivers_and_logs(client, org, receiver):
     assert [e["type"] for e in receiver.processed] == ["webhook.test"]
     api = client.post(f"/api/webhooks/{endpoint}/test")
     assert api.status_code == 201 and api.json()["status"] == "delivered"
+
+
+def test_webhook_deliver_command_sends_what_is_due_and_says_so(client, org, receiver):
+    from click.testing import CliRunner
+
+    from audits.webhooks import services as webhooks_services
+    from web.cli import main
+
+    made = register(client, receiver.url, ["audit.submitted"])
+    receiver.use_secret(made["secret"])
+    as_user(client, "sam")
+    client.post("/api/audits", json=audit_body(org))
+    result = CliRunner().invoke(main, ["webhooks", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert "1 delivered" in result.output
+    assert [e["type"] for e in receiver.processed] == ["audit.submitted"]
+
+    down = run(
+        webhooks_services.create_endpoint(
+            webhooks_services.EndpointCreate(
+                url="http://127.0.0.1:9/x", events=["audit.published"]
+            ),
+            now=dt.datetime.now(dt.UTC),
+        )
+    )
+    run(webhooks_services.queue_test(down.endpoint.id, now=dt.datetime.now(dt.UTC)))
+    failed = CliRunner().invoke(main, ["webhooks", "deliver"])
+    assert failed.exit_code == 1 and "1 to retry later" in failed.output
