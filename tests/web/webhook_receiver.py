@@ -90,6 +90,9 @@ class _Replay:
         chunk, self.data = (self.data, b"") if n < 0 else (self.data[:n], self.data[n:])
         return chunk
 
+    def close(self) -> None:
+        pass
+
 
 def _now() -> float:
     import time
