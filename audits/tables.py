@@ -364,3 +364,17 @@ class WebhookDelivery(Table, tablename="webhook_delivery"):
     last_error = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     delivered_at = Timestamptz(null=True, default=None)
+
+
+class PersonalDataErasure(Table, tablename="personal_data_erasure"):
+    """The trail of erasures: whose personal data was erased (by the pseudonym left in its
+    place), by whom, when, why, and how many audits kept their scores."""
+
+    id: Serial
+
+    at = Timestamptz(default=TimestamptzNow())
+    by = ForeignKey(BaseUser, null=True, on_delete=OnDelete.set_null)
+    kind = Varchar(length=10)  # "user" or "staff"
+    pseudonym = Varchar(length=150)
+    audits_kept = Integer(default=0)
+    reason = Text(default="")

@@ -37,6 +37,7 @@ def branch_input_for(data: BranchInput, user: CurrentUser) -> BranchInput:
         cells=[c for c in found.cells if c.branch == mine],
         staff=[s for s in found.staff if s.branch == mine],
         trend=raw_trend(trend, rows) if isinstance(trend, Trend) and trend.branch == mine else None,
+        decision=found.decision if found.estimate and found.estimate.branch == mine else None,
     )
     return msgspec.structs.replace(
         data, rows=rows, org_rows=org_rows, findings=findings, times_shown=False

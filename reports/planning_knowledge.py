@@ -6,8 +6,12 @@ imports ``reports``; this is the one place they are read off an :class:`Analysis
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from audits.visits.precision import Z95, BranchKnowledge, Knowledge
-from reports.results import AnalysisResult
+
+if TYPE_CHECKING:  # results reads the decisions, which read this module
+    from reports.results import AnalysisResult
 
 
 def planning_knowledge(analysis: AnalysisResult) -> Knowledge | None:

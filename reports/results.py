@@ -12,6 +12,8 @@ from typing import Literal
 
 import msgspec
 
+from .decisions import Decision, decisions
+
 Position = Literal["above", "within", "below"]
 
 
@@ -204,6 +206,7 @@ class AnalysisResult(msgspec.Struct, frozen=True, kw_only=True):
             staff=[s for s in self.staff if s.branch == code],
             trend=next((t for t in self.trends if t.branch == code), None),
             severity={a.auditor: a.severity for a in self.auditors},
+            decision=decisions(self).get(code),
         )
 
 
@@ -239,3 +242,4 @@ class BranchFindings(msgspec.Struct, frozen=True, kw_only=True):
     staff: list[StaffFinding] = []
     trend: Trend | RawTrend | None = None
     severity: dict[str, float] = {}
+    decision: Decision | None = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from . import describe
 from .branch_input import BranchInput
+from .decisions import Decision, decisions
 from .report_model import Translate, fmt, span
 from .results import AnalysisResult
 
@@ -59,6 +60,8 @@ def branch_summary(data: BranchInput, _: Translate) -> list[str]:
             _("Its fair score is %(score)s (%(interval)s), %(where)s.")
             % {"score": fmt(b.shrunken), "interval": span(b.interval), "where": where}
         )
+    if data.findings.decision is not None:
+        lines.append(decision_sentence(data.code, data.findings.decision, _))
     t = data.findings.trend
     if t and t.q < 0.05:
         word = _("rising") if t.slope_per_year > 0 else _("falling")
@@ -130,9 +133,68 @@ def headoffice_summary(analysis: AnalysisResult, _: Translate) -> list[str]:
                 )
                 % {"auditor": strict.auditor, "points": fmt(-strict.severity)}
             )
+    if (settled := decisions_sentence(decisions(analysis), _)) is not None:
+        lines.append(settled)
     alarms = [t.branch for t in analysis.trends if t.alarm]
     if alarms:
         lines.append(
             _("Control charts signal a change at %(branches)s.") % {"branches": ", ".join(alarms)}
         )
     return lines
+
+
+def decision_sentence(branch: str, decision: Decision, _: Translate) -> str:
+    """Where a branch stands against the standard and how many visits would settle it, in
+    words; the league table's "Visits to decide" column shows the same number."""
+    values = {"branch": branch, "standard": fmt(decision.standard, 0)}
+    if decision.verdict == "above":
+        return (
+            _(
+                "%(branch)s is clearly above the standard of %(standard)s: more visits would not "
+                "change that."
+            )
+            % values
+        )
+    if decision.verdict == "below":
+        return (
+            _(
+                "%(branch)s is clearly below the standard of %(standard)s: more visits would not "
+                "change that."
+            )
+            % values
+        )
+    if decision.verdict == "too_close":
+        return (
+            _(
+                "%(branch)s sits too close to the standard of %(standard)s for any practical "
+                "number of visits to tell on which side it is."
+            )
+            % values
+        )
+    return _(
+        "Whether %(branch)s meets the standard of %(standard)s is still open: about %(n)s more "
+        "visits would settle it."
+    ) % {**values, "n": fmt(decision.more_visits, 0)}
+
+
+def decisions_sentence(found: dict[str, Decision], _: Translate) -> str | None:
+    """Head office's count of branches settled, open and too close to call."""
+    if not found:
+        return None
+    settled = sum(d.verdict in ("above", "below") for d in found.values())
+    open_ = [d.more_visits or 0 for d in found.values() if d.verdict == "open"]
+    close = sum(d.verdict == "too_close" for d in found.values())
+    standard = fmt(next(iter(found.values())).standard, 0)
+    line = _(
+        "Against the standard of %(standard)s, %(settled)s of %(total)s branches are settled; "
+        "%(open)s need more visits to tell (%(visits)s more in all, shown per branch in the "
+        "league table); %(close)s sit too close to the standard to tell."
+    )
+    return line % {
+        "standard": standard,
+        "settled": fmt(settled, 0),
+        "total": fmt(len(found), 0),
+        "open": fmt(len(open_), 0),
+        "visits": fmt(sum(open_), 0),
+        "close": fmt(close, 0),
+    }

@@ -30,6 +30,7 @@ from web.controllers.account import AccountController
 from web.controllers.actions_api import ActionApiController
 from web.controllers.actions_pages import ActionPagesController
 from web.controllers.admin_org import AdminOrgController
+from web.controllers.admin_privacy import AdminPrivacyController
 from web.controllers.admin_users import AdminUsersController
 from web.controllers.admin_webhooks import AdminWebhooksController
 from web.controllers.audits_api import AuditApiController
@@ -117,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             LanguageController,
             AccountController,
             AdminUsersController,
+            AdminPrivacyController,
             AdminOrgController,
             AdminWebhooksController,
             WebhookApiController,

@@ -111,6 +111,7 @@ def demo(seed: int) -> None:
 
 from audits.fieldwork.commands import export_group, import_group  # noqa: E402
 from audits.org.commands import org, user  # noqa: E402
+from audits.privacy.commands import person  # noqa: E402
 from checklists.commands import checklist  # noqa: E402
 from reports.commands import analyse  # noqa: E402
 from web.cli_actions import actions  # noqa: E402
@@ -120,6 +121,7 @@ from web.cli_webhooks import webhooks  # noqa: E402
 main.add_command(checklist)
 main.add_command(user)
 main.add_command(org)
+main.add_command(person)
 main.add_command(analyse)
 main.add_command(import_group)
 main.add_command(export_group)

@@ -10,6 +10,7 @@ from typing import Any
 from .. import figures
 from ..branch_input import BranchInput
 from ..branches import Z998, funnel_curve
+from ..decisions import Decision, decisions
 from ..report_model import (
     MANY,
     Cell,
@@ -53,6 +54,7 @@ def key_figures_section(data: BranchInput, _: Translate) -> Section:
         (_("Spread between shifts"), of(lambda b: b.shift_spread), None),
         (_("Spread between staff"), of(lambda b: b.staff_spread), None),
         (_("Consistency index"), of(lambda b: b.consistency), None),
+        (_("Visits to decide"), _decision_figure(data.findings.decision), None),
     ]
     columns: list[Column[KeyFigure]] = [
         Column(_("Figure"), lambda f: Cell(f[0]), lambda f: f[0]),
@@ -82,6 +84,7 @@ def funnel_position(b: BranchEstimate) -> str:
 
 def league_section(analysis: AnalysisResult, href: Href, _: Translate) -> Section:
     ranked = sorted(analysis.branches, key=lambda b: b.rank)
+    found = decisions(analysis)
     fig = figures.dot_intervals(
         [b.branch for b in ranked],
         [b.shrunken for b in ranked],
@@ -115,6 +118,8 @@ def league_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
         Column(_("Funnel"), lambda b: Cell(_(funnel_position(b))), funnel_position, "funnel"),
         Column(_("Consistency"), lambda b: num(b.consistency), lambda b: b.consistency,
                "consistency"),
+        Column(_("Visits to decide"), lambda b: _decision_cell(found.get(b.branch), _),
+               lambda b: _decision_value(found.get(b.branch)), "visits_to_decide"),
     ]  # fmt: skip
     league = table(
         "league",
@@ -140,6 +145,32 @@ def league_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
             league,
         ],
     )
+
+
+def _decision_figure(decision: Decision | None) -> int | str | None:
+    """The key figure: the visits when open, else the word (translated where shown)."""
+    if decision is None or decision.verdict == "open":
+        return None if decision is None else decision.more_visits
+    return "too close to tell" if decision.verdict == "too_close" else "settled"
+
+
+def _decision_value(decision: Decision | None) -> int | str | None:
+    """The CSV's value: 0 when settled, the visits when open, "too_close" otherwise."""
+    if decision is None:
+        return None
+    if decision.verdict == "open":
+        return decision.more_visits
+    return "too_close" if decision.verdict == "too_close" else 0
+
+
+def _decision_cell(decision: Decision | None, _: Translate) -> Cell:
+    if decision is None:
+        return Cell(fmt(None))
+    if decision.verdict == "open":
+        return num(decision.more_visits, 0)
+    if decision.verdict == "too_close":
+        return Cell(_("too close to tell"))
+    return Cell(_("settled"))
 
 
 def _funnel_colour(b: BranchEstimate) -> str:

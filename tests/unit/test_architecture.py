@@ -144,6 +144,7 @@ ROOMS: dict[str | None, set[str]] = {
     "visits": SHARED | {"org"},
     "fieldwork": SHARED | {"org", "visits", "webhooks"},
     "actions": SHARED | {"org", "fieldwork", "webhooks"},
+    "privacy": SHARED | {"org"},  # a person's data: reads every table, writes through org's users
     "demo": SHARED | {"org", "visits", "fieldwork", "actions", "webhooks"},
 }
 """Which rooms each room may import (besides itself and ``audits.tables``)."""

@@ -103,6 +103,8 @@ MAY_WRITE: dict[str, frozenset[str] | None] = {
     "POST /admin/webhooks/{endpoint_id:int}/test": frozenset({ADMIN}),
     "POST /admin/webhooks/{endpoint_id:int}/retry": frozenset({ADMIN}),
     "POST /admin/webhooks/{endpoint_id:int}/delete": frozenset({ADMIN}),
+    "POST /admin/personal-data/users/{user_id:int}/erase": frozenset({ADMIN}),
+    "POST /admin/personal-data/staff/{branch:str}/{staff:str}/erase": frozenset({ADMIN}),
 }
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

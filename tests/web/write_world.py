@@ -65,6 +65,8 @@ async def _build(doc) -> dict[str, object]:
         "user_id": sam.id,
         "shift_id": shift["id"],
         "code": "B1",
+        "branch": "B1",
+        "staff": "B1-S1",
         "kind": "branches",
         "slug": "service-fundamentals",
         "number": 1,
