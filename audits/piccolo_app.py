@@ -25,6 +25,9 @@ from .tables import (
     Staff,
     UserSession,
     Visit,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
 )
 
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
@@ -51,6 +54,9 @@ APP_CONFIG = AppConfig(
         ActionOwner,
         ActionEvent,
         SentEmail,
+        WebhookEndpoint,
+        WebhookEvent,
+        WebhookDelivery,
         PersonalDataErasure,
         KeptResult,
         ReportSubscription,

@@ -338,6 +338,53 @@ class SentEmail(Table, tablename="sent_email"):
     sent_at = Timestamptz(null=True, default=None)
 
 
+class WebhookEndpoint(Table, tablename="webhook_endpoint"):
+    """A receiver another system runs: the URL Evenly POSTs events to and the events it wants.
+    ``secret`` signs each request; signing needs it as it is, so it is stored as it is and
+    shown to the admin once (on creation and rotation), never read back by a page or the API."""
+
+    id: Serial
+
+    url = Varchar(length=2000)
+    description = Varchar(length=200, default="")
+    events = JSON(default="[]")
+    active = Boolean(default=True)
+    secret = Varchar(length=100)
+    created_at = Timestamptz(default=TimestamptzNow())
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class WebhookEvent(Table, tablename="webhook_event"):
+    """The outbox: a fact other systems may follow, written in the transaction of the fact.
+    ``body`` is the JSON sent, byte for byte (it is what the signature covers); ``dedup`` is
+    set where the same fact may be noticed twice (an action found overdue by two processes)."""
+
+    id = UUID(primary_key=True)
+    kind = Varchar(length=40)
+    dedup = Varchar(length=120, null=True, default=None, unique=True)
+    body = Text()
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class WebhookDelivery(Table, tablename="webhook_delivery"):
+    """One event for one endpoint, until the receiver answers 2xx. ``key`` is the idempotency
+    key a receiver dedups on; a runner claims the row until ``claimed_until`` before sending."""
+
+    id: Serial
+
+    key = UUID(unique=True)
+    endpoint = ForeignKey(WebhookEndpoint, on_delete=OnDelete.cascade, index=True)
+    event = ForeignKey(WebhookEvent, on_delete=OnDelete.cascade)
+    status = Varchar(length=20, default="pending", index=True)
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(default=TimestamptzNow(), index=True)
+    claimed_until = Timestamptz(null=True, default=None)
+    last_status = Integer(null=True, default=None)
+    last_error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+    delivered_at = Timestamptz(null=True, default=None)
+
+
 class PersonalDataErasure(Table, tablename="personal_data_erasure"):
     """The trail of erasures: whose personal data was erased (by the pseudonym left in its
     place), by whom, when, why, and how many audits kept their scores."""

@@ -32,6 +32,7 @@ from web.controllers.actions_pages import ActionPagesController
 from web.controllers.admin_org import AdminOrgController
 from web.controllers.admin_privacy import AdminPrivacyController
 from web.controllers.admin_users import AdminUsersController
+from web.controllers.admin_webhooks import AdminWebhooksController
 from web.controllers.audits_api import AuditApiController
 from web.controllers.audits_pages import AuditPagesController, service_worker
 from web.controllers.auth import AuthController
@@ -50,6 +51,7 @@ from web.controllers.subscriptions_pages import SubscriptionPagesController
 from web.controllers.visits_api import VisitApiController
 from web.controllers.visits_pages import VisitPagesController
 from web.controllers.visits_plan_pages import VisitPlanPagesController
+from web.controllers.webhooks_api import WebhookApiController
 from web.deps import provide_page
 from web.errors import exception_handlers
 from web.i18n import install_translations
@@ -58,6 +60,7 @@ from web.plotly_static import plotly_js
 from web.reminders import start_daily_task, stop_daily_task
 from web.security_headers import add_security_headers
 from web.settings import Settings
+from web.webhooks import start_webhook_task, stop_webhook_task
 
 WEB_DIR = Path(__file__).parent
 VERSION = "0.1.0"
@@ -106,6 +109,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def stop_reminders(app: Litestar) -> None:
         await stop_daily_task(app.state.get("reminders"))
 
+    async def start_webhooks(app: Litestar) -> None:  # safe in many processes (claims)
+        app.state.webhooks = start_webhook_task(settings)
+
+    async def stop_webhooks(app: Litestar) -> None:
+        await stop_webhook_task(app.state.get("webhooks"))
+
     return Litestar(
         route_handlers=[
             health,
@@ -116,6 +125,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminUsersController,
             AdminPrivacyController,
             AdminOrgController,
+            AdminWebhooksController,
+            WebhookApiController,
             ChecklistPagesController,
             ChecklistApiController,
             AuditApiController,
@@ -177,8 +188,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[add_security_headers],
         stores={"rate_limit": MemoryStore()},
         state=State({"settings": settings, "analyses": AnalysisCache()}),
-        on_startup=[open_pool, start_reminders, warm_pdf],
-        on_shutdown=[stop_reminders, close_pool],
+        on_startup=[open_pool, start_reminders, start_webhooks, warm_pdf],
+        on_shutdown=[stop_webhooks, stop_reminders, close_pool],
         debug=settings.debug,
     )
 

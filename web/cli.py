@@ -116,6 +116,7 @@ from checklists.commands import checklist  # noqa: E402
 from reports.commands import analyse  # noqa: E402
 from web.cli_actions import actions  # noqa: E402
 from web.cli_reports import report  # noqa: E402
+from web.cli_webhooks import webhooks  # noqa: E402
 
 main.add_command(checklist)
 main.add_command(user)
@@ -126,6 +127,7 @@ main.add_command(import_group)
 main.add_command(export_group)
 main.add_command(report)
 main.add_command(actions)
+main.add_command(webhooks)
 
 if __name__ == "__main__":
     sys.exit(main())

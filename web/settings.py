@@ -67,6 +67,12 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "one is linked instead (the reader logs in to open it).",
     ),
     "EVENLY_PUBLIC_URL": ("http://127.0.0.1:8000", "The app's address, for links in e-mails."),
+    "EVENLY_WEBHOOK_INTERVAL": (
+        "10",
+        "Seconds between the passes of each app process's webhook runner, which sends the "
+        "deliveries that are due; `0` runs none in the app (run `evenly webhooks deliver "
+        "--loop` instead).",
+    ),
 }
 
 
@@ -79,6 +85,16 @@ def _trusted_proxies(environ: dict[str, str]) -> tuple[Network, ...]:
         return parse_networks(_env("EVENLY_TRUSTED_PROXIES", environ))
     except ValueError as error:
         raise ValueError(f"EVENLY_TRUSTED_PROXIES: {error}") from None
+
+
+def _interval(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 86400:
+        raise ValueError(f"EVENLY_WEBHOOK_INTERVAL: seconds from 0 to 86400, got {value!r}")
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -98,6 +114,7 @@ class Settings:
     remind_at: str = "07:00"
     public_url: str = "http://127.0.0.1:8000"
     report_attach_max_kb: int = 5000
+    webhook_interval: float = 10.0
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -119,6 +136,7 @@ class Settings:
             remind_at=_env("EVENLY_REMIND_AT", env),
             public_url=_env("EVENLY_PUBLIC_URL", env).rstrip("/"),
             report_attach_max_kb=int(_env("EVENLY_REPORT_ATTACH_MAX_KB", env)),
+            webhook_interval=_interval(_env("EVENLY_WEBHOOK_INTERVAL", env)),
         )
 
     @property

@@ -73,3 +73,14 @@ MESSAGES = (
     N_("The window ends before it starts."),
     N_("Name the plan."),
 )
+# Webhooks: what each event means (audits.webhooks.rules.EVENTS) and a delivery's status.
+WEBHOOK_EVENTS = (
+    N_("A shopper filed an audit (or filed a returned one again)."),
+    N_("Head office approved an audit: its branch reads it now."),
+    N_("Head office sent an audit back to its shopper."),
+    N_("A published audit's failed item opened a corrective action."),
+    N_("An open corrective action passed its due date (once per due date)."),
+    N_("Head office verified a corrective action as fixed."),
+    N_("An import of audit history was written."),
+)
+DELIVERY_STATUSES = (N_("pending"), N_("delivered"), N_("failed"))

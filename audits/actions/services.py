@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from audits.actions import rules
+from audits.actions import events, rules
 from audits.actions.rules import State, Step
 from audits.db.write_lock import write_transaction
 from audits.fieldwork import review
@@ -157,6 +157,7 @@ async def _open(audit: dict, openings: list[rules.Opening], now: dt.datetime) ->
             for a in opened.values()
         )
     )
+    await events.emit_actions(events.OPENED, sorted(opened.values()), now=now)
     return opened
 
 
@@ -241,6 +242,8 @@ async def take_step(
             photo=photo_id,
         )
         await ActionEvent.insert(event)
+        if to is State.verified:
+            await events.emit_actions(events.VERIFIED, [action_id], now=now)
 
 
 def _check_comment(step: Step, comment: str, has_photo: bool) -> None:

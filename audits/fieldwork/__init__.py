@@ -1,4 +1,5 @@
-"""Audits: filed by shoppers, reviewed by head office, read by role (imports ``org``, ``visits``).
+"""Audits: filed by shoppers, reviewed by head office, read by role (imports ``org``, ``visits``,
+``webhooks``).
 
 - ``schemas``: an audit at the boundary (what a client sends and reads back) and the room's
   errors (``AuditRejected``, ``AuditNotFound``, ``AuditConflict``).
@@ -20,5 +21,7 @@
 - ``import_plan``: what an import will write, checked against what is stored (pure).
 - ``imports``: an import written, all of it or none.
 - ``export``: published audits written in the import format.
+- ``events``: submitted, published and returned audits and finished imports told to other
+  systems (the webhooks outbox), in the transaction of each.
 - ``commands``: ``evenly import audits`` and ``evenly export audits``.
 """

@@ -12,9 +12,10 @@ import datetime as dt
 import uuid
 
 import msgspec
+from piccolo.query.base import Query
 
 from audits.db.write_lock import write_together, write_transaction
-from audits.fieldwork import selectors
+from audits.fieldwork import events, selectors
 from audits.fieldwork.presence import located_fixes, stored_presence
 from audits.fieldwork.rules import (
     FlagFacts,
@@ -98,9 +99,10 @@ async def submit_audit(
     kept = _kept_presence(existing)
     row = await _row(data, user, resolved, result, now, kept)
     if existing is not None:
-        review_comment = await _resubmit(data.id, row, user)
+        review_comment = await _resubmit(data.id, row, user, now)
         return _filed(row, data, user, resolved, result, review_comment), False
-    if not await _insert(row, data, user):  # the same id won a race: return that audit
+    event = await events.submitted_outbox(row, data, resolved.version_number, resolved.shift, now)
+    if not await _insert(row, data, user, event):  # the same id won a race: return that audit
         return await selectors.get_audit(data.id, user), False
     return _filed(row, data, user, resolved, result, ""), True
 
@@ -153,9 +155,11 @@ async def _next_audits(after: uuid.UUID | None, batch: int) -> list[dict]:
     return await query
 
 
-async def _insert(row: dict, data: AuditCreate, user: CurrentUser) -> bool:
-    """Store the audit and what goes with it; False when the same id won a race a moment ago."""
+async def _insert(row: dict, data: AuditCreate, user: CurrentUser, event: list[Query]) -> bool:
+    """Store the audit and what goes with it, its event too; False when the same id won a race
+    a moment ago."""
     then = [
+        *event,
         AuditChange.insert(AuditChange(audit=data.id, user=user.id, action="submitted")),
         AuditDraft.delete().where(AuditDraft.id == data.id),
     ]
@@ -171,7 +175,7 @@ async def _insert(row: dict, data: AuditCreate, user: CurrentUser) -> bool:
     return await write_together(insert, *then)
 
 
-async def _resubmit(audit_id: uuid.UUID, row: dict, user: CurrentUser) -> str:
+async def _resubmit(audit_id: uuid.UUID, row: dict, user: CurrentUser, now: dt.datetime) -> str:
     """Update the returned audit in place; returns head office's comment on it."""
     before = await Audit.select(*_TRACKED, Audit.review_comment).where(Audit.id == audit_id).first()
     if before is None:  # the caller found it, in this transaction
@@ -197,6 +201,7 @@ async def _resubmit(audit_id: uuid.UUID, row: dict, user: CurrentUser) -> str:
             await AuditChange.insert(
                 AuditChange(audit=audit_id, user=user.id, action="resubmitted")
             )
+        await events.emit_audit(audit_id, events.SUBMITTED, now=now, resubmitted=True)
     return before["review_comment"]
 
 

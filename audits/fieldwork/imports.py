@@ -18,6 +18,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo.engine.sqlite import SQLiteEngine
 
 from audits.db.write_lock import write_transaction
+from audits.fieldwork import events
 from audits.fieldwork.import_csv import AuditRow, parse_audits
 from audits.fieldwork.import_plan import (
     IMPORTED_SCORE,
@@ -29,6 +30,7 @@ from audits.fieldwork.import_plan import (
 )
 from audits.fieldwork.rules import ShiftWindow
 from audits.tables import Audit, Branch, Region, Role, Shift, Staff
+from audits.webhooks.schemas import ImportData
 from checklists import queries as checklist_queries
 from checklists.model import Checklist
 
@@ -292,14 +294,30 @@ async def import_audits(
     plan = await asyncio.to_thread(
         plan_import, rows, known, doc=doc, create_missing=create_missing, now=now
     )
-    regions = 0
-    if plan.audits:
-        async with write_transaction():
-            version = version if version is not None else await _imported_score_version()
-            regions = await _create_missing(plan)
-            ids = await _ids(plan)
-            await _write_audits(plan, version, ids, now, progress or (lambda done, total: None))
-    return ImportResult(
-        len(plan.audits), plan.already, len(plan.branches), len(plan.staff), len(plan.auditors),
-        regions,
-    )  # fmt: skip
+    if not plan.audits:  # nothing written, no event
+        return ImportResult(
+            0, plan.already, len(plan.branches), len(plan.staff), len(plan.auditors), 0
+        )
+    async with write_transaction():
+        version = version if version is not None else await _imported_score_version()
+        regions = await _create_missing(plan)
+        ids = await _ids(plan)
+        await _write_audits(plan, version, ids, now, progress or (lambda done, total: None))
+        result = ImportResult(
+            len(plan.audits), plan.already, len(plan.branches), len(plan.staff),
+            len(plan.auditors), regions,
+        )  # fmt: skip
+        await events.emit_import(_import_data(result, checklist), now=now)
+    return result
+
+
+def _import_data(result: ImportResult, checklist: str | None) -> ImportData:
+    return ImportData(
+        imported=result.new,
+        already_stored=result.already,
+        branches_created=result.branches,
+        staff_created=result.staff,
+        auditors_created=result.auditors,
+        regions_created=result.regions,
+        checklist=checklist,
+    )

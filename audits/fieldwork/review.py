@@ -20,6 +20,7 @@ from piccolo.columns import Column
 from piccolo.query.functions.aggregate import Count
 
 from audits.db.write_lock import write_transaction
+from audits.fieldwork import events
 from audits.fieldwork.risk import RiskReason, TrackRecord, visit_risk
 from audits.fieldwork.rules import FLAG_TEXT, local_time
 from audits.fieldwork.schemas import AuditConflict, AuditNotFound, AuditRejected, FieldError
@@ -164,6 +165,8 @@ async def _transition(
                 comment=comment,
             )
         )
+        kind = events.PUBLISHED if to is Audit.Status.published else events.RETURNED
+        await events.emit_audit(audit_id, kind, now=now)
         if on_published is not None:  # in the same transaction: all or nothing
             await on_published(audit_id, now)
 

@@ -22,6 +22,7 @@ from audits.tables import (
     ApiToken,
     Audit,
     AuditDraft,
+    Evidence,
     ManagedBranch,
     PersonalDataErasure,
     Profile,
@@ -92,6 +93,9 @@ async def erase_user(user_id: int, *, by: CurrentUser | None, reason: str) -> st
         await SentEmail.update({SentEmail.address: "", SentEmail.body: ""}).where(
             SentEmail.recipient == user_id
         )
+        # Where they were and when their photos were taken (evidence of presence) go too.
+        await Audit.update({Audit.presence: None}).where(Audit.auditor == user_id)
+        await Evidence.update({Evidence.taken_at: None}).where(Evidence.uploaded_by == user_id)
         await PersonalDataErasure.insert(
             PersonalDataErasure(
                 by=None if by is None else by.id,

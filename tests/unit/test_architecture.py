@@ -142,12 +142,13 @@ ROOMS: dict[str | None, set[str]] = {
     None: set(),  # audits/tables.py, audits/piccolo_app.py: the Piccolo app, under every room
     "db": set(),
     "boundary": set(),
+    "webhooks": SHARED,
     "org": SHARED,
     "visits": SHARED | {"org"},
-    "fieldwork": SHARED | {"org", "visits"},
-    "actions": SHARED | {"org", "fieldwork"},
+    "fieldwork": SHARED | {"org", "visits", "webhooks"},
+    "actions": SHARED | {"org", "fieldwork", "webhooks"},
     "privacy": SHARED | {"org"},  # a person's data: reads every table, writes through org's users
-    "demo": SHARED | {"org", "visits", "fieldwork", "actions"},
+    "demo": SHARED | {"org", "visits", "fieldwork", "actions", "webhooks"},
     "subscriptions": SHARED | {"org"},
 }
 """Which rooms each room may import (besides itself and ``audits.tables``)."""

@@ -22,7 +22,13 @@ from .audit_fixtures import PASSWORD, default_checklist, org  # noqa: F401 - org
 
 @pytest.fixture
 def app_settings(db: str) -> Settings:
-    return Settings(database_url=db, secret_key="test-secret", db_pool=False, login_rate=1000)
+    return Settings(
+        database_url=db,
+        secret_key="test-secret",
+        db_pool=False,
+        login_rate=1000,
+        webhook_interval=0,
+    )
 
 
 _APPS: dict[Settings, Litestar] = {}

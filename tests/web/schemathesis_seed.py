@@ -78,7 +78,10 @@ def seed_organisation(base_url: str, tokens: dict[str, str], doc: Checklist) -> 
     ).json()
     _call(base_url, office, "POST", "/api/checklists/service-fundamentals/drafts")
     actions = _call(base_url, office, "GET", "/api/actions/").json()
+    hook = {"url": "http://127.0.0.1:9/hook", "events": ["audit.published"]}  # nobody serves it
+    endpoint = _call(base_url, tokens["admin"], "POST", "/api/webhooks", json=hook).json()
     ids = {
+        "endpoint_id": endpoint["endpoint"]["id"],
         "audit_id": failing["id"],
         "action_id": actions[0]["id"],
         "visit_id": visit["id"],

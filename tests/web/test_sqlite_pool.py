@@ -74,3 +74,19 @@ def test_pooled_publish_opens_actions_and_a_step_is_stored(org):
     body["answers"]["acknowledged_promptly"] = False
     items, state = run(_file_approve_and_step(body))
     assert (items, state) == (["acknowledged_promptly"], "done")
+
+
+def test_pooled_filing_writes_its_webhook_event_in_the_same_trip(org):
+    from audits.tables import WebhookDelivery, WebhookEvent
+    from audits.webhooks import services as webhooks_services
+    from audits.webhooks.schemas import EndpointCreate
+
+    hook = EndpointCreate(url="http://127.0.0.1:9/hook", events=["audit.submitted"])
+    run(webhooks_services.create_endpoint(hook, now=dt.datetime.now(dt.UTC)))
+    body = audit_body(org)
+    created, again, _, _ = run(_file_twice(body))
+    assert (created, again) == (True, False)
+    events = run(WebhookEvent.select(WebhookEvent.kind, WebhookEvent.body).run())
+    assert [e["kind"] for e in events] == ["audit.submitted"]  # once, though filed twice
+    assert body["id"] in events[0]["body"]
+    assert run(WebhookDelivery.count().run()) == 1

@@ -102,6 +102,19 @@ MAY_WRITE: dict[str, frozenset[str] | None] = {
     "POST /admin/org/shifts/{shift_id:int}/names": frozenset({ADMIN}),
     "POST /admin/org/branches/{code:str}/staff": frozenset({ADMIN}),
     "POST /admin/org/import/{kind:str}": frozenset({ADMIN}),
+    # webhooks
+    "POST /api/webhooks": frozenset({ADMIN}),
+    "PATCH /api/webhooks/{endpoint_id:int}": frozenset({ADMIN}),
+    "DELETE /api/webhooks/{endpoint_id:int}": frozenset({ADMIN}),
+    "POST /api/webhooks/{endpoint_id:int}/secret": frozenset({ADMIN}),
+    "POST /api/webhooks/{endpoint_id:int}/test": frozenset({ADMIN}),
+    "POST /api/webhooks/{endpoint_id:int}/retry": frozenset({ADMIN}),
+    "POST /admin/webhooks": frozenset({ADMIN}),
+    "POST /admin/webhooks/{endpoint_id:int}": frozenset({ADMIN}),
+    "POST /admin/webhooks/{endpoint_id:int}/secret": frozenset({ADMIN}),
+    "POST /admin/webhooks/{endpoint_id:int}/test": frozenset({ADMIN}),
+    "POST /admin/webhooks/{endpoint_id:int}/retry": frozenset({ADMIN}),
+    "POST /admin/webhooks/{endpoint_id:int}/delete": frozenset({ADMIN}),
     "POST /admin/personal-data/users/{user_id:int}/erase": frozenset({ADMIN}),
     "POST /admin/personal-data/staff/{branch:str}/{staff:str}/erase": frozenset({ADMIN}),
 }
@@ -117,6 +130,7 @@ PASSWORD_CHANGE = {
     "confirm_password": NEW_PASSWORD,
 }
 NEW_USER = {"username": "eve", "password": NEW_PASSWORD}
+HOOK = {"url": "http://127.0.0.1:9/other", "events": ["audit.submitted"]}
 
 
 def _write_routes(app) -> list[tuple[str, str, object]]:
@@ -199,6 +213,10 @@ def _request(route: str, doc, world: dict) -> dict:
         "POST /admin/org/shifts/{shift_id:int}/names": {"data": {"name_el": "νύχτα"}},
         "POST /admin/org/branches/{code:str}/staff": {"data": {"code": "B1-S9", "name": "Ben"}},
         "POST /admin/org/import/{kind:str}": {"files": {"file": ("b.csv", CSV, "text/csv")}},
+        "POST /api/webhooks": {"json": HOOK},
+        "PATCH /api/webhooks/{endpoint_id:int}": {"json": {"active": False}},
+        "POST /admin/webhooks": {"data": HOOK},
+        "POST /admin/webhooks/{endpoint_id:int}": {"data": {**HOOK, "active": "1"}},
     }  # fmt: skip
     request = bodies.get(route, {})
     if "data" not in request and "json" not in request and not template.startswith("/api/"):

@@ -21,9 +21,14 @@ from audits.subscriptions.schemas import SubscriptionCreate
 from audits.tables import CorrectiveAction, Shift
 from audits.visits import services as visits_services
 from audits.visits.schemas import VisitCreate
+from audits.webhooks import services as webhooks_services
+from audits.webhooks.schemas import EndpointCreate
 
 from ..conftest import run
 from .audit_fixtures import audit_body
+
+CLOSED_RECEIVER = "http://127.0.0.1:9/hook"
+"""A webhook receiver nobody serves (the discard port): a test sent to it fails at once."""
 
 
 async def _user(name: str):
@@ -53,8 +58,12 @@ async def _build(doc) -> dict[str, object]:
     subscription = await subscriptions_services.subscribe(
         SubscriptionCreate(username="ada", kind="headoffice"), ada, now
     )
+    endpoint = await webhooks_services.create_endpoint(
+        EndpointCreate(url=CLOSED_RECEIVER, events=["audit.published"]), now=now
+    )
     return {
         "subscription_id": subscription.id,
+        "endpoint_id": endpoint.endpoint.id,
         "audit_id": waiting["id"],
         "action_id": action[0]["id"],
         "visit_id": visit.id,
@@ -82,8 +91,8 @@ async def _first_id(table: str) -> int:
 
 def build_world(doc) -> dict[str, object]:
     """A submitted audit of B1 (``audit_id``) and a published one whose failed item opened an
-    action (``action_id``), an open visit, a token of sam's, a report subscription, and the
-    ids routes name."""
+    action (``action_id``), an open visit, a token of sam's, a report subscription, a webhook
+    endpoint (``endpoint_id``), and the ids routes name."""
     return run(_build(doc))
 
 

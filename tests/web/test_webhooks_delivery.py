@@ -1,0 +1,325 @@
+"""Webhooks end to end: an admin registers a real HTTP receiver (the receiver example of
+docs/webhooks.md, run by the test on 127.0.0.1), audits and actions change, and the receiver
+gets each event signed, exactly once by its idempotency key, even when it failed first, was
+down, or Evenly restarted in between."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import time
+import uuid
+
+import pytest
+from litestar.testing import TestClient
+
+from audits.tables import WebhookDelivery, WebhookEvent
+from audits.webhooks import delivery
+from web.app import create_app
+from web.settings import Settings
+from web.webhooks import run_pass
+
+from ..conftest import run
+from .action_fixtures import as_user, file_and_publish
+from .audit_fixtures import audit_body
+from .conftest import csrf, login
+from .webhook_receiver import HookReceiver
+
+ALL_EVENTS = [
+    "audit.submitted",
+    "audit.published",
+    "audit.returned",
+    "action.opened",
+    "action.overdue",
+    "action.verified",
+    "import.finished",
+]
+
+
+@pytest.fixture
+def receiver():
+    server = HookReceiver().start()
+    yield server
+    server.stop()
+
+
+def register(client, url: str, events: list[str] | None = None) -> dict:
+    as_user(client, "root")
+    csrf(client)
+    made = client.post("/api/webhooks", json={"url": url, "events": events or ALL_EVENTS})
+    assert made.status_code == 201, made.text
+    return made.json()
+
+
+def deliveries() -> list[dict]:
+    return run(
+        WebhookDelivery.select(
+            *WebhookDelivery.all_columns(), WebhookDelivery.event.kind.as_alias("kind")
+        )
+        .order_by(WebhookDelivery.id)
+        .run()
+    )
+
+
+def later(seconds: float) -> dt.datetime:
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
+
+
+def test_webhook_submitted_audit_arrives_signed_without_the_shopper(client, org, receiver):
+    made = register(client, receiver.url, ["audit.submitted"])
+    receiver.use_secret(made["secret"])
+    body = audit_body(org)
+    as_user(client, "sam")
+    assert client.post("/api/audits", json=body).status_code == 201
+
+    assert run(run_pass()).delivered == 1
+
+    [request] = receiver.requests
+    assert request["headers"]["Evenly-Event"] == "audit.submitted"
+    assert request["key"] == str(deliveries()[0]["key"])
+    assert [e["type"] for e in receiver.processed] == ["audit.submitted"]  # signature checked
+    data = receiver.processed[0]["data"]
+    assert (data["audit_id"], data["branch"], data["checklist"]) == (
+        body["id"],
+        "B1",
+        "service-fundamentals",
+    )
+    assert data["score"] == 100.0
+    text = request["body"].decode()
+    assert "sam" not in text and "Anna" not in text and "B1-S1" not in text
+    assert deliveries()[0]["status"] == "delivered"
+
+
+def test_webhook_forged_or_old_signature_is_refused_by_the_docs_receiver(receiver):
+    check = receiver.code["check_signature"]
+    body = b'{"type":"webhook.test"}'
+    now = int(time.time())
+    good = delivery.request_headers(
+        {"kind": "webhook.test", "key": uuid.uuid4(), "secret": "s3cret"}, body, now
+    )["Evenly-Signature"]
+    assert check("s3cret", good, body, now)
+    assert not check("other", good, body, now)
+    assert not check("s3cret", good, body + b" ", now)
+    assert not check("s3cret", good, body, now + 301)  # replayed six minutes later
+
+
+def test_webhook_500_then_200_processed_once_by_key_and_marked_delivered(client, org):
+    server = HookReceiver(answers=[500]).start()  # processes the first, then answers 500
+    try:
+        made = register(client, server.url, ["audit.submitted"])
+        server.use_secret(made["secret"])
+        as_user(client, "sam")
+        assert client.post("/api/audits", json=audit_body(org)).status_code == 201
+
+        first = run(run_pass())
+        assert (first.delivered, first.failed) == (0, 1)
+        [row] = deliveries()
+        assert (row["status"], row["attempts"], row["last_status"]) == ("pending", 1, 500)
+        assert row["next_attempt_at"] > dt.datetime.now(dt.UTC) + dt.timedelta(seconds=20)
+        assert run(run_pass()).delivered == 0  # not due yet
+
+        assert run(run_pass(later(31))).delivered == 1
+        keys = [r["key"] for r in server.requests]
+        assert len(keys) == 2 and keys[0] == keys[1]  # the same idempotency key, twice
+        assert [r["new"] for r in server.requests] == [True, False]
+        assert len(server.processed) == 1  # the receiver acted on it once
+        [row] = deliveries()
+        assert (row["status"], row["attempts"], row["last_status"]) == ("delivered", 2, 204)
+    finally:
+        server.stop()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_webhook_receiver_down_then_app_restarted_loses_nothing(org, app_settings):
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    with TestClient(create_app(app_settings)) as first_app:  # no runner of its own
+        made = register(first_app, url, ["audit.submitted", "audit.published"])
+        ids = [file_and_publish(first_app, org) for _ in range(2)]
+        assert run(run_pass()).failed == 4  # nobody listening: they wait
+    assert {r["status"] for r in deliveries()} == {"pending"}
+    run(
+        WebhookDelivery.update({WebhookDelivery.next_attempt_at: later(-1)})
+        .where(WebhookDelivery.status == "pending")
+        .run()
+    )  # the back-off has passed
+
+    server = HookReceiver(secret=made["secret"], port=port).start()
+    try:
+        settings = Settings(
+            database_url=app_settings.database_url,
+            secret_key="restarted",
+            db_pool=False,
+            webhook_interval=0.2,
+        )
+        with TestClient(create_app(settings)):  # a new process: its runner delivers
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                if {r["status"] for r in deliveries()} == {"delivered"}:
+                    break
+                time.sleep(0.2)
+        got = sorted((e["type"], e["data"]["audit_id"]) for e in server.processed)
+        want = sorted((t, i) for t in ("audit.submitted", "audit.published") for i in ids)
+        assert got == want
+        assert {r["status"] for r in deliveries()} == {"delivered"}
+    finally:
+        server.stop()
+
+
+def test_webhook_review_and_actions_each_send_their_event(client, org, receiver):
+    made = register(client, receiver.url)
+    receiver.use_secret(made["secret"])
+    audit_id = file_and_publish(client, org, acknowledged_promptly=False)
+    returned = audit_body(org, visited_at="2026-03-11T18:30:00+02:00")
+    as_user(client, "sam")
+    client.post("/api/audits", json=returned)
+    as_user(client, "ada")
+    csrf(client)
+    back = client.post(f"/api/audits/{returned['id']}/return", json={"comment": "Fix it."})
+    assert back.status_code == 200, back.text
+    run(run_pass())
+    kinds = [e["type"] for e in receiver.processed]
+    assert kinds == [
+        "audit.submitted",
+        "audit.published",
+        "action.opened",
+        "audit.submitted",
+        "audit.returned",
+    ]
+    opened = receiver.processed[2]["data"]
+    assert (opened["audit_id"], opened["item_key"], opened["state"]) == (
+        audit_id,
+        "acknowledged_promptly",
+        "open",
+    )
+    verified = client.post(f"/api/actions/{opened['action_id']}/verify", json={"comment": "Seen"})
+    assert verified.status_code == 200, verified.text
+    run(run_pass())
+    assert receiver.processed[-1]["type"] == "action.verified"
+    assert receiver.processed[-1]["data"]["state"] == "verified"
+    assert len(receiver.processed) == len(receiver.requests) == 6  # each signed, each once
+    for request in receiver.requests:  # shopper, staff member, reviewer, comment: none
+        text = request["body"].decode()
+        for person in ("sam", "ada", "Anna", "B1-S1", "Fix it", "Seen"):
+            assert person not in text, (request["headers"]["Evenly-Event"], person)
+
+
+def test_webhook_overdue_action_is_sent_once(client, org, receiver):
+    made = register(client, receiver.url, ["action.overdue"])
+    receiver.use_secret(made["secret"])
+    file_and_publish(client, org, acknowledged_promptly=False)
+    assert run(run_pass()).delivered == 0  # not due yet
+    in_a_year = later(365 * 86400)
+    run(run_pass(in_a_year))
+    run(run_pass(in_a_year))  # a second runner's look finds it written
+    assert [e["type"] for e in receiver.processed] == ["action.overdue"]
+    assert run(WebhookEvent.count().run()) == 1
+
+
+def test_webhook_import_finished(client, org, receiver):
+    from audits.fieldwork.imports import import_audits
+
+    made = register(client, receiver.url, ["import.finished"])
+    receiver.use_secret(made["secret"])
+    text = (
+        "audit_ref,branch,visited_at,score,auditor\n"
+        "R1,B1,2026-01-05T10:00:00+02:00,80,ext-1\n"
+        "R2,B1,2026-01-06T10:00:00+02:00,90,ext-1\n"
+    )
+    result = run(import_audits(text, create_missing=True))
+    assert result.new == 2
+    run(import_audits(text, create_missing=True))  # nothing new: no event
+    run(run_pass())
+    [event] = receiver.processed
+    assert event["type"] == "import.finished"
+    assert (event["data"]["imported"], event["data"]["auditors_created"]) == (2, 1)
+
+
+def test_webhook_paused_endpoint_keeps_its_deliveries_waiting(client, org, receiver):
+    made = register(client, receiver.url, ["audit.submitted"])
+    receiver.use_secret(made["secret"])
+    as_user(client, "root")
+    csrf(client)
+    endpoint = made["endpoint"]["id"]
+    paused = client.patch(f"/api/webhooks/{endpoint}", json={"active": False})
+    assert paused.status_code == 200 and paused.json()["active"] is False
+    assert run(run_pass()).delivered == 0
+    client.patch(f"/api/webhooks/{endpoint}", json={"events": ["audit.submitted"]})
+    # paused: a new audit writes nothing for it; reactivated, it gets the next one
+    as_user(client, "sam")
+    client.post("/api/audits", json=audit_body(org))
+    assert deliveries() == []
+    as_user(client, "root")
+    csrf(client)
+    client.patch(f"/api/webhooks/{endpoint}", json={"active": True})
+    as_user(client, "sam")
+    client.post("/api/audits", json=audit_body(org))
+    assert run(run_pass()).delivered == 1
+
+
+def test_webhook_runners_at_once_claim_each_delivery_once(client, org, receiver):
+    register(client, receiver.url, ["audit.submitted"])
+    as_user(client, "sam")
+    for _ in range(6):
+        client.post("/api/audits", json=audit_body(org))
+
+    async def both() -> list[list[int]]:
+        import asyncio
+
+        now = dt.datetime.now(dt.UTC)
+        return list(await asyncio.gather(*(delivery.claim_due(now, batch=4) for _ in range(3))))
+
+    claims = run(both())
+    claimed = [i for c in claims for i in c]
+    assert len(claimed) == len(set(claimed)) == 6
+
+
+def test_webhook_send_test_button_delivers_and_logs(client, org, receiver):
+    made = register(client, receiver.url, ["audit.published"])
+    receiver.use_secret(made["secret"])
+    endpoint = made["endpoint"]["id"]
+    login(client, "root")
+    page = client.post(
+        f"/admin/webhooks/{endpoint}/test",
+        data={"_csrf_token": csrf(client)},
+        follow_redirects=True,
+    )
+    assert page.status_code == 200
+    assert "The test event was delivered." in page.text
+    assert "webhook.test" in page.text and "HTTP 204" in page.text
+    assert [e["type"] for e in receiver.processed] == ["webhook.test"]
+    api = client.post(f"/api/webhooks/{endpoint}/test")
+    assert api.status_code == 201 and api.json()["status"] == "delivered"
+
+
+def test_webhook_deliver_command_sends_what_is_due_and_says_so(client, org, receiver):
+    from click.testing import CliRunner
+
+    from audits.webhooks import services as webhooks_services
+    from web.cli import main
+
+    made = register(client, receiver.url, ["audit.submitted"])
+    receiver.use_secret(made["secret"])
+    as_user(client, "sam")
+    client.post("/api/audits", json=audit_body(org))
+    result = CliRunner().invoke(main, ["webhooks", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert "1 delivered" in result.output
+    assert [e["type"] for e in receiver.processed] == ["audit.submitted"]
+
+    down = run(
+        webhooks_services.create_endpoint(
+            webhooks_services.EndpointCreate(
+                url="http://127.0.0.1:9/x", events=["audit.published"]
+            ),
+            now=dt.datetime.now(dt.UTC),
+        )
+    )
+    run(webhooks_services.queue_test(down.endpoint.id, now=dt.datetime.now(dt.UTC)))
+    failed = CliRunner().invoke(main, ["webhooks", "deliver"])
+    assert failed.exit_code == 1 and "1 to retry later" in failed.output
