@@ -26,6 +26,10 @@ ALLOWED = {
     ),
     "MB": "the unit of file sizes, written so in every language",
     "API": "the name of the programming interface, written so in every language",
+    "JSON": "a file format's name (a person's data downloads as JSON), written so everywhere",
+    "URL": "a web address's name, written so in Greek, Polish and Persian technical text",
+    "Webhooks": "the technique's name as the receiving systems' own documentation writes it",
+    "webhook": "the technique's name as the receiving systems' own documentation writes it",
     "ISO": "the standard's name (ISO dates in CSV files)",
     "ICC": "the statistic's symbol, as textbooks in each language write it",
     "mail": "'e-mail' is the Greek and Polish word",
@@ -33,7 +37,8 @@ ALLOWED = {
     "Polski": "the language named in its own words in the language choices",
 }
 CODE = re.compile(r"\b[A-Z]{1,3}\d+(?:-S\d+)?\b")  # branch, region and staff codes: B07, B1-S2
-LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+# A whole word of Latin letters only: "one" inside the Polish "złożone" is not a word.
+LATIN_WORD = re.compile(r"(?<![^\W\d_])[A-Za-z]{2,}(?![^\W\d_])")
 LATIN_DIGIT = re.compile(r"[0-9]+")
 SPLIT_SIGN = re.compile(r"(?:^|[\s(])[\u2212-]\s+[0-9۰-۹]")
 BIDI_MARKS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u200e\u200f"))
