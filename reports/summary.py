@@ -41,8 +41,8 @@ DROPPED_SENTENCES = {
     ),
 }
 DROPPED_OTHER = N_(
-    "%(term)s differences cannot be told from %(other)s differences here, so they are counted "
-    "with them."
+    "Differences of %(term)s cannot be told from differences of %(other)s here, so they are "
+    "counted with them."
 )
 
 SHIFT_GAP = 5.0  # points; smaller gaps are not worth a sentence
