@@ -122,9 +122,24 @@ class Cholmod:
     def solve(self, rhs: np.ndarray) -> np.ndarray:
         return self.f.solve_A(rhs)
 
-    def inverse_diagonal(self, chunk: int = 2048) -> np.ndarray:
-        """diag(A⁻¹) = squared column norms of L⁻¹ (A[P, P] = LL'), a sparse block of
-        identity columns at a time: L⁻¹ keeps to each column's ancestors, far fewer than q."""
+    def inverse_diagonal(self) -> np.ndarray:
+        """diag(A⁻¹), once per fit, by whichever of two exact ways costs less for this L
+        (A[P, P] = LL'): Takahashi's equations on L's pattern cost Σ m_j² for the m_j rows
+        below each diagonal outside the dense tail; solving for identity columns about
+        q · nnz(L), a hundred times cheaper a unit (both measured: 43 s against more than 9
+        minutes on a 5,000-branch year, 117 s against 20 s on InstEval)."""
+        L = self.f.L().tocsc()
+        L.sort_indices()
+        counts = np.diff(L.indptr)
+        below = counts[: _dense_tail(counts)].astype(float) - 1
+        if (below * below).sum() > L.shape[0] * L.nnz / 100:
+            return self._solved_inverse_diagonal()
+        out = np.empty(L.shape[0])
+        out[self.f.P()] = selected_inverse_diagonal(L)
+        return out
+
+    def _solved_inverse_diagonal(self, chunk: int = 2048) -> np.ndarray:
+        """Squared column norms of L⁻¹, a sparse block of identity columns at a time."""
         q = self.f.P().size
         perm_diag = np.empty(q)
         for begin in range(0, q, chunk):
@@ -138,3 +153,54 @@ class Cholmod:
         out = np.empty(q)
         out[self.f.P()] = perm_diag
         return out
+
+
+def _dense_tail(counts: np.ndarray) -> int:
+    """The first column of L's trailing block that is entirely filled in."""
+    q = len(counts)
+    full = counts == q - np.arange(q)
+    broken = np.flatnonzero(~full)
+    return int(broken[-1]) + 1 if len(broken) else 0
+
+
+def selected_inverse_diagonal(L: sparse.csc_matrix) -> np.ndarray:
+    """diag((LL')⁻¹) from L (lower, sorted CSC) by Takahashi's equations, last column first:
+
+        Σ[I, j] = −Σ[I, I] l / d,   Σ[j, j] = 1/d² − l·Σ[I, j] / d
+
+    for d = L[j, j], I the rows below it, l = L[I, j]. Σ[I, I] lies on L's pattern (I is a
+    clique of the filled graph), so only those entries are kept; the trailing block that the
+    factorisation filled in completely (the crossed factor's) is inverted densely."""
+    q = L.shape[0]
+    indptr, indices, data = L.indptr, L.indices, L.data
+    counts = np.diff(indptr)
+    keys = np.repeat(np.arange(q, dtype=np.int64), counts) * q + indices
+    tail = _dense_tail(counts)
+    dense_l = L[tail:, tail:].toarray()
+    sigma_tail = linalg.cho_solve((dense_l, True), np.eye(q - tail)) if q > tail else None
+    sigma = np.zeros(len(data))
+    diag = np.empty(q)
+    if sigma_tail is not None:
+        diag[tail:] = np.diag(sigma_tail)
+    for j in range(tail - 1, -1, -1):
+        start, end = indptr[j], indptr[j + 1]
+        d, rows, l_col = data[start], indices[start + 1 : end], data[start + 1 : end]
+        if not len(rows):
+            sigma[start] = diag[j] = 1 / (d * d)
+            continue
+        m = len(rows)
+        s = int(np.searchsorted(rows, tail))  # rows[:s] kept sparsely, rows[s:] densely
+        block = np.empty((m, m))
+        if s < m and sigma_tail is not None:
+            dense_rows = rows[s:] - tail
+            block[s:, s:] = sigma_tail[np.ix_(dense_rows, dense_rows)]
+        if s:
+            a, b = np.triu_indices(m)
+            a, b = a[a < s], b[a < s]
+            values = sigma[np.searchsorted(keys, rows[a].astype(np.int64) * q + rows[b])]
+            block[a, b] = values
+            block[b, a] = values
+        z = -(block @ l_col) / d
+        sigma[start + 1 : end] = z
+        sigma[start] = diag[j] = 1 / (d * d) - (l_col @ z) / d
+    return diag

@@ -71,3 +71,21 @@ def test_cholmod_deviance_log_determinant_and_solves_match_superlu(monkeypatch, 
 def test_cholmod_is_what_the_analysis_uses_when_installed():
     # .ci/system-packages installs SuiteSparse's headers, so CI fits with CHOLMOD
     assert cholesky.HAVE_CHOLMOD
+
+
+@needs_cholmod
+def test_both_ways_to_the_inverse_diagonal_agree_with_a_dense_inverse(monkeypatch):
+    monkeypatch.setattr(mixed, "SCHUR_MAX", 0)
+    y, X, factors = _crossed()
+    Z, spans = _design(factors, len(y))
+    A = _Deviance(y, X, Z, spans, use_cholmod=True).solve(np.array([0.7, 0.3, 0.5])).A
+    lam = np.repeat([0.7, 0.3, 0.5], [s.stop - s.start for s in spans])
+    dense = (Z.T @ Z).toarray() * np.outer(lam, lam) + np.eye(len(lam))
+    expected = np.diag(np.linalg.inv(dense))
+    assert isinstance(A, cholesky.Cholmod)
+    np.testing.assert_allclose(A._solved_inverse_diagonal(), expected, rtol=1e-9)
+    L = A.f.L().tocsc()
+    L.sort_indices()
+    takahashi = np.empty(len(lam))
+    takahashi[A.f.P()] = cholesky.selected_inverse_diagonal(L)
+    np.testing.assert_allclose(takahashi, expected, rtol=1e-9)
