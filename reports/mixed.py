@@ -10,9 +10,11 @@ with Λ = diag(θ_k) (θ_k = σ_k / σ) the penalised least-squares system
 gives the profiled REML deviance from two Cholesky factors. Every term is a cross-product, so
 after one pass over the data (sparse Z'Z) each evaluation costs O((q + p)³) for q effects and
 p fixed columns, whatever the number of audits: that is where the speed comes from. The
-θ are found by L-BFGS-B on the bounded deviance (θ ≥ 0 allows a component to vanish).
-A = ΛZ'ZΛ + I is factorised through the Schur complement of its largest factor's (diagonal)
-block, or by sparse LU when the other factors are too many for that.
+θ are found on the bounded deviance (θ ≥ 0 allows a component to vanish). A = ΛZ'ZΛ + I is
+factorised (:mod:`reports.cholesky`) through the Schur complement of its largest factor's
+(diagonal) block when the other factors are few, searching by L-BFGS-B; past that by CHOLMOD,
+ordered and analysed once per fit, searching derivative-free (COBYQA); SuperLU and L-BFGS-B
+when scikit-sparse is not installed.
 """
 
 from __future__ import annotations
@@ -206,7 +208,7 @@ PROBES = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0)  # θ tried off the bound (θ is a rel
 
 
 def _minimise(dev: _Deviance, k: int, start: float) -> optimize.OptimizeResult:
-    """L-BFGS-B, then again from its answer until a fresh start gains nothing.
+    """A search, then again from its answer until a fresh start gains nothing.
 
     Two traps. The deviance is even in each θ, so its gradient at the bound θ = 0 is exactly
     zero even where θ = 0 is a maximum along that axis: a search that lands there stops
