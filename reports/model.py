@@ -8,8 +8,9 @@ branch's shift differs from its own other shifts. More than one checklist adds i
 too, since different checklists score on different ladders.
 
 Small or lopsided data cannot carry every term: a random term is fitted only when it has two
-levels, some level seen twice (else it is the residual under another name) and a grouping of
-the visits no earlier term already has (one shift per branch makes branch × shift the branch);
+levels, some level seen twice (else it is the residual under another name) and levels that do
+not match an earlier term's one to one (one shift per branch makes branch × shift the branch:
+such a term is left out and named in the result, :class:`~reports.results.DroppedTerm`);
 a fixed column only when it adds information. Data that leaves no residual degree of freedom
 cannot be analysed at all: :class:`NotEstimable`.
 """
@@ -22,6 +23,7 @@ import numpy as np
 
 from .frame import Frame
 from .mixed import MixedFit, fit_crossed
+from .results import DroppedTerm
 
 FACTORS = ("branch", "branch_shift", "staff", "auditor")
 
@@ -36,6 +38,7 @@ class Model:
     cell_keys: list[tuple[int, int]]  # code → (branch code, shift code)
     adjusted: np.ndarray  # score minus the auditor's severity
     row_effect: dict[str, np.ndarray]  # factor → that factor's BLUP for each row (0 if none)
+    dropped: list[DroppedTerm]  # terms the design cannot separate from another (not fitted)
 
     def effect(self, name: str) -> np.ndarray:
         return self.fit.effects.get(name, np.zeros(0))
@@ -83,19 +86,46 @@ def _grouping(codes: np.ndarray) -> tuple[int, ...]:
     return tuple(number[inverse.ravel()].tolist())
 
 
-def estimable_factors(candidates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """The random terms the data can estimate, in order: two levels or more, some level
-    replicated, and not the same grouping as an earlier term."""
+def same_levels(codes: np.ndarray, other: np.ndarray) -> bool:
+    """Whether the two factors' levels match one to one on the visits that have both: each
+    level of one always comes with the same level of the other, so their effects cannot be
+    told apart (one shift per branch, one shopper per branch, one staff member per branch)."""
+    both = (codes >= 0) & (other >= 0)
+    if not both.any():
+        return False
+    pairs = np.unique(np.stack([codes[both], other[both]]), axis=1)
+    return pairs.shape[1] == len(np.unique(pairs[0])) == len(np.unique(pairs[1]))
+
+
+def separable_factors(
+    candidates: dict[str, np.ndarray],
+) -> tuple[dict[str, np.ndarray], list[DroppedTerm]]:
+    """The random terms the data can estimate, in order, and those it cannot separate from an
+    earlier term (named with that term). A term needs two levels or more and some level
+    replicated (else it is the residual under another name); one whose levels match an earlier
+    term's one to one is the earlier term again, and fitting both would split one variance
+    between them at random (lme4 on Penicillin with one shift per branch: half and half)."""
     kept: dict[str, np.ndarray] = {}
+    dropped: list[DroppedTerm] = []
     seen: set[tuple[int, ...]] = set()
     for name, codes in candidates.items():
         counts = np.bincount(codes[codes >= 0]) if (codes >= 0).any() else np.zeros(0, int)
         counts = counts[counts > 0]
+        if len(counts) < 2 or counts.max() < 2:
+            continue
         grouping = _grouping(codes)
-        if len(counts) >= 2 and counts.max() >= 2 and grouping not in seen:
+        twin = next((other for other, c in kept.items() if same_levels(codes, c)), None)
+        if twin is not None:
+            dropped.append(DroppedTerm(term=name, same_as=twin))
+        elif grouping not in seen:
             kept[name] = codes
             seen.add(grouping)
-    return kept
+    return kept, dropped
+
+
+def estimable_factors(candidates: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The random terms the data can estimate (see :func:`separable_factors`)."""
+    return separable_factors(candidates)[0]
 
 
 def fit_frame(frame: Frame) -> Model:
@@ -107,7 +137,7 @@ def fit_frame(frame: Frame) -> Model:
         "staff": frame.staff.codes,
         "auditor": frame.auditor.codes,
     }
-    factors = estimable_factors(candidates)
+    factors, dropped = separable_factors(candidates)
     X = fixed_design(frame)
     if len(frame) <= X.shape[1]:
         raise NotEstimable(f"{len(frame)} visits for {X.shape[1]} fixed columns")
@@ -126,4 +156,5 @@ def fit_frame(frame: Frame) -> Model:
         cell_keys=cell_keys,
         adjusted=frame.score - row_effect["auditor"],
         row_effect=row_effect,
+        dropped=dropped,
     )

@@ -183,6 +183,17 @@ class Calibration(msgspec.Struct, frozen=True, kw_only=True):
 NO_CALIBRATION = Calibration(pairs=0, icc=None, mean_abs_difference=None, items=[])
 
 
+class DroppedTerm(msgspec.Struct, frozen=True, kw_only=True):
+    """A random term the design cannot separate from an earlier one: its levels match
+    ``same_as``'s one to one (one shift per branch), so it was not fitted and its differences
+    are counted in ``same_as``'s. ``message`` names the sentence that says so
+    (``reports.summary.DROPPED_SENTENCES``), translated where it is shown."""
+
+    term: str  # "branch_shift", "staff" or "auditor"
+    same_as: str
+    message: str = "not_separable"
+
+
 class AnalysisResult(msgspec.Struct, frozen=True, kw_only=True):
     """Everything the consistency pages show. ``variance`` is None (and the lists empty)
     when there was too little data to fit the model."""
@@ -197,6 +208,7 @@ class AnalysisResult(msgspec.Struct, frozen=True, kw_only=True):
     staff: list[StaffFinding] = []
     trends: list[Trend] = []
     calibration: Calibration = msgspec.field(default_factory=lambda: NO_CALIBRATION)
+    dropped_terms: list[DroppedTerm] = []
 
     def for_branch(self, code: str) -> BranchFindings:
         """The entries of one branch, as its report reads them."""

@@ -26,6 +26,26 @@ SOURCE_WORDS = {
     "auditor": N_("shopper"),
 }
 
+# Why a term was left out, by (term, the term it cannot be told from); the edge translates.
+DROPPED_SENTENCES = {
+    ("branch_shift", "branch"): N_(
+        "Shift differences cannot be told from branch differences here: each branch was "
+        "visited in one shift only, so they are counted as branch differences."
+    ),
+    ("staff", "branch"): N_(
+        "Staff differences cannot be told from branch differences here: each branch has one "
+        "staff member named, so they are counted as branch differences."
+    ),
+    ("auditor", "branch"): N_(
+        "Shopper differences cannot be told from branch differences here: each branch was "
+        "visited by one shopper only, so scores are not adjusted for shopper severity."
+    ),
+}
+DROPPED_OTHER = N_(
+    "Differences of %(term)s cannot be told from differences of %(other)s here, so they are "
+    "counted with them."
+)
+
 SHIFT_GAP = 5.0  # points; smaller gaps are not worth a sentence
 
 
@@ -93,11 +113,27 @@ def branch_summary(data: BranchInput, _: Translate) -> list[str]:
     return lines
 
 
+def dropped_sentences(analysis: AnalysisResult, _: Translate) -> list[str]:
+    """One sentence per term the design could not separate (``AnalysisResult.dropped_terms``)."""
+    lines = []
+    for dropped in analysis.dropped_terms:
+        sentence = DROPPED_SENTENCES.get((dropped.term, dropped.same_as))
+        if sentence:
+            lines.append(_(sentence))
+        else:
+            words = {
+                "term": _(SOURCE_WORDS[dropped.term]),
+                "other": _(SOURCE_WORDS[dropped.same_as]),
+            }
+            lines.append(_(DROPPED_OTHER) % words)
+    return lines
+
+
 def headoffice_summary(
     analysis: AnalysisResult, _: Translate, shift_names: dict[str, str] | None = None
 ) -> list[str]:
     """What stands out across branches; a shift is named in the reader's language."""
-    lines = []
+    lines = dropped_sentences(analysis, _)
     variance = analysis.variance
     if variance:
         shares = {k: variance.share(k) for k in SOURCE_WORDS}

@@ -154,13 +154,20 @@ def test_analyse_real_data_runs_and_finds_inspector_variance(name):
     assert result.cells == [] and result.staff == []  # the sources name no shift, no staff
 
 
-@pytest.mark.parametrize("schur_max", [3000, -1])
-def test_factorisations_solve_and_invert_like_dense_algebra(monkeypatch, schur_max):
-    """A = ΛZ'ZΛ + I through the Schur complement of the largest factor, or by sparse LU when
-    the other factors are too many: solves, log-determinant and diag(A⁻¹) are all exact."""
-    from reports import mixed
+@pytest.mark.parametrize(
+    ("schur_max", "cholmod", "kind"),
+    [(3000, True, "Schur"), (-1, True, "Cholmod"), (-1, False, "SuperLU")],
+)
+def test_factorisations_solve_and_invert_like_dense_algebra(monkeypatch, schur_max, cholmod, kind):
+    """A = ΛZ'ZΛ + I through the Schur complement of the largest factor, or by CHOLMOD (SuperLU
+    without scikit-sparse) when the other factors are too many: solves, log-determinant and
+    diag(A⁻¹) are all exact."""
+    from reports import cholesky, mixed
 
+    if cholmod and not cholesky.HAVE_CHOLMOD:
+        pytest.skip("scikit-sparse missing")
     monkeypatch.setattr(mixed, "SCHUR_MAX", schur_max)
+    monkeypatch.setattr(cholesky, "HAVE_CHOLMOD", cholmod)
     rng = np.random.default_rng(0)
     n = 2000
     factors = {
@@ -173,7 +180,7 @@ def test_factorisations_solve_and_invert_like_dense_algebra(monkeypatch, schur_m
     deviance = mixed._Deviance(rng.normal(size=n), np.ones((n, 1)), Z, spans)
     lam = deviance.lam(np.array([0.7, 1.3, 0.4]))
     factor = deviance.factor(lam)
-    assert isinstance(factor, mixed._Schur if schur_max > 0 else mixed._Sparse)
+    assert isinstance(factor, getattr(cholesky, kind))
     dense = lam[:, None] * deviance.ZtZ.toarray() * lam[None, :] + np.eye(len(lam))
     rhs = rng.normal(size=(len(lam), 3))
     assert factor.solve(rhs) == pytest.approx(np.linalg.solve(dense, rhs), rel=1e-8, abs=1e-10)
