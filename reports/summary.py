@@ -66,9 +66,15 @@ def _shift_sentence(data: BranchInput, _: Translate) -> str:
                 "shift": data.shift_names.get(worst.key, worst.key),
                 "gap": fmt(gap, 0),
             }
+    spread = describe.spread(shifts)
+    if spread >= SHIFT_GAP:  # a visible gap the model cannot tell from chance: say both
+        return _(
+            "Scores at %(branch)s differ by up to %(spread)s points between shifts, but with "
+            "these visits the difference could be chance."
+        ) % {"branch": code, "spread": fmt(spread, 0)}
     return _(
         "Service at %(branch)s is about the same on every shift (within %(spread)s points)."
-    ) % {"branch": code, "spread": fmt(describe.spread(shifts), 0)}
+    ) % {"branch": code, "spread": fmt(spread, 0)}
 
 
 def branch_summary(data: BranchInput, _: Translate) -> list[str]:

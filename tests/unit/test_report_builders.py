@@ -229,3 +229,17 @@ def test_every_csv_value_is_plain_data(demo):
                     assert isinstance(value, plain) or (
                         isinstance(value, list) and all(isinstance(v, plain) for v in value)
                     ), (made.key, value)
+
+
+def test_the_shift_sentence_never_calls_a_wide_gap_the_same(demo):
+    """B03's report once said "about the same on every shift (within 15 points)" beside a
+    table of 85.8 against 71.2: a gap of 5 points or more is never called the same."""
+    for code in sorted({r.branch for r in demo.rows}):
+        first = branch_report(demo.branch(code), lang="en").summary[0]
+        shifts = describe.groups([r for r in demo.rows if r.branch == code], lambda r: r.shift)
+        spread = describe.spread(shifts)
+        if "about the same on every shift" in first:
+            assert spread < 5, (code, first)
+            assert f"within {fmt(spread, 0)} points" in first
+        elif "could be chance" in first:
+            assert spread >= 5 and f"up to {fmt(spread, 0)} points" in first
