@@ -7,9 +7,11 @@ beside it (plans, branches abroad and e-mails use it). Pure: no database, no web
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_time as babel_time
+from babel.dates import get_timezone_location
 from babel.numbers import format_decimal
 
 from .solar_hijri import MONTHS_FA, format_solar_hijri, persian_digits, to_solar_hijri
@@ -153,3 +155,22 @@ def format_period(start: date, end: date, lang: str) -> str:
     if whole_month and lang != "fa":
         return babel_date(start, "LLLL y", locale=lang)
     return f"{format_day(start, lang)} – {format_day(end, lang)}"
+
+
+UTC_NAMES = {
+    "en": "UTC",
+    "el": "Συντονισμένη Παγκόσμια Ώρα",
+    "pl": "czas uniwersalny",
+    "fa": "زمان جهانی",
+}
+
+
+def format_zone(zone: str, lang: str) -> str:
+    """A time zone as its reader names it: the city (``Αθήνα``, ``Warszawa``, ``آتن``) rather
+    than the identifier ``Europe/Athens``; UTC by its name in the reader's language."""
+    try:
+        if zone in ("UTC", "Etc/UTC", "GMT"):  # Babel names no city for it
+            return UTC_NAMES.get(lang, "UTC")
+        return get_timezone_location(ZoneInfo(zone), locale=lang, return_city=True)
+    except (LookupError, ValueError, ZoneInfoNotFoundError):
+        return zone

@@ -20,7 +20,7 @@ from checklists import queries as checklist_queries
 from checklists.model import Checklist
 from checklists.scoring import results_from
 
-from .formatting import format_day, format_moment
+from .formatting import format_day, format_moment, format_zone
 from .rows import AuditRow, audit_row
 
 
@@ -43,7 +43,12 @@ async def load_visit(audit_id: uuid.UUID, user: CurrentUser, lang: str = "en") -
     local = local_time(audit.visited_at, zone)
     exact = visit_time_format(user).endswith("%M")  # a manager reads the date alone
     visited = format_moment(local, lang) if exact else format_day(local, lang)
-    return VisitData(audit, doc, branch["name"] if branch else audit.branch, f"{visited} ({zone})")
+    return VisitData(
+        audit,
+        doc,
+        branch["name"] if branch else audit.branch,
+        f"{visited} ({format_zone(zone, lang)})",
+    )
 
 
 async def photo_uris(audit: AuditOut) -> dict[str, str]:

@@ -12,7 +12,7 @@ from audits.org.organisation import org_default_language, shift_names
 from audits.org.people import save_language
 from audits.org.users import CurrentUser
 from checklists.model import LANGUAGES
-from web.i18n import direction, pick_language
+from web.i18n import direction, gettext_for, pick_language
 from web.settings import Settings
 
 SESSION_LANGUAGE = "lang"
@@ -75,5 +75,5 @@ async def provide_page(
     request: Request[Any, Any, Any], user: NamedDependency[CurrentUser | None]
 ) -> Page:
     lang = await reader_language(request, user)
-    shifts = await shift_names(lang) if user else {}
+    shifts = await shift_names(lang, gettext_for(lang)) if user else {}
     return Page(user=user, lang=lang, dir=direction(lang), shifts=shifts)

@@ -28,7 +28,13 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from checklists.model import LANGUAGES, text_in
-from reports.formatting import format_day, format_moment, format_number, format_percent
+from reports.formatting import (
+    format_day,
+    format_moment,
+    format_number,
+    format_percent,
+    format_zone,
+)
 from reports.reasons import reason_text
 from reports.solar_hijri import persian_digits
 
@@ -183,6 +189,7 @@ def install_translations(environment: Environment) -> None:
     environment.filters["number"] = _number_filter
     environment.filters["percent"] = _percent_filter
     environment.filters["day"] = _day_filter
+    environment.filters["zone"] = _zone_filter
     environment.filters["moment"] = _moment_filter
     environment.filters["reason"] = _reason_filter
     environment.filters["shift"] = _shift_filter
@@ -221,6 +228,12 @@ def _on_clock(value: date, zone: str | None) -> date:
         except (ZoneInfoNotFoundError, ValueError):
             return value
     return value
+
+
+@pass_context
+def _zone_filter(context: Context, zone: str | None) -> str:
+    """``{{ branch.timezone | zone }}``: the zone's city in the reader's language."""
+    return format_zone(zone, _context_language(context)) if zone else ""
 
 
 @pass_context

@@ -84,3 +84,15 @@ WEBHOOK_EVENTS = (
     N_("An import of audit history was written."),
 )
 DELIVERY_STATUSES = (N_("pending"), N_("delivered"), N_("failed"))
+# Common shift names: a shift head office named only so is shown in the reader's word for it
+# (``audits.org.organisation.shift_names``); other names need their translations on /admin/org.
+SHIFT_NAMES = (
+    N_("morning"),
+    N_("afternoon"),
+    N_("evening"),
+    N_("night"),
+    N_("day"),
+    N_("early"),
+    N_("late"),
+    N_("weekend"),
+)

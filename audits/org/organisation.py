@@ -6,7 +6,7 @@ Queries raise ``OrgError`` (naming the form field) and never HTTP errors. CSV im
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -227,13 +227,21 @@ def _names(stored: object) -> dict[str, str]:
     return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else {}
 
 
-async def shift_names(lang: str) -> dict[str, str]:
+async def shift_names(lang: str, translate: Callable[[str], str] | None = None) -> dict[str, str]:
     """Each shift's default name → its name in ``lang``, for the shifts named in it (a page
-    shows ``names.get(shift, shift)``: the default name is the fallback)."""
+    shows ``names.get(shift, shift)``: the default name is the fallback). A shift head office
+    named in no other language but whose name is a common one ("morning", "evening", listed in
+    ``web/terms.py``) is named by ``translate``, the reader's catalog."""
     if lang not in f.NAME_LANGUAGES:
         return {}
-    rows = await Shift.select(Shift.name, Shift.names)
-    return {row["name"]: names[lang] for row in rows if lang in (names := _names(row["names"]))}
+    found: dict[str, str] = {}
+    for row in await Shift.select(Shift.name, Shift.names):
+        names = _names(row["names"])
+        if lang in names:
+            found[row["name"]] = names[lang]
+        elif translate is not None and (said := translate(row["name"])) != row["name"]:
+            found[row["name"]] = said
+    return found
 
 
 async def set_shift_names(shift_id: int, names: dict[str, str]) -> ShiftInfo:

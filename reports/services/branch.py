@@ -50,7 +50,7 @@ async def build_branch(
         findings=analysis.for_branch(code),
         section_titles=await report_data.section_titles(lang),
         item_titles=await report_data.item_titles(lang),
-        shift_names=await shift_names(lang),
+        shift_names=await shift_names(lang, _),
         period=period_label(filters, _, lang),
         recovery=recovery_figures(await recovery_facts(user, now=now(), branch=code)),
     )

@@ -55,7 +55,7 @@ async def build_headoffice(
         sections=await report_data.section_titles(lang),
         lang=lang,
         items=await report_data.item_titles(lang),
-        shift_names=await shift_names(lang),
+        shift_names=await shift_names(lang, _),
         branch_href=lambda b: f"/reports/branches/{b}{query}",
         filters=shown,
         recovery=recovery,

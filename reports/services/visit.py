@@ -34,6 +34,6 @@ async def build_visit(
         lang=lang,
         show_shopper=user.role is not Role.manager,
         photo_uri=(lambda evidence: photos.get(evidence, "")) if for_pdf else None,
-        shift_names=await shift_names(lang),
+        shift_names=await shift_names(lang, _),
         _=_,
     )

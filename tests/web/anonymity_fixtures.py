@@ -43,7 +43,7 @@ class Shopper(msgspec.Struct, frozen=True):
 
 SHOPPERS = (
     Shopper(
-        "kalliope.strict", "Kalliope", "Vlachou", -9.0, 7, 25, 12, "far_from_usual",
+        "kalliope.strict", "Kalliope", "Vlachou", -9.0, 7, 25, 12, "unusual_for_shopper",
         (37.971131, 23.726371), 1211,
     ),
     Shopper(
