@@ -31,7 +31,7 @@ ALLOWED = {
     "Webhooks": "the technique's name as the receiving systems' own documentation writes it",
     "webhook": "the technique's name as the receiving systems' own documentation writes it",
     "ISO": "the standard's name (ISO dates in CSV files)",
-    **dict.fromkeys(("HH", "MM"), "the HH:MM notation of times in CSV files, written so everywhere"),
+    **dict.fromkeys(("HH", "MM"), "the HH:MM notation of times in CSV files, as written"),
     "ICC": "the statistic's symbol, as textbooks in each language write it",
     "mail": "'e-mail' is the Greek and Polish word",
     "English": "the language named in its own words in the language choices",
