@@ -190,6 +190,7 @@ def install_translations(environment: Environment) -> None:
     environment.filters["percent"] = _percent_filter
     environment.filters["day"] = _day_filter
     environment.filters["zone"] = _zone_filter
+    environment.filters["digits"] = _digits_filter
     environment.filters["moment"] = _moment_filter
     environment.filters["reason"] = _reason_filter
     environment.filters["shift"] = _shift_filter
@@ -228,6 +229,13 @@ def _on_clock(value: date, zone: str | None) -> date:
         except (ZoneInfoNotFoundError, ValueError):
             return value
     return value
+
+
+@pass_context
+def _digits_filter(context: Context, text: Any) -> str:
+    """``{{ shift.start | digits }}``: a time or code-like text in the reader's digits."""
+    text = "" if text is None else str(text)
+    return persian_digits(text) if _context_language(context) == "fa" else text
 
 
 @pass_context
