@@ -101,8 +101,13 @@ def build_world(doc) -> dict[str, object]:
 LAST_USE_COLUMNS = {"seen_at", "last_used_at"}
 
 
+# Computed results kept for every process (``reports/kept_analyses.py``): a read may fill the
+# cache, which changes nothing a person stored.
+CACHES = {"kept_result"}
+
+
 async def _snapshot() -> dict[str, list[str]]:
-    tables = Finder().get_table_classes()
+    tables = [t for t in Finder().get_table_classes() if t._meta.tablename not in CACHES]
     return {
         table._meta.tablename: sorted(
             repr(sorted((k, v) for k, v in row.items() if k not in LAST_USE_COLUMNS))
