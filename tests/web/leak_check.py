@@ -118,13 +118,17 @@ def offences(text: str, lang: str, data: set[str], english_only: set[str]) -> li
     """What is wrong in ``text`` for a reader of ``lang``: English words, Latin digits in
     Persian, numbers split from their sign. ``data`` are words people typed (names, comments),
     shown as typed."""
-    text = URL.sub(" ", text.translate(BIDI_MARKS))
+    # one space between words, as in what people typed: a PDF's lines break a typed comment
+    text = " ".join(URL.sub(" ", text.translate(BIDI_MARKS)).split())
     found = [f"split sign {m.group(0).strip()!r}" for m in SPLIT_SIGN.finditer(text)]
-    for word in data:
-        text = text.replace(word, " ")
+    for word in sorted(data, key=len, reverse=True):  # whole comments before their words
+        text = text.replace(" ".join(word.split()), " ")
     text = CODE.sub(" ", text)
+    # a typed comment the PDF broke over lines (or reordered inside right-to-left text) is
+    # still what people typed: its words are theirs
+    typed_words = {w for phrase in data for w in LATIN_WORD.findall(phrase)}
     for word in LATIN_WORD.findall(text):
-        if word in ALLOWED:
+        if word in ALLOWED or word in typed_words:
             continue
         if lang in ("el", "fa") or word.lower() in english_only:
             found.append(word)
