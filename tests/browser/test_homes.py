@@ -34,6 +34,7 @@ OFFICE_JOBS = (
     "/reports/headoffice",
     "/imports",
     "/checklists",
+    "/admin/subscriptions",
     "/account/password",
 )
 JOBS = {
@@ -42,7 +43,9 @@ JOBS = {
         "/reports/branches/B1", "/actions/", "/branch-audits", "/checklists", "/account/password"
     ),
     "ada": OFFICE_JOBS,
-    "root": (*OFFICE_JOBS, "/admin/users", "/admin/org"),
+    "root": (
+        *OFFICE_JOBS, "/admin/users", "/admin/org", "/admin/webhooks", "/admin/personal-data"
+    ),
 }  # fmt: skip
 
 # Words (letters and digits) whose glyphs sit on more than one line: a word broken mid-word.
