@@ -68,6 +68,10 @@ def _database_ready() -> str | None:
     if "error" not in _database_state:
         try:
             run(_migrate())
+            if IS_POSTGRES:
+                from tests import pg_pools
+
+                pg_pools.install(_engine())
             _database_state["error"] = None
         except OSError as error:  # PostgreSQL not running / refused
             _database_state["error"] = f"PostgreSQL at {DATABASE_URL} is not reachable: {error}"
