@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from typing import Any
 
 import asyncpg
 
-POOL_SIZE = 4
+POOL_SIZE = 10  # asyncpg's default, as the app's own pool
 CLOSE_TIMEOUT = 5.0
 
 
@@ -45,8 +46,7 @@ class _Acquire:
         return self._get().__await__()
 
     async def _get(self) -> Any:
-        pool = await self._pools.for_running_loop()
-        return await pool.acquire()
+        return await self._pools.lend()
 
     async def __aenter__(self) -> Any:
         self._connection = await self._get()
@@ -59,45 +59,64 @@ class _Acquire:
 class LoopPools:
     def __init__(self, config: dict[str, Any]) -> None:
         self._config = config
-        self._pools: dict[asyncio.AbstractEventLoop, asyncpg.Pool] = {}
+        # The pool of each loop, as a task: requests at once on a new loop share one pool.
+        self._pools: dict[asyncio.AbstractEventLoop, asyncio.Task[asyncpg.Pool]] = {}
         # Held here: the loop keeps only a weak reference to the generators it will finalise.
         self._closers: dict[asyncio.AbstractEventLoop, AsyncIterator[None]] = {}
+        self._lent: dict[int, asyncpg.Pool] = {}  # a lent connection's id → its pool
 
     def __bool__(self) -> bool:
         return True
 
     async def for_running_loop(self) -> asyncpg.Pool:
         loop = asyncio.get_running_loop()
-        pool = self._pools.get(loop)
-        if pool is None:
+        if loop not in self._pools:
             self._drop_closed_loops()
-            pool = await asyncpg.create_pool(**self._config, min_size=1, max_size=POOL_SIZE)
-            self._pools[loop] = pool
-            closer = _closed_with_the_loop(pool)
-            await anext(closer)
-            self._closers[loop] = closer
+            self._pools[loop] = loop.create_task(self._open(loop))
+        return await asyncio.shield(self._pools[loop])
+
+    async def _open(self, loop: asyncio.AbstractEventLoop) -> asyncpg.Pool:
+        pool = await asyncpg.create_pool(**self._config, min_size=1, max_size=POOL_SIZE)
+        closer = _closed_with_the_loop(pool)
+        await anext(closer)
+        self._closers[loop] = closer
         return pool
 
     def acquire(self) -> _Acquire:
         return _Acquire(self)
 
+    async def lend(self) -> Any:
+        pool = await self.for_running_loop()
+        connection = await pool.acquire()
+        self._lent[id(connection)] = pool
+        return connection
+
     async def release(self, connection: Any) -> None:
-        await self._pools[asyncio.get_running_loop()].release(connection)
+        await self._lent.pop(id(connection)).release(connection)
 
     def _drop_closed_loops(self) -> None:
         for loop in [loop for loop in self._pools if loop.is_closed()]:
-            pool = self._pools.pop(loop)
+            task = self._pools.pop(loop)
             self._closers.pop(loop, None)
-            if not pool._closed:  # its loop closed without finalising it: drop the sockets
-                try:
+            pool = _opened(task)
+            # A loop closed without finalising its pool: drop the sockets.
+            if pool is not None and not pool._closed:
+                # "Event loop is closed" may stop it: the sockets then go with the objects.
+                with suppress(RuntimeError):
                     pool.terminate()
-                except RuntimeError:  # "Event loop is closed": the sockets go with the objects
-                    pass
 
     def terminate_all(self) -> None:
-        for pool in self._pools.values():
-            pool.terminate()
+        for task in self._pools.values():
+            pool = _opened(task)
+            if pool is not None:
+                pool.terminate()
         self._pools.clear()
+
+
+def _opened(task: asyncio.Task[asyncpg.Pool]) -> asyncpg.Pool | None:
+    if task.done() and not task.cancelled() and task.exception() is None:
+        return task.result()
+    return None
 
 
 def install(engine: Any) -> LoopPools:
