@@ -193,3 +193,18 @@ def test_a_planned_visits_form_proposes_a_time_in_its_shift(client, people, fund
     proposed = page.text.split('name="visited_at" value="')[1].split('"')[0]
     day = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=2)  # the fixture's window
     assert proposed == f"{day.isoformat()}T07:00"  # the morning shift's start
+
+
+def test_a_returned_audit_resubmitted_without_a_photo_lets_it_go_and_takes_the_new_one(client, org):
+    as_user(client, "sam")
+    old, new = _upload(client), _upload(client)
+    body = audit_body(org, photos={ITEM: [old]})
+    assert client.post("/api/audits", json=body).status_code == 201
+    as_user(client, "ada")
+    returned = client.post(f"/api/audits/{body['id']}/return", json={"comment": "Other photo."})
+    assert returned.status_code == 200, returned.text
+    as_user(client, "sam")
+    body["photos"] = {ITEM: [new]}  # removed on the phone, another taken
+    assert client.post("/api/audits", json=body).status_code in (200, 201)
+    assert _linked(body["id"]) == {new: ITEM}
+    assert client.get(f"/api/audits/{body['id']}").json()["photos"] == {ITEM: [new]}
