@@ -208,3 +208,10 @@ def test_a_returned_audit_resubmitted_without_a_photo_lets_it_go_and_takes_the_n
     assert client.post("/api/audits", json=body).status_code in (200, 201)
     assert _linked(body["id"]) == {new: ITEM}
     assert client.get(f"/api/audits/{body['id']}").json()["photos"] == {ITEM: [new]}
+
+
+def test_the_checklist_page_says_which_items_ask_for_a_comment_on_failure(client, org):
+    login(client, "ada")
+    page = client.get("/checklists/service-fundamentals/versions/1").text
+    assert page.count("comment required on failure") == 3  # the three critical items
+    assert "photo required on failure" not in page
