@@ -185,6 +185,8 @@ class Audit(Table, tablename="audit"):
     status = Varchar(length=20, choices=Status, default=Status.submitted)
     answers = JSON(default="{}")
     comments = JSON(default="{}")
+    # Photos attached to items (item key → evidence ids), besides a photo item's answer.
+    photos = JSON(default="{}")
     score = DoublePrecision(null=True, default=None)
     raw_score = DoublePrecision(null=True, default=None)
     critical_fail = Boolean(default=False)

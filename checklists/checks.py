@@ -103,6 +103,8 @@ def _check_item(
             found.add(f"{path}.{field}", f"a {item.type.value} item takes no {field}")
     if item.type in _UNSCORED and item.critical:
         found.add(f"{path}.critical", f"a {item.type.value} item is not scored, so not critical")
+    if item.type in _UNSCORED and item.on_fail is not None:
+        found.add(f"{path}.on_fail", f"a {item.type.value} item is not scored, so never fails")
     if item.type is ItemType.scale:
         _check_scale(found, f"{path}.scale", item.scale)
     elif item.type is ItemType.choice:

@@ -79,6 +79,22 @@ class NumberTarget(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=Tru
     unit: I18n = {}
 
 
+class Ask(str, enum.Enum):
+    """What the form asks for when an item fails: ``required`` refuses the audit without it,
+    ``offered`` opens the box (or marks the photo control) without insisting."""
+
+    required = "required"
+    offered = "offered"
+
+
+class OnFail(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """What a shopper is asked for when the item fails (by the scoring's own pass mark): a
+    comment (offered by default) and a photo (offered by default)."""
+
+    comment: Ask = Ask.offered
+    photo: Ask = Ask.offered
+
+
 class Condition(msgspec.Struct, forbid_unknown_fields=True):
     """Show an item only when item ``item`` was answered with one of ``in_``."""
 
@@ -104,6 +120,7 @@ class Item(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     scale: ScaleSpec | None = None
     options: list[ChoiceOption] = []
     target: NumberTarget | None = None
+    on_fail: OnFail | None = None
 
 
 class Section(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):

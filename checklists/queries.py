@@ -283,13 +283,20 @@ def _json(value):
 
 
 def _spec(item: Item) -> dict | None:
+    """The item's settings besides its columns: the type's scale, options or number target,
+    and what a failure asks for (``on_fail``)."""
+    spec: dict = {}
     for name in ("scale", "target"):
         value = getattr(item, name)
         if value is not None:
-            return {name: msgspec.to_builtins(value)}
-    if item.options:
-        return {"options": msgspec.to_builtins(item.options)}
-    return None
+            spec[name] = msgspec.to_builtins(value)
+            break
+    else:
+        if item.options:
+            spec["options"] = msgspec.to_builtins(item.options)
+    if item.on_fail is not None:
+        spec["on_fail"] = msgspec.to_builtins(item.on_fail)
+    return spec or None
 
 
 async def _write_document(version_id: int, doc: Checklist) -> None:

@@ -52,8 +52,10 @@ async def load_visit(audit_id: uuid.UUID, user: CurrentUser, lang: str = "en") -
 
 
 async def photo_uris(audit: AuditOut) -> dict[str, str]:
-    """The audit's photos as data URIs (the PDF cannot fetch them)."""
+    """The audit's photos (photo items' answers, photos attached to items) as data URIs (the
+    PDF cannot fetch them)."""
     ids = [str(v) for v in audit.answers.values() if isinstance(v, str) and len(v) == 36]
+    ids += [str(ref) for refs in audit.photos.values() for ref in refs]
     valid = []
     for value in ids:
         try:

@@ -120,9 +120,10 @@ def _answer_lists(audit, doc, lang, photo_uri, _: Translate) -> list:
         answers = []
         for item in section.items:
             value = audit.answers.get(item.key)
-            photos = []
+            refs = [str(ref) for ref in audit.photos.get(item.key, [])]
             if item.type is ItemType.photo and isinstance(value, str) and value != "na":
-                photos = [Photo(value, photo_uri(value) if photo_uri else "")]
+                refs.insert(0, value)
+            photos = [Photo(ref, photo_uri(ref) if photo_uri else "") for ref in refs]
             failure = failed.get(item.key)
             answers.append(
                 Answer(

@@ -1,6 +1,7 @@
 """The HTML audit form's fields to an audit body and back (pure: no request, no database).
 
-Field names: ``answers.<item>``, ``comments.<item>``, and the visit's own fields (``id``,
+Field names: ``answers.<item>``, ``comments.<item>``, ``photos.<item>`` (the ids of the photos
+attached to the item, separated by spaces), and the visit's own fields (``id``,
 ``branch``, ``checklist``, ``visit``, ``visited_at`` (branch-local, as ``datetime-local``
 sends it), ``visit_minutes``, ``channel``, ``staff``, ``staff_description``).
 
@@ -13,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from checklists.model import Checklist, Item, ItemType, ScaleSpec
-from checklists.scoring import NA
+from checklists.model import SCORED_TYPES, Checklist, Item, ItemType, OnFail, ScaleSpec
+from checklists.scoring import NA, applicable_items, item_score
 
 VISIT_FIELDS = (
     "id",
@@ -75,7 +76,11 @@ def form_rules(doc: Checklist) -> dict[str, Any]:
     - ``decimal``: a typed-in number, read as :func:`answer_from_field` reads one (either
       decimal mark); any other field is sent as its text;
     - ``when``: the item shows only while the earlier item ``item`` (itself shown) has one of
-      the answers ``in`` (the checklist's condition, answers as the API takes them).
+      the answers ``in`` (the checklist's condition, answers as the API takes them);
+    - ``fails``: the offered field values with which the item fails, by the scoring's own
+      pass mark; ``passes``: for a typed-in number, the range ``[low, high]`` (null: open)
+      in which it passes; ``on_fail``: what a failure asks for (``comment``, ``photo``: each
+      ``required`` or ``offered``).
     """
     items: list[dict[str, Any]] = []
     for item in doc.items():
@@ -86,8 +91,49 @@ def form_rules(doc: Checklist) -> dict[str, Any]:
             rule["decimal"] = True
         if item.condition is not None:
             rule["when"] = {"item": item.condition.item, "in": list(item.condition.in_)}
+        if item.type in SCORED_TYPES:
+            rule["fails"] = [v for v in values or [] if fails(item, answer_from_field(item, v))]
+            if item.type is ItemType.number and item.target is not None:
+                rule["passes"] = passing_range(item)
+            on_fail = item.on_fail or OnFail()
+            rule["on_fail"] = {"comment": on_fail.comment.value, "photo": on_fail.photo.value}
         items.append(rule)
     return {"items": items}
+
+
+def fails(item: Item, answer: Any) -> bool:
+    """Whether ``answer`` fails ``item``, as scoring judges it (N/A and nonsense do not)."""
+    try:
+        score = item_score(item, answer)
+    except ValueError:
+        return False
+    return score is not None and score < item.pass_mark - 1e-9
+
+
+def passing_range(item: Item) -> list[float | None]:
+    """The numbers with which a number item passes: its score reaches the pass mark."""
+    assert item.target is not None
+    full, zero = item.target.full_at, item.target.zero_at
+    if full == zero:
+        return [full, full]
+    edge = zero + item.pass_mark * (full - zero)
+    return [None, edge] if full < zero else [edge, None]
+
+
+def photo_ids(raw: str) -> list[str]:
+    """The ids in a ``photos.<item>`` field."""
+    return [part for part in raw.replace(",", " ").split() if part]
+
+
+def progress(doc: Checklist, values: dict[str, str]) -> tuple[int, int]:
+    """(answered, applicable) items of the form's values, conditions followed."""
+    answers = {
+        item.key: answer_from_field(item, values[f"answers.{item.key}"])
+        for item in doc.items()
+        if values.get(f"answers.{item.key}", "").strip()
+    }
+    applicable = applicable_items(doc, answers)
+    return sum(1 for key in applicable if key in answers), len(applicable)
 
 
 def field_from_answer(item: Item, value: Any) -> str:
@@ -125,6 +171,11 @@ def body_from_form(doc: Checklist, form: dict[str, str]) -> tuple[dict[str, Any]
         for item in doc.items()
         if form.get(f"comments.{item.key}", "").strip()
     }
+    body["photos"] = {
+        item.key: ids
+        for item in doc.items()
+        if (ids := photo_ids(form.get(f"photos.{item.key}", "")))
+    }
     return body, errors
 
 
@@ -139,4 +190,6 @@ def form_from_body(doc: Checklist, body: dict[str, Any]) -> dict[str, str]:
             values[f"answers.{item.key}"] = field_from_answer(item, body["answers"][item.key])
         if item.key in body.get("comments", {}):
             values[f"comments.{item.key}"] = body["comments"][item.key]
+        if body.get("photos", {}).get(item.key):
+            values[f"photos.{item.key}"] = " ".join(str(r) for r in body["photos"][item.key])
     return values

@@ -47,6 +47,7 @@ MANAGER_VISIT_FACTS = frozenset(
         "status",
         "answers",
         "comments",
+        "photos",  # attached to items: the pictures, none of their metadata
         "failed",
         "score",
         "raw_score",

@@ -47,7 +47,7 @@ from audits.tables import (
     Visit,
 )
 from checklists import queries as checklist_queries
-from checklists.model import Checklist, ItemType
+from checklists.model import Ask, Checklist, ItemType
 from checklists.scoring import AuditScore, score_audit, stored_results, validate_answers
 
 MAX_COMMENT = 2000
@@ -201,12 +201,34 @@ async def _resubmit(audit_id: uuid.UUID, row: dict, user: CurrentUser, now: dt.d
             await AuditChange.insert(
                 AuditChange(audit=audit_id, user=user.id, action="resubmitted")
             )
+        await _link_evidence(audit_id, row, user)
         await events.emit_audit(audit_id, events.SUBMITTED, now=now, resubmitted=True)
     return before["review_comment"]
 
 
-_TRACKED = (Audit.answers, Audit.comments, Audit.visited_at, Audit.staff, Audit.score)
-_TRACKED_NAMES = ("answers", "comments", "visited_at", "staff", "score")
+_TRACKED = (
+    Audit.answers,
+    Audit.comments,
+    Audit.photos,
+    Audit.visited_at,
+    Audit.staff,
+    Audit.score,
+)
+_TRACKED_NAMES = ("answers", "comments", "photos", "visited_at", "staff", "score")
+
+
+async def _link_evidence(audit_id: uuid.UUID, row: dict, user: CurrentUser) -> None:
+    """A resubmitted audit's photos: the ones it names now belong to it, the ones it no longer
+    names (removed by the shopper) to no audit."""
+    named = [r for r in (_canonical_uuid(str(v)) for v in row["answers"].values()) if _is_uuid(r)]
+    named += [ref for refs in row["photos"].values() for ref in refs]
+    await Evidence.update({Evidence.audit_id: None}).where(
+        Evidence.audit_id == audit_id, Evidence.id.not_in(named or [str(uuid.UUID(int=0))])
+    )
+    if named:
+        await Evidence.update({Evidence.audit_id: audit_id}).where(
+            Evidence.id.is_in(named), Evidence.uploaded_by == user.id
+        )
 
 
 def _jsonable(value: object) -> object:
@@ -240,6 +262,8 @@ async def _resolve(data: AuditCreate, user: CurrentUser, now: dt.datetime) -> _R
         ]
         errors += _comment_errors(doc, data.comments)
         errors += await _photo_errors(doc, data, user)
+        if not errors:  # the answers score: what a failure asks for can be judged
+            errors += on_fail_errors(doc, data)
     if errors:
         raise AuditRejected(errors)
     assert doc is not None and version_id is not None and version_number is not None
@@ -298,6 +322,25 @@ async def _visit(
     return visit
 
 
+COMMENT_REQUIRED = "A comment is required when this item fails."
+PHOTO_REQUIRED = "A photo is required when this item fails."
+
+
+def on_fail_errors(doc: Checklist, data: AuditCreate) -> list[FieldError]:
+    """What each failed item's ``on_fail`` requires and the audit lacks: a comment
+    (``comments.<item>``) or a photo (``photos.<item>``). Failed as scoring decides."""
+    errors = []
+    for failure in score_audit(doc, data.answers).failed:
+        on_fail = doc.item(failure.key).on_fail
+        if on_fail is None:
+            continue
+        if on_fail.comment is Ask.required and not data.comments.get(failure.key, "").strip():
+            errors.append(FieldError(f"comments.{failure.key}", COMMENT_REQUIRED))
+        if on_fail.photo is Ask.required and not data.photos.get(failure.key):
+            errors.append(FieldError(f"photos.{failure.key}", PHOTO_REQUIRED))
+    return errors
+
+
 def _comment_errors(doc: Checklist, comments: dict[str, str]) -> list[FieldError]:
     keys = {item.key for item in doc.items()}
     errors = []
@@ -312,20 +355,29 @@ def _comment_errors(doc: Checklist, comments: dict[str, str]) -> list[FieldError
 
 
 async def _photo_errors(doc: Checklist, data: AuditCreate, user: CurrentUser) -> list[FieldError]:
+    """Each photo named (a photo item's answer, an item's attached photos) must be one the
+    user uploaded; attached photos belong to items of the checklist."""
     photos = _photo_refs(doc, data)
-    if not photos:
-        return []
+    keys = {item.key for item in doc.items()}
+    errors = [FieldError(f"photos.{k}", "Unknown item.") for k in data.photos if k not in keys]
+    attached = {f"photos.{key}": [str(r) for r in refs] for key, refs in data.photos.items()}
+    named = [*photos.values(), *(r for refs in attached.values() for r in refs)]
+    if not named:
+        return errors
     found = {
         str(r["id"])
         for r in await Evidence.select(Evidence.id).where(
-            Evidence.id.is_in(list(photos.values())), Evidence.uploaded_by == user.id
+            Evidence.id.is_in(named), Evidence.uploaded_by == user.id
         )
     }
-    return [
-        FieldError(f"answers.{key}", "No such photo of yours was uploaded.")
-        for key, ref in photos.items()
-        if ref not in found
+    missing = "No such photo of yours was uploaded."
+    errors += [FieldError(f"answers.{k}", missing) for k, ref in photos.items() if ref not in found]
+    errors += [
+        FieldError(field, missing)
+        for field, refs in attached.items()
+        if any(ref not in found for ref in refs)
     ]
+    return errors
 
 
 def _photo_refs(doc: Checklist, data: AuditCreate) -> dict[str, str]:
@@ -345,8 +397,13 @@ def _canonical_uuid(value: str) -> str:
 
 
 def _evidence_ids(data: AuditCreate) -> list[str]:
-    """The answers that name uploaded photos."""
-    return [r for r in (_canonical_uuid(str(v)) for v in data.answers.values()) if _is_uuid(r)]
+    """The answers that name uploaded photos, and the photos attached to items."""
+    answers = [r for r in (_canonical_uuid(str(v)) for v in data.answers.values()) if _is_uuid(r)]
+    return answers + _attached(data)
+
+
+def _attached(data: AuditCreate) -> list[str]:
+    return [str(ref) for refs in data.photos.values() for ref in refs]
 
 
 def _is_uuid(value: str) -> bool:
@@ -382,6 +439,7 @@ async def _row(
         "status": Audit.Status.submitted,
         "answers": data.answers,
         "comments": data.comments,
+        "photos": {key: [str(ref) for ref in refs] for key, refs in data.photos.items() if refs},
         "score": result.score,
         "raw_score": result.raw_score,
         "critical_fail": result.critical_fail,
@@ -412,7 +470,7 @@ async def _flag_facts(
 ) -> FlagFacts:
     settings = await OrgSettings.select(OrgSettings.min_visit_minutes).first()
     visit = resolved.visit
-    photos = list(_photo_refs(resolved.doc, data).values())
+    photos = list(_photo_refs(resolved.doc, data).values()) + _attached(data)
     return FlagFacts(
         local_date=resolved.local.date(),
         shift=resolved.shift,

@@ -207,7 +207,7 @@ async def _ids(plan: ImportPlan) -> _Ids:
 
 _COLUMNS = (
     "id", "version", "branch", "shift", "staff", "auditor", "channel", "visited_at",
-    "submitted_at", "updated_at", "status", "answers", "comments", "score", "raw_score",
+    "submitted_at", "updated_at", "status", "answers", "comments", "photos", "score", "raw_score",
     "critical_fail", "section_scores", "dimension_scores", "staff_description", "flags",
     "review_comment", "external_ref", "results",
 )  # fmt: skip
@@ -224,7 +224,7 @@ def _values(audit: PlannedAudit, version: int, ids: _Ids, now: dt.datetime) -> t
         audit.id, version, branch, ids.shift(branch, audit.shift),
         ids.staff[(row.branch, row.staff)] if row.staff else None, ids.users[row.auditor],
         row.channel, audit.visited_at, audit.visited_at, now, Audit.Status.published.value,
-        _json(audit.answers), "{}", audit.score, audit.raw_score, audit.critical_fail,
+        _json(audit.answers), "{}", "{}", audit.score, audit.raw_score, audit.critical_fail,
         _json(audit.section_scores), _json(audit.dimension_scores), "", "[]", "", row.ref,
         audit.results,
     )  # fmt: skip

@@ -60,6 +60,26 @@ def shift_for(local: dt.datetime, shifts: list[ShiftWindow]) -> str | None:
     return next((s.name for s in ordered if s.contains(minute)), None)
 
 
+def proposed_visit_time(
+    now: dt.datetime, window: tuple[dt.date, dt.date], shift: ShiftWindow | None
+) -> dt.datetime:
+    """The visit time a planned visit's form proposes (``now`` on the branch's clock): now when
+    it lies in the visit's window of days and its shift; else the shift's start (or now's time
+    of day) on the window's day nearest to today, the day before when that start is still to
+    come today. The shopper may change it; the shift of the time filed is the audit's."""
+    start, end = window
+    day = min(max(now.date(), start), end)
+    minute = now.hour * 60 + now.minute
+    if shift is None or (day == now.date() and shift.contains(minute)):
+        at = dt.time(now.hour, now.minute)
+    else:
+        at = dt.time(shift.start_minute // 60, shift.start_minute % 60)
+    proposed = dt.datetime.combine(day, at, tzinfo=now.tzinfo)
+    if proposed > now and day > start:
+        proposed -= dt.timedelta(days=1)
+    return proposed
+
+
 def visit_time_problem(visited_at: dt.datetime, now: dt.datetime) -> str | None:
     if visited_at > now + CLOCK_SKEW:
         return "The visit time is in the future."

@@ -15,6 +15,12 @@ Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180, description="Degrees 
 Metres = Annotated[float, msgspec.Meta(ge=0, le=100_000, description="The fix's uncertainty.")]
 Seconds = Annotated[int, msgspec.Meta(ge=0, le=24 * 3600, description="Seconds, at most a day.")]
 SectionSeconds = Annotated[dict[ItemKey, Seconds], msgspec.Meta(max_length=200)]
+MAX_ITEM_PHOTOS = 5
+"""Photos one item may carry besides its answer (a photo item's answer is its photo)."""
+ItemPhotos = Annotated[
+    dict[ItemKey, Annotated[list[uuid.UUID], msgspec.Meta(max_length=MAX_ITEM_PHOTOS)]],
+    msgspec.Meta(max_length=200),
+]
 
 
 class Fix(msgspec.Struct, kw_only=True):
@@ -57,6 +63,9 @@ class AuditFields(msgspec.Struct, kw_only=True):
     staff_description: Description = ""
     answers: dict[ItemKey, Any] = {}
     comments: dict[ItemKey, str] = {}  # checked item by item in filing
+    # Photos attached to any item (``POST /api/evidence`` ids, uploaded with that item's key),
+    # each item's in the order taken; checked and linked to the audit in filing.
+    photos: ItemPhotos = {}
     visit: Id | None = None
     visit_minutes: Minutes | None = None
     version: Id | None = None

@@ -13,7 +13,7 @@ from audits.fieldwork.disclosure import disclose, sees_shopper, visit_order_key
 from audits.fieldwork.rules import ShiftWindow
 from audits.fieldwork.schemas import AuditNotFound, AuditOut, DraftOut, FailedItemOut, PresenceOut
 from audits.org.users import CurrentUser
-from audits.tables import Audit, AuditDraft, Branch, Evidence, Role, Shift, Staff
+from audits.tables import Audit, AuditDraft, Branch, Evidence, Role, Shift, Staff, Visit
 from checklists.scoring import results_from
 
 _COLUMNS = (
@@ -137,6 +137,10 @@ def audit_out(row: dict, user: CurrentUser) -> AuditOut:
         staff_description=row["staff_description"],
         answers=answers,
         comments=json_value(row["comments"]) or {},
+        photos={
+            key: [uuid.UUID(str(ref)) for ref in refs]
+            for key, refs in (json_value(row.get("photos")) or {}).items()
+        },
         visit=row["visit"],
         visit_minutes=row["visit_minutes"],
         status=row["status"],
@@ -174,6 +178,25 @@ async def branch_by_code(code: str) -> dict | None:
 async def staff_id(branch_id: int, code: str) -> int | None:
     row = await Staff.select(Staff.id).where(Staff.branch == branch_id, Staff.code == code).first()
     return row["id"] if row else None
+
+
+async def planned_visit(visit_id: int, user: CurrentUser) -> dict | None:
+    """A visit planned for ``user`` (or open to any shopper): its window and shift."""
+    row = (
+        await Visit.select(
+            Visit.window_start,
+            Visit.window_end,
+            Visit.shopper,
+            Visit.shift.name.as_alias("shift_name"),
+            Visit.shift.start_minute.as_alias("start_minute"),
+            Visit.shift.end_minute.as_alias("end_minute"),
+        )
+        .where(Visit.id == visit_id)
+        .first()
+    )
+    if row is None or row["shopper"] not in (None, user.id):
+        return None
+    return row
 
 
 async def shift_windows(branch_id: int) -> list[tuple[ShiftWindow, int]]:

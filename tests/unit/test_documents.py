@@ -325,7 +325,7 @@ _ITEM_CASES = [
         "sections[0].items[0].wieght",
         10,
         "unknown field; expected one of key, type, text, dimension, help, weight, critical, "
-        "na_allowed, required, pass_mark, condition, action, scale, options, target",
+        "na_allowed, required, pass_mark, condition, action, scale, options, target, on_fail",
         id="unknown",
     ),
     pytest.param(

@@ -23,9 +23,15 @@ def as_user(client, user: str | None) -> None:
 def file_and_publish(
     client, doc, *, visited_at: str = FIRST_VISIT, branch: str = "B1", **answers
 ) -> str:
-    """sam files an audit of ``branch`` with ``answers`` over perfect ones; ada approves it."""
+    """sam files an audit of ``branch`` with ``answers`` over perfect ones; ada approves it.
+    A failed item whose checklist asks for a comment (``on_fail``) gets one."""
     body = audit_body(doc, visited_at=visited_at, branch=branch, staff=f"{branch}-S1")
     body["answers"].update(answers)
+    body["comments"] = {
+        item.key: "Seen on the visit."
+        for item in doc.items()
+        if item.on_fail and item.key in answers and answers[item.key] is False
+    }
     as_user(client, "sam")
     filed = client.post("/api/audits", json=body)
     assert filed.status_code == 201, filed.text

@@ -46,7 +46,10 @@ def _failing_audit(client, org) -> tuple[str, bytes]:
     body = audit_body(org)
     body["answers"].update(premises_photo=photo.json()["id"], queue_wait_minutes=9)
     body["answers"]["treated_with_respect"] = False  # critical
-    body["comments"] = {"queue_wait_minutes": "Only one desk open."}
+    body["comments"] = {
+        "queue_wait_minutes": "Only one desk open.",
+        "treated_with_respect": "Rolled eyes at my question.",  # on_fail: comment required
+    }
     response = client.post("/api/audits", json=body)
     assert response.status_code == 201, response.text
     publish(body["id"])

@@ -21,7 +21,7 @@ from audits.fieldwork import selectors as fieldwork_selectors
 from audits.fieldwork.drafts import load_draft, save_draft
 from audits.fieldwork.evidence import MAX_PHOTO_BYTES, PHOTO_TOO_LARGE, save_evidence
 from audits.fieldwork.filing import submit_audit
-from audits.fieldwork.rules import local_time
+from audits.fieldwork.rules import ShiftWindow, local_time, proposed_visit_time
 from audits.fieldwork.schemas import (
     AuditConflict,
     AuditCreate,
@@ -32,7 +32,7 @@ from audits.fieldwork.schemas import (
 from audits.tables import Channel, Role
 from checklists import queries as checklist_queries
 from checklists.model import ItemType
-from web.audit_form import body_from_form, form_from_body, form_rules
+from web.audit_form import body_from_form, form_from_body, form_rules, progress
 from web.auth import requires_filer, requires_login
 from web.deps import Page, choose_language
 from web.params import QueryOffset
@@ -117,7 +117,7 @@ class AuditPagesController(Controller):
             return await _chooser(page)
         body, errors = body_from_form(doc, fields)
         try:
-            await _save_photos(form, doc, body, page)
+            await _save_photos(form, doc, body, page, fields)
             if errors:
                 raise AuditRejected([FieldError(k, m) for k, m in errors.items()])
             audit = msgspec.convert(body, AuditCreate)  # checks the bounds as the API does
@@ -212,8 +212,10 @@ async def _form(
     if branch is None:
         return await _chooser(page)
     if not values.get("visited_at"):
-        now = local_time(dt.datetime.now(dt.UTC), branch["timezone"])
-        values["visited_at"] = now.strftime("%Y-%m-%dT%H:%M")
+        values["visited_at"] = (await _proposed_time(page, values, branch)).strftime(
+            "%Y-%m-%dT%H:%M"
+        )
+    answered, applicable = progress(doc, values)
     context = {
         "page": page,
         "doc": doc,
@@ -225,23 +227,47 @@ async def _form(
         "audit": audit,
         "max_photo_mb": MAX_PHOTO_BYTES // (1024 * 1024),
         "rules": form_rules(doc),
+        "answered": answered,
+        "applicable": applicable,
     }
     return Template("audits/form.html", context=context, status_code=status)
 
 
-async def _save_photos(form, doc, body: dict, page: Page) -> None:
-    """Photos sent with the form itself (JavaScript off) become evidence first."""
+async def _proposed_time(page: Page, values: dict[str, str], branch: dict) -> dt.datetime:
+    """Now on the branch's clock; for a planned visit, a time inside its window and shift."""
+    now = local_time(dt.datetime.now(dt.UTC), branch["timezone"])
+    visit = values.get("visit", "")
+    if not visit.isdigit():
+        return now
+    plan = await fieldwork_selectors.planned_visit(int(visit), page.viewer)
+    if plan is None:
+        return now
+    shift = None
+    if plan["shift_name"] is not None:
+        shift = ShiftWindow(plan["shift_name"], plan["start_minute"], plan["end_minute"])
+    return proposed_visit_time(now, (plan["window_start"], plan["window_end"]), shift)
+
+
+async def _save_photos(form, doc, body: dict, page: Page, fields: dict[str, str]) -> None:
+    """Photos sent with the form itself (JavaScript off) become evidence first: a photo item's
+    answer, or one more photo attached to any other item (its id then kept in the form's
+    ``photos.<item>`` field, so a form shown again with errors still has it)."""
     for item in doc.items():
         upload = form.get(f"photo.{item.key}")
-        if item.type is ItemType.photo and isinstance(upload, UploadFile) and upload.filename:
-            content = await upload.read()
-            try:
-                evidence = await save_evidence(
-                    content, upload.content_type, page.viewer, item_key=item.key
-                )
-            except AuditRejected as rejected:
-                raise AuditRejected(
-                    [FieldError(f"answers.{item.key}", e.message) for e in rejected.errors],
-                    rejected.status,
-                ) from None
-            body["answers"][item.key] = str(evidence)
+        if not (isinstance(upload, UploadFile) and upload.filename):
+            continue
+        field = f"answers.{item.key}" if item.type is ItemType.photo else f"photos.{item.key}"
+        content = await upload.read()
+        try:
+            evidence = await save_evidence(
+                content, upload.content_type, page.viewer, item_key=item.key
+            )
+        except AuditRejected as rejected:
+            raise AuditRejected(
+                [FieldError(field, e.message) for e in rejected.errors], rejected.status
+            ) from None
+        if item.type is ItemType.photo:
+            body["answers"][item.key] = fields[field] = str(evidence)
+        else:
+            body["photos"].setdefault(item.key, []).append(str(evidence))
+            fields[field] = " ".join(body["photos"][item.key])

@@ -189,10 +189,9 @@
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   }
 
-  function uploadPhoto(input) {
+  // One photo chosen in ``input``: resized, uploaded with its item's key, then ``done(id, blob)``.
+  function uploadPhoto(input, done) {
     var field = input.closest(".field");
-    var ref = field.querySelector(".photo-ref");
-    var preview = field.querySelector(".photo-preview");
     var file = input.files[0];
     if (!file) return;
     var taken = null;  // the camera's capture time, carried into the resized photo
@@ -212,18 +211,128 @@
       return apiWrite("/api/evidence", "POST", data, false)
         .then(function (response) {
           if (!response.ok) return response.json().then(function (b) { throw new Error(b.detail); });
-          ref.value = id;
-          preview.src = URL.createObjectURL(blob);
-          preview.hidden = false;
           input.value = "";
+          done(id, blob);
           saveDraft();
         });
     }).catch(function (error) { say(status, text("photo_failed", "Photo not added:") + " " + error.message, true); });
   }
 
+  function photoItemDone(input) {
+    return function (id, blob) {
+      var field = input.closest(".field");
+      field.querySelector(".photo-ref").value = id;
+      var preview = field.querySelector(".photo-preview");
+      preview.src = URL.createObjectURL(blob);
+      preview.hidden = false;
+    };
+  }
+
+  // Photos attached to any item: their ids in the item's ``photos.<item>`` field, a thumbnail
+  // each with Remove and Replace. What is submitted is that field: removing clears the id.
+  var blobs = {};  // id → this session's own picture of it (shown offline too)
+  function attachedIds(extras) {
+    return extras.querySelector(".photos-ref").value.split(/\s+/).filter(Boolean);
+  }
+  function setAttached(extras, ids) {
+    extras.querySelector(".photos-ref").value = ids.join(" ");
+    showThumbs(extras);
+    saveDraft();
+    evaluate();
+  }
+  function button(className, label) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = className;
+    b.textContent = label;
+    return b;
+  }
+  function showThumbs(extras) {
+    var list = extras.querySelector(".thumbs");
+    list.textContent = "";
+    attachedIds(extras).forEach(function (id) {
+      var item = document.createElement("li");
+      item.className = "thumb";
+      item.dataset.id = id;
+      var image = document.createElement("img");
+      image.alt = "";
+      image.src = blobs[id] || "/api/evidence/" + id;
+      var state = document.createElement("span");
+      state.textContent = text("photo_added", "Photo added");
+      item.append(image, " ", state, " ", button("photo-remove", text("remove", "Remove")), " ",
+        button("photo-replace", text("replace", "Replace")));
+      list.appendChild(item);
+    });
+  }
+  function itemPhotoDone(input) {
+    var extras = input.closest(".item-extras");
+    var replacing = input.dataset.replace;
+    delete input.dataset.replace;
+    return function (id, blob) {
+      blobs[id] = URL.createObjectURL(blob);
+      var ids = attachedIds(extras);
+      var at = replacing ? ids.indexOf(replacing) : -1;
+      if (at >= 0) ids[at] = id; else ids.push(id);
+      setAttached(extras, ids);
+    };
+  }
+  form.addEventListener("click", function (event) {
+    var thumb = event.target.closest(".thumb");
+    if (!thumb) return;
+    var extras = thumb.closest(".item-extras");
+    if (event.target.classList.contains("photo-remove")) {
+      setAttached(extras, attachedIds(extras).filter(function (id) { return id !== thumb.dataset.id; }));
+    } else if (event.target.classList.contains("photo-replace")) {
+      var input = extras.querySelector(".item-photo-input");
+      input.dataset.replace = thumb.dataset.id;
+      input.click();
+    }
+  });
+
+  // A failed answer (the scoring's own rule, in RULES: ``fails`` values, a number outside
+  // ``passes``) opens the comment and says what the checklist's ``on_fail`` asks for.
+  function failing(rule, raw) {
+    if (!raw) return false;
+    if (rule.fails && rule.fails.indexOf(raw) >= 0) return true;
+    if (!rule.passes || raw === "na") return false;
+    var n = Number(raw.replace(",", "."));
+    if (isNaN(n)) return false;
+    return (rule.passes[0] !== null && n < rule.passes[0]) || (rule.passes[1] !== null && n > rule.passes[1]);
+  }
+  var digits = (function () {
+    try { return new Intl.NumberFormat(document.documentElement.lang || "en"); } catch (e) { return null; }
+  })();
+  function number(n) { return digits ? digits.format(n) : String(n); }
+  function evaluate() {
+    var values = fields();
+    var answered = 0, applicable = 0;
+    form.querySelectorAll(".field").forEach(function (field) {
+      if (field.hidden) return;
+      var key = field.id.replace("item-", "");
+      var raw = (values["answers." + key] || "").trim();
+      applicable += 1;
+      if (raw) answered += 1;
+      var rule = RULE[key], extras = field.querySelector(".item-extras");
+      if (!rule || !extras) return;
+      var failed = failing(rule, raw);
+      var comment = extras.querySelector(".comment");
+      var needComment = failed && extras.dataset.comment === "required";
+      var needPhoto = failed && extras.dataset.photo === "required";
+      if (failed && !comment.open) comment.open = true;
+      extras.querySelector(".ask-comment").hidden = !failed || needComment;
+      extras.querySelector(".need-comment").hidden = !needComment;
+      extras.querySelector(".need-photo").hidden = !needPhoto;
+      comment.querySelector("textarea").required = needComment;
+      extras.querySelector(".item-photo-input").required = needPhoto && !attachedIds(extras).length;
+      field.classList.toggle("failing", failed);
+    });
+    var shown = text("progress", "{n} of {total} answered", { n: number(answered), total: number(applicable) });
+    document.querySelectorAll(".form-progress").forEach(function (p) { p.textContent = shown; });
+  }
+
   function body() {
     var values = fields();
-    var answers = {}, comments = {};
+    var answers = {}, comments = {}, photos = {};
     form.querySelectorAll(".field").forEach(function (field) {
       if (field.hidden) return;
       var key = field.id.replace("item-", "");
@@ -231,6 +340,8 @@
       if (raw) answers[key] = answerValue(key, raw);
       var comment = (values["comments." + key] || "").trim();
       if (comment) comments[key] = comment;
+      var attached = (values["photos." + key] || "").split(/\s+/).filter(Boolean);
+      if (attached.length) photos[key] = attached;
     });
     var visited = values.visited_at || "";
     return {
@@ -239,7 +350,8 @@
       visited_at: visited.length === 16 ? visited + ":00" : visited,
       visit_minutes: values.visit_minutes ? parseInt(values.visit_minutes, 10) : null,
       channel: values.channel, staff: values.staff || null,
-      staff_description: values.staff_description || "", answers: answers, comments: comments
+      staff_description: values.staff_description || "", answers: answers, comments: comments,
+      photos: photos
     };
   }
 
@@ -286,11 +398,16 @@
   var presence = window.EvenlyPresence ? EvenlyPresence.start(form, auditId) : null;
   var saved = readJSON(draftKey, null);
   if (saved && !form.querySelector(".field-error")) restore(saved.values);
+  form.querySelectorAll(".item-extras").forEach(showThumbs);
   applyConditions();
-  form.addEventListener("input", function () { applyConditions(); saveDraft(); });
+  evaluate();
+  form.addEventListener("input", function () { applyConditions(); evaluate(); saveDraft(); });
   form.addEventListener("change", function (event) {
-    if (event.target.classList.contains("photo-input")) uploadPhoto(event.target);
+    var input = event.target;
+    if (input.classList.contains("photo-input")) uploadPhoto(input, photoItemDone(input));
+    if (input.classList.contains("item-photo-input")) uploadPhoto(input, itemPhotoDone(input));
     applyConditions();
+    evaluate();
     saveDraft();
   });
   form.addEventListener("submit", submit);

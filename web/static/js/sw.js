@@ -1,9 +1,9 @@
 // Evenly's service worker: keeps the pages a shopper has opened usable offline.
 // Pages: network first, the last copy when offline. Static files: cache first.
 // A new name whenever a cached script changes (v2: API writes carry the CSRF token; v3: the
-// form's rules come from the page, not the script; v4: evidence of presence, presence.js), so
-// that phones drop the old copy.
-const CACHE = "evenly-v4";
+// form's rules come from the page, not the script; v4: evidence of presence, presence.js; v5:
+// photos and comments on every item, progress count), so that phones drop the old copy.
+const CACHE = "evenly-v5";
 const CORE = [
   "/static/evenly.css", "/static/js/presence.js", "/static/js/audit-form.js", "/static/favicon.svg"
 ];
