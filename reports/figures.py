@@ -12,7 +12,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from .report_model import chart_separators, right_to_left
+from .report_model import chart_separators, fmt, right_to_left
 
 FONT = "Noto Sans, Noto Sans Arabic, DejaVu Sans, sans-serif"
 BLUE, GREY, RED, GREEN = "#1f5fa8", "#8a8f98", "#c62828", "#2e7d32"
@@ -80,8 +80,11 @@ def control_chart(
     are red, and with ``links`` (one URL per point) a click opens that visit. ``raw`` (the
     scores as given, when the chart is of adjusted ones) are faint grey marks beside them.
     ``ticks`` (places, labels) name a date axis in the reader's calendar and ``hover`` each
-    point's date, so that neither Plotly's English months nor ISO dates reach a reader."""
+    point's date (its score beside it, in the reader's digits), so that neither Plotly's
+    English months nor ISO dates nor Latin digits reach a reader."""
     fig = go.Figure()
+    # with ``hover`` no hover shows Plotly's own writing of a date (``Jan 7, 2026``)
+    quiet = {"hoverinfo": "skip"} if hover else {}
     if raw is not None:
         fig.add_scatter(
             x=list(periods),
@@ -89,14 +92,20 @@ def control_chart(
             mode="markers",
             name=raw_label,
             marker={"size": 5, "color": "#c5c9cf"},
+            text=[f"{h}: {fmt(r)}" for h, r in zip(hover, raw, strict=True)] if hover else None,
+            hovertemplate="%{text}<extra></extra>" if hover else None,
+        )
+    for bound in (upper, lower):
+        fig.add_scatter(
+            x=list(periods),
+            y=list(bound),
+            mode="lines",
+            line={"dash": "dot", "color": GREY},
+            **quiet,
         )
     fig.add_scatter(
-        x=list(periods), y=list(upper), mode="lines", line={"dash": "dot", "color": GREY}
+        x=list(periods), y=[centre] * len(periods), mode="lines", line={"color": GREY}, **quiet
     )
-    fig.add_scatter(
-        x=list(periods), y=list(lower), mode="lines", line={"dash": "dot", "color": GREY}
-    )
-    fig.add_scatter(x=list(periods), y=[centre] * len(periods), mode="lines", line={"color": GREY})
     fig.add_scatter(
         x=list(periods),
         y=list(means),
@@ -104,8 +113,8 @@ def control_chart(
         line={"color": BLUE},
         marker={"size": 9, "color": [RED if s else BLUE for s in signals]},
         customdata=list(links) if links and any(links) else None,
-        text=list(hover) if hover else None,
-        hovertemplate="%{text}: %{y}<extra></extra>" if hover else None,
+        text=[f"{h}: {fmt(m)}" for h, m in zip(hover, means, strict=True)] if hover else None,
+        hovertemplate="%{text}<extra></extra>" if hover else None,
     )
     xaxis = {"tickvals": ticks[0], "ticktext": ticks[1]} if ticks else {}
     fig.update_layout(_layout(title, yaxis={"title": y_label, "gridcolor": "#eee"}, xaxis=xaxis))
@@ -167,11 +176,12 @@ def funnel(
     y_label: str = "score",
     links: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Mean against number of visits with funnel limits; ``limits`` maps a name ("95%",
-    "99.8%") to (n grid, lower, upper)."""
+    """Mean against number of visits with funnel limits; ``limits`` maps a name (the
+    reader's "95%", "99.8%", inner limits first) to (n grid, lower, upper). The first limits
+    are dotted, the others dashed."""
     fig = go.Figure()
-    for name, (grid, lower, upper) in limits.items():
-        dash = "dot" if name.startswith("95") else "dash"
+    for index, (name, (grid, lower, upper)) in enumerate(limits.items()):
+        dash = "dot" if index == 0 else "dash"
         for bound in (lower, upper):
             fig.add_scatter(
                 x=list(grid),
