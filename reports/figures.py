@@ -7,6 +7,7 @@ or the audit); ``layout.meta.links`` marks such figures.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -58,6 +59,64 @@ def _mirror(fig: go.Figure) -> None:
     for trace in fig.data:
         if trace.type == "heatmap":
             trace.update(colorbar={"x": -0.02, "xanchor": "right"})
+    _reader_ticks(fig)
+
+
+def _reader_ticks(fig: go.Figure) -> None:
+    """Number axes (and a heatmap's colour bar) ticked in the reader's digits: plotly.js writes
+    every tick in Latin digits, whatever its locale, so each numeric axis gets its ticks
+    (round steps over the values it shows) named by :func:`fmt`. Axes of categories, dates
+    or ticks named already are left alone."""
+    values: dict[str, list[float]] = {"x": [], "y": []}
+    named = set()
+    for trace in fig.data:
+        if trace.type == "heatmap":
+            if trace.zmin is not None and trace.zmax is not None:
+                ticks, digits = _round_ticks(trace.zmin, trace.zmax)
+                inside = [t for t in ticks if trace.zmin <= t <= trace.zmax]
+                trace.update(
+                    colorbar={"tickvals": inside, "ticktext": [fmt(t, digits) for t in inside]}
+                )
+            named |= {"x", "y"}
+            continue
+        for axis in ("x", "y"):
+            points = list(getattr(trace, axis) or ())
+            if any(isinstance(p, str) for p in points):
+                named.add(axis)  # categories or dates
+                continue
+            numbers = [float(p) for p in points if isinstance(p, int | float)]
+            errors = getattr(trace, f"error_{axis}", None)
+            if numbers and errors is not None and errors.array is not None:
+                high = list(errors.array)
+                low = list(errors.arrayminus) if errors.arrayminus is not None else high
+                ends = [v + h for v, h in zip(numbers, high, strict=False)]
+                ends += [v - lo for v, lo in zip(numbers, low, strict=False)]
+                numbers += ends
+            if trace.type == "bar" and numbers:
+                numbers.append(0.0)
+            values[axis] += numbers
+    for axis, numbers in values.items():
+        layout_axis = fig.layout[f"{axis}axis"]
+        if axis in named or not numbers or layout_axis.ticktext or layout_axis.type:
+            continue
+        ticks, digits = _round_ticks(min(numbers), max(numbers))
+        layout_axis.update(
+            tickmode="array", tickvals=ticks, ticktext=[fmt(t, digits) for t in ticks]
+        )
+
+
+def _round_ticks(low: float, high: float, count: int = 6) -> tuple[list[float], int]:
+    """About ``count`` round ticks (steps of 1, 2, 2.5 or 5 × 10ⁿ) from below ``low`` to
+    above ``high``, and the decimals they need."""
+    if high <= low:
+        low, high = low - 1, high + 1
+    rough = (high - low) / count
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough)
+    first = math.floor(low / step) - 1
+    last = math.ceil(high / step) + 1
+    digits = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if round(step / power) == 2.5 else 0)
+    return [round(i * step, 10) for i in range(first, last + 1)], min(digits, 3)
 
 
 def control_chart(

@@ -73,3 +73,15 @@ def test_checklist_page_writes_its_title_and_conditions_in_the_reader_s_words(cl
     ), badges
     assert any("بله" in b or "خیر" in b for b in badges)
     assert '<a href="#item-' in badges[0]  # names the question, linked
+
+
+def test_persian_charts_tick_their_number_axes_in_persian_digits(client, org):
+    _history(client, org)
+    as_user(client, "ada")
+    for key in ("trend", "sections"):
+        figure = _figure(client.get("/reports/branches/B1?lang=fa").text, key)
+        axis = figure["layout"]["yaxis" if key == "trend" else "xaxis"]
+        assert axis["ticktext"] and len(axis["ticktext"]) == len(axis["tickvals"])
+        assert all(re.fullmatch("[۰-۹٫٬\u2066\u2069\u2212\u2060]+", t) for t in axis["ticktext"])
+    english = _figure(client.get("/reports/branches/B1?lang=en").text, "trend")
+    assert "ticktext" not in english["layout"]["yaxis"]  # plotly.js's own ticks where they read
