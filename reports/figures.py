@@ -60,6 +60,39 @@ def _mirror(fig: go.Figure) -> None:
         if trace.type == "heatmap":
             trace.update(colorbar={"x": -0.02, "xanchor": "right"})
     _reader_ticks(fig)
+    _reader_hovers(fig)
+
+
+def _written(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return fmt(value, 0 if float(value).is_integer() else 1)
+
+
+def _reader_hovers(fig: go.Figure) -> None:
+    """Hovers of bars and points that plotly.js would write itself (Latin digits): the point's
+    label and value written for the reader instead. Traces with a hover of their own, or none,
+    are left alone."""
+    for trace in fig.data:
+        if trace.type not in ("bar", "scatter") or trace.hovertemplate or trace.hoverinfo:
+            continue
+        xs, ys = list(trace.x or ()), list(trace.y or ())
+        if not xs or len(xs) != len(ys):
+            continue
+        if any(isinstance(v, str) and v[:1].isdigit() for v in xs + ys):
+            continue  # dates, whose words the chart's own ticks and hovers give
+        labels = list(trace.text) if isinstance(trace.text, tuple | list) else []
+        labels = labels if len(labels) == len(xs) else [None] * len(xs)
+        hover = []
+        for x, y, label in zip(xs, ys, labels, strict=True):
+            if isinstance(y, str):  # a row's label and its value (horizontal bars, dots)
+                words = f"{y}: {_written(x)}"
+            elif isinstance(x, str):  # a column's label and its value
+                words = f"{x}: {_written(y)}"
+            else:
+                words = f"{_written(x)} · {_written(y)}"
+            hover.append(f"{label}: {words}" if label else words)
+        trace.update(hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
 
 
 def _reader_ticks(fig: go.Figure) -> None:

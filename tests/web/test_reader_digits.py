@@ -75,7 +75,7 @@ def test_checklist_page_writes_its_title_and_conditions_in_the_reader_s_words(cl
     assert '<a href="#item-' in badges[0]  # names the question, linked
 
 
-def test_persian_charts_tick_their_number_axes_in_persian_digits(client, org):
+def test_persian_charts_tick_and_hover_their_numbers_in_persian_digits(client, org):
     _history(client, org)
     as_user(client, "ada")
     for key in ("trend", "sections"):
@@ -83,5 +83,9 @@ def test_persian_charts_tick_their_number_axes_in_persian_digits(client, org):
         axis = figure["layout"]["yaxis" if key == "trend" else "xaxis"]
         assert axis["ticktext"] and len(axis["ticktext"]) == len(axis["tickvals"])
         assert all(re.fullmatch("[۰-۹٫٬\u2066\u2069\u2212\u2060]+", t) for t in axis["ticktext"])
+    sections = _figure(client.get("/reports/branches/B1?lang=fa").text, "sections")
+    for bar in sections["data"]:  # each bar's hover: its section and score, in Persian digits
+        assert "%{x}" not in bar["hovertemplate"]
+        assert all(re.search("[۰-۹]", h) and not LATIN_DIGIT.search(h) for h in bar["hovertext"])
     english = _figure(client.get("/reports/branches/B1?lang=en").text, "trend")
     assert "ticktext" not in english["layout"]["yaxis"]  # plotly.js's own ticks where they read
