@@ -7,12 +7,13 @@ or the audit); ``layout.meta.links`` marks such figures.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 
-from .report_model import chart_separators, right_to_left
+from .report_model import chart_separators, fmt, right_to_left
 
 FONT = "Noto Sans, Noto Sans Arabic, DejaVu Sans, sans-serif"
 BLUE, GREY, RED, GREEN = "#1f5fa8", "#8a8f98", "#c62828", "#2e7d32"
@@ -58,6 +59,97 @@ def _mirror(fig: go.Figure) -> None:
     for trace in fig.data:
         if trace.type == "heatmap":
             trace.update(colorbar={"x": -0.02, "xanchor": "right"})
+    _reader_ticks(fig)
+    _reader_hovers(fig)
+
+
+def _written(value: object) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return fmt(value, 0 if float(value).is_integer() else 1)
+
+
+def _reader_hovers(fig: go.Figure) -> None:
+    """Hovers of bars and points that plotly.js would write itself (Latin digits): the point's
+    label and value written for the reader instead. Traces with a hover of their own, or none,
+    are left alone."""
+    for trace in fig.data:
+        if trace.type not in ("bar", "scatter") or trace.hovertemplate or trace.hoverinfo:
+            continue
+        xs, ys = list(trace.x or ()), list(trace.y or ())
+        if not xs or len(xs) != len(ys):
+            continue
+        if any(isinstance(v, str) and v[:1].isdigit() for v in xs + ys):
+            continue  # dates, whose words the chart's own ticks and hovers give
+        labels = list(trace.text) if isinstance(trace.text, tuple | list) else []
+        labels = labels if len(labels) == len(xs) else [None] * len(xs)
+        hover = []
+        for x, y, label in zip(xs, ys, labels, strict=True):
+            if isinstance(y, str):  # a row's label and its value (horizontal bars, dots)
+                words = f"{y}: {_written(x)}"
+            elif isinstance(x, str):  # a column's label and its value
+                words = f"{x}: {_written(y)}"
+            else:
+                words = f"{_written(x)} · {_written(y)}"
+            hover.append(f"{label}: {words}" if label else words)
+        trace.update(hovertext=hover, hovertemplate="%{hovertext}<extra></extra>")
+
+
+def _reader_ticks(fig: go.Figure) -> None:
+    """Number axes (and a heatmap's colour bar) ticked in the reader's digits: plotly.js writes
+    every tick in Latin digits, whatever its locale, so each numeric axis gets its ticks
+    (round steps over the values it shows) named by :func:`fmt`. Axes of categories, dates
+    or ticks named already are left alone."""
+    values: dict[str, list[float]] = {"x": [], "y": []}
+    named = set()
+    for trace in fig.data:
+        if trace.type == "heatmap":
+            if trace.zmin is not None and trace.zmax is not None:
+                ticks, digits = _round_ticks(trace.zmin, trace.zmax)
+                inside = [t for t in ticks if trace.zmin <= t <= trace.zmax]
+                trace.update(
+                    colorbar={"tickvals": inside, "ticktext": [fmt(t, digits) for t in inside]}
+                )
+            named |= {"x", "y"}
+            continue
+        for axis in ("x", "y"):
+            points = list(getattr(trace, axis) or ())
+            if any(isinstance(p, str) for p in points):
+                named.add(axis)  # categories or dates
+                continue
+            numbers = [float(p) for p in points if isinstance(p, int | float)]
+            errors = getattr(trace, f"error_{axis}", None)
+            if numbers and errors is not None and errors.array is not None:
+                high = list(errors.array)
+                low = list(errors.arrayminus) if errors.arrayminus is not None else high
+                ends = [v + h for v, h in zip(numbers, high, strict=False)]
+                ends += [v - lo for v, lo in zip(numbers, low, strict=False)]
+                numbers += ends
+            if trace.type == "bar" and numbers:
+                numbers.append(0.0)
+            values[axis] += numbers
+    for axis, numbers in values.items():
+        layout_axis = fig.layout[f"{axis}axis"]
+        if axis in named or not numbers or layout_axis.ticktext or layout_axis.type:
+            continue
+        ticks, digits = _round_ticks(min(numbers), max(numbers))
+        layout_axis.update(
+            tickmode="array", tickvals=ticks, ticktext=[fmt(t, digits) for t in ticks]
+        )
+
+
+def _round_ticks(low: float, high: float, count: int = 6) -> tuple[list[float], int]:
+    """About ``count`` round ticks (steps of 1, 2, 2.5 or 5 × 10ⁿ) from below ``low`` to
+    above ``high``, and the decimals they need."""
+    if high <= low:
+        low, high = low - 1, high + 1
+    rough = (high - low) / count
+    power = 10 ** math.floor(math.log10(rough))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= rough)
+    first = math.floor(low / step) - 1
+    last = math.ceil(high / step) + 1
+    digits = max(0, -math.floor(math.log10(step) + 1e-9)) + (1 if round(step / power) == 2.5 else 0)
+    return [round(i * step, 10) for i in range(first, last + 1)], min(digits, 3)
 
 
 def control_chart(
@@ -80,8 +172,11 @@ def control_chart(
     are red, and with ``links`` (one URL per point) a click opens that visit. ``raw`` (the
     scores as given, when the chart is of adjusted ones) are faint grey marks beside them.
     ``ticks`` (places, labels) name a date axis in the reader's calendar and ``hover`` each
-    point's date, so that neither Plotly's English months nor ISO dates reach a reader."""
+    point's date (its score beside it, in the reader's digits), so that neither Plotly's
+    English months nor ISO dates nor Latin digits reach a reader."""
     fig = go.Figure()
+    # with ``hover`` no hover shows Plotly's own writing of a date (``Jan 7, 2026``)
+    quiet = {"hoverinfo": "skip"} if hover else {}
     if raw is not None:
         fig.add_scatter(
             x=list(periods),
@@ -89,14 +184,20 @@ def control_chart(
             mode="markers",
             name=raw_label,
             marker={"size": 5, "color": "#c5c9cf"},
+            text=[f"{h}: {fmt(r)}" for h, r in zip(hover, raw, strict=True)] if hover else None,
+            hovertemplate="%{text}<extra></extra>" if hover else None,
+        )
+    for bound in (upper, lower):
+        fig.add_scatter(
+            x=list(periods),
+            y=list(bound),
+            mode="lines",
+            line={"dash": "dot", "color": GREY},
+            **quiet,
         )
     fig.add_scatter(
-        x=list(periods), y=list(upper), mode="lines", line={"dash": "dot", "color": GREY}
+        x=list(periods), y=[centre] * len(periods), mode="lines", line={"color": GREY}, **quiet
     )
-    fig.add_scatter(
-        x=list(periods), y=list(lower), mode="lines", line={"dash": "dot", "color": GREY}
-    )
-    fig.add_scatter(x=list(periods), y=[centre] * len(periods), mode="lines", line={"color": GREY})
     fig.add_scatter(
         x=list(periods),
         y=list(means),
@@ -104,8 +205,8 @@ def control_chart(
         line={"color": BLUE},
         marker={"size": 9, "color": [RED if s else BLUE for s in signals]},
         customdata=list(links) if links and any(links) else None,
-        text=list(hover) if hover else None,
-        hovertemplate="%{text}: %{y}<extra></extra>" if hover else None,
+        text=[f"{h}: {fmt(m)}" for h, m in zip(hover, means, strict=True)] if hover else None,
+        hovertemplate="%{text}<extra></extra>" if hover else None,
     )
     xaxis = {"tickvals": ticks[0], "ticktext": ticks[1]} if ticks else {}
     fig.update_layout(_layout(title, yaxis={"title": y_label, "gridcolor": "#eee"}, xaxis=xaxis))
@@ -167,11 +268,12 @@ def funnel(
     y_label: str = "score",
     links: Sequence[str] | None = None,
 ) -> dict[str, Any]:
-    """Mean against number of visits with funnel limits; ``limits`` maps a name ("95%",
-    "99.8%") to (n grid, lower, upper)."""
+    """Mean against number of visits with funnel limits; ``limits`` maps a name (the
+    reader's "95%", "99.8%", inner limits first) to (n grid, lower, upper). The first limits
+    are dotted, the others dashed."""
     fig = go.Figure()
-    for name, (grid, lower, upper) in limits.items():
-        dash = "dot" if name.startswith("95") else "dash"
+    for index, (name, (grid, lower, upper)) in enumerate(limits.items()):
+        dash = "dot" if index == 0 else "dash"
         for bound in (lower, upper):
             fig.add_scatter(
                 x=list(grid),

@@ -37,6 +37,15 @@ def signed(magnitude: str, negative: bool, lang: str) -> str:
     return MINUS + magnitude
 
 
+def isolated(text: str, lang: str) -> str:
+    """A code or Latin name (``B1``, ``B1-S2``) inside right-to-left text, isolated
+    left-to-right, so that a number or sign beside it never joins it or reorders it; other
+    languages' text as it is."""
+    if lang == "fa" and text:
+        return LEFT_TO_RIGHT_ISOLATE + text + POP_ISOLATE
+    return text
+
+
 def number_range(low: str, high: str) -> str:
     """Two written numbers as a range, ``71.2 – 84.0``; no-break spaces around the dash, so a
     range never breaks over two lines."""

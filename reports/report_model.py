@@ -22,6 +22,7 @@ from .formatting import (
     format_moment,
     format_number,
     format_weekday_day,
+    isolated,
     number_range,
     signed,
 )
@@ -202,6 +203,17 @@ def percent(share: float | None) -> str:
     if share is None:
         return "–"
     return fmt(share * 100, 0) + _number_style(_number_language.get()).percent
+
+
+def code_text(code: str) -> str:
+    """A branch, region or staff code in a sentence of the report: isolated left-to-right in
+    Persian (:func:`reports.formatting.isolated`)."""
+    return isolated(code, _number_language.get())
+
+
+def percent_value(value: float, digits: int = 0) -> str:
+    """A percentage given as such (95, 99.8) with its sign: ``99.8%``, in Persian ``۹۹٫۸٪``."""
+    return fmt(value, digits) + _number_style(_number_language.get()).percent
 
 
 def chart_separators() -> str:

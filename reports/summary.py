@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import describe
 from .branch_input import BranchInput
 from .decisions import Decision, decisions
-from .report_model import Translate, fmt, span
+from .report_model import Translate, code_text, fmt, span
 from .results import AnalysisResult
 
 
@@ -50,7 +50,7 @@ SHIFT_GAP = 5.0  # points; smaller gaps are not worth a sentence
 
 
 def _shift_sentence(data: BranchInput, _: Translate) -> str:
-    code = data.code
+    code = code_text(data.code)
     real = [e for e in data.findings.cells if e.interval.high < 0 or e.interval.low > 0]
     shifts = describe.groups(data.rows, lambda r: r.shift)
     worst = min(shifts, key=lambda g: g.mean) if len(shifts) > 1 else None
@@ -166,7 +166,7 @@ def headoffice_summary(
                 "%(effect)s points (%(interval)s)."
             )
             % {
-                "branch": c.branch,
+                "branch": code_text(c.branch),
                 "shift": (shift_names or {}).get(c.shift, c.shift),
                 "effect": fmt(c.effect),
                 "interval": span(c.interval),
@@ -195,7 +195,7 @@ def headoffice_summary(
 def decision_sentence(branch: str, decision: Decision, _: Translate) -> str:
     """Where a branch stands against the standard and how many visits would settle it, in
     words; the league table's "Visits to decide" column shows the same number."""
-    values = {"branch": branch, "standard": fmt(decision.standard, 0)}
+    values = {"branch": code_text(branch), "standard": fmt(decision.standard, 0)}
     if decision.verdict == "above":
         return (
             _(

@@ -259,6 +259,24 @@ async def action_photo(
     return bytes(row["data"]), row["content_type"]
 
 
+async def item_texts(user: CurrentUser, *, branch: str | None = None) -> dict[str, dict[str, str]]:
+    """The text (in every language its checklist had) of each item the user's actions are
+    about, by item key: what the recovery figures name an item by. The latest action's text
+    wins when a later checklist version reworded the item."""
+    query = _scoped(
+        CorrectiveAction.select(CorrectiveAction.item_key, CorrectiveAction.item_text), user
+    )
+    if branch:
+        query = query.where(CorrectiveAction.branch.code == branch)
+    texts: dict[str, dict[str, str]] = {}
+    for row in await query.order_by(CorrectiveAction.id):
+        text = row["item_text"]
+        decoded = msgspec.json.decode(text) if isinstance(text, str) else text
+        if decoded:
+            texts[row["item_key"]] = decoded
+    return texts
+
+
 async def recovery_facts(
     user: CurrentUser, *, now: dt.datetime, branch: str | None = None
 ) -> list[ActionFact]:

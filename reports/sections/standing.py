@@ -22,6 +22,7 @@ from ..report_model import (
     Translate,
     fmt,
     num,
+    percent_value,
     rank_range,
     span,
     table,
@@ -180,8 +181,8 @@ def funnel_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
     shared = ranked[0].funnel  # target, within-branch variance and τ² are the same for all
     span_ = (ranked[0].n * 0.8, ranked[-1].n * 1.1 + 1)
     limits = {
-        "95%": funnel_curve(shared, Z95, *span_),
-        "99.8%": funnel_curve(shared, Z998, *span_),
+        percent_value(95): funnel_curve(shared, Z95, *span_),
+        percent_value(99.8, 1): funnel_curve(shared, Z998, *span_),
     }
     fig = figures.funnel(
         [b.n for b in ranked],

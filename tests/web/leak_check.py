@@ -37,12 +37,17 @@ ALLOWED = {
     "English": "the language named in its own words in the language choices",
     "Polski": "the language named in its own words in the language choices",
 }
-CODE = re.compile(r"\b[A-Z]{1,3}\d+(?:-S\d+)?\b")  # branch, region and staff codes: B07, B1-S2
+# Branch, region and staff codes: B07, B1-S2. A code may touch the next Persian word in a
+# PDF's text: pdftotext puts the space around a left-to-right word of a right-to-left line
+# before it ("شعبه B1در"), though the page draws the two words apart (-bbox shows the gap).
+CODE = re.compile(r"\b[A-Z]{1,3}\d+(?:-S\d+)?(?![A-Za-z0-9])")
 # A whole word of Latin letters only: "one" inside the Polish "złożone" is not a word.
 LATIN_WORD = re.compile(r"(?<![^\W\d_])[A-Za-z]{2,}(?![^\W\d_])")
 LATIN_DIGIT = re.compile(r"[0-9]+")
 SPLIT_SIGN = re.compile(r"(?:^|[\s(])[\u2212-]\s+[0-9۰-۹]")
-BIDI_MARKS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u200e\u200f"))
+BIDI_MARKS = dict.fromkeys(
+    map(ord, "\u202a\u202b\u202c\u202d\u202e\u200e\u200f\u2066\u2067\u2068\u2069")
+)
 SKIPPED_TAGS = {"script", "style", "template", "code", "pre", "textarea", "kbd"}
 URL = re.compile(r"https?://\S+")
 READ_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
@@ -67,7 +72,7 @@ class _Visible(HTMLParser):
             return
         self.parts += [found[a] or "" for a in READ_ATTRIBUTES if found.get(a)]
         if found.get("data-figure"):
-            self.parts += list(_figure_words(json.loads(found["data-figure"] or "{}")))
+            self.parts += list(_figure_words(_shown(json.loads(found["data-figure"] or "{}"))))
         if tag == "input" and found.get("type") in ("submit", "button") and found.get("value"):
             self.parts.append(found["value"] or "")
 
@@ -78,6 +83,27 @@ class _Visible(HTMLParser):
     def handle_data(self, data: str) -> None:
         if not self.skipping:
             self.parts.append(data)
+
+
+def _shown(figure: dict[str, Any]) -> dict[str, Any]:
+    """The figure without the coordinates no one reads: a trace's x (or y) values on an axis
+    whose ticks the app names itself (``ticktext``, a date axis in the reader's calendar),
+    when the trace's hover does not show them either (skipped, or a template without them).
+    Plotly draws such values nowhere, so ISO dates there are data, not text."""
+    layout = figure.get("layout") or {}
+    traces = []
+    for trace in figure.get("data") or []:
+        trace = dict(trace)
+        for axis in ("x", "y"):
+            named = "ticktext" in (layout.get(f"{axis}axis") or {})
+            template = trace.get("hovertemplate")
+            silent = trace.get("hoverinfo") in ("skip", "none") or (
+                template is not None and f"%{{{axis}}}" not in template
+            )
+            if named and silent:
+                trace.pop(axis, None)
+        traces.append(trace)
+    return {**figure, "data": traces}
 
 
 def _figure_words(node: Any, key: str = "") -> list[str]:

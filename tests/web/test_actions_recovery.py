@@ -85,3 +85,11 @@ def test_manager_recovery_figures_cover_only_their_branches(client, org):
     figures = client.get("/api/actions/recovery").json()
     assert [b["key"] for b in figures["branches"]] == ["B2"]
     assert (figures["total"]["open"], figures["total"]["overdue"]) == (1, 1)
+
+
+def test_recovery_figures_name_items_by_their_text_in_the_reader_s_language(client, org):
+    _history(client, org)
+    as_user(client, "ada")
+    page = client.get("/actions/recovery?lang=pl").text
+    assert "Czy w ciągu 30 sekund od przybycia klienta pracownik dał znać" in page
+    assert ">acknowledged_promptly<" not in page  # a key is no name for a reader

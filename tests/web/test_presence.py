@@ -121,7 +121,10 @@ def test_photo_capture_time_is_kept_and_shown_to_head_office_only(client, org):
     as_user(client, "ada")
     page = client.get(f"/review/{filed['id']}").text
     assert "Evidence of presence" in page
-    assert "2026-02-01 09:15" in page and "m from the branch" in page
+    assert "Feb 1, 2026, 9:15" in page and "m from the branch" in page
+    persian = client.get(f"/review/{filed['id']}?lang=fa").text  # the camera's time, in Persian
+    assert "۱۲ بهمن ۱۴۰۴ (۱ فوریه ۲۰۲۶)، ۹:۱۵" in persian
+    assert client.get("/?lang=en").status_code == 200
     assert "12 min 34 s" in page  # 754 seconds on the form
     assert "A photo was taken outside the visit" in page
 

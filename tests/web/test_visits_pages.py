@@ -1,6 +1,7 @@
 """Visit pages: access for every page and role, "my visits", the generator, coverage."""
 
 import datetime as dt
+import re
 
 import pytest
 
@@ -113,7 +114,7 @@ def test_coverage_page_lists_gaps_and_scrolls_in_its_own_box(client, people, pla
     # 2 branches × 2 shifts × 7 weekdays = 28 cells; the 3 visits fill two (V01 and V02 morning).
     assert "Gaps (26)" in page
     assert 'class="scroll-box"' in page and "/static/visits.css" in page
-    assert "V02 · evening · " in page
+    assert "<bdi>V02</bdi> · evening · " in page
     css = client.get("/static/visits.css").text
     assert "overflow-x: auto" in css
 
@@ -127,3 +128,15 @@ def test_new_visit_form_unknown_shopper_shows_error(client, people, planned):
 def test_nav_hides_visits_from_managers(client, people, planned):
     _as(client, people, "manager")
     assert 'href="/visits' not in client.get("/checklists").text
+
+
+def test_coverage_page_counts_in_persian_digits(client, people, planned):
+    _as(client, people, "office")
+    start, end = TODAY, TODAY + dt.timedelta(days=30)
+    page = client.get(f"/visits/coverage?start={start}&end={end}&lang=fa").text
+    assert "(۲۶)" in page  # the gaps
+    cells = re.findall(r'<td class="heat-\d"[^>]*>([^<]*)</td>', page)
+    assert cells and all(re.fullmatch("[۰-۹]+", c) for c in cells), cells
+    legend = re.search(r'<span class="heat-4">([^<]*)</span>', page)[1]
+    assert re.search(r"\([۰-۹]+\)", legend) and not re.search("[0-9]", legend)
+    client.get("/?lang=en")

@@ -232,7 +232,13 @@ class ActionPagesController(Controller):
     ) -> Template:
         user = _user(page)
         facts = await actions_selectors.recovery_facts(user, now=_now(), branch=branch or None)
-        context = {"page": page, "figures": recovery_figures(facts), "branch": branch or ""}
+        texts = await actions_selectors.item_texts(user, branch=branch or None)
+        context = {
+            "page": page,
+            "figures": recovery_figures(facts),
+            "branch": branch or "",
+            "item_texts": texts,
+        }
         return Template("actions/recovery.html", context=context)
 
     @get("/emails", guards=[requires_office])
