@@ -13,9 +13,9 @@ from .report_model import (
     Section,
     Translate,
     fmt,
+    likely,
     localised_numbers,
     no_translation,
-    span,
 )
 from .sections.checklist import items_section, sections_section
 from .sections.consistency import shifts_section, staff_section
@@ -43,8 +43,8 @@ def branch_report(
         (_("Visits"), fmt(len(data.rows), 0)),
         (_("Mean score"), fmt(None if b is None else b.mean)),
         (
-            _("Fair score (shrunken)"),
-            f"{fmt(None if b is None else b.shrunken)} ({span(None if b is None else b.interval)})",
+            _("Fair score"),
+            "–" if b is None else f"{fmt(b.shrunken)} ({likely(b.interval, _)})",
         ),
         (_("Consistency index"), fmt(None if b is None else b.consistency)),
     ]

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
   var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"] };
+  // On a phone the toolbar would sit over the chart's title, and zooming is a pinch anyway:
+  // none there; on a desktop it shows on hover only.
+  config.displayModeBar = window.matchMedia("(max-width: 640px)").matches ? false : "hover";
   // Plotly's own words and month names in the page's language (web/plotly_locale.py)
   var locale = document.getElementById("plotly-locale");
   if (locale) {
