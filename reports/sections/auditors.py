@@ -73,7 +73,7 @@ def auditors_section(
     method = _(
         "A shopper's severity is how many points their scores lie above or below the others' "
         "for the same branches, from the mixed model of branch, shift, staff and shopper, with "
-        "its 95% interval; every fair score takes it out. Agreement compares visits scored by "
+        "its interval (95%); every fair score takes it out. Agreement compares visits scored by "
         "two shoppers: ICC for the totals, Krippendorff's α and Cohen's κ per item (1: always "
         "the same answer; 0: no better than chance)."
     )

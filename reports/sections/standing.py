@@ -57,10 +57,11 @@ STANDING_METHOD = N_(
     "The fair score takes each shopper's strictness out of the scores (a mixed model of "
     "branch, shift, staff and shopper), then draws a branch with few visits towards the "
     "organisation's average (shrinkage), so that a lucky or unlucky handful of visits does not "
-    "decide its place. Its range is a 95% interval; ranks come with 95% intervals from the same "
-    "model. A branch is above or below what chance explains when its adjusted average lies "
-    "outside the funnel limits at 99.8% around the organisation (slightly above or below: "
-    "outside the 95% limits only), limits that allow for the differences all branches show."
+    "decide its place. Its range is an interval (95%); ranks come with intervals (95%) "
+    "from the same model. A branch is above or below what chance explains when its adjusted "
+    "average lies "
+    "outside the funnel limits (99.8%) around the organisation (slightly above or below: "
+    "outside only the limits at 95%), limits that allow for the differences all branches show."
 )
 FUNNEL_WORDS = {
     "above": N_("above what chance explains"),

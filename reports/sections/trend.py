@@ -56,8 +56,8 @@ def trend_sentence(trend: Trend | RawTrend, _: Translate) -> str:
 
 
 TREND_METHOD = N_(
-    "A trend is the straight line through the period's scores, in points a year, with its 95% "
-    "interval. It is called clear when its q-value (its p-value corrected for the number of "
+    "A trend is the straight line through the period's scores, in points a year, with its interval "
+    "(95%). It is called clear when its q-value (its p-value corrected for the number of "
     "branches looked at, Benjamini–Hochberg) is below 0.05. The usual range of a control chart "
     "is its centre line ± three σ, σ estimated from the moving range of consecutive visits "
     "(mean moving range / 1.128) and widened for the number of branches charted; a signal is a "
