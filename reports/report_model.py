@@ -233,10 +233,18 @@ def rank_range(rank: int, low: int, high: int) -> str:
 
 
 def between(low: float | None, high: float | None, _: Translate) -> str:
-    """An interval in words, to whole points: ``between 71 and 84``."""
+    """An interval in words, to whole points: ``between 71 and 84``; a narrow one (under
+    ``WHOLE`` points) to a decimal, so that it never reads "between 98 and 98"."""
     if low is None or high is None:
         return "–"
-    return _("between %(low)s and %(high)s") % {"low": fmt(low, 0), "high": fmt(high, 0)}
+    digits = 0 if high - low >= WHOLE else 1
+    return _("between %(low)s and %(high)s") % {
+        "low": fmt(low, digits),
+        "high": fmt(high, digits),
+    }
+
+
+WHOLE = 5.0  # points: an interval at least this wide is written in whole points
 
 
 def likely(bounds: Interval | None, _: Translate) -> str:

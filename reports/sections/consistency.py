@@ -68,8 +68,8 @@ def shifts_section(data: BranchInput, _: Translate) -> Section:
         method=_(
             "A shift's own difference is how much its visits score above or below the branch's "
             "usual level once the shopper's strictness is taken out (a mixed model of branch, "
-            "shift, staff and shopper), with its interval (95%); a range that does not include "
-            "zero is a difference chance does not explain."
+            "shift, staff and shopper), with its interval (95%); a range wholly above or below "
+            "the branch's level is a difference chance does not explain."
         ),
     )
 

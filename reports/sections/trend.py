@@ -69,7 +69,7 @@ def branch_trend_section(data: BranchInput, audit_href: Href, _: Translate) -> S
     trend = data.findings.trend
     dates = [r.local.date().isoformat() for r in data.rows]
     raw = [r.score for r in data.rows]
-    title = _("Score per visit with control limits")
+    title = _("Score per visit and its usual range")
     signals: list[Signal] = []
     if isinstance(trend, RawTrend) and trend.chart is not None:
         # A manager's chart (``reports.disclosure``): the scores as given, and the limits and

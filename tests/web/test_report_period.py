@@ -182,7 +182,7 @@ def test_branch_pdf_has_every_chart_and_the_pages_numbers(client, history):
     mean = next(line for line in page.splitlines() if line.startswith("Mean score"))
     assert f"{float(mean.split(',')[1]):.1f}" in text  # the page's number is the PDF's
     for title in (
-        "Score per visit with control limits",
+        "Score per visit and its usual range",
         "Sections against the organisation",
         "Mean score by shift and weekday",
         "Staff consistency",
