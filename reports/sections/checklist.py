@@ -65,7 +65,7 @@ def items_section(data: BranchInput, _: Translate) -> Section:
     rates = describe.item_pass_rates(data.rows)
     worst = rates[:15]
     fig = figures.bars(
-        [data.item_titles.get(k, k)[:48] for k, _n, _r in worst],
+        [data.item_titles.get(k, k) for k, _n, _r in worst],
         [round(r * 100, 1) for _k, _n, r in worst],
         title=_("Items passed least often"),
         x_label=_("Visits passed (%)"),

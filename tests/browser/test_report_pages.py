@@ -207,6 +207,9 @@ def test_on_a_phone_the_chart_toolbar_is_gone_and_bar_labels_are_whole(server, p
         "ts => ts.every(t => t.getBoundingClientRect().left >= "
         "t.closest('.plot').getBoundingClientRect().left - 1)"
     )
+    # a section's name wraps onto lines instead of being cut short
+    ticks = phone.locator("#fig-sections .ytick text").all_text_contents()
+    assert ticks and not any(t.endswith("…") for t in ticks), ticks
     # a key figure says what it means beneath its label, and the method is one tap away
     assert phone.locator("#table-overview ~ .table-scroll .meaning").count() >= 10
     method = phone.locator("#overview details.method")
