@@ -12,6 +12,7 @@ from .report_model import (
     Report,
     Section,
     Translate,
+    branch_label,
     fmt,
     likely,
     localised_numbers,
@@ -38,7 +39,7 @@ def branch_report(
 ) -> Report:
     b = data.findings.estimate
     facts = [
-        (_("Branch"), f"{data.code} · {data.name}"),
+        (_("Branch"), branch_label(data.code, data.name)),
         (_("Period"), data.period),
         (_("Visits"), fmt(len(data.rows), 0)),
         (_("Mean score"), fmt(None if b is None else b.mean)),
@@ -71,7 +72,7 @@ def branch_report(
     return Report(
         "branch",
         _("Branch report"),
-        f"{data.code} · {data.name} · {data.period}",
+        f"{branch_label(data.code, data.name)} · {data.period}",
         lang,
         facts,
         summary,
