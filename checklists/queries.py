@@ -415,3 +415,10 @@ def _without_defaults(values: dict, struct: type) -> dict:
 def _defaults(struct: type) -> dict:
     fields = msgspec.structs.fields(struct)
     return {f.name: f.default for f in fields if f.default is not msgspec.NODEFAULT}
+
+
+async def checklist_titles() -> dict[str, dict[str, str]]:
+    """Every checklist's title in all its languages, by slug (one small query: a page that
+    lists audits names their checklists by title, not slug)."""
+    rows = await ChecklistTemplate.select(ChecklistTemplate.slug, ChecklistTemplate.title)
+    return {row["slug"]: _json(row["title"]) or {} for row in rows}

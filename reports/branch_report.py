@@ -12,10 +12,11 @@ from .report_model import (
     Report,
     Section,
     Translate,
+    branch_label,
     fmt,
+    likely,
     localised_numbers,
     no_translation,
-    span,
 )
 from .sections.checklist import items_section, sections_section
 from .sections.consistency import shifts_section, staff_section
@@ -38,13 +39,13 @@ def branch_report(
 ) -> Report:
     b = data.findings.estimate
     facts = [
-        (_("Branch"), f"{data.code} · {data.name}"),
+        (_("Branch"), branch_label(data.code, data.name)),
         (_("Period"), data.period),
         (_("Visits"), fmt(len(data.rows), 0)),
         (_("Mean score"), fmt(None if b is None else b.mean)),
         (
-            _("Fair score (shrunken)"),
-            f"{fmt(None if b is None else b.shrunken)} ({span(None if b is None else b.interval)})",
+            _("Fair score"),
+            "–" if b is None else f"{fmt(b.shrunken)} ({likely(b.interval, _)})",
         ),
         (_("Consistency index"), fmt(None if b is None else b.consistency)),
     ]
@@ -71,7 +72,7 @@ def branch_report(
     return Report(
         "branch",
         _("Branch report"),
-        f"{data.code} · {data.name} · {data.period}",
+        f"{branch_label(data.code, data.name)} · {data.period}",
         lang,
         facts,
         summary,

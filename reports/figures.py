@@ -17,6 +17,14 @@ from .report_model import chart_separators, fmt, right_to_left
 
 FONT = "Noto Sans, Noto Sans Arabic, DejaVu Sans, sans-serif"
 BLUE, GREY, RED, GREEN = "#1f5fa8", "#8a8f98", "#c62828", "#2e7d32"
+SCORE_RANGE = (0.0, 100.0)  # every score axis: a 0–100 score never drawn to 120
+
+
+def _within(
+    values: Sequence[float], low: float = SCORE_RANGE[0], high: float = SCORE_RANGE[1]
+) -> list[float]:
+    """Values held to the score range (a control limit of 104 is drawn at 100)."""
+    return [min(high, max(low, v)) for v in values]
 
 
 def _layout(title: str, height: int = 380, **extra: Any) -> dict[str, Any]:
@@ -55,7 +63,11 @@ def _mirror(fig: go.Figure) -> None:
     )
     fig.update_yaxes(side="right")
     if layout.yaxis.type == "category":  # one row per label: values grow leftwards
-        fig.update_xaxes(autorange="reversed")
+        if layout.xaxis.range is not None:  # a score axis keeps its 0–100, mirrored
+            low, high = layout.xaxis.range
+            fig.update_xaxes(range=[high, low], autorange=False)
+        else:
+            fig.update_xaxes(autorange="reversed")
     for trace in fig.data:
         if trace.type == "heatmap":
             trace.update(colorbar={"x": -0.02, "xanchor": "right"})
@@ -190,13 +202,17 @@ def control_chart(
     for bound in (upper, lower):
         fig.add_scatter(
             x=list(periods),
-            y=list(bound),
+            y=_within(bound),
             mode="lines",
             line={"dash": "dot", "color": GREY},
             **quiet,
         )
     fig.add_scatter(
-        x=list(periods), y=[centre] * len(periods), mode="lines", line={"color": GREY}, **quiet
+        x=list(periods),
+        y=_within([centre] * len(periods)),
+        mode="lines",
+        line={"color": GREY},
+        **quiet,
     )
     fig.add_scatter(
         x=list(periods),
@@ -204,13 +220,29 @@ def control_chart(
         mode="lines+markers",
         line={"color": BLUE},
         marker={"size": 9, "color": [RED if s else BLUE for s in signals]},
+        cliponaxis=False,  # a point at 100 is drawn whole on the axis's edge
         customdata=list(links) if links and any(links) else None,
         text=[f"{h}: {fmt(m)}" for h, m in zip(hover, means, strict=True)] if hover else None,
         hovertemplate="%{text}<extra></extra>" if hover else None,
     )
     xaxis = {"tickvals": ticks[0], "ticktext": ticks[1]} if ticks else {}
-    fig.update_layout(_layout(title, yaxis={"title": y_label, "gridcolor": "#eee"}, xaxis=xaxis))
+    fig.update_layout(
+        _layout(
+            title,
+            yaxis={"title": y_label, "gridcolor": "#eee", **_score_range(means, raw)},
+            xaxis=xaxis,
+        )
+    )
     return _dict(fig, links=bool(links and any(links)))
+
+
+def _score_range(*series: Sequence[float] | None) -> dict[str, Any]:
+    """A score axis from 0 to 100, a little wider only where a point (an adjusted score) lies
+    outside, so that no point is hidden."""
+    values = [v for s in series if s for v in s]
+    low = min([SCORE_RANGE[0], *values])
+    high = max([SCORE_RANGE[1], *values])
+    return {"range": [low, high], "autorange": False}
 
 
 def dot_intervals(
@@ -224,8 +256,12 @@ def dot_intervals(
     links: Sequence[str] | None = None,
     reference: float | None = None,
     colours: Sequence[str] | None = None,
+    score_axis: bool = False,
 ) -> dict[str, Any]:
-    """One row per label: a dot with its interval (league tables, severities, staff)."""
+    """One row per label: a dot with its interval (league tables, severities, staff). With
+    ``score_axis`` the axis runs 0–100 and the intervals are held to it."""
+    if score_axis:
+        low, high = _within(low), _within(high)
     fig = go.Figure()
     fig.add_scatter(
         x=list(values),
@@ -248,8 +284,12 @@ def dot_intervals(
         _layout(
             title,
             height,
-            xaxis={"title": x_label, "gridcolor": "#eee"},
-            yaxis={"autorange": "reversed", "type": "category"},
+            xaxis={
+                "title": x_label,
+                "gridcolor": "#eee",
+                **(_score_range(values) if score_axis else {}),
+            },
+            yaxis={"autorange": "reversed", "type": "category", "automargin": True},
             margin={"l": 110, "r": 20, "t": 50, "b": 50},
         )
     )
@@ -267,17 +307,19 @@ def funnel(
     x_label: str = "n",
     y_label: str = "score",
     links: Sequence[str] | None = None,
+    codes: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Mean against number of visits with funnel limits; ``limits`` maps a name (the
-    reader's "95%", "99.8%", inner limits first) to (n grid, lower, upper). The first limits
-    are dotted, the others dashed."""
+    reader's "95%", "99.8%", inner limits first) to (n grid, lower, upper); the first limits
+    are dotted, the others dashed. With ``codes`` each point is marked by its short code and
+    its hover names it whole (``labels``)."""
     fig = go.Figure()
     for index, (name, (grid, lower, upper)) in enumerate(limits.items()):
         dash = "dot" if index == 0 else "dash"
         for bound in (lower, upper):
             fig.add_scatter(
                 x=list(grid),
-                y=list(bound),
+                y=_within(bound),
                 mode="lines",
                 name=name,
                 line={"color": GREY, "dash": dash},
@@ -288,7 +330,9 @@ def funnel(
         x=list(n),
         y=list(means),
         mode="markers+text",
-        text=list(labels),
+        text=list(codes or labels),
+        hovertext=list(labels),
+        hovertemplate="%{hovertext}: %{y}<extra></extra>",
         textposition="top center",
         marker={"size": 8, "color": BLUE},
         customdata=list(links) if links else None,
@@ -298,7 +342,7 @@ def funnel(
             title,
             440,
             xaxis={"title": x_label, "gridcolor": "#eee"},
-            yaxis={"title": y_label, "gridcolor": "#eee"},
+            yaxis={"title": y_label, "gridcolor": "#eee", **_score_range(means)},
         )
     )
     return _dict(fig, links=bool(links))
@@ -336,7 +380,8 @@ def heatmap(
         _layout(
             title,
             height,
-            yaxis={"type": "category", "autorange": "reversed"},
+            xaxis={"automargin": True},
+            yaxis={"type": "category", "autorange": "reversed", "automargin": True},
             margin={"l": 110, "r": 20, "t": 50, "b": 60},
         )
     )
@@ -352,9 +397,11 @@ def bars(
     compare: Sequence[float] | None = None,
     names: tuple[str, str] = ("", ""),
     colours: Sequence[str] | None = None,
+    score_axis: bool = False,
 ) -> dict[str, Any]:
     """Horizontal bars (section scores, pass rates, variance shares), optionally against a
-    second series such as the organisation's."""
+    second series such as the organisation's. With ``score_axis`` (a score or a percentage)
+    the value axis runs 0–100."""
     fig = go.Figure()
     fig.add_bar(
         x=list(values),
@@ -365,7 +412,11 @@ def bars(
     )
     # A question as a bar label: shortened on the axis (the bars keep their room), whole on
     # hover; the table beside the chart has every word.
-    ticks = {"tickmode": "array", "tickvals": list(labels), "ticktext": [_short(t) for t in labels]}
+    ticks = {
+        "tickmode": "array",
+        "tickvals": list(labels),
+        "ticktext": [short_label(t) for t in labels],
+    }
     if compare is not None:
         fig.add_bar(
             x=list(compare), y=list(labels), orientation="h", name=names[1], marker={"color": GREY}
@@ -375,7 +426,11 @@ def bars(
         _layout(
             title,
             height,
-            xaxis={"title": x_label, "gridcolor": "#eee"},
+            xaxis={
+                "title": x_label,
+                "gridcolor": "#eee",
+                **(_score_range(values, compare) if score_axis else {}),
+            },
             yaxis={"type": "category", "autorange": "reversed", "automargin": True, **ticks},
             barmode="group",
             showlegend=compare is not None,
@@ -390,7 +445,7 @@ def bars(
 LABEL_CHARS = 42
 
 
-def _short(label: str, limit: int = LABEL_CHARS) -> str:
+def short_label(label: str, limit: int = LABEL_CHARS) -> str:
     """``label`` cut at a word boundary to at most ``limit`` characters, with an ellipsis."""
     if len(label) <= limit:
         return label

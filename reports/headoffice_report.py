@@ -15,6 +15,7 @@ from .report_model import (
     Report,
     Section,
     Translate,
+    branch_label,
     fmt,
     localised_numbers,
     no_translation,
@@ -63,23 +64,25 @@ def headoffice_report(
             [],
             [Section("none", _("No comparison"), empty)],
         )
+    names = {r.branch: getattr(r, "branch_name", "") for r in rows}
     parts = [
-        league_section(analysis, branch_href, _),
-        funnel_section(analysis, branch_href, _),
+        league_section(analysis, branch_href, _, names),
+        funnel_section(analysis, branch_href, _, names),
         heatmap_section(rows, sections, branch_href, _),
         variance_section(analysis, _),
         groups_section(rows, _, shift_names or {}),
         auditors_section(analysis, items or {}, _),
-        trends_section(analysis, branch_href, _),
+        trends_section(analysis, branch_href, _, names),
     ]
     if recovery is not None:
-        parts.append(recovery_section(recovery, per="branches", titles={}, _=_))
+        labels = {code: branch_label(code, name) for code, name in names.items()}
+        parts.append(recovery_section(recovery, per="branches", titles=labels, _=_))
     return Report(
         "headoffice",
         _("Head-office report"),
         period,
         lang,
         facts,
-        headoffice_summary(analysis, _, shift_names),
+        headoffice_summary(analysis, _, shift_names, names),
         parts,
     )

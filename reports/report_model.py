@@ -61,6 +61,7 @@ class Cell(msgspec.Struct):
     text: str
     href: str | None = None
     css: str = ""
+    note: str = ""  # a line in plain words beneath the text (what a key figure means)
 
 
 class Table(msgspec.Struct, tag="table"):
@@ -108,9 +109,13 @@ Block = Paragraph | Figure | Table | AnswerList
 
 
 class Section(msgspec.Struct):
+    """A part of a report; ``method`` says in a few sentences how its figures are computed
+    (a collapsed "How this is computed" note on the page, a small print note in the PDF)."""
+
     key: str
     title: str
     blocks: list[Block]
+    method: str = ""
 
 
 class Report(msgspec.Struct):
@@ -237,6 +242,42 @@ def rank_range(rank: int, low: int, high: int) -> str:
     """A rank with its interval, ``1 (1–8)``, on one line: a no-break space before the
     bracket and a word joiner after the dash."""
     return f"{fmt(rank, 0)}\u00a0({fmt(low, 0)}–\u2060{fmt(high, 0)})"
+
+
+def between(low: float | None, high: float | None, _: Translate) -> str:
+    """An interval in words, to whole points: ``between 71 and 84``; a narrow one (under
+    ``WHOLE`` points) to a decimal, so that it never reads "between 98 and 98"."""
+    if low is None or high is None:
+        return "–"
+    digits = 0 if high - low >= WHOLE else 1
+    return _("between %(low)s and %(high)s") % {
+        "low": fmt(low, digits),
+        "high": fmt(high, digits),
+    }
+
+
+WHOLE = 5.0  # points: an interval at least this wide is written in whole points
+
+
+def likely(bounds: Interval | None, _: Translate) -> str:
+    """An interval of the analysis as :func:`between` writes it; a missing one as a dash."""
+    return "–" if bounds is None else between(bounds.low, bounds.high, _)
+
+
+def rank_words(bounds: RankInterval | None, _: Translate) -> str:
+    """A rank interval in whole ranks: ``rank 2 to 19``."""
+    if bounds is None:
+        return "–"
+    return _("rank %(low)s to %(high)s") % {
+        "low": fmt(bounds.low, 0),
+        "high": fmt(bounds.high, 0),
+    }
+
+
+def branch_label(code: str, name: str | None) -> str:
+    """A branch as a reader knows it, name first with its code: ``Kifisia (B07)``; the code
+    isolated in Persian (:func:`code_text`), so that it never joins the words around it."""
+    return f"{name} ({code_text(code)})" if name and name != code else code_text(code)
 
 
 def span(bounds: Interval | RankInterval | None) -> str:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from . import describe
 from .branch_input import BranchInput
 from .decisions import Decision, decisions
-from .report_model import Translate, code_text, fmt, span
+from .report_model import Translate, branch_label, code_text, fmt, likely
 from .results import AnalysisResult
+from .sections.standing import funnel_words
 
 
 def N_(text: str) -> str:
@@ -47,10 +48,11 @@ DROPPED_OTHER = N_(
 )
 
 SHIFT_GAP = 5.0  # points; smaller gaps are not worth a sentence
+CLEAR = 0.05  # a trend's q-value below which it is called clear (as ``sections.trend``)
 
 
 def _shift_sentence(data: BranchInput, _: Translate) -> str:
-    code = code_text(data.code)
+    code = branch_label(data.code, data.name)
     real = [e for e in data.findings.cells if e.interval.high < 0 or e.interval.low > 0]
     shifts = describe.groups(data.rows, lambda r: r.shift)
     worst = min(shifts, key=lambda g: g.mean) if len(shifts) > 1 else None
@@ -77,30 +79,40 @@ def _shift_sentence(data: BranchInput, _: Translate) -> str:
     ) % {"branch": code, "spread": fmt(spread, 0)}
 
 
-def branch_summary(data: BranchInput, _: Translate) -> list[str]:
-    lines = [_shift_sentence(data, _)]
+def standing_sentences(data: BranchInput, _: Translate) -> list[str]:
+    """The branch's fair score and its place against the others, and the visits that would
+    settle it against the standard: written from the key figures' own values (the score, its
+    range, the funnel words, the visits to decide), so the sentence and the table agree."""
+    lines = []
     b = data.findings.estimate
     if b:
-        where = {
-            "above": _("above the organisation's limits"),
-            "below": _("below the organisation's limits"),
-            "within": _("within the organisation's range"),
-        }.get(b.funnel.p998, "")
         lines.append(
-            _("Its fair score is %(score)s (%(interval)s), %(where)s.")
-            % {"score": fmt(b.shrunken), "interval": span(b.interval), "where": where}
+            _("Its fair score is %(score)s (%(interval)s), %(where)s compared with other branches.")
+            % {
+                "score": fmt(b.shrunken),
+                "interval": likely(b.interval, _),
+                "where": funnel_words(b, _),
+            }
         )
     if data.findings.decision is not None:
-        lines.append(decision_sentence(data.code, data.findings.decision, _))
+        lines.append(
+            decision_sentence(branch_label(data.code, data.name), data.findings.decision, _)
+        )
+    return lines
+
+
+def branch_summary(data: BranchInput, _: Translate) -> list[str]:
+    lines = [_shift_sentence(data, _)]
+    lines.extend(standing_sentences(data, _))
     t = data.findings.trend
-    if t and t.q < 0.05:
+    if t and t.q < CLEAR:
         word = _("rising") if t.slope_per_year > 0 else _("falling")
         lines.append(
             _("Scores are %(word)s by %(slope)s points a year (%(interval)s).")
             % {
                 "word": word,
                 "slope": fmt(abs(t.slope_per_year)),
-                "interval": span(t.interval),
+                "interval": likely(t.interval, _),
             }
         )
     for s in data.findings.staff:
@@ -136,9 +148,18 @@ def dropped_sentences(analysis: AnalysisResult, _: Translate) -> list[str]:
 
 
 def headoffice_summary(
-    analysis: AnalysisResult, _: Translate, shift_names: dict[str, str] | None = None
+    analysis: AnalysisResult,
+    _: Translate,
+    shift_names: dict[str, str] | None = None,
+    names: dict[str, str] | None = None,
 ) -> list[str]:
-    """What stands out across branches; a shift is named in the reader's language."""
+    """What stands out across branches; a shift is named in the reader's language, a branch
+    by its name and code."""
+    named = names or {}
+
+    def label(code: str) -> str:
+        return branch_label(code, named.get(code))
+
     lines = dropped_sentences(analysis, _)
     variance = analysis.variance
     if variance:
@@ -152,10 +173,10 @@ def headoffice_summary(
                 )
                 % {"share": fmt(shares[top] * 100, 0), "source": _(SOURCE_WORDS[top])}
             )
-    below = [b.branch for b in analysis.branches if b.funnel.p998 == "below"]
+    below = [label(b.branch) for b in analysis.branches if b.funnel.p998 == "below"]
     if below:
         lines.append(
-            _("Below the 99.8%% funnel limits: %(branches)s.") % {"branches": ", ".join(below)}
+            _("Below what chance explains: %(branches)s.") % {"branches": ", ".join(below)}
         )
     cells = analysis.cells
     if cells and abs(cells[0].effect) >= SHIFT_GAP:
@@ -166,10 +187,10 @@ def headoffice_summary(
                 "%(effect)s points (%(interval)s)."
             )
             % {
-                "branch": code_text(c.branch),
+                "branch": label(c.branch),
                 "shift": (shift_names or {}).get(c.shift, c.shift),
                 "effect": fmt(c.effect),
-                "interval": span(c.interval),
+                "interval": likely(c.interval, _),
             }
         )
     if analysis.auditors:
@@ -184,7 +205,7 @@ def headoffice_summary(
             )
     if (settled := decisions_sentence(decisions(analysis), _)) is not None:
         lines.append(settled)
-    alarms = [t.branch for t in analysis.trends if t.alarm]
+    alarms = [label(t.branch) for t in analysis.trends if t.alarm]
     if alarms:
         lines.append(
             _("Control charts signal a change at %(branches)s.") % {"branches": ", ".join(alarms)}

@@ -194,6 +194,7 @@ def install_translations(environment: Environment) -> None:
     environment.filters["moment"] = _moment_filter
     environment.filters["reason"] = _reason_filter
     environment.filters["shift"] = _shift_filter
+    environment.filters["checklist"] = _checklist_filter
 
 
 @pass_context
@@ -202,6 +203,16 @@ def _shift_filter(context: Context, name: str | None) -> str:
     name."""
     shifts = getattr(context.get("page"), "shifts", None) or {}
     return shifts.get(name, name) if name else ""
+
+
+@pass_context
+def _checklist_filter(context: Context, slug: str | None) -> Markup | str:
+    """``{{ audit.checklist | checklist }}``: a checklist's title in the page's language from
+    the page's ``checklist_titles`` (slug → titles), else its slug."""
+    titles = (context.get("checklist_titles") or {}).get(slug)
+    if not titles:
+        return slug or ""
+    return content_text(titles, _context_language(context))
 
 
 @pass_context

@@ -15,9 +15,9 @@ from ..report_model import (
     Section,
     Translate,
     fmt,
+    likely,
     num,
     prose,
-    span,
     table,
 )
 from ..results import AnalysisResult, AuditorSeverity, ItemAgreement
@@ -41,7 +41,7 @@ def auditors_section(
         Column(_("Visits"), lambda a: num(a.n, 0), lambda a: a.n, "n"),
         Column(_("Raw mean"), lambda a: num(a.raw_mean), lambda a: a.raw_mean, "raw_mean"),
         Column(_("Severity"), lambda a: num(a.severity), lambda a: a.severity, "severity"),
-        Column(_("Interval"), lambda a: Cell(span(a.interval))),
+        Column(_("Likely range"), lambda a: Cell(likely(a.interval, _))),
         Column("interval_low", csv=lambda a: a.interval.low),
         Column("interval_high", csv=lambda a: a.interval.high),
     ]
@@ -70,7 +70,14 @@ def auditors_section(
         blocks.append(
             table("calibration", _("Agreement per item"), _agreement_columns(item_titles, _), items)
         )
-    return Section("auditors", _("Shoppers: severity and calibration"), blocks)
+    method = _(
+        "A shopper's severity is how many points their scores lie above or below the others' "
+        "for the same branches, from the mixed model of branch, shift, staff and shopper, with "
+        "its interval (95%); every fair score takes it out. Agreement compares visits scored by "
+        "two shoppers: ICC for the totals, Krippendorff's α and Cohen's κ per item (1: always "
+        "the same answer; 0: no better than chance)."
+    )
+    return Section("auditors", _("Shoppers: severity and calibration"), blocks, method=method)
 
 
 def _agreement_columns(item_titles: dict[str, str], _: Translate) -> list[Column[ItemAgreement]]:

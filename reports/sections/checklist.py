@@ -13,6 +13,7 @@ from ..report_model import (
     Href,
     Section,
     Translate,
+    branch_label,
     fmt,
     num,
     prose,
@@ -32,7 +33,8 @@ def sections_section(data: BranchInput, _: Translate) -> Section:
         title=_("Sections against the organisation"),
         x_label=_("score"),
         compare=[round(org[k].mean, 1) for k in keys],
-        names=(data.code, _("organisation")),
+        names=(branch_label(data.code, data.name), _("organisation")),
+        score_axis=True,
     )
 
     def gap(k: str) -> float:
@@ -40,7 +42,12 @@ def sections_section(data: BranchInput, _: Translate) -> Section:
 
     columns: list[Column[str]] = [
         Column(_("Section"), lambda k: Cell(data.section_titles.get(k, k)), lambda k: k),
-        Column(data.code, lambda k: num(mine[k].mean), lambda k: round(mine[k].mean, 2)),
+        Column(
+            branch_label(data.code, data.name),
+            lambda k: num(mine[k].mean),
+            lambda k: round(mine[k].mean, 2),
+            data.code,  # the CSV's header is the code, as it always was
+        ),
         Column(_("organisation"), lambda k: num(org[k].mean), lambda k: round(org[k].mean, 2)),
         Column(_("difference"), lambda k: num(gap(k)), lambda k: round(gap(k), 2)),
     ]
@@ -58,10 +65,11 @@ def items_section(data: BranchInput, _: Translate) -> Section:
     rates = describe.item_pass_rates(data.rows)
     worst = rates[:15]
     fig = figures.bars(
-        [data.item_titles.get(k, k)[:48] for k, _n, _r in worst],
+        [data.item_titles.get(k, k) for k, _n, _r in worst],
         [round(r * 100, 1) for _k, _n, r in worst],
         title=_("Items passed least often"),
         x_label=_("Visits passed (%)"),
+        score_axis=True,
     )
     columns: list[Column[tuple[str, int, float]]] = [
         Column(_("Item"), lambda i: prose(data.item_titles.get(i[0], i[0])), lambda i: i[0]),
@@ -76,8 +84,9 @@ def items_section(data: BranchInput, _: Translate) -> Section:
     )
 
 
-HeatmapRow = tuple[str, str, list[float | None]]
-"""A branch's row: its label, its code and its means in the order of the sections shown."""
+HeatmapRow = tuple[str, str, list[float | None], str]
+"""A branch's row: its label, its code, its means in the order of the sections shown and its
+label in the CSV (region · code, as the CSV has always carried it)."""
 
 
 def _section_column(title: str, j: int) -> Column[HeatmapRow]:
@@ -85,9 +94,14 @@ def _section_column(title: str, j: int) -> Column[HeatmapRow]:
 
 
 def heatmap_section(rows: list, sections: dict[str, str], href: Href, _: Translate) -> Section:
-    """Each branch's mean per checklist section, branches by region."""
+    """Each branch's mean per checklist section, branches by region and named with their
+    codes ("North · Kifisia (B07)")."""
     branch_keys = sorted({(r.region, r.branch) for r in rows})
-    labels = [f"{reg} · {b}" if reg else b for reg, b in branch_keys]
+    names = {r.branch: getattr(r, "branch_name", "") for r in rows}
+    labels = [
+        f"{reg} · {branch_label(b, names[b])}" if reg else branch_label(b, names[b])
+        for reg, b in branch_keys
+    ]
     by_branch: dict[str, list] = {}
     for r in rows:
         by_branch.setdefault(r.branch, []).append(r)
@@ -98,7 +112,7 @@ def heatmap_section(rows: list, sections: dict[str, str], href: Href, _: Transla
         z.append([round(means[k].mean, 1) if k in means else None for k in keys])
         text.append([fmt(means[k].mean, 0) if k in means else "" for k in keys])
     fig = figures.heatmap(
-        [sections[k][:22] for k in keys],
+        [figures.short_label(sections[k], 22) for k in keys],
         labels,
         z,
         text=text,
@@ -106,10 +120,13 @@ def heatmap_section(rows: list, sections: dict[str, str], href: Href, _: Transla
         row_links=[href(b) for _reg, b in branch_keys],
     )
     columns: list[Column[HeatmapRow]] = [
-        Column(_("Branch"), lambda r: Cell(r[0], href=href(r[1])), lambda r: r[0]),
+        Column(_("Branch"), lambda r: Cell(r[0], href=href(r[1])), lambda r: r[3]),
         *[_section_column(sections[k], j) for j, k in enumerate(keys)],
     ]
-    table_rows = [(lab, b, zr) for lab, zr, (_reg, b) in zip(labels, z, branch_keys, strict=True)]
+    table_rows = [
+        (lab, b, zr, f"{reg} · {b}" if reg else b)
+        for lab, zr, (reg, b) in zip(labels, z, branch_keys, strict=True)
+    ]
     return Section(
         "heatmap",
         _("Branches × sections"),

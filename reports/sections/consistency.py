@@ -18,8 +18,8 @@ from ..report_model import (
     Translate,
     channel_name,
     fmt,
+    likely,
     num,
-    span,
     table,
 )
 from ..results import AnalysisResult, CellEffect
@@ -48,12 +48,14 @@ def shifts_section(data: BranchInput, _: Translate) -> Section:
         ),
         Column(_("Visits"), lambda r: num(r[0].n, 0), lambda r: r[0].n),
         Column(_("Mean"), lambda r: num(r[0].mean), lambda r: round(r[0].mean, 2)),
-        Column(_("Effect"), lambda r: num(_effect(r)), _effect),
+        # The CSV keeps its headers (an API): "Effect" and "Interval" as they always were.
+        Column(_("Own difference (points)"), lambda r: num(_effect(r)), _effect, _("Effect")),
         Column(
-            _("Interval"),
-            lambda r: Cell(span(None if r[1] is None else r[1].interval)),
+            _("Likely range"),
+            lambda r: Cell(likely(None if r[1] is None else r[1].interval, _)),
             # the CSV has always carried the interval as one "[low, high]" value
             lambda r: None if r[1] is None else [r[1].interval.low, r[1].interval.high],
+            _("Interval"),
         ),
     ]
     return Section(
@@ -63,6 +65,12 @@ def shifts_section(data: BranchInput, _: Translate) -> Section:
             Figure("shift_weekday", _("Mean score by shift and weekday"), fig),
             table("shifts", _("Shifts"), columns, rows),
         ],
+        method=_(
+            "A shift's own difference is how much its visits score above or below the branch's "
+            "usual level once the shopper's strictness is taken out (a mixed model of branch, "
+            "shift, staff and shopper), with its interval (95%); a range wholly above or below "
+            "the branch's level is a difference chance does not explain."
+        ),
     )
 
 
@@ -84,6 +92,7 @@ def staff_section(data: BranchInput, _: Translate) -> Section:
         title=_("Staff: mean ± one standard deviation"),
         x_label=_("score"),
         colours=[figures.RED if g.key in flagged else figures.BLUE for g in staff],
+        score_axis=True,
     )
     rows = list(zip(staff, sds, strict=True))
 
@@ -148,6 +157,7 @@ def _compared(
         [round(g.mean, 1) for g in gs],
         title=title,
         x_label=_("mean score"),
+        score_axis=True,
     )
     columns: list[Column[describe.Group]] = [
         Column(_("Group"), lambda g: Cell(label(g.key)), lambda g: g.key),
@@ -174,6 +184,7 @@ def variance_section(analysis: AnalysisResult, _: Translate) -> Section:
         [round(v.share(k) * 100, 1) for k in VARIANCE_PARTS],
         title=_("Where score differences come from"),
         x_label=_("Share of variance (%)"),
+        score_axis=True,
     )
     columns: list[Column[str]] = [
         Column(_("Source"), lambda k: Cell(names[k]), lambda k: k),
@@ -185,9 +196,15 @@ def variance_section(analysis: AnalysisResult, _: Translate) -> Section:
         ),
     ]
     note = Paragraph(
-        _("ICC %(icc)s; a branch needs %(n)s visits for a mean of reliability 0.8.")
-        % {"icc": fmt(v.icc, 2), "n": fmt(v.visits_for_reliability_0_8, 0)}
+        _("A branch needs about %(n)s visits for its average to be dependable.")
+        % {"n": fmt(v.visits_for_reliability_0_8, 0)}
     )
+    method = _(
+        "The shares come from a mixed model of the scores with branch, branch × shift, staff "
+        "and shopper as random effects; what is left is visit-to-visit noise. The share from "
+        "branches (the ICC) is %(icc)s; a dependable average is one of reliability 0.8, and "
+        "the visits it takes follow from the ICC by the Spearman–Brown formula."
+    ) % {"icc": fmt(v.icc, 2)}
     return Section(
         "variance",
         _("Where inconsistency comes from"),
@@ -196,4 +213,5 @@ def variance_section(analysis: AnalysisResult, _: Translate) -> Section:
             note,
             table("variance", _("Variance shares"), columns, VARIANCE_PARTS),
         ],
+        method=method,
     )

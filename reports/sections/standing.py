@@ -5,7 +5,7 @@ shrunk towards the organisation where visits are few (``reports.branches``)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from .. import figures
 from ..branch_input import BranchInput
@@ -20,51 +20,129 @@ from ..report_model import (
     Paragraph,
     Section,
     Translate,
+    branch_label,
     fmt,
+    likely,
     num,
     percent_value,
     rank_range,
+    rank_words,
     span,
     table,
 )
 from ..results import AnalysisResult, BranchEstimate
 from ..variance import Z95
 
-KeyFigure = tuple[str, Any, str | None]  # label, value, its interval as text
+
+class KeyFigure(NamedTuple):
+    """One key figure: its label and a line on what it means, its value, its interval in
+    words, and the label and interval the CSV has always carried (the CSV is an API)."""
+
+    label: str
+    meaning: str
+    value: Any
+    interval: str | None = None
+    csv_label: str = ""
+    csv_interval: str | None = None
+
+
+def N_(text: str) -> str:
+    """Marks a msgid for extraction; it is translated where it is shown."""
+    return text
+
+
+FAIR_SCORE_MEANING = N_(
+    "the score adjusted for which shopper visited and how many visits there were"
+)
+STANDING_METHOD = N_(
+    "The fair score takes each shopper's strictness out of the scores (a mixed model of "
+    "branch, shift, staff and shopper), then draws a branch with few visits towards the "
+    "organisation's average (shrinkage), so that a lucky or unlucky handful of visits does not "
+    "decide its place. Its range is an interval (95%); ranks come with intervals (95%) "
+    "from the same model. A branch is above or below what chance explains when its adjusted "
+    "average lies "
+    "outside the funnel limits (99.8%) around the organisation (slightly above or below: "
+    "outside only the limits at 95%), limits that allow for the differences all branches show."
+)
+FUNNEL_WORDS = {
+    "above": N_("above what chance explains"),
+    "below": N_("below what chance explains"),
+    "above95": N_("slightly above the usual range"),
+    "below95": N_("slightly below the usual range"),
+    "within": N_("within the usual range"),
+}
+
+
+def funnel_words(b: BranchEstimate, _: Translate) -> str:
+    """The funnel position in words: beyond the 99.8% limits is more than chance explains,
+    beyond the 95% ones only slightly outside the usual range."""
+    if b.funnel.p998 != "within":
+        return _(FUNNEL_WORDS[b.funnel.p998])
+    if b.funnel.p95 != "within":
+        return _(FUNNEL_WORDS[b.funnel.p95 + "95"])
+    return _(FUNNEL_WORDS["within"])
 
 
 def key_figures_section(data: BranchInput, _: Translate) -> Section:
-    """The branch's figures from the analysis, one a row (dashes where it had too little)."""
+    """The branch's figures from the analysis, one a row (dashes where it had too little),
+    each with a line on what it means; the method is in the section's note."""
     b = data.findings.estimate
 
     def of(figure: Callable[[BranchEstimate], Any], missing: Any = None) -> Any:
         return missing if b is None else figure(b)
 
     figures_: list[KeyFigure] = [
-        (_("Visits"), of(lambda b: b.n, len(data.rows)), None),
-        (_("Mean score"), of(lambda b: b.mean), None),
-        (_("Adjusted for shopper severity"), of(lambda b: b.adjusted_mean), None),
-        (_("Fair score (shrunken)"), of(lambda b: b.shrunken), span(of(lambda b: b.interval))),
-        (_("Rank"), of(lambda b: b.rank), span(of(lambda b: b.rank_interval))),
-        (_("Funnel position (99.8%)"), of(lambda b: b.funnel.p998, "–"), None),
-        (_("Standard deviation"), of(lambda b: b.sd), None),
-        (
-            _("Share meeting the standard (%)"),
-            of(lambda b: b.share_meeting_standard * 100),
-            None,
-        ),
-        (_("Spread between shifts"), of(lambda b: b.shift_spread), None),
-        (_("Spread between staff"), of(lambda b: b.staff_spread), None),
-        (_("Consistency index"), of(lambda b: b.consistency), None),
-        (_("Visits to decide"), _decision_figure(data.findings.decision), None),
-    ]
+        KeyFigure(_("Visits"), _("published visits in this period"),
+                  of(lambda b: b.n, len(data.rows)), csv_label=_("Visits")),
+        KeyFigure(_("Mean score"), _("the plain average of this period's visits"),
+                  of(lambda b: b.mean), csv_label=_("Mean score")),
+        KeyFigure(_("Adjusted for shopper severity"),
+                  _("the average with each shopper's strictness taken out"),
+                  of(lambda b: b.adjusted_mean), csv_label=_("Adjusted for shopper severity")),
+        KeyFigure(_("Fair score"), _(FAIR_SCORE_MEANING),
+                  of(lambda b: b.shrunken), likely(of(lambda b: b.interval), _),
+                  _("Fair score (shrunken)"), span(of(lambda b: b.interval))),
+        KeyFigure(_("Rank"), _("1 is the best branch; the range is where it could stand"),
+                  of(lambda b: b.rank), rank_words(of(lambda b: b.rank_interval), _),
+                  _("Rank"), span(of(lambda b: b.rank_interval))),
+        KeyFigure(_("Against other branches"),
+                  _("whether its difference from the organisation is more than chance"),
+                  of(lambda b: funnel_words(b, _), "–"),
+                  csv_label=_("Funnel position (99.8%)")),
+        KeyFigure(_("Standard deviation"), _("how far a typical visit lies from the average"),
+                  of(lambda b: b.sd), csv_label=_("Standard deviation")),
+        KeyFigure(_("Share meeting the standard (%)"),
+                  _("visits scoring at or above the standard"),
+                  of(lambda b: b.share_meeting_standard * 100),
+                  csv_label=_("Share meeting the standard (%)")),
+        KeyFigure(_("Spread between shifts"), _("the best shift's average less the worst's"),
+                  of(lambda b: b.shift_spread), csv_label=_("Spread between shifts")),
+        KeyFigure(_("Spread between staff"),
+                  _("the best staff member's average less the worst's"),
+                  of(lambda b: b.staff_spread), csv_label=_("Spread between staff")),
+        KeyFigure(_("Consistency index"),
+                  _("100: every visit alike; lower: service varies more from visit to visit"),
+                  of(lambda b: b.consistency), csv_label=_("Consistency index")),
+        KeyFigure(_("Visits to decide"),
+                  _("more visits needed to tell on which side of the standard it is"),
+                  _decision_figure(data.findings.decision), csv_label=_("Visits to decide")),
+    ]  # fmt: skip
+    # The CSV keeps its values as they always were: the funnel's code, the old labels.
+    csv_value = {_("Funnel position (99.8%)"): of(lambda b: b.funnel.p998, "–")}
     columns: list[Column[KeyFigure]] = [
-        Column(_("Figure"), lambda f: Cell(f[0]), lambda f: f[0]),
-        Column(_("Value"), lambda f: _value(f[1], _), lambda f: f[1]),
-        Column(_("Interval"), lambda f: Cell(f[2] or ""), lambda f: f[2]),
+        Column(_("Figure"), lambda f: Cell(f.label, note=f.meaning), lambda f: f.csv_label),
+        Column(
+            _("Value"),
+            lambda f: _value(f.value, _),
+            lambda f: csv_value.get(f.csv_label, f.value),
+        ),
+        Column(_("Interval"), lambda f: Cell(f.interval or ""), lambda f: f.csv_interval),
     ]
     return Section(
-        "overview", _("Key figures"), [table("overview", _("Key figures"), columns, figures_)]
+        "overview",
+        _("Key figures"),
+        [table("overview", _("Key figures"), columns, figures_)],
+        method=_(STANDING_METHOD),
     )
 
 
@@ -84,18 +162,26 @@ def funnel_position(b: BranchEstimate) -> str:
     return b.funnel.p998 if b.funnel.p998 != "within" else b.funnel.p95
 
 
-def league_section(analysis: AnalysisResult, href: Href, _: Translate) -> Section:
+def league_section(
+    analysis: AnalysisResult, href: Href, _: Translate, names: dict[str, str] | None = None
+) -> Section:
     ranked = sorted(analysis.branches, key=lambda b: b.rank)
     found = decisions(analysis)
+    named = names or {}
+
+    def label(b: BranchEstimate) -> str:
+        return branch_label(b.branch, named.get(b.branch))
+
     fig = figures.dot_intervals(
-        [b.branch for b in ranked],
+        [label(b) for b in ranked],
         [b.shrunken for b in ranked],
         [b.interval.low for b in ranked],
         [b.interval.high for b in ranked],
-        title=_("Fair score with interval (95%)"),
-        x_label=_("score (adjusted, shrunken)"),
+        title=_("Fair score and its likely range"),
+        x_label=_("Fair score"),
         links=[href(b.branch) or "" for b in ranked],
         colours=[_funnel_colour(b) for b in ranked],
+        score_axis=True,
     )
     columns: list[Column[BranchEstimate]] = [
         Column(
@@ -104,17 +190,18 @@ def league_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
             lambda b: b.rank,
             "rank",  # the CSV's headers are the analysis's names, in every language
         ),
-        Column(_("Branch"), lambda b: Cell(b.branch, href=href(b.branch)), lambda b: b.branch,
+        Column(_("Branch"), lambda b: Cell(label(b), href=href(b.branch)), lambda b: b.branch,
                "branch"),
         Column(_("Visits"), lambda b: num(b.n, 0), lambda b: b.n, "n"),
         Column(_("Mean"), lambda b: num(b.mean), lambda b: b.mean, "mean"),
         Column(_("Adjusted"), lambda b: num(b.adjusted_mean), lambda b: b.adjusted_mean,
                "adjusted_mean"),
         Column(_("Fair score"), lambda b: num(b.shrunken), lambda b: b.shrunken, "shrunken"),
-        Column(_("Interval"), lambda b: Cell(span(b.interval))),
+        Column(_("Likely range"), lambda b: Cell(likely(b.interval, _))),
         Column("interval_low", csv=lambda b: b.interval.low),
         Column("interval_high", csv=lambda b: b.interval.high),
-        Column(_("Funnel"), lambda b: Cell(_(funnel_position(b))), funnel_position, "funnel"),
+        Column(_("Against other branches"), lambda b: Cell(funnel_words(b, _)), funnel_position,
+               "funnel"),
         Column(_("Consistency"), lambda b: num(b.consistency), lambda b: b.consistency,
                "consistency"),
         Column(_("Visits to decide"), lambda b: _decision_cell(found.get(b.branch), _),
@@ -130,9 +217,8 @@ def league_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
     )
     note = Paragraph(
         _(
-            "Ranks come with intervals: branches whose intervals overlap are not "
-            "shown to differ. Scores are adjusted for shopper severity and shrunk "
-            "towards the organisation where visits are few."
+            "The fair score is the score adjusted for which shopper visited and how many "
+            "visits there were. Branches whose likely ranges overlap are not shown to differ."
         )
     )
     return Section(
@@ -140,9 +226,10 @@ def league_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
         _("Fair league table"),
         [
             note,
-            Figure("league", _("Fair score with interval (95%)"), fig, raster=len(ranked) > MANY),
+            Figure("league", _("Fair score and its likely range"), fig, raster=len(ranked) > MANY),
             league,
         ],
+        method=_(STANDING_METHOD),
     )
 
 
@@ -176,8 +263,11 @@ def _funnel_colour(b: BranchEstimate) -> str:
     return {"above": figures.GREEN, "below": figures.RED}.get(b.funnel.p998, figures.BLUE)
 
 
-def funnel_section(analysis: AnalysisResult, href: Href, _: Translate) -> Section:
+def funnel_section(
+    analysis: AnalysisResult, href: Href, _: Translate, names: dict[str, str] | None = None
+) -> Section:
     ranked = sorted(analysis.branches, key=lambda b: b.n)
+    named = names or {}
     shared = ranked[0].funnel  # target, within-branch variance and τ² are the same for all
     span_ = (ranked[0].n * 0.8, ranked[-1].n * 1.1 + 1)
     limits = {
@@ -187,13 +277,14 @@ def funnel_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
     fig = figures.funnel(
         [b.n for b in ranked],
         [b.adjusted_mean for b in ranked],
-        [b.branch for b in ranked],
+        [branch_label(b.branch, named.get(b.branch)) for b in ranked],
         limits,
         shared.target,
-        title=_("Funnel plot: adjusted mean against visits"),
+        title=_("Each branch against the organisation, by visits"),
         x_label=_("visits"),
-        y_label=_("adjusted mean"),
+        y_label=_("score allowing for the shopper"),
         links=[href(b.branch) or "" for b in ranked],
+        codes=[b.branch for b in ranked],
     )
     return Section(
         "funnel",
@@ -201,9 +292,18 @@ def funnel_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
         [
             Figure(
                 "funnel",
-                _("Funnel plot: adjusted mean against visits"),
+                _("Each branch against the organisation, by visits"),
                 fig,
-                _("Limits at 95% and 99.8% around the organisation, allowing for over-dispersion."),
+                _(
+                    "A branch between the dashed lines differs from the organisation no more "
+                    "than chance explains; outside them, the difference is real."
+                ),
             )
         ],
+        method=_(
+            "Each point is a branch's average allowing for the shopper, against its number of "
+            "visits. The lines are funnel limits around the organisation's average: dotted at "
+            "95%, dashed at 99.8%, wider where visits are few and allowing for the differences "
+            "all branches show (over-dispersion)."
+        ),
     )

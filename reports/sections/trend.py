@@ -18,22 +18,58 @@ from ..report_model import (
     Paragraph,
     Section,
     Translate,
+    branch_label,
     day_text,
     fmt,
+    likely,
     num,
     report_language,
     signal_name,
-    span,
     table,
 )
 from ..results import AnalysisResult, RawTrend, Signal, Trend
+
+
+def N_(text: str) -> str:
+    """Marks a msgid for extraction; it is translated where it is shown."""
+    return text
+
+
+CLEAR = 0.05  # a trend whose q-value is below this is called clear
+
+
+def trend_words(trend: Trend | RawTrend, _: Translate) -> str:
+    """A trend in words: clearly rising or falling when its q-value is below ``CLEAR``, else
+    no clear change (the q-value itself is in the section's method note)."""
+    if trend.q < CLEAR:
+        return _("rising, clearly") if trend.slope_per_year > 0 else _("falling, clearly")
+    return _("no clear change")
+
+
+def trend_sentence(trend: Trend | RawTrend, _: Translate) -> str:
+    """The branch's trend as its section says it, from the same figures as the chart's."""
+    return _("Trend: %(words)s, %(slope)s points a year (%(range)s).") % {
+        "words": trend_words(trend, _),
+        "slope": fmt(trend.slope_per_year),
+        "range": likely(trend.interval, _),
+    }
+
+
+TREND_METHOD = N_(
+    "A trend is the straight line through the period's scores, in points a year, with its interval "
+    "(95%). It is called clear when its q-value (its p-value corrected for the number of "
+    "branches looked at, Benjamini–Hochberg) is below 0.05. The usual range of a control chart "
+    "is its centre line ± three σ, σ estimated from the moving range of consecutive visits "
+    "(mean moving range / 1.128) and widened for the number of branches charted; a signal is a "
+    "point beyond that range or a sustained rise or fall (CUSUM)."
+)
 
 
 def branch_trend_section(data: BranchInput, audit_href: Href, _: Translate) -> Section:
     trend = data.findings.trend
     dates = [r.local.date().isoformat() for r in data.rows]
     raw = [r.score for r in data.rows]
-    title = _("Score per visit with control limits")
+    title = _("Score per visit and its usual range")
     signals: list[Signal] = []
     if isinstance(trend, RawTrend) and trend.chart is not None:
         # A manager's chart (``reports.disclosure``): the scores as given, and the limits and
@@ -42,8 +78,8 @@ def branch_trend_section(data: BranchInput, audit_href: Href, _: Translate) -> S
         centre, half = trend.chart.centre, trend.limit * trend.chart.sigma
         signals = trend.chart.signals
         caption = _(
-            "Each visit's score as given, its centre line and alarm limits (σ from the moving "
-            "range, widened for the number of branches charted); red: a signal."
+            "Each visit's score as given, with the branch's usual range (dotted lines); "
+            "red: a change worth a look."
         )
     elif isinstance(trend, Trend):
         # The chart the analysis raised its signals on: scores less the shopper's severity,
@@ -53,15 +89,14 @@ def branch_trend_section(data: BranchInput, audit_href: Href, _: Translate) -> S
         centre, half = trend.centre, trend.limit * trend.sigma
         signals = trend.signals
         caption = _(
-            "Each visit's score adjusted for the shopper's severity (grey: as scored), its "
-            "centre line and alarm limits (σ from the moving range, widened for the number "
-            "of branches charted); red: a signal."
+            "Each visit's score allowing for the shopper's strictness (grey: as scored), with "
+            "the branch's usual range (dotted lines); red: a change worth a look."
         )
     else:  # too few visits for the analysis to chart: the plain individuals chart
         scores = raw
         centre, sigma = describe.individuals_chart(scores)
         half = 3 * sigma
-        caption = _("Centre line and 3σ limits (σ from the moving range).")
+        caption = _("Each visit's score, with the branch's usual range (dotted lines).")
     flagged = {s.ref for s in signals}
     fig = figures.control_chart(
         dates,
@@ -80,25 +115,17 @@ def branch_trend_section(data: BranchInput, audit_href: Href, _: Translate) -> S
     )
     blocks: list[Block] = [Figure("trend", title, fig, caption)]
     if trend is not None:
-        blocks.append(
-            Paragraph(
-                _("Trend: %(slope)s points a year (%(interval)s), q = %(q)s.")
-                % {
-                    "slope": fmt(trend.slope_per_year),
-                    "interval": span(trend.interval),
-                    "q": fmt(trend.q, 3),
-                }
-            )
-        )
+        blocks.append(Paragraph(trend_sentence(trend, _)))
+    method = _(TREND_METHOD)
     if not signals:
         blocks.append(Paragraph(_("No control-chart signals in this period.")))
-        return Section("trend", _("Trend"), blocks)
+        return Section("trend", _("Trend"), blocks, method=method)
     columns: list[Column[Signal]] = [
         Column(_("Date"), lambda s: Cell(_signal_day(s.date)), lambda s: s.date),
         Column(_("Rule"), lambda s: Cell(signal_name(s.rule, _)), lambda s: s.rule),
     ]
     blocks.append(table("signals", _("Control-chart signals"), columns, signals))
-    return Section("trend", _("Trend"), blocks)
+    return Section("trend", _("Trend"), blocks, method=method)
 
 
 def _signal_day(iso: str) -> str:
@@ -109,11 +136,18 @@ def _signal_day(iso: str) -> str:
         return iso
 
 
-def trends_section(analysis: AnalysisResult, href: Href, _: Translate) -> Section:
+def trends_section(
+    analysis: AnalysisResult, href: Href, _: Translate, names: dict[str, str] | None = None
+) -> Section:
     """Every charted branch's slope with its interval, and the signals of its chart."""
     trends = analysis.trends
+    named = names or {}
+
+    def label(t: Trend) -> str:
+        return branch_label(t.branch, named.get(t.branch))
+
     fig = figures.dot_intervals(
-        [t.branch for t in trends],
+        [label(t) for t in trends],
         [t.slope_per_year for t in trends],
         [t.slope_per_year if t.interval is None else t.interval.low for t in trends],
         [t.slope_per_year if t.interval is None else t.interval.high for t in trends],
@@ -124,15 +158,15 @@ def trends_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
         colours=[figures.RED if t.alarm else figures.BLUE for t in trends],
     )
     columns: list[Column[Trend]] = [
-        Column(_("Branch"), lambda t: Cell(t.branch, href=href(t.branch)), lambda t: t.branch,
+        Column(_("Branch"), lambda t: Cell(label(t), href=href(t.branch)), lambda t: t.branch,
                "branch"),
         Column(_("Visits"), lambda t: num(t.n, 0), lambda t: t.n, "n"),
-        Column(_("Slope a year"), lambda t: num(t.slope_per_year), lambda t: t.slope_per_year,
+        Column(_("Points a year"), lambda t: num(t.slope_per_year), lambda t: t.slope_per_year,
                "slope_per_year"),
-        Column(_("Interval"), lambda t: Cell(span(t.interval))),
+        Column(_("Likely range"), lambda t: Cell(likely(t.interval, _))),
         Column("interval_low", csv=lambda t: _bound(t, 0)),
         Column("interval_high", csv=lambda t: _bound(t, 1)),
-        Column(_("q"), lambda t: num(t.q, 3), lambda t: t.q, "q"),
+        Column(_("Change"), lambda t: Cell(trend_words(t, _)), lambda t: t.q, "q"),
         Column(
             _("Signals"),
             lambda t: Cell(
@@ -156,6 +190,7 @@ def trends_section(analysis: AnalysisResult, href: Href, _: Translate) -> Sectio
             Figure("trends", _("Trend per branch, points a year"), fig, raster=len(trends) > MANY),
             made,
         ],
+        method=_(TREND_METHOD),
     )
 
 

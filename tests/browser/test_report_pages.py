@@ -154,3 +154,66 @@ def test_download_pdf_after_signing_out_says_it_failed(server, phone, org):
     # Locator assertions poll without evaluating strings, which the page's CSP forbids.
     expect(phone.locator("#pdf-status")).to_contain_text("could not be made")
     assert phone.locator("a[data-pdf]").inner_text() == "Download PDF"
+
+
+@pytest.fixture
+def desktop(browser):
+    """A 1366×900 laptop screen, the commonest desktop size."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.errors = []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    yield page
+    context.close()
+
+
+def test_on_a_desktop_the_report_uses_the_width_and_the_wide_table_fits(server, desktop, org):
+    """Issue 17: the report column widens on a wide screen, so "Section scores by branch" and
+    its chart fit without scrolling; each score axis of the charts runs 0–100."""
+    _log_in(desktop, server, "sam")
+    _history(desktop, server, org)
+    _log_in(desktop, server, "ada")
+    _visit(desktop, f"{server}/reports/headoffice")
+    main = desktop.locator("main").bounding_box()
+    assert main["width"] >= 1200  # not an ~830 px column with 500 px empty each side
+    box = desktop.locator("#table-sections + .table-scroll, #table-sections ~ .table-scroll").first
+    fits = box.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert fits[0] <= fits[1], fits
+    heatmap = desktop.locator("#fig-heatmap")
+    assert heatmap.evaluate("el => el.scrollWidth <= el.parentElement.clientWidth")
+    assert horizontal_overflow(desktop) <= 0
+    # no axis past 100 on a 0–100 score (the league's and the shifts' value axis, the funnel's)
+    tops = desktop.evaluate(
+        "() => ['fig-league', 'fig-shifts', 'fig-funnel'].map(id => {"
+        " const p = document.getElementById(id);"
+        " return (id === 'fig-funnel' ? p.layout.yaxis : p.layout.xaxis).range[1]; })"
+    )
+    assert max(tops) <= 100.5, tops
+    # the toolbar shows on hover only, never over the title of a chart at rest
+    assert desktop.locator(".plot.js-plotly-plot").evaluate_all(
+        "plots => plots.every(p => p._context.displayModeBar === 'hover')"
+    )
+    assert desktop.errors == []
+
+
+def test_on_a_phone_the_chart_toolbar_is_gone_and_bar_labels_are_whole(server, phone, org):
+    _log_in(phone, server, "sam")
+    _history(phone, server, org)
+    _log_in(phone, server, "ada")
+    _visit(phone, f"{server}/reports/branches/B1")
+    assert phone.locator(".modebar").count() == 0  # no toolbar over the charts' titles
+    # the bars' category labels sit inside the chart, none cut at its edge
+    assert phone.locator("#fig-sections .ytick text").evaluate_all(
+        "ts => ts.every(t => t.getBoundingClientRect().left >= "
+        "t.closest('.plot').getBoundingClientRect().left - 1)"
+    )
+    # a section's name wraps onto lines instead of being cut short
+    ticks = phone.locator("#fig-sections .ytick text").all_text_contents()
+    assert ticks and not any(t.endswith("…") for t in ticks), ticks
+    # a key figure says what it means beneath its label, and the method is one tap away
+    assert phone.locator("#table-overview ~ .table-scroll .meaning").count() >= 10
+    method = phone.locator("#overview details.method")
+    expect(method.locator("p")).not_to_be_visible()
+    method.locator("summary").click()
+    expect(method.locator("p")).to_be_visible()
+    assert horizontal_overflow(phone) <= 0

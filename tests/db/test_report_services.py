@@ -50,7 +50,7 @@ def test_a_manager_asking_for_an_unknown_branch_learns_nothing_of_it(org):
 
 def test_a_manager_gets_their_own_branch_report(org):
     report = _branch("B1", MAX)
-    assert ("Branch", "B1 · Branch B1") in report.facts
+    assert ("Branch", "Branch B1 (B1)") in report.facts  # name and code, as every page names it
 
 
 def test_headoffice_report_builds_without_any_visits(org):

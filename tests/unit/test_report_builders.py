@@ -61,7 +61,7 @@ def test_branch_report_key_figures_are_the_analysis_numbers(demo):
     report = branch_report(demo.branch("B05"), lang="en")
     entry = next(b for b in demo.analysis.branches if b.branch == "B05")
     overview = {row[0]: row[1] for row in report.table("overview").csv}
-    assert overview["Fair score (shrunken)"] == entry.shrunken
+    assert overview["Fair score (shrunken)"] == entry.shrunken  # the CSV keeps its labels
     assert overview["Adjusted for shopper severity"] == entry.adjusted_mean
     assert overview["Consistency index"] == entry.consistency
     assert len(report.table("visits").rows) == entry.n
@@ -94,7 +94,7 @@ def test_headoffice_summary_names_the_strict_shopper_and_the_evening_branch(demo
         demo.rows, demo.analysis, period="2026", sections=demo.sections(), lang="en"
     )
     summary = " ".join(report.summary)
-    assert "nikos.k" in summary and "B02 on evening visits" in summary
+    assert "nikos.k" in summary and "(B02) on evening visits" in summary
 
 
 def test_headoffice_figures_link_points_to_branch_pages(demo):
@@ -129,8 +129,12 @@ def test_branch_trend_chart_draws_the_adjusted_scores_its_signals_come_from(demo
     severity = {a.auditor: a.severity for a in demo.analysis.auditors}
     assert raw["y"] == pytest.approx([r.score for r in data.rows])
     assert points["y"] == pytest.approx([r.score - severity[r.auditor] for r in data.rows])
-    assert upper["y"][0] == pytest.approx(trend.centre + trend.limit * trend.sigma)
-    assert lower["y"][0] == pytest.approx(trend.centre - trend.limit * trend.sigma)
+    # the analysis's limits, drawn within the 0–100 of a score
+    assert upper["y"][0] == pytest.approx(min(100, trend.centre + trend.limit * trend.sigma))
+    assert lower["y"][0] == pytest.approx(max(0, trend.centre - trend.limit * trend.sigma))
+    assert (
+        figure["layout"]["yaxis"]["range"][0] <= 0 <= 100 <= figure["layout"]["yaxis"]["range"][1]
+    )
     red = {r.id for r, c in zip(data.rows, points["marker"]["color"], strict=True) if c == RED}
     assert red == {s.ref for s in trend.signals}
     # a click on a visit opens its report
@@ -207,10 +211,10 @@ def test_headoffice_heatmap_rows_open_their_branch(demo):
     heatmap = next(f.figure for f in report.figures() if f.key == "heatmap")
     assert heatmap["layout"]["meta"]["links"] is True
     for label, links in zip(heatmap["data"][0]["y"], heatmap["data"][0]["customdata"], strict=True):
-        branch = label.split(" · ")[-1]
+        branch = label.split(" · ")[-1].rsplit("(", 1)[1].rstrip(")")  # "North · Kifisia (B07)"
         assert set(links) == {f"/reports/branches/{branch}"}
     first = report.table("sections").rows[0][0]
-    assert first.href == f"/reports/branches/{first.text.split(' · ')[-1]}"
+    assert first.href == f"/reports/branches/{first.text.rsplit('(', 1)[1].rstrip(')')}"
 
 
 def test_every_csv_value_is_plain_data(demo):

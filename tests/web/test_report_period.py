@@ -175,11 +175,14 @@ def test_branch_pdf_has_every_chart_and_the_pages_numbers(client, history):
     assert response.headers["content-type"] == "application/pdf"
     text = " ".join(pdf_text(response.content).split())
     page = client.get("/reports/branches/B1/csv/overview").text
-    assert "Branch report" in text and "What stands out" in text and "Service at B1" in text
+    assert "Branch report" in text and "What stands out" in text and "at Branch B1 (B1)" in text
+    # the page's plain words, the method in its note (issue 17)
+    assert "the score adjusted for which shopper visited" in text and "rank " in text
+    assert "How this is computed" in text and "shrunken" not in text and "q =" not in text
     mean = next(line for line in page.splitlines() if line.startswith("Mean score"))
     assert f"{float(mean.split(',')[1]):.1f}" in text  # the page's number is the PDF's
     for title in (
-        "Score per visit with control limits",
+        "Score per visit and its usual range",
         "Sections against the organisation",
         "Mean score by shift and weekday",
         "Staff consistency",

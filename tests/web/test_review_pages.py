@@ -255,3 +255,17 @@ def test_queue_shows_risk_and_why_and_a_flag_set_aside_keeps_its_reason(client, 
     assert "Timer was off; receipt says 14 min." in page and "set aside" in page
     _as(client, "max")  # the reason can name the shopper's habits: never the manager's
     assert client.get(f"/branch-audits/{audit_id}").status_code == 404
+
+
+def test_queue_and_branch_list_name_the_checklist_by_its_title_in_the_reader_s_language(
+    client, org
+):
+    audit = _file(client, org)
+    _as(client, "ada")
+    english = client.get("/review").text
+    assert "B1 · Service fundamentals" in english and "· service-fundamentals" not in english
+    greek = client.get("/review?lang=el").text
+    assert "Βασικές αρχές εξυπηρέτησης" in greek and "· service-fundamentals" not in greek
+    form(client, f"/review/{audit}/approve")
+    published = client.get("/branch-audits/?lang=pl").text
+    assert "Podstawy obsługi klienta" in published and "service-fundamentals</" not in published

@@ -9,6 +9,7 @@ from litestar.di import NamedDependency
 from litestar.response import Template
 
 from audits.tables import Role
+from checklists import queries as checklist_queries
 from web import home_view
 from web.auth import requires_login
 from web.deps import Page
@@ -23,6 +24,7 @@ class HomeController(Controller):
         user, now = page.viewer, dt.datetime.now(dt.UTC)
         if user.role is Role.shopper:
             context = await home_view.shopper_home(user, now)
+            context["checklist_titles"] = await checklist_queries.checklist_titles()
         elif user.role is Role.manager:
             context = await home_view.manager_home(user, now, page.lang)
         elif user.role is Role.admin:

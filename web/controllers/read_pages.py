@@ -14,6 +14,7 @@ from litestar.response import Redirect, Template
 from audits.actions.selectors import audit_actions
 from audits.fieldwork import selectors as fieldwork_selectors
 from audits.tables import Role
+from checklists import queries as checklist_queries
 from web.auth import requires_login, requires_role
 from web.deps import Page
 from web.review_view import audit_view
@@ -31,7 +32,11 @@ class BranchAuditsController(Controller):
     async def list_page(self, page: NamedDependency[Page]) -> Template:
         assert page.user is not None
         audits = await fieldwork_selectors.list_audits(page.user, status="published", limit=200)
-        context = {"page": page, "audits": audits}
+        context = {
+            "page": page,
+            "audits": audits,
+            "checklist_titles": await checklist_queries.checklist_titles(),
+        }
         return Template("review/branch_list.html", context=context)
 
     @get("/{audit_id:uuid}")

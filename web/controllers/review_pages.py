@@ -20,6 +20,7 @@ from audits.fieldwork import review
 from audits.fieldwork import selectors as fieldwork_selectors
 from audits.fieldwork.rules import FLAG_TEXT
 from audits.fieldwork.schemas import AuditRejected
+from checklists import queries as checklist_queries
 from web.auth import requires_office
 from web.deps import Page
 from web.i18n import N_, translatable
@@ -62,6 +63,7 @@ class ReviewPagesController(Controller):
             "flag_text": review.flag_text,
             "branches": await review.branch_codes(),
             "risk_text": RISK_TEXT,
+            "checklist_titles": await checklist_queries.checklist_titles(),
         }
         return Template("review/queue.html", context=context)
 

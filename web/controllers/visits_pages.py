@@ -82,6 +82,7 @@ class VisitPagesController(Controller):
             "page": page,
             "groups": groups,
             "open": await visits_selectors.list_open_visits(now()),
+            "checklist_titles": await queries.checklist_titles(),
         }
         return Template("visits/mine.html", context=context)
 

@@ -3,6 +3,9 @@
 (function () {
   "use strict";
   var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["toImage"] };
+  // On a phone the toolbar would sit over the chart's title, and zooming is a pinch anyway:
+  // none there; on a desktop it shows on hover only.
+  config.displayModeBar = window.matchMedia("(max-width: 640px)").matches ? false : "hover";
   // Plotly's own words and month names in the page's language (web/plotly_locale.py)
   var locale = document.getElementById("plotly-locale");
   if (locale) {
@@ -28,7 +31,7 @@
   }
 
   // On a phone: a long title wraps instead of running off the chart, and the labels of
-  // horizontal bars are cut shorter so the bars keep some width (hover shows them whole).
+  // horizontal bars wrap onto narrower lines so the bars keep some width.
   function fitToPhone(fig, layout, width) {
     if (!width || width >= 560) { return; }
     var title = layout.title && layout.title.text;
@@ -38,10 +41,31 @@
       layout.margin = layout.margin || {};
       layout.margin.t = (layout.margin.t || 50) + 18 * (lines.length - 1);
     }
+    // A bar's label (a section's name) wraps onto up to three lines instead of being cut; only
+    // a longer one (a whole question) ends in "…" (hover and the table beside show it whole).
+    var wrapped = false;
     var axis = layout.yaxis;
+    layout.margin = layout.margin || {};
     if (axis && axis.ticktext) {
       var chars = Math.max(12, Math.floor(width * 0.4 / CHAR));
-      axis.ticktext = axis.tickvals.map(function (label) { return shorten(String(label), chars); });
+      axis.ticktext = axis.tickvals.map(function (label) {
+        var lines = wrapWords(String(label), chars);
+        if (lines.length > 3) { lines = lines.slice(0, 3); lines[2] = shorten(lines[2] + " …", chars); }
+        return lines.map(function (line) { return shorten(line, chars + 4); }).join("<br>");
+      });
+      // each category as tall as its label's lines (15 px a line), at least as before
+      var before = ((layout.height || 380) - (layout.margin.t || 50) - (layout.margin.b || 50)) /
+        axis.tickvals.length;
+      var rows = axis.ticktext.reduce(function (sum, text) {
+        return sum + Math.max(before, 15 * text.split("<br>").length + 12);
+      }, 0);
+      layout.height = Math.round(rows + (layout.margin.t || 50) + (layout.margin.b || 50));
+      wrapped = true;
+    }
+    // A legend between the title and the plot wraps to more rows on a phone: room for it.
+    if (layout.showlegend && layout.legend && layout.legend.orientation === "h") {
+      layout.margin.t = (layout.margin.t || 50) + 36;
+      if (wrapped) { layout.height += 36; }
     }
   }
   document.querySelectorAll(".plot[data-figure]").forEach(function (el) {
