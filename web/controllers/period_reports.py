@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from litestar import Controller, Response, get
+from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import HTTPException, ServiceUnavailableException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
@@ -23,9 +24,13 @@ from reports.report_model import Report
 from reports.services.branch import build_branch
 from reports.services.headoffice import build_headoffice
 from web.auth import requires_role
+from web.controllers.jobs_api import JobOut, job_out
 from web.deps import Page
+from web.jobs import JobFailed, defer_headoffice_pdf, wait_for
 from web.report_views import csv_response, pdf_response, query_string, report_page, translator
 
+PDF_WAIT = 600.0
+"""Seconds a request for the PDF without JavaScript waits for its job."""
 From = Annotated[dt.date | None, QueryParameter(name="from")]
 To = Annotated[dt.date | None, QueryParameter(name="to")]
 
@@ -148,18 +153,40 @@ class HeadOfficeReportController(Controller):
             "checklists": await report_data.checklist_slugs(),
         }
         return report_page(
-            report, page, "/reports/headoffice", query, filters=filters, choices=choices
+            report,
+            page,
+            "/reports/headoffice",
+            query,
+            filters=filters,
+            choices=choices,
+            pdf_job=True,
         )
 
     @get("/pdf")
     async def headoffice_pdf(
-        self,
-        page: NamedDependency[Page],
-        filters: NamedDependency[Filters],
-        analyses: NamedDependency[AnalysisCache],
+        self, page: NamedDependency[Page], filters: NamedDependency[Filters]
     ) -> Response:
-        report = await _headoffice(page, analyses, filters)
-        return await pdf_response(report, "headoffice", translator(page.lang))
+        """The PDF, made by a worker (``web.jobs``) while this request waits: the link
+        without JavaScript. The page's button asks for the job instead and follows it."""
+        job = await defer_headoffice_pdf(filters, page.viewer, page.lang)
+        try:
+            found = await wait_for(job.id, timeout=PDF_WAIT)
+        except JobFailed as error:
+            raise HTTPException(status_code=500, detail="The PDF could not be made.") from error
+        if found is None:
+            raise ServiceUnavailableException("The PDF is still being prepared. Try again soon.")
+        return Response(
+            found[0],
+            media_type="application/pdf",
+            headers={"Content-Disposition": 'attachment; filename="headoffice.pdf"'},
+        )
+
+    @post("/pdf/job", status_code=202)
+    async def headoffice_pdf_job(
+        self, page: NamedDependency[Page], filters: NamedDependency[Filters]
+    ) -> JobOut:
+        """Ask for the PDF as a job: its id and where to follow it (``/api/jobs/{id}``)."""
+        return job_out(await defer_headoffice_pdf(filters, page.viewer, page.lang))
 
     @get("/csv/{key:str}")
     async def headoffice_csv(
