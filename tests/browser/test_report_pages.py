@@ -154,3 +154,21 @@ def test_download_pdf_after_signing_out_says_it_failed(server, phone, org):
     # Locator assertions poll without evaluating strings, which the page's CSP forbids.
     expect(phone.locator("#pdf-status")).to_contain_text("could not be made")
     assert phone.locator("a[data-pdf]").inner_text() == "Download PDF"
+
+
+def test_head_office_pdf_is_a_job_followed_on_a_bar_then_saved(server, phone, org):
+    _log_in(phone, server, "sam")
+    _history(phone, server, org)
+    _log_in(phone, server, "ada")
+    _visit(phone, f"{server}/reports/headoffice")
+    button = phone.locator("a[data-pdf][data-job]")
+    with phone.expect_download() as download:
+        button.click()
+        phone.wait_for_selector("a[data-pdf][aria-busy=true]")
+        expect(phone.locator("#pdf-progress")).to_be_visible()  # the job's bar
+    saved = download.value
+    assert saved.suggested_filename == "headoffice.pdf"
+    assert Path(saved.path()).read_bytes().startswith(b"%PDF")
+    phone.wait_for_selector("a[data-pdf]:not([aria-busy])")
+    expect(phone.locator("#pdf-progress")).to_be_hidden()
+    assert button.inner_text() == "Download PDF" and phone.errors == []
