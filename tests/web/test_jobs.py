@@ -66,9 +66,9 @@ def _worker(db: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def _ask(client: TestClient, query: str = "") -> dict:
+def _ask(client: TestClient, query: str = "", url: str = JOB_URL) -> dict:
     csrf(client)
-    response = client.post(JOB_URL + query)
+    response = client.post(url + query)
     assert response.status_code == 202, response.text
     return response.json()
 
@@ -165,3 +165,33 @@ def test_the_app_runs_its_own_worker_by_default(client, org):
         run(asyncio.sleep(0.1))
     assert status["state"] == "done", status
     assert client.get(status["result_url"]).content.startswith(b"%PDF")
+
+
+def test_a_branch_pdf_is_a_job_its_managers_follow_and_others_do_not(queued_settings, org, db):
+    """A manager's job is theirs and their branch's other managers'; head office's own view of
+    the branch (it names the shoppers) is another job, which no manager may follow."""
+    with _app_client(queued_settings) as client:
+        _history(client, org)
+        as_user(client, "max")  # B1's manager
+        mine = _ask(client, url="/reports/branches/B1/pdf/job")
+        assert _ask(client, url="/reports/branches/B1/pdf/job")["id"] == mine["id"]
+        assert client.post("/reports/branches/B2/pdf/job").status_code == 403
+        assert client.post("/reports/branches/NOPE/pdf/job").status_code == 403
+        as_user(client, "ada")
+        office = _ask(client, url="/reports/branches/B1/pdf/job")
+        assert office["id"] != mine["id"]  # head office's view of B1, not the manager's
+        assert client.post("/reports/branches/NOPE/pdf/job").status_code == 404
+        _worker(db)
+        for user, job, status in (
+            ("max", mine, 200),
+            ("max", office, 404),
+            ("mia", mine, 404),  # B2's manager
+            ("ada", mine, 200),
+            ("ada", office, 200),
+        ):
+            as_user(client, user)
+            assert client.get(job["status_url"]).status_code == status, (user, job)
+            result = client.get(f"{job['status_url']}/result")
+            assert result.status_code == status, (user, job)
+            if status == 200:
+                assert 'filename="branch-B1.pdf"' in result.headers["content-disposition"]

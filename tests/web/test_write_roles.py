@@ -85,6 +85,7 @@ MAY_WRITE: dict[str, frozenset[str] | None] = {
     "POST /imports": HEAD_OFFICE,
     # long work as jobs (head office's PDF; the job's rows are a cache, see write_world)
     "POST /reports/headoffice/pdf/job": HEAD_OFFICE,
+    "POST /reports/branches/{code:str}/pdf/job": frozenset({MANAGER, OFFICE, ADMIN}),
     # scheduled reports
     "POST /api/report-subscriptions": HEAD_OFFICE,
     "POST /api/report-subscriptions/{subscription_id:int}/stop": HEAD_OFFICE,

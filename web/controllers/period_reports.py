@@ -26,8 +26,8 @@ from reports.services.headoffice import build_headoffice
 from web.auth import requires_role
 from web.controllers.jobs_api import JobOut, job_out
 from web.deps import Page
-from web.jobs import JobFailed, defer_headoffice_pdf, wait_for
-from web.report_views import csv_response, pdf_response, query_string, report_page, translator
+from web.jobs import JobFailed, defer_branch_pdf, defer_headoffice_pdf, wait_for
+from web.report_views import csv_response, query_string, report_page, translator
 
 PDF_WAIT = 600.0
 """Seconds a request for the PDF without JavaScript waits for its job."""
@@ -69,6 +69,21 @@ async def _headoffice(page: Page, analyses: AnalysisCache, filters: Filters) -> 
     )
 
 
+async def _waited_pdf(job_id: int) -> Response:
+    try:
+        found = await wait_for(job_id, timeout=PDF_WAIT)
+    except JobFailed as error:
+        raise HTTPException(status_code=500, detail="The PDF could not be made.") from error
+    if found is None:
+        raise ServiceUnavailableException("The PDF is still being prepared. Try again soon.")
+    pdf, filename = found
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 class BranchReportController(Controller):
     path = "/reports/branches"
     include_in_schema = False
@@ -92,19 +107,32 @@ class BranchReportController(Controller):
             f"/reports/branches/{code}",
             query_string({"from": start, "to": end}),
             filters=filters,
+            pdf_job=True,
         )
 
     @get("/{code:str}/pdf")
     async def branch_pdf(
         self,
         page: NamedDependency[Page],
-        analyses: NamedDependency[AnalysisCache],
         code: FromPath[str],
         start: From = None,
         end: To = None,
     ) -> Response:
-        report = await _branch(page, analyses, code, Filters(start=start, end=end))
-        return await pdf_response(report, f"branch-{code}", translator(page.lang))
+        """The PDF, made by a worker while this request waits (the link without JavaScript)."""
+        job = await defer_branch_pdf(code, Filters(start=start, end=end), page.viewer, page.lang)
+        return await _waited_pdf(job.id)
+
+    @post("/{code:str}/pdf/job", status_code=202)
+    async def branch_pdf_job(
+        self,
+        page: NamedDependency[Page],
+        code: FromPath[str],
+        start: From = None,
+        end: To = None,
+    ) -> JobOut:
+        """Ask for the PDF as a job: its id and where to follow it (``/api/jobs/{id}``)."""
+        filters = Filters(start=start, end=end)
+        return job_out(await defer_branch_pdf(code, filters, page.viewer, page.lang))
 
     @get("/{code:str}/csv/{key:str}")
     async def branch_csv(
@@ -169,17 +197,7 @@ class HeadOfficeReportController(Controller):
         """The PDF, made by a worker (``web.jobs``) while this request waits: the link
         without JavaScript. The page's button asks for the job instead and follows it."""
         job = await defer_headoffice_pdf(filters, page.viewer, page.lang)
-        try:
-            found = await wait_for(job.id, timeout=PDF_WAIT)
-        except JobFailed as error:
-            raise HTTPException(status_code=500, detail="The PDF could not be made.") from error
-        if found is None:
-            raise ServiceUnavailableException("The PDF is still being prepared. Try again soon.")
-        return Response(
-            found[0],
-            media_type="application/pdf",
-            headers={"Content-Disposition": 'attachment; filename="headoffice.pdf"'},
-        )
+        return await _waited_pdf(job.id)
 
     @post("/pdf/job", status_code=202)
     async def headoffice_pdf_job(
