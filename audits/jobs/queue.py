@@ -34,6 +34,9 @@ STALE = dt.timedelta(seconds=60)
 """A running job with no heartbeat for this long lost its worker: it is queued again."""
 HEARTBEAT = 10.0
 """Seconds between a running job's heartbeats."""
+KEEP_FINISHED = dt.timedelta(days=7)
+"""Finished jobs older than this are deleted when a new one is queued (their results are
+``kept_results``' to prune)."""
 
 
 class JobStatus(msgspec.Struct, frozen=True):
@@ -146,6 +149,7 @@ async def defer(kind: str, *, key: str, args: dict[str, Any], audience: str) -> 
             ).returning(*Job.all_columns())
             row = inserted[0]
             queued_again = True
+            await Job.delete().where(Job.finished_at < now - KEEP_FINISHED)
     if queued_again:
         for hook in on_defer:
             await hook(row["id"])

@@ -130,3 +130,12 @@ def test_a_failing_job_says_so_and_the_worker_goes_on(db):
     assert run(queue.result(job.id)) is None
     # A failed job is not joined: asking again queues a new one.
     assert run(queue.defer("test_fails", key="k-fail", args={}, audience="office")).id != job.id
+
+
+def test_finished_jobs_are_forgotten_after_a_week(gate):
+    old = _defer("last month")
+    long_ago = dt.datetime.now(dt.UTC) - queue.KEEP_FINISHED - dt.timedelta(days=1)
+    run(Job.update({Job.state: "done", Job.finished_at: long_ago}).where(Job.id == old.id).run())
+    new = _defer("today")
+    assert run(queue.status(old.id)) is None
+    assert run(queue.status(new.id))[0].state == "queued"
