@@ -29,6 +29,7 @@ from web.deps import Page
 from web.jobs import JobFailed, defer_branch_pdf, defer_headoffice_pdf, wait_for
 from web.report_views import csv_response, query_string, report_page, translator
 
+PDF_FAILED = "The PDF could not be made. Try again in a moment."  # in the catalogs (report.html)
 PDF_WAIT = 600.0
 """Seconds a request for the PDF without JavaScript waits for its job."""
 From = Annotated[dt.date | None, QueryParameter(name="from")]
@@ -73,9 +74,9 @@ async def _waited_pdf(job_id: int) -> Response:
     try:
         found = await wait_for(job_id, timeout=PDF_WAIT)
     except JobFailed as error:
-        raise HTTPException(status_code=500, detail="The PDF could not be made.") from error
+        raise HTTPException(status_code=500, detail=PDF_FAILED) from error
     if found is None:
-        raise ServiceUnavailableException("The PDF is still being prepared. Try again soon.")
+        raise ServiceUnavailableException(PDF_FAILED)
     pdf, filename = found
     return Response(
         pdf,
