@@ -455,3 +455,26 @@ class ReportDelivery(Table, tablename="report_delivery"):
     error = Text(default="")
     created_at = Timestamptz(default=TimestamptzNow())
     sent_at = Timestamptz(null=True, default=None)
+
+
+class Job(Table, tablename="job"):
+    """Long work asked for by a page or a schedule, run by a worker (``audits.jobs``): its
+    state, progress and result for the reader who asked. ``key`` is a digest of everything that
+    goes into the result, so a second identical request joins the first; ``audience`` is who
+    may read it (``office``, or ``branch:CODE``)."""
+
+    id: Serial
+
+    kind = Varchar(length=40)
+    key = Varchar(length=64, index=True)
+    args = Text(default="{}")
+    audience = Varchar(length=80, default="office")
+    state = Varchar(length=12, default="queued", index=True)
+    progress = DoublePrecision(default=0.0)
+    result_key = Varchar(length=64, default="")
+    filename = Varchar(length=120, default="")
+    error = Text(default="")
+    attempts = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+    heartbeat_at = Timestamptz(default=TimestamptzNow())
+    finished_at = Timestamptz(null=True, default=None)

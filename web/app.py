@@ -21,6 +21,7 @@ from litestar.static_files import create_static_files_router
 from litestar.stores.memory import MemoryStore
 from litestar.template.config import TemplateConfig
 
+from audits.jobs import worker as jobs_worker
 from reports.analysis_cache import AnalysisCache
 from reports.pdf import warm_up
 from web.api_writes import protect_api_writes
@@ -40,6 +41,7 @@ from web.controllers.checklists_api import ChecklistApiController
 from web.controllers.checklists_pages import ChecklistPagesController
 from web.controllers.home import HomeController
 from web.controllers.imports_pages import ImportPagesController
+from web.controllers.jobs_api import JobApiController
 from web.controllers.language import LanguageController
 from web.controllers.period_reports import BranchReportController, HeadOfficeReportController
 from web.controllers.read_pages import BranchAuditsController, MyAuditsController
@@ -103,6 +105,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
             settings, app.state.reminder_runs.append, app.state.scheduled_runs.append
         )
 
+    async def start_jobs(app: Litestar) -> None:  # defer (PostgreSQL: procrastinate), and run
+        app.state.jobs_open = jobs_worker.deferring(settings.database_url)
+        await app.state.jobs_open.__aenter__()
+        app.state.job_worker = (
+            jobs_worker.start_in_app(settings.database_url, {"analyses": app.state.analyses})
+            if settings.app_worker
+            else None
+        )
+
+    async def stop_jobs(app: Litestar) -> None:
+        await jobs_worker.stop_in_app(app.state.get("job_worker"))
+        if (opened := app.state.get("jobs_open")) is not None:
+            await opened.__aexit__(None, None, None)
+
     def warm_pdf() -> None:  # WeasyPrint's import and fonts, off the first reader's clock
         threading.Thread(target=warm_up, name="weasyprint-warm-up", daemon=True).start()
 
@@ -127,6 +143,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             AdminOrgController,
             AdminWebhooksController,
             WebhookApiController,
+            JobApiController,
             ChecklistPagesController,
             ChecklistApiController,
             AuditApiController,
@@ -188,8 +205,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[add_security_headers],
         stores={"rate_limit": MemoryStore()},
         state=State({"settings": settings, "analyses": AnalysisCache()}),
-        on_startup=[open_pool, start_reminders, start_webhooks, warm_pdf],
-        on_shutdown=[stop_webhooks, stop_reminders, close_pool],
+        on_startup=[open_pool, start_reminders, start_webhooks, start_jobs, warm_pdf],
+        on_shutdown=[stop_jobs, stop_webhooks, stop_reminders, close_pool],
         debug=settings.debug,
     )
 

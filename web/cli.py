@@ -63,6 +63,25 @@ def migrate() -> None:
     console.print(f"[green]Database up to date[/] ({Settings.from_env().database_url})")
 
 
+@main.command()
+@click.option(
+    "--concurrency",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Jobs this worker runs at once.",
+)
+@click.option("--burst", is_flag=True, help="Stop once no job is left, instead of waiting.")
+def worker(concurrency: int, burst: bool) -> None:
+    """Run queued jobs (head-office PDFs and other long work) until stopped."""
+    from audits.jobs.worker import run_worker
+    from web import jobs  # noqa: F401 - registers the job functions
+
+    settings = Settings.from_env()
+    err_console.print(f"Job worker on {settings.database_url}")
+    _run(run_worker(settings.database_url, concurrency=concurrency, burst=burst))
+
+
 def _default_checklists():
     from checklists.documents import load_checklist
 

@@ -73,6 +73,12 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "deliveries that are due; `0` runs none in the app (run `evenly webhooks deliver "
         "--loop` instead).",
     ),
+    "EVENLY_APP_WORKER": (
+        "1",
+        "`1` runs a job worker inside each app process (the head-office PDF and other long "
+        "work); `0` only queues jobs, for `evenly worker` processes to run (on PostgreSQL, the "
+        "way to keep long work off the app processes).",
+    ),
 }
 
 
@@ -115,6 +121,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     report_attach_max_kb: int = 5000
     webhook_interval: float = 10.0
+    app_worker: bool = True
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -137,6 +144,7 @@ class Settings:
             public_url=_env("EVENLY_PUBLIC_URL", env).rstrip("/"),
             report_attach_max_kb=int(_env("EVENLY_REPORT_ATTACH_MAX_KB", env)),
             webhook_interval=_interval(_env("EVENLY_WEBHOOK_INTERVAL", env)),
+            app_worker=_env("EVENLY_APP_WORKER", env) == "1",
         )
 
     @property

@@ -34,8 +34,9 @@ async def read_kept(key: str, *, now: dt.datetime) -> bytes | None:
     return bytes(row["data"])
 
 
-async def keep(key: str, kind: str, data: bytes, *, now: dt.datetime) -> None:
-    """Keep ``data`` under ``key`` (nothing if it is kept already), then prune ``kind``."""
+async def keep(key: str, kind: str, data: bytes, *, now: dt.datetime, newest: int = NEWEST) -> None:
+    """Keep ``data`` under ``key`` (nothing if it is kept already), then prune ``kind`` to its
+    ``newest`` most recently used."""
     row = KeptResult(key=key, kind=kind, data=data, size=len(data), created_at=now, used_at=now)
     async with write_transaction():
         await KeptResult.insert(row).on_conflict(action="DO NOTHING")
@@ -44,7 +45,7 @@ async def keep(key: str, kind: str, data: bytes, *, now: dt.datetime) -> None:
             KeptResult.select(KeptResult.id)
             .where(KeptResult.kind == kind)
             .order_by(KeptResult.used_at, ascending=False)
-            .offset(NEWEST)
+            .offset(newest)
             .limit(1000)
         )
         if surplus:

@@ -217,3 +217,21 @@ def test_on_a_phone_the_chart_toolbar_is_gone_and_bar_labels_are_whole(server, p
     method.locator("summary").click()
     expect(method.locator("p")).to_be_visible()
     assert horizontal_overflow(phone) <= 0
+
+
+def test_head_office_pdf_is_a_job_followed_on_a_bar_then_saved(server, phone, org):
+    _log_in(phone, server, "sam")
+    _history(phone, server, org)
+    _log_in(phone, server, "ada")
+    _visit(phone, f"{server}/reports/headoffice")
+    button = phone.locator("a[data-pdf][data-job]")
+    with phone.expect_download() as download:
+        button.click()
+        phone.wait_for_selector("a[data-pdf][aria-busy=true]")
+        expect(phone.locator("#pdf-progress")).to_be_visible()  # the job's bar
+    saved = download.value
+    assert saved.suggested_filename == "headoffice.pdf"
+    assert Path(saved.path()).read_bytes().startswith(b"%PDF")
+    phone.wait_for_selector("a[data-pdf]:not([aria-busy])")
+    expect(phone.locator("#pdf-progress")).to_be_hidden()
+    assert button.inner_text() == "Download PDF" and phone.errors == []

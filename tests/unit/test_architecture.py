@@ -150,6 +150,7 @@ ROOMS: dict[str | None, set[str]] = {
     "privacy": SHARED | {"org"},  # a person's data: reads every table, writes through org's users
     "demo": SHARED | {"org", "visits", "fieldwork", "actions", "webhooks"},
     "subscriptions": SHARED | {"org"},
+    "jobs": SHARED,  # the queue only; the job functions (they build reports) are web's
 }
 """Which rooms each room may import (besides itself and ``audits.tables``)."""
 ROLE_NAMES = {"services", "selectors", "schemas", "rules", "commands"}

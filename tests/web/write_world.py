@@ -101,9 +101,10 @@ def build_world(doc) -> dict[str, object]:
 LAST_USE_COLUMNS = {"seen_at", "last_used_at"}
 
 
-# Computed results kept for every process (``reports/kept_analyses.py``): a read may fill the
-# cache, which changes nothing a person stored.
-CACHES = {"kept_result"}
+# Computed results kept for every process (``reports/kept_analyses.py``) and the jobs making
+# them (``audits/jobs``: a PDF link asks a worker for it): a read may fill the cache, which
+# changes nothing a person stored.
+CACHES = {"kept_result", "job"}
 
 
 async def _snapshot() -> dict[str, list[str]]:

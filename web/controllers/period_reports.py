@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from litestar import Controller, Response, get
+from litestar import Controller, Response, get, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import HTTPException, ServiceUnavailableException
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import Template
 
@@ -23,9 +24,14 @@ from reports.report_model import Report
 from reports.services.branch import build_branch
 from reports.services.headoffice import build_headoffice
 from web.auth import requires_role
+from web.controllers.jobs_api import JobOut, job_out
 from web.deps import Page
-from web.report_views import csv_response, pdf_response, query_string, report_page, translator
+from web.jobs import JobFailed, defer_branch_pdf, defer_headoffice_pdf, wait_for
+from web.report_views import csv_response, query_string, report_page, translator
 
+PDF_FAILED = "The PDF could not be made. Try again in a moment."  # in the catalogs (report.html)
+PDF_WAIT = 600.0
+"""Seconds a request for the PDF without JavaScript waits for its job."""
 From = Annotated[dt.date | None, QueryParameter(name="from")]
 To = Annotated[dt.date | None, QueryParameter(name="to")]
 
@@ -64,6 +70,21 @@ async def _headoffice(page: Page, analyses: AnalysisCache, filters: Filters) -> 
     )
 
 
+async def _waited_pdf(job_id: int) -> Response:
+    try:
+        found = await wait_for(job_id, timeout=PDF_WAIT)
+    except JobFailed as error:
+        raise HTTPException(status_code=500, detail=PDF_FAILED) from error
+    if found is None:
+        raise ServiceUnavailableException(PDF_FAILED)
+    pdf, filename = found
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
 class BranchReportController(Controller):
     path = "/reports/branches"
     include_in_schema = False
@@ -87,19 +108,32 @@ class BranchReportController(Controller):
             f"/reports/branches/{code}",
             query_string({"from": start, "to": end}),
             filters=filters,
+            pdf_job=True,
         )
 
     @get("/{code:str}/pdf")
     async def branch_pdf(
         self,
         page: NamedDependency[Page],
-        analyses: NamedDependency[AnalysisCache],
         code: FromPath[str],
         start: From = None,
         end: To = None,
     ) -> Response:
-        report = await _branch(page, analyses, code, Filters(start=start, end=end))
-        return await pdf_response(report, f"branch-{code}", translator(page.lang))
+        """The PDF, made by a worker while this request waits (the link without JavaScript)."""
+        job = await defer_branch_pdf(code, Filters(start=start, end=end), page.viewer, page.lang)
+        return await _waited_pdf(job.id)
+
+    @post("/{code:str}/pdf/job", status_code=202)
+    async def branch_pdf_job(
+        self,
+        page: NamedDependency[Page],
+        code: FromPath[str],
+        start: From = None,
+        end: To = None,
+    ) -> JobOut:
+        """Ask for the PDF as a job: its id and where to follow it (``/api/jobs/{id}``)."""
+        filters = Filters(start=start, end=end)
+        return job_out(await defer_branch_pdf(code, filters, page.viewer, page.lang))
 
     @get("/{code:str}/csv/{key:str}")
     async def branch_csv(
@@ -148,18 +182,30 @@ class HeadOfficeReportController(Controller):
             "checklists": await report_data.checklist_slugs(),
         }
         return report_page(
-            report, page, "/reports/headoffice", query, filters=filters, choices=choices
+            report,
+            page,
+            "/reports/headoffice",
+            query,
+            filters=filters,
+            choices=choices,
+            pdf_job=True,
         )
 
     @get("/pdf")
     async def headoffice_pdf(
-        self,
-        page: NamedDependency[Page],
-        filters: NamedDependency[Filters],
-        analyses: NamedDependency[AnalysisCache],
+        self, page: NamedDependency[Page], filters: NamedDependency[Filters]
     ) -> Response:
-        report = await _headoffice(page, analyses, filters)
-        return await pdf_response(report, "headoffice", translator(page.lang))
+        """The PDF, made by a worker (``web.jobs``) while this request waits: the link
+        without JavaScript. The page's button asks for the job instead and follows it."""
+        job = await defer_headoffice_pdf(filters, page.viewer, page.lang)
+        return await _waited_pdf(job.id)
+
+    @post("/pdf/job", status_code=202)
+    async def headoffice_pdf_job(
+        self, page: NamedDependency[Page], filters: NamedDependency[Filters]
+    ) -> JobOut:
+        """Ask for the PDF as a job: its id and where to follow it (``/api/jobs/{id}``)."""
+        return job_out(await defer_headoffice_pdf(filters, page.viewer, page.lang))
 
     @get("/csv/{key:str}")
     async def headoffice_csv(

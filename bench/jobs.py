@@ -1,0 +1,240 @@
+"""Head office's PDF as a job, on PostgreSQL: N app processes that only queue, M workers.
+
+``python bench/jobs.py`` (``--help`` for options). It rebuilds a PostgreSQL database
+(``--postgres``; its tables dropped), loads the demo organisation (24 branches, a year of
+audits), starts N app processes (uvicorn ``--workers N``, ``EVENLY_APP_WORKER=0``) and M
+``evenly worker`` processes, then:
+
+1. an ordinary page (the office's home, ``/``) read one request after another: p50 and p99 while
+   nothing else runs;
+2. 20 readers ask for head office's PDF at once (``POST /reports/headoffice/pdf/job``), follow
+   their job and download it, while the same ordinary page is read as before: each reader's
+   seconds to the PDF, how many jobs and PDFs were made (one of each, however many ask), and the
+   ordinary page's p50 and p99 meanwhile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.submit import _free_port, _wait_until_up, reset_postgres  # noqa: E402
+
+POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/evenly_bench_jobs"
+console = Console(width=120)
+
+
+def _evenly(url: str, *args: str) -> None:
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run(
+        [sys.executable, "-m", "web.cli", *args],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+@contextlib.contextmanager
+def running(url: str, apps: int, workers: int, logs: Path) -> Iterator[str]:
+    """N app processes behind one port (uvicorn's workers) and M job workers."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "EVENLY_SECRET_KEY": "bench",
+        "EVENLY_DB_POOL": "1",
+        "EVENLY_APP_WORKER": "0",
+        "EVENLY_WEBHOOK_INTERVAL": "0",
+        "EVENLY_LOGIN_RATE": "1000",
+    }
+    command = [sys.executable, "-m", "uvicorn", "web.app:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--workers", str(apps)]
+    processes = []
+    with contextlib.ExitStack() as stack:
+        app_log = stack.enter_context((logs / "apps.log").open("wb"))
+        server = subprocess.Popen(command, env=env, cwd=ROOT, stdout=app_log, stderr=app_log)
+        processes.append(server)
+        for n in range(workers):
+            log = stack.enter_context((logs / f"worker-{n}.log").open("wb"))
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "web.cli", "worker"],
+                    env=env,
+                    cwd=ROOT,
+                    stdout=log,
+                    stderr=log,
+                )
+            )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_until_up(base, server, logs / "apps.log")
+            yield base
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=30)
+
+
+async def _logged_in(base: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=600)
+    await client.get("/login")
+    token = client.cookies["csrftoken"]
+    response = await client.post(
+        "/login", data={"username": "office", "password": "demo", "_csrf_token": token}
+    )
+    assert response.status_code in (200, 302, 303), response.text[:300]
+    client.headers["x-csrftoken"] = client.cookies["csrftoken"]
+    return client
+
+
+async def _ordinary_page(client: httpx.AsyncClient, stop: asyncio.Event, seen: list[float]):
+    while not stop.is_set():
+        start = time.perf_counter()
+        response = await client.get("/")
+        assert response.status_code == 200, response.status_code
+        seen.append(time.perf_counter() - start)
+
+
+async def _reader(base: str, seconds: list[float], jobs: list[int]) -> None:
+    client = await _logged_in(base)
+    try:
+        start = time.perf_counter()
+        job = (await client.post("/reports/headoffice/pdf/job")).json()
+        jobs.append(job["id"])
+        while job["state"] not in ("done", "failed"):
+            await asyncio.sleep(0.5)
+            job = (await client.get(job["status_url"])).json()
+        assert job["state"] == "done", job
+        pdf = await client.get(job["result_url"])
+        assert pdf.content.startswith(b"%PDF"), pdf.status_code
+        seconds.append(time.perf_counter() - start)
+    finally:
+        await client.aclose()
+
+
+def _ms(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100)[p - 1] * 1000 if len(values) > 1 else float("nan")
+
+
+async def _measure(base: str, readers: int, idle_reads: int) -> dict:
+    page = await _logged_in(base)
+    try:
+        idle: list[float] = []
+        for _ in range(idle_reads):
+            start = time.perf_counter()
+            assert (await page.get("/")).status_code == 200
+            idle.append(time.perf_counter() - start)
+        console.print(f"ordinary page alone: {len(idle)} reads")
+        busy: list[float] = []
+        stop = asyncio.Event()
+        reading = asyncio.create_task(_ordinary_page(page, stop, busy))
+        seconds: list[float] = []
+        jobs: list[int] = []
+        started = time.perf_counter()
+        await asyncio.gather(*(_reader(base, seconds, jobs) for _ in range(readers)))
+        wall = time.perf_counter() - started
+        stop.set()
+        await reading
+    finally:
+        await page.aclose()
+    return {"idle": idle, "busy": busy, "seconds": seconds, "jobs": jobs, "wall": wall}
+
+
+async def _made(url: str) -> tuple[int, int]:
+    import asyncpg
+
+    from web.settings import postgres_config
+
+    connection = await asyncpg.connect(**postgres_config(url))
+    try:
+        jobs = await connection.fetchval("SELECT count(*) FROM job")
+        pdfs = await connection.fetchval("SELECT count(*) FROM kept_result WHERE kind = 'pdf'")
+    finally:
+        await connection.close()
+    return jobs, pdfs
+
+
+async def _forget_jobs(url: str) -> None:
+    import asyncpg
+
+    from web.settings import postgres_config
+
+    connection = await asyncpg.connect(**postgres_config(url))
+    try:
+        await connection.execute(
+            "DELETE FROM job; DELETE FROM procrastinate_jobs; "
+            "DELETE FROM kept_result WHERE kind = 'pdf'"
+        )
+    finally:
+        await connection.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", default=POSTGRES_URL)
+    parser.add_argument("--apps", type=int, default=2, help="app processes (N)")
+    parser.add_argument("--workers", type=int, default=2, help="job workers (M)")
+    parser.add_argument("--readers", type=int, default=20, help="readers asking at once")
+    parser.add_argument("--idle-reads", type=int, default=200)
+    parser.add_argument(
+        "--again", action="store_true", help="keep the demo loaded by the last run (its jobs go)"
+    )
+    options = parser.parse_args()
+    url = options.postgres
+
+    if options.again:
+        asyncio.run(_forget_jobs(url))
+    else:
+        console.print(f"Preparing {url}: migrate, demo organisation")
+        asyncio.run(reset_postgres(url))
+        _evenly(url, "migrate")
+        _evenly(url, "demo")
+    with (
+        tempfile.TemporaryDirectory(prefix="evenly-bench-jobs-") as logs,
+        running(url, options.apps, options.workers, Path(logs)) as base,
+    ):
+        result = asyncio.run(_measure(base, options.readers, options.idle_reads))
+    jobs, pdfs = asyncio.run(_made(url))
+
+    table = Table(title=f"{options.apps} app processes, {options.workers} workers, PostgreSQL")
+    table.add_column("what")
+    table.add_column("figure", justify="right")
+    table.add_row("ordinary page alone: p50 / p99 (ms)", _pair(result["idle"]))
+    table.add_row("ordinary page meanwhile: p50 / p99 (ms)", _pair(result["busy"]))
+    table.add_row("ordinary page reads meanwhile", str(len(result["busy"])))
+    seconds = sorted(result["seconds"])
+    table.add_row(
+        f"{options.readers} readers: PDF in (s, fastest / median / slowest)",
+        f"{seconds[0]:.1f} / {statistics.median(seconds):.1f} / {seconds[-1]:.1f}",
+    )
+    table.add_row("distinct job ids the readers got", str(len(set(result["jobs"]))))
+    table.add_row("jobs in the database / PDFs made", f"{jobs} / {pdfs}")
+    console.print(table)
+    if len(set(result["jobs"])) != 1 or jobs != 1 or pdfs != 1:
+        raise SystemExit("the PDF was not made exactly once")
+
+
+def _pair(values: list[float]) -> str:
+    return f"{_ms(values, 50):.0f} / {_ms(values, 99):.0f}"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Head office's PDF as a job (issue 18): asked for by the page, made by a worker process
+(``evenly worker``), followed to the end and downloaded; one job and one PDF however many ask
+at once; nothing lost when the app that asked stops first; only head office sees it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+
+from audits.db.kept_results import count_kept
+from audits.jobs import queue
+from audits.org.users import get_current_user
+from audits.tables import Job
+from reports.report_data import Filters
+from web.app import create_app
+from web.jobs import PDF_KIND, defer_headoffice_pdf
+from web.settings import Settings
+
+from ..conftest import IS_POSTGRES, run
+from .conftest import csrf
+from .report_helpers import as_user, pdf_text
+from .test_report_period import _history
+
+ROOT = Path(__file__).resolve().parents[2]
+JOB_URL = "/reports/headoffice/pdf/job"
+
+
+@pytest.fixture
+def queued_settings(db: str) -> Settings:
+    """An app that only queues jobs: a worker process runs them."""
+    if IS_POSTGRES:
+        from ..conftest import _engine
+
+        run(_engine().run_ddl("TRUNCATE procrastinate_jobs CASCADE"))
+    return Settings(
+        database_url=db,
+        secret_key="test-secret",
+        db_pool=False,
+        login_rate=1000,
+        webhook_interval=0,
+        app_worker=False,
+    )
+
+
+def _app_client(settings: Settings) -> TestClient:
+    return TestClient(create_app(settings))
+
+
+def _worker(db: str) -> None:
+    """``evenly worker --burst``: a separate process runs every queued job, then stops."""
+    env = {**os.environ, "DATABASE_URL": db, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-m", "web.cli", "worker", "--burst"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def _ask(client: TestClient, query: str = "", url: str = JOB_URL) -> dict:
+    csrf(client)
+    response = client.post(url + query)
+    assert response.status_code == 202, response.text
+    return response.json()
+
+
+def test_a_worker_process_makes_the_pdf_the_page_asked_for_after_the_app_stopped(
+    queued_settings, org, db
+):
+    with _app_client(queued_settings) as client:
+        _history(client, org)
+        as_user(client, "ada")
+        job = _ask(client)
+        assert job["state"] == "queued" and job["progress"] == 0 and job["result_url"] is None
+        assert client.get(job["status_url"]).json()["state"] == "queued"
+        assert client.get(f"{job['status_url']}/result").status_code == 404  # not made yet
+
+    _worker(db)  # the app that asked is gone; a worker started afterwards runs the job
+
+    with _app_client(queued_settings) as client:
+        as_user(client, "ada")
+        status = client.get(job["status_url"]).json()
+        assert status["state"] == "done" and status["progress"] == 1
+        pdf = client.get(status["result_url"])
+        assert pdf.status_code == 200
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert 'filename="headoffice.pdf"' in pdf.headers["content-disposition"]
+        assert "B1" in pdf_text(pdf.content)
+        # Asked again for unchanged audits: the same job, done, nothing made again.
+        again = _ask(client)
+        assert again["id"] == job["id"] and again["state"] == "done"
+    assert run(count_kept(PDF_KIND)) == 1
+
+
+def test_requests_at_once_join_one_job_and_the_pdf_is_made_once(queued_settings, org, db):
+    with _app_client(queued_settings) as client:
+        _history(client, org)
+        as_user(client, "ada")
+        first = _ask(client)
+        assert _ask(client)["id"] == first["id"]
+        other = _ask(client, "?from=2026-03-01&to=2026-03-31")  # another period: another job
+        assert other["id"] != first["id"]
+
+    async def many_at_once() -> set[int]:
+        reader = await get_current_user(await _user_id("ada"))
+        assert reader is not None
+        jobs = await asyncio.gather(
+            *(defer_headoffice_pdf(Filters(), reader, "en") for _ in range(8))
+        )
+        return {job.id for job in jobs}
+
+    assert run(many_at_once()) == {first["id"]}
+    assert run(queue.count_jobs()) == 2
+    _worker(db)
+    rows = run(Job.select(Job.state, Job.attempts).order_by(Job.id).run())
+    assert rows == [{"state": "done", "attempts": 1}] * 2  # each run once
+    assert run(count_kept(PDF_KIND)) == 2
+
+
+async def _user_id(username: str) -> int:
+    from piccolo.apps.user.tables import BaseUser
+
+    row = await BaseUser.select(BaseUser.id).where(BaseUser.username == username).first()
+    assert row is not None
+    return row["id"]
+
+
+def test_only_head_office_follows_and_downloads_its_job(queued_settings, org, db):
+    with _app_client(queued_settings) as client:
+        _history(client, org)
+        as_user(client, "ada")
+        job = _ask(client)
+        _worker(db)
+        for user, status in (("max", 404), ("sam", 404), ("root", 200)):
+            as_user(client, user)
+            assert client.get(job["status_url"]).status_code == status, user
+            assert client.get(f"{job['status_url']}/result").status_code == status, user
+            if user != "root":
+                csrf(client)
+                assert client.post(JOB_URL).status_code == 403  # nor may they ask for one
+        as_user(client, None)
+        assert client.get(job["status_url"]).status_code == 401
+
+
+def test_the_app_runs_its_own_worker_by_default(client, org):
+    """`make demo`: one process, the SQLite worker (or procrastinate's) inside the app."""
+    _history(client, org)
+    as_user(client, "ada")
+    job = _ask(client)
+    status = job
+    for _ in range(3000):  # until the job ends, however slow the machine
+        status = client.get(job["status_url"]).json()
+        if status["state"] in ("done", "failed"):
+            break
+        assert 0 <= status["progress"] < 1
+        run(asyncio.sleep(0.1))
+    assert status["state"] == "done", status
+    assert client.get(status["result_url"]).content.startswith(b"%PDF")
+
+
+def test_a_branch_pdf_is_a_job_its_managers_follow_and_others_do_not(queued_settings, org, db):
+    """A manager's job is theirs and their branch's other managers'; head office's own view of
+    the branch (it names the shoppers) is another job, which no manager may follow."""
+    with _app_client(queued_settings) as client:
+        _history(client, org)
+        as_user(client, "max")  # B1's manager
+        mine = _ask(client, url="/reports/branches/B1/pdf/job")
+        assert _ask(client, url="/reports/branches/B1/pdf/job")["id"] == mine["id"]
+        assert client.post("/reports/branches/B2/pdf/job").status_code == 403
+        assert client.post("/reports/branches/NOPE/pdf/job").status_code == 403
+        as_user(client, "ada")
+        office = _ask(client, url="/reports/branches/B1/pdf/job")
+        assert office["id"] != mine["id"]  # head office's view of B1, not the manager's
+        assert client.post("/reports/branches/NOPE/pdf/job").status_code == 404
+        _worker(db)
+        for user, job, status in (
+            ("max", mine, 200),
+            ("max", office, 404),
+            ("mia", mine, 404),  # B2's manager
+            ("ada", mine, 200),
+            ("ada", office, 200),
+        ):
+            as_user(client, user)
+            assert client.get(job["status_url"]).status_code == status, (user, job)
+            result = client.get(f"{job['status_url']}/result")
+            assert result.status_code == status, (user, job)
+            if status == 200:
+                assert 'filename="branch-B1.pdf"' in result.headers["content-disposition"]

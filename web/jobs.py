@@ -1,0 +1,179 @@
+"""The jobs Evenly runs in a worker (``audits.jobs``), and how a page asks for one.
+
+Today: head office's PDF and a branch's (the period's analysis, the charts and the layout,
+minutes at thousands of branches). A PDF is built as the reader who asked would read it (a
+branch's as head office or as a manager reads it: the view is part of the key, and a manager's
+job is one its branch's managers may follow) and kept once (``audits.db.kept_results``) under
+the job's key: a digest of the analysis code, the audits' fingerprint, the filters, the
+language, whether staff show as codes and the ten minutes it was asked in (what the fingerprint
+cannot see, an action closed say, is in the next one). A second identical request meanwhile
+joins the job; a later one gets the kept PDF at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from typing import Any
+
+from audits.db.kept_results import keep
+from audits.jobs import queue
+from audits.jobs.queue import JobContext, JobResult, JobStatus
+from audits.org.users import CurrentUser, get_current_user
+from reports import report_data
+from reports.bytes_cache import digest
+from reports.errors import ReportForbidden, ReportNotFound
+from reports.kept_analyses import analysis_code
+from reports.report_data import Filters
+from reports.services.branch import build_branch, may_read_branch
+from reports.services.headoffice import build_headoffice
+from web.report_views import pdf_bytes, translator
+
+HEADOFFICE_PDF = "headoffice_pdf"
+BRANCH_PDF = "branch_pdf"
+PDF_KIND = "pdf"
+KEEP_PDFS = 16
+"""PDFs kept in the database (the most recently read), on top of the analyses."""
+BUCKET = dt.timedelta(minutes=10)
+OFFICE = "office"
+
+
+def may_read(audience: str, user: CurrentUser) -> bool:
+    """Whether ``user`` may follow and download a job meant for ``audience``."""
+    if user.is_office:
+        return True
+    if audience.startswith("branch:"):
+        return audience.removeprefix("branch:") in user.branches
+    return False
+
+
+def _filters_args(filters: Filters) -> dict[str, Any]:
+    return {
+        "start": filters.start.isoformat() if filters.start else None,
+        "end": filters.end.isoformat() if filters.end else None,
+        "region": filters.region,
+        "channel": filters.channel,
+        "checklist": filters.checklist,
+    }
+
+
+def _filters_of(args: dict[str, Any]) -> Filters:
+    def day(value: str | None) -> dt.date | None:
+        return dt.date.fromisoformat(value) if value else None
+
+    return Filters(
+        start=day(args["start"]),
+        end=day(args["end"]),
+        region=args["region"],
+        channel=args["channel"],
+        checklist=args["checklist"],
+    )
+
+
+async def _key(kind: str, *parts: object, now: dt.datetime | None) -> str:
+    now = now or dt.datetime.now(dt.UTC)
+    return digest(
+        kind,
+        analysis_code(),
+        list(await report_data.audits_fingerprint()),
+        await report_data.staff_codes_only(),
+        int(now.timestamp() // BUCKET.total_seconds()),
+        *parts,
+    )
+
+
+async def defer_headoffice_pdf(
+    filters: Filters, user: CurrentUser, lang: str, *, now: dt.datetime | None = None
+) -> JobStatus:
+    """Head office's PDF over ``filters`` in ``lang``: the job making it, joined if one is."""
+    if not user.is_office:
+        raise ReportForbidden("Your role does not allow this.")
+    wanted = _filters_args(filters)
+    key = await _key(HEADOFFICE_PDF, wanted, lang, now=now)
+    args = {"filters": wanted, "lang": lang, "user": user.id}
+    return await queue.defer(HEADOFFICE_PDF, key=key, args=args, audience=OFFICE)
+
+
+async def defer_branch_pdf(
+    code: str, filters: Filters, user: CurrentUser, lang: str, *, now: dt.datetime | None = None
+) -> JobStatus:
+    """Branch ``code``'s PDF as ``user`` reads it: the job making it, joined if one is. The same
+    refusals as its page: another manager's branch first, then no such branch."""
+    if not may_read_branch(user, code):
+        raise ReportForbidden("You may read the reports of your own branches only.")
+    if await report_data.branch_info(code) is None:
+        raise ReportNotFound(f"No branch {code!r}.")
+    view = OFFICE if user.is_office else "manager"
+    wanted = _filters_args(filters)
+    key = await _key(BRANCH_PDF, code, view, wanted, lang, now=now)
+    args = {"code": code, "filters": wanted, "lang": lang, "user": user.id}
+    audience = OFFICE if user.is_office else f"branch:{code}"
+    return await queue.defer(BRANCH_PDF, key=key, args=args, audience=audience)
+
+
+@queue.job(HEADOFFICE_PDF)
+async def headoffice_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
+    reader = await get_current_user(args["user"])
+    if reader is None or not reader.is_office:
+        raise ReportForbidden("Your role does not allow this.")
+    lang = args["lang"]
+    translate = translator(lang)
+    await context.progress(0.05)
+    report = await build_headoffice(
+        _filters_of(args["filters"]),
+        reader,
+        lang=lang,
+        _=translate,
+        analyses=context.extras.get("analyses"),
+    )
+    await context.progress(0.5)
+    pdf = await pdf_bytes(report, translate)
+    await context.progress(0.95)
+    await keep(context.key, PDF_KIND, pdf, now=dt.datetime.now(dt.UTC), newest=KEEP_PDFS)
+    return JobResult(result_key=context.key, filename="headoffice.pdf")
+
+
+@queue.job(BRANCH_PDF)
+async def branch_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
+    reader = await get_current_user(args["user"])
+    if reader is None:
+        raise ReportForbidden("Your role does not allow this.")
+    lang, code = args["lang"], args["code"]
+    translate = translator(lang)
+    await context.progress(0.05)
+    report = await build_branch(
+        code,
+        _filters_of(args["filters"]),
+        reader,
+        lang=lang,
+        _=translate,
+        analyses=context.extras.get("analyses"),
+    )
+    await context.progress(0.5)
+    pdf = await pdf_bytes(report, translate)
+    await context.progress(0.95)
+    await keep(context.key, PDF_KIND, pdf, now=dt.datetime.now(dt.UTC), newest=KEEP_PDFS)
+    return JobResult(result_key=context.key, filename=f"branch-{code}.pdf")
+
+
+class JobFailed(Exception):
+    """The job ended in failure (its error is logged by the worker)."""
+
+
+async def wait_for(job_id: int, *, timeout: float) -> tuple[bytes, str] | None:
+    """The job's result once it is done (None past ``timeout`` seconds): for a reader without
+    JavaScript, whose request waits while a worker does the work."""
+    loop = asyncio.get_running_loop()
+    deadline, pause = loop.time() + timeout, 0.05
+    while True:
+        found = await queue.status(job_id)
+        if found is not None and found[0].state == queue.FAILED:
+            raise JobFailed(found[0].error)
+        if found is not None and found[0].state == queue.DONE:
+            result = await queue.result(job_id)
+            if result is not None:
+                return result
+        if loop.time() >= deadline:
+            return None
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 1.0)
