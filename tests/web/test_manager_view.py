@@ -70,7 +70,7 @@ def test_time_based_audit_id_is_422_and_writes_nothing(client, org):
 
 def _trend_traces(page: str) -> list[dict]:
     figures = [json.loads(unescape(f)) for f in re.findall(r'data-figure="([^"]*)"', page)]
-    return next(f["data"] for f in figures if "control limits" in f["layout"]["title"]["text"])
+    return next(f["data"] for f in figures if "usual range" in f["layout"]["title"]["text"])
 
 
 def test_manager_branch_trend_chart_and_visits_are_scores_as_given_by_date(client, org):
