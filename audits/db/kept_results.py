@@ -34,9 +34,11 @@ async def read_kept(key: str, *, now: dt.datetime) -> bytes | None:
     return bytes(row["data"])
 
 
-async def keep(key: str, kind: str, data: bytes, *, now: dt.datetime, newest: int = NEWEST) -> None:
+async def keep(
+    key: str, kind: str, data: bytes, *, now: dt.datetime, newest: int | None = None
+) -> None:
     """Keep ``data`` under ``key`` (nothing if it is kept already), then prune ``kind`` to its
-    ``newest`` most recently used."""
+    ``newest`` most recently used (``NEWEST`` unless given)."""
     row = KeptResult(key=key, kind=kind, data=data, size=len(data), created_at=now, used_at=now)
     async with write_transaction():
         await KeptResult.insert(row).on_conflict(action="DO NOTHING")
@@ -45,7 +47,7 @@ async def keep(key: str, kind: str, data: bytes, *, now: dt.datetime, newest: in
             KeptResult.select(KeptResult.id)
             .where(KeptResult.kind == kind)
             .order_by(KeptResult.used_at, ascending=False)
-            .offset(newest)
+            .offset(NEWEST if newest is None else newest)
             .limit(1000)
         )
         if surplus:
