@@ -77,6 +77,7 @@ class _Resolved(msgspec.Struct):
     shift: str | None
     local: dt.datetime
     visit: dict | None
+    score: AuditScore  # scored once, here: the stored results and ``on_fail`` both use it
 
 
 async def submit_audit(
@@ -95,7 +96,7 @@ async def submit_audit(
         if existing["status"] != Audit.Status.returned:
             return await selectors.get_audit(data.id, user), False
     resolved = await _resolve(data, user, now)
-    result = score_audit(resolved.doc, data.answers)
+    result = resolved.score
     kept = _kept_presence(existing)
     row = await _row(data, user, resolved, result, now, kept)
     if existing is not None:
@@ -256,6 +257,7 @@ async def _resolve(data: AuditCreate, user: CurrentUser, now: dt.datetime) -> _R
         errors.append(FieldError("channel", f"Choose one of {choices}."))
     staff_id = await _staff(data, branch, errors)
     visit = await _visit(data, user, branch, errors)
+    score = None
     if doc is not None:
         errors += [
             FieldError(f"answers.{k}", m) for k, m in validate_answers(doc, data.answers).items()
@@ -263,15 +265,17 @@ async def _resolve(data: AuditCreate, user: CurrentUser, now: dt.datetime) -> _R
         errors += _comment_errors(doc, data.comments)
         errors += await _photo_errors(doc, data, user)
         if not errors:  # the answers score: what a failure asks for can be judged
-            errors += on_fail_errors(doc, data)
+            score = score_audit(doc, data.answers)
+            errors += on_fail_errors(doc, data, score)
     if errors:
         raise AuditRejected(errors)
     assert doc is not None and version_id is not None and version_number is not None
+    assert score is not None
     shifts = await selectors.shift_windows(branch["id"])
     name = shift_for(local, [s for s, _ in shifts])
     shift_id = next((i for s, i in shifts if s.name == name), None)
     return _Resolved(
-        branch, version_id, version_number, doc, staff_id, shift_id, name, local, visit
+        branch, version_id, version_number, doc, staff_id, shift_id, name, local, visit, score
     )
 
 
@@ -326,11 +330,12 @@ COMMENT_REQUIRED = "A comment is required when this item fails."
 PHOTO_REQUIRED = "A photo is required when this item fails."
 
 
-def on_fail_errors(doc: Checklist, data: AuditCreate) -> list[FieldError]:
+def on_fail_errors(doc: Checklist, data: AuditCreate, score: AuditScore) -> list[FieldError]:
     """What each failed item's ``on_fail`` requires and the audit lacks: a comment
-    (``comments.<item>``) or a photo (``photos.<item>``). Failed as scoring decides."""
+    (``comments.<item>``) or a photo (``photos.<item>``). Failed as ``score`` (the audit's
+    answers scored) says."""
     errors = []
-    for failure in score_audit(doc, data.answers).failed:
+    for failure in score.failed:
         on_fail = doc.item(failure.key).on_fail
         if on_fail is None:
             continue

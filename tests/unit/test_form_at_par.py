@@ -78,12 +78,22 @@ def test_on_fail_names_the_missing_comment_and_photo():
         visited_at=dt.datetime(2026, 3, 10, 10),
         answers={"yn": False},
     )
-    assert [e.key for e in on_fail_errors(DOC, audit)] == ["comments.yn", "photos.yn"]
+    assert [e.key for e in on_fail_errors(DOC, audit, score_audit(DOC, audit.answers))] == [
+        "comments.yn",
+        "photos.yn",
+    ]
     done = msgspec.structs.replace(
         audit, comments={"yn": "Rude."}, photos={"yn": ["5d9a0c3e-8f5b-4c1e-9a7d-2b6e4f1a3c5e"]}
     )
-    assert on_fail_errors(DOC, done) == []
-    assert on_fail_errors(DOC, msgspec.structs.replace(audit, answers={"yn": True})) == []
+    assert on_fail_errors(DOC, done, score_audit(DOC, done.answers)) == []
+    assert (
+        on_fail_errors(
+            DOC,
+            msgspec.structs.replace(audit, answers={"yn": True}),
+            score_audit(DOC, {"yn": True}),
+        )
+        == []
+    )
     assert OnFail() == OnFail(comment=Ask.offered, photo=Ask.offered)
 
 
