@@ -111,6 +111,15 @@ async def defer_branch_pdf(
     return await queue.defer(BRANCH_PDF, key=key, args=args, audience=audience)
 
 
+async def _kept_pdf(report: Any, translate: Any, context: JobContext, filename: str) -> JobResult:
+    """The built report laid out as a PDF, kept under the job's key for its download."""
+    await context.progress(0.5)
+    pdf = await pdf_bytes(report, translate)
+    await context.progress(0.95)
+    await keep(context.key, PDF_KIND, pdf, now=dt.datetime.now(dt.UTC), newest=KEEP_PDFS)
+    return JobResult(result_key=context.key, filename=filename)
+
+
 @queue.job(HEADOFFICE_PDF)
 async def headoffice_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
     reader = await get_current_user(args["user"])
@@ -126,11 +135,7 @@ async def headoffice_pdf(args: dict[str, Any], context: JobContext) -> JobResult
         _=translate,
         analyses=context.extras.get("analyses"),
     )
-    await context.progress(0.5)
-    pdf = await pdf_bytes(report, translate)
-    await context.progress(0.95)
-    await keep(context.key, PDF_KIND, pdf, now=dt.datetime.now(dt.UTC), newest=KEEP_PDFS)
-    return JobResult(result_key=context.key, filename="headoffice.pdf")
+    return await _kept_pdf(report, translate, context, "headoffice.pdf")
 
 
 @queue.job(BRANCH_PDF)
@@ -149,11 +154,7 @@ async def branch_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
         _=translate,
         analyses=context.extras.get("analyses"),
     )
-    await context.progress(0.5)
-    pdf = await pdf_bytes(report, translate)
-    await context.progress(0.95)
-    await keep(context.key, PDF_KIND, pdf, now=dt.datetime.now(dt.UTC), newest=KEEP_PDFS)
-    return JobResult(result_key=context.key, filename=f"branch-{code}.pdf")
+    return await _kept_pdf(report, translate, context, f"branch-{code}.pdf")
 
 
 class JobFailed(Exception):
