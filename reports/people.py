@@ -88,6 +88,18 @@ def _spread_test(resid: np.ndarray, codes: np.ndarray, levels: int) -> _SpreadTe
     return _SpreadTest(n, stats.t.sf(t, np.maximum(df, 1)))
 
 
+def _group_sd(values: np.ndarray, codes: np.ndarray, levels: int) -> np.ndarray:
+    """Each level's sample SD of ``values`` (two passes, as ``np.std``; NaN under two rows):
+    one sweep over the rows, not one per level (30,000 staff × 360,000 visits)."""
+    keep = codes >= 0
+    values, codes = values[keep], codes[keep]
+    n = np.bincount(codes, minlength=levels).astype(float)
+    mean = np.bincount(codes, values, levels) / np.maximum(n, 1)
+    squares = np.bincount(codes, (values - mean[codes]) ** 2, levels)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.sqrt(squares / (n - 1))
+
+
 def staff_section(model: Model) -> list[StaffFinding]:
     """Members whose visits vary far more than their peers' (``q``: FDR over members of the
     spread test on residuals after branch, shift, cell and auditor) or sit far below their
@@ -114,9 +126,9 @@ def staff_section(model: Model) -> list[StaffFinding]:
     q_below = bh_q(stats.norm.cdf(z))
     branch_of = np.full(levels, -1)
     branch_of[codes[codes >= 0]] = frame.branch.codes[codes >= 0]
+    sds = _group_sd(model.adjusted, codes, levels)
     rows = []
     for i, code in enumerate(listed):
-        own = model.adjusted[codes == code]
         effect, half = float(effects[code]), Z95 * math.sqrt(pev[code])
         flags = [
             name for name, value in (("erratic", q[i]), ("below", q_below[i])) if value < ALPHA
@@ -126,7 +138,7 @@ def staff_section(model: Model) -> list[StaffFinding]:
                 staff=frame.staff.levels[code],
                 branch=frame.branch.levels[branch_of[code]],
                 n=int(test.n[code]),
-                sd=round(float(own.std(ddof=1)), 2),
+                sd=round(float(sds[code]), 2),
                 q=round(float(q[i]), 5),
                 effect=round(effect, 2),
                 interval=Interval(round(effect - half, 2), round(effect + half, 2)),
