@@ -58,6 +58,18 @@ class _SpreadTest(NamedTuple):
     p: np.ndarray  # one-sided p of a greater spread than everyone else's
 
 
+def _sorted_medians(ordered: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Each group's median (0 for an empty one) when ``ordered`` holds the groups one after
+    another, each sorted: the middle value or the mean of the middle two, as ``np.median``,
+    for every group at once."""
+    medians = np.zeros(len(counts))
+    some = counts > 0
+    low = starts[some] + (counts[some] - 1) // 2
+    high = starts[some] + counts[some] // 2
+    medians[some] = (ordered[low] + ordered[high]) / 2
+    return medians
+
+
 def _spread_test(resid: np.ndarray, codes: np.ndarray, levels: int) -> _SpreadTest:
     """Brown–Forsythe for each member against everyone else: the absolute deviations from
     the member's own median, compared by a one-sided Welch t-test (greater spread)."""
@@ -65,11 +77,8 @@ def _spread_test(resid: np.ndarray, codes: np.ndarray, levels: int) -> _SpreadTe
     resid, codes = resid[keep], codes[keep]
     n = np.bincount(codes, minlength=levels).astype(float)
     order = np.lexsort((resid, codes))
-    medians = np.zeros(levels)
-    starts = np.concatenate([[0], np.cumsum(n)]).astype(int)
-    ordered = resid[order]
-    for code in np.flatnonzero(n):
-        medians[code] = np.median(ordered[starts[code] : starts[code + 1]])
+    starts = np.concatenate([[0], np.cumsum(n)]).astype(int)[:-1]
+    medians = _sorted_medians(resid[order], starts, n.astype(int))
     d = np.abs(resid - medians[codes])
     s1, s2 = np.bincount(codes, d, levels), np.bincount(codes, d * d, levels)
     total_n, total_1, total_2 = n.sum(), s1.sum(), s2.sum()
