@@ -93,8 +93,9 @@ def same_levels(codes: np.ndarray, other: np.ndarray) -> bool:
     both = (codes >= 0) & (other >= 0)
     if not both.any():
         return False
-    pairs = np.unique(np.stack([codes[both], other[both]]), axis=1)
-    return pairs.shape[1] == len(np.unique(pairs[0])) == len(np.unique(pairs[1]))
+    first, second = codes[both].astype(np.int64), other[both].astype(np.int64)
+    pairs = np.unique(first * (int(second.max()) + 1) + second)  # one key per pair: fast
+    return len(pairs) == len(np.unique(first)) == len(np.unique(second))
 
 
 def separable_factors(
