@@ -105,8 +105,7 @@ def _group_sd(values: np.ndarray, codes: np.ndarray, levels: int) -> np.ndarray:
     n = np.bincount(codes, minlength=levels).astype(float)
     mean = np.bincount(codes, values, levels) / np.maximum(n, 1)
     squares = np.bincount(codes, (values - mean[codes]) ** 2, levels)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.sqrt(squares / (n - 1))
+    return np.sqrt(np.divide(squares, n - 1, out=np.full(levels, np.nan), where=n > 1))
 
 
 def staff_section(model: Model) -> list[StaffFinding]:
