@@ -274,7 +274,8 @@ def _one_way(resid: np.ndarray, codes: np.ndarray) -> tuple[float, np.ndarray]:
     spread = float((n * (means - grand) ** 2).sum()) / max(groups - 1, 1)
     n0 = (total - (n * n).sum() / max(total, 1)) / max(groups - 1, 1)
     variance = max((spread - within) / max(n0, 1e-12), 0.0)
-    shrink = np.divide(n * variance, n * variance + within, out=np.zeros(len(n)), where=seen)
+    weight = n * variance + within
+    shrink = np.divide(n * variance, weight, out=np.zeros(len(n)), where=seen & (weight > 0))
     row = np.zeros(len(resid))
     row[keep] = (shrink * (means - grand))[codes[keep]]
     return variance, row
