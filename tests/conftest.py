@@ -128,9 +128,7 @@ async def _truncate() -> None:
         ours = set(_table_names())  # not procrastinate's, whose rows stay
         used = [row for row in used or () if row["sequencename"].rsplit("_", 2)[0] in ours]
         if used:
-            resets = ", ".join(
-                f"setval('\"{row['sequencename']}\"', 1, false)" for row in used
-            )
+            resets = ", ".join(f"setval('\"{row['sequencename']}\"', 1, false)" for row in used)
             await _engine().run_ddl(f"SELECT {resets}")
     elif names:
         async with _engine().transaction():
