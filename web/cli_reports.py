@@ -6,10 +6,12 @@ It lives in the web, not beside ``evenly analyse`` in ``reports.commands``, for 
 reports are written in the reader's language, and the translation catalogs are the web's
 (``web.i18n``). A report that cannot be built (``reports.errors``) is a message, not a trace.
 
-A command starts chromium (for the charts) and WeasyPrint (its fonts) in the background before
-it reads the database, so neither waits for the other; ``evenly report branch --all -o DIR``
-writes every branch's PDF in one process, with one browser and one analysis
-(``reports.services.branch_batch``)."""
+A command loads WeasyPrint (its fonts) in the background while it reads the database, and
+reads the analysis and every chart any process kept (``reports.kept_analyses``,
+``reports.kept_charts``): chromium starts only for a chart never drawn before. The report
+builders, SciPy and WeasyPrint are imported by the commands that use them, not by every
+``evenly`` command. ``evenly report branch --all -o DIR`` writes every branch's PDF in one
+process, with one browser and one analysis (``reports.services.branch_batch``)."""
 
 from __future__ import annotations
 

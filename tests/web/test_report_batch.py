@@ -74,11 +74,20 @@ def test_a_second_cold_branch_pdf_reads_every_chart_kept_and_starts_no_browser(c
     assert steps[-1] == (len(report.figures()) + LAYOUT_STEPS,) * 2
 
 
-def test_the_cli_writes_one_branch_pdf_with_its_charts(client, org, tmp_path):
+def test_the_cli_writes_one_branch_pdf_and_the_next_command_fits_nothing(client, org, tmp_path):
+    """The second ``evenly report branch`` reads the analysis the first one kept."""
     publish_visits(client, org, 12)
-    output = tmp_path / "b1.pdf"
-    result = CliRunner().invoke(main, ["report", "branch", "B1", "-o", str(output)])
-    assert result.exit_code == 0, result.output
-    text = pdf_text(output.read_bytes())
+    fits: list[str] = []
+    kept_analyses.on_fit.append(fits.append)
+    try:
+        for name in ("first.pdf", "second.pdf"):
+            result = CliRunner().invoke(
+                main, ["report", "branch", "B1", "-o", str(tmp_path / name)]
+            )
+            assert result.exit_code == 0, result.output
+    finally:
+        kept_analyses.on_fit.remove(fits.append)
+    assert len(fits) == 1
+    text = pdf_text((tmp_path / "second.pdf").read_bytes())
     assert "Branch B1" in text and "Branch B2" not in text
     assert run(count_kept(kept_charts.KIND)) > 0  # for the next process
