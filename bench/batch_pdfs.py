@@ -56,7 +56,7 @@ print(json.dumps({"imports": t1 - t0, "read and build": t2 - t1, "kept charts re
 FORGET = """
 import asyncio
 from audits.tables import KeptResult
-asyncio.run(KeptResult.delete().where(KeptResult.kind.is_in(["analysis", "chart"])))
+asyncio.run(KeptResult.delete().where(KeptResult.kind.is_in(["analysis", "chart"])).run())
 """
 
 WARM = """
