@@ -69,7 +69,8 @@ async def branch_pdfs(
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="branch-pdf") as pool:
         for code in codes:
             report = await build_branch(code, filters, user, lang=lang, _=_, analyses=analyses)
-            known, drawn = await kept_charts(report, now=now), {}
+            known = await kept_charts(report, now=now)
+            drawn: dict[str, bytes] = {}
             future = pool.submit(
                 report_pdf,
                 report,
