@@ -2,7 +2,8 @@
 against one ``evenly report branch CODE`` process per PDF, per PDF and as a ratio in one run;
 then where a cold single PDF's seconds go. With ``--cold N``, only the cold single PDF: N fresh
 processes for one branch (the first with no analysis or chart kept in the database, the next
-ones reading what the first kept), then the same PDF in a warm app.
+ones reading what the first kept; the second forgets the charts), then the same PDF in a warm
+app.
 
     python bench/batch_pdfs.py [--single 3] [--database sqlite:///...]
     python bench/batch_pdfs.py --cold 3 [--code B10] [--database sqlite:///...]
@@ -56,7 +57,7 @@ print(json.dumps({"imports": t1 - t0, "read and build": t2 - t1, "kept charts re
 FORGET = """
 import asyncio
 from audits.tables import KeptResult
-asyncio.run(KeptResult.delete().where(KeptResult.kind.is_in(["analysis", "chart"])).run())
+asyncio.run(KeptResult.delete().where(KeptResult.kind.is_in(KINDS)).run())
 """
 
 WARM = """
@@ -99,13 +100,17 @@ def python(script: str, env: dict[str, str]) -> dict[str, float]:
 
 
 def cold(code: str, runs: int, folder: Path, env: dict[str, str]) -> None:
-    """``evenly report branch CODE`` as fresh processes: the first with nothing kept, the
-    next ones reading the analysis and the charts the first one kept; then a warm app's PDF."""
-    subprocess.run([sys.executable, "-c", FORGET], cwd=ROOT, env=env, check=True)
+    """``evenly report branch CODE`` as fresh processes: the first with nothing kept, one with
+    the analysis kept and no chart (as after the app showed the period), the others reading the
+    analysis and the charts kept before; then a warm app's PDF."""
     print(f"load average before: {_load()}", flush=True)
-    for run in range(runs):
+    for run in range(max(runs, 2)):
+        if run < 2:
+            kinds = ["analysis", "chart"] if run == 0 else ["chart"]
+            forget = FORGET.replace("KINDS", repr(kinds))
+            subprocess.run([sys.executable, "-c", forget], cwd=ROOT, env=env, check=True)
+        what = ("nothing kept", "analysis kept, no chart")[run] if run < 2 else "both kept"
         wall, cpu = timed("report", "branch", code, "-o", str(folder / f"{code}.pdf"), env=env)
-        what = "nothing kept" if run == 0 else "analysis and charts kept"
         print(f"cold {code} #{run + 1} ({what}): {wall:.2f} s, CPU {cpu:.2f} s", flush=True)
     warm = python(WARM.replace("CODE", repr(code)), env)["warm"]
     print(f"warm app, the same PDF drawn and laid out anew: {warm:.2f} s", flush=True)
