@@ -112,9 +112,12 @@ async def defer_branch_pdf(
     return await queue.defer(BRANCH_PDF, key=key, args=args, audience=audience)
 
 
+STARTED = 0.05
+STEPS = {"rows": 0.15, "analysis": 0.28}
+"""The bar as the report is built: its audits read, their analysis read or fitted."""
 BUILT = 0.3
-"""The bar once the report is built (the database read, the analysis); the charts and the
-layout move it from there, one step each, to ``LAID_OUT``."""
+"""The bar once the report is built; the charts and the layout move it from there, one step
+each, to ``LAID_OUT``."""
 LAID_OUT = 0.95
 
 
@@ -142,13 +145,14 @@ async def headoffice_pdf(args: dict[str, Any], context: JobContext) -> JobResult
         raise ReportForbidden("Your role does not allow this.")
     lang = args["lang"]
     translate = translator(lang)
-    await context.progress(0.05)
+    await context.progress(STARTED)
     report = await build_headoffice(
         _filters_of(args["filters"]),
         reader,
         lang=lang,
         _=translate,
         analyses=context.extras.get("analyses"),
+        reached=lambda step: context.progress(STEPS[step]),
     )
     return await _kept_pdf(report, translate, context, "headoffice.pdf")
 
@@ -160,7 +164,7 @@ async def branch_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
         raise ReportForbidden("Your role does not allow this.")
     lang, code = args["lang"], args["code"]
     translate = translator(lang)
-    await context.progress(0.05)
+    await context.progress(STARTED)
     report = await build_branch(
         code,
         _filters_of(args["filters"]),
@@ -168,6 +172,7 @@ async def branch_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
         lang=lang,
         _=translate,
         analyses=context.extras.get("analyses"),
+        reached=lambda step: context.progress(STEPS[step]),
     )
     return await _kept_pdf(report, translate, context, f"branch-{code}.pdf")
 

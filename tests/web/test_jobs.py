@@ -20,8 +20,10 @@ from audits.tables import Job
 from reports import charts
 from reports.pdf import clear_pdf_cache
 from reports.report_data import Filters
+from reports.services.branch import build_branch
 from web.app import create_app
-from web.jobs import PDF_KIND, defer_headoffice_pdf
+from web.jobs import BUILT, LAID_OUT, PDF_KIND, defer_headoffice_pdf
+from web.report_views import translator
 from web.settings import Settings
 
 from ..conftest import IS_POSTGRES, run
@@ -221,3 +223,7 @@ def test_a_pdf_jobs_bar_moves_per_chart_and_layout_step_and_only_forward(queued_
     assert seen == sorted(seen)
     assert len(set(seen)) > 3
     assert seen[0] > 0 and seen[-1] < 1
+    office = run(get_current_user(run(_user_id("ada"))))
+    report = run(build_branch("B1", Filters(), office, lang="en", _=translator("en")))
+    drawing = {fraction for fraction in seen if BUILT < fraction < LAID_OUT}
+    assert len(drawing) >= len(report.figures())  # a step per chart, then the layout's
