@@ -348,6 +348,43 @@ def funnel(
     return _dict(fig, links=bool(links))
 
 
+def histogram(
+    values: Sequence[float],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    reference: float | None = None,
+    reference_name: str = "",
+    width: float = 2.0,
+) -> dict[str, Any]:
+    """How many values fall in each band of ``width`` points on the 0–100 score axis (the
+    spread of thousands of branches, where one row each would be unreadable); ``reference``
+    (the standard) as a dashed line named ``reference_name``."""
+    fig = go.Figure()
+    fig.add_histogram(
+        x=list(values),
+        xbins={"start": SCORE_RANGE[0], "end": SCORE_RANGE[1], "size": width},
+        marker={"color": BLUE, "line": {"color": "white", "width": 1}},
+    )
+    if reference is not None:
+        fig.add_vline(
+            x=reference,
+            line={"color": RED, "dash": "dash"},
+            annotation={"text": reference_name, "font": {"color": RED}},
+        )
+    fig.update_layout(
+        _layout(
+            title,
+            320,
+            xaxis={"title": x_label, "gridcolor": "#eee", **_score_range(values)},
+            yaxis={"title": y_label, "gridcolor": "#eee", "rangemode": "tozero"},
+            bargap=0,
+        )
+    )
+    return _dict(fig)
+
+
 def heatmap(
     x: Sequence[str],
     y: Sequence[str],

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .decisions import decisions
 from .recovery import RecoveryFigures
 from .report_model import (
     Block,
@@ -21,13 +22,20 @@ from .report_model import (
     no_translation,
 )
 from .results import AnalysisResult
+from .sections.attention import attention_section
 from .sections.auditors import auditors_section
 from .sections.checklist import heatmap_section
 from .sections.consistency import groups_section, variance_section
 from .sections.recovery import recovery_section
-from .sections.standing import funnel_section, league_section
+from .sections.regions import region_figures, region_heatmap, regions_section
+from .sections.standing import LeaguePage, funnel_section, league_section
 from .sections.trend import trends_section
 from .summary import headoffice_summary
+
+MANY_BRANCHES = 40
+"""Past this many branches the report summarises: regions, the branches that need attention
+and the spread of fair scores in place of one row or bar per branch (the league table is
+paged on the page and whole in its CSV)."""
 
 
 @localised_numbers
@@ -43,8 +51,12 @@ def headoffice_report(
     branch_href: Href = lambda _: None,
     filters: Sequence[tuple[str, str]] = (),
     recovery: RecoveryFigures | None = None,
+    league_page: LeaguePage | None = None,
+    region_names: dict[str, str] | None = None,
     _: Translate = no_translation,
 ) -> Report:
+    """``league_page``: the page's view, one page of the league table (every branch without
+    it, as the CSV and the PDF have them)."""
     facts = [
         (_("Period"), period),
         (_("Visits"), fmt(len(rows), 0)),
@@ -65,14 +77,30 @@ def headoffice_report(
             [Section("none", _("No comparison"), empty)],
         )
     names = {r.branch: getattr(r, "branch_name", "") for r in rows}
+    found = decisions(analysis)
+    many = len(analysis.branches) > MANY_BRANCHES
+    summary: list[Section] = []
+    if many:
+        region_of = {r.branch: r.region for r in rows}
+        regions = region_figures(analysis.branches, region_of, found, region_names)
+        summary = [
+            regions_section(regions, analysis.standard, _),
+            attention_section(analysis.branches, found, region_of, branch_href, _, names),
+        ]
+    league = league_section(
+        analysis, branch_href, _, names, found=found, summarised=many, paged=league_page
+    )
     parts = [
-        league_section(analysis, branch_href, _, names),
-        funnel_section(analysis, branch_href, _, names),
-        heatmap_section(rows, sections, branch_href, _),
+        *summary,
+        league,
+        funnel_section(analysis, branch_href, _, names, labelled=not many),
+        heatmap_section(
+            rows, sections, branch_href, _, region_heatmap(rows, sections, _) if many else None
+        ),
         variance_section(analysis, _),
         groups_section(rows, _, shift_names or {}),
         auditors_section(analysis, items or {}, _),
-        trends_section(analysis, branch_href, _, names),
+        trends_section(analysis, branch_href, _, names, summarised=many),
     ]
     if recovery is not None:
         labels = {code: branch_label(code, name) for code, name in names.items()}
