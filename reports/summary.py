@@ -220,7 +220,10 @@ def headoffice_summary(
     if (settled := decisions_sentence(decisions(analysis), _)) is not None:
         lines.append(settled)
     alarms = [label(t.branch) for t in analysis.trends if t.alarm]
-    if alarms:
+    if len(alarms) > NAMED:
+        more = {"branches": ", ".join(alarms[:NAMED]), "more": fmt(len(alarms) - NAMED, 0)}
+        lines.append(_("Control charts signal a change at %(branches)s, and %(more)s more.") % more)
+    elif alarms:
         lines.append(
             _("Control charts signal a change at %(branches)s.") % {"branches": ", ".join(alarms)}
         )
