@@ -308,11 +308,13 @@ def funnel(
     y_label: str = "score",
     links: Sequence[str] | None = None,
     codes: Sequence[str] | None = None,
+    marked: bool = True,
 ) -> dict[str, Any]:
     """Mean against number of visits with funnel limits; ``limits`` maps a name (the
     reader's "95%", "99.8%", inner limits first) to (n grid, lower, upper); the first limits
     are dotted, the others dashed. With ``codes`` each point is marked by its short code and
-    its hover names it whole (``labels``)."""
+    its hover names it whole (``labels``); without ``marked`` the points carry no text (thousands
+of branches), only their hover."""
     fig = go.Figure()
     for index, (name, (grid, lower, upper)) in enumerate(limits.items()):
         dash = "dot" if index == 0 else "dash"
@@ -329,8 +331,8 @@ def funnel(
     fig.add_scatter(
         x=list(n),
         y=list(means),
-        mode="markers+text",
-        text=list(codes or labels),
+        mode="markers+text" if marked else "markers",
+        text=list(codes or labels) if marked else None,
         hovertext=list(labels),
         hovertemplate="%{hovertext}: %{y}<extra></extra>",
         textposition="top center",

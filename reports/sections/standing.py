@@ -360,7 +360,8 @@ def funnel_section(
         x_label=_("visits"),
         y_label=_("score allowing for the shopper"),
         links=[href(b.branch) or "" for b in ranked],
-        codes=[b.branch for b in ranked] if labelled else None,
+        codes=[b.branch for b in ranked],
+        marked=labelled,
     )
     return Section(
         "funnel",
@@ -374,6 +375,7 @@ def funnel_section(
                     "A branch between the dashed lines differs from the organisation no more "
                     "than chance explains; outside them, the difference is real."
                 ),
+                raster=len(ranked) > MANY,
             )
         ],
         method=_(
