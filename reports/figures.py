@@ -313,8 +313,8 @@ def funnel(
     """Mean against number of visits with funnel limits; ``limits`` maps a name (the
     reader's "95%", "99.8%", inner limits first) to (n grid, lower, upper); the first limits
     are dotted, the others dashed. With ``codes`` each point is marked by its short code and
-    its hover names it whole (``labels``); without ``marked`` the points carry no text (thousands
-of branches), only their hover."""
+    its hover names it whole (``labels``); without ``marked`` (thousands of branches) the points
+    carry no text, only their hover."""
     fig = go.Figure()
     for index, (name, (grid, lower, upper)) in enumerate(limits.items()):
         dash = "dot" if index == 0 else "dash"

@@ -118,4 +118,3 @@ def test_headoffice_many_branches_region_table_in_persian_digits(chain):
     regions = page.tables["regions"]
     numbers = [cell for row in regions.rows for cell in row[1:]]
     assert numbers and all(set(cell) <= PERSIAN_DIGITS for cell in numbers), numbers
-
