@@ -203,7 +203,7 @@ def league_section(
         )
     pager = None
     if paged is not None:
-        ranked, pager = _page_of(ranked, paged, _)
+        ranked, pager = page_of(ranked, paged, _)
     columns: list[Column[BranchEstimate]] = [
         Column(
             _("Rank"),
@@ -260,7 +260,7 @@ class LeaguePage(NamedTuple):
     size: int = 50
 
 
-def _page_of(
+def page_of(
     ranked: list[BranchEstimate], paged: LeaguePage, _: Translate
 ) -> tuple[list[BranchEstimate], Pager]:
     """The branches of one page (the last one past the end) and its pager."""
