@@ -5,60 +5,22 @@ CSV keeps every branch and the PDF stays a summary."""
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import random
 import re
 
 import pytest
 
-from audits.fieldwork.imports import import_audits
-from audits.org.org_import import import_csv
-
-from ..conftest import run
+from .chain_fixtures import BRANCHES, LOW, REGIONS, code, import_chain
 from .report_helpers import as_user, pdf_pages, pdf_text
 from .report_page import read_report
 
-BRANCHES = 120
-REGIONS = ("NORTH", "SOUTH", "EAST", "WEST")
-LOW = 12  # branches whose every visit scores far below the standard
 PERSIAN_DIGITS = set("۰۱۲۳۴۵۶۷۸۹٫٬")
-
-
-def _code(i: int) -> str:
-    return f"H{i:03d}"
-
-
-def _branches() -> str:
-    rows = [f"{_code(i)},Shop {i},{REGIONS[i % 4]},Europe/Athens" for i in range(BRANCHES)]
-    return "code,name,region,timezone\n" + "\n".join(rows) + "\n"
-
-
-def _scores() -> str:
-    """Four visits a branch by six shoppers; the first ``LOW`` branches score about 35."""
-    rng = random.Random(18)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["audit_ref", "visited_at", "branch", "staff", "auditor", "score"])
-    start = dt.datetime(2026, 3, 2, 10, 30)
-    for i in range(BRANCHES):
-        level = 35 if i < LOW else rng.uniform(88, 96)
-        for k in range(4):
-            when = start + dt.timedelta(days=7 * k + i % 5, hours=4 * (k % 3))
-            score = min(100, max(0, round(rng.gauss(level, 4), 1)))
-            writer.writerow(
-                [f"c-{i}-{k}", when.isoformat(timespec="minutes"), _code(i),
-                 f"{_code(i)}-S{k % 2}", f"aud{(i + k) % 6}", score]
-            )  # fmt: skip
-    return out.getvalue()
 
 
 @pytest.fixture
 def chain(client, org):
     """120 branches in four regions, 480 published visits; read as head office (ada)."""
-    run(import_csv("branches", _branches()))
-    result = run(import_audits(_scores(), create_missing=True))
-    assert result.new == 4 * BRANCHES
+    import_chain()
     as_user(client, "ada")
     return client
 
@@ -79,9 +41,9 @@ def test_headoffice_many_branches_page_summarises_regions_and_attention(chain):
     assert len(attention.rows) <= 25
     below = [r["Branch"] for r in attention.by("Branch").values()
              if r["Why"] == "clearly below the standard"]  # fmt: skip
-    assert {re.search(r"\((H\d+)\)", b)[1] for b in below} == {_code(i) for i in range(LOW)}
+    assert {re.search(r"\((H\d+)\)", b)[1] for b in below} == {code(i) for i in range(LOW)}
     for i in range(LOW):
-        assert f'href="/reports/branches/{_code(i)}"' in html
+        assert f'href="/reports/branches/{code(i)}"' in html
     # one bar chart of the spread, not one row per branch
     assert 'id="fig-distribution"' in html and 'id="fig-league"' not in html
 
@@ -98,7 +60,7 @@ def test_headoffice_many_branches_league_is_paged_and_the_csv_has_every_branch(c
     assert _ranks(last.column("Rank")) == list(range(101, 121))  # past the end: the last page
     league = list(csv.reader(io.StringIO(chain.get("/reports/headoffice/csv/league").text)))
     assert league[0][:2] == ["rank", "branch"]
-    assert sorted(row[1] for row in league[1:]) == [_code(i) for i in range(BRANCHES)]
+    assert sorted(row[1] for row in league[1:]) == [code(i) for i in range(BRANCHES)]
 
 
 def test_headoffice_many_branches_pdf_is_a_summary_not_every_branch(chain):
@@ -108,7 +70,7 @@ def test_headoffice_many_branches_pdf_is_a_summary_not_every_branch(chain):
     for words in ("Regions", "Branches that need attention", "Fair league table: 120 rows"):
         assert words in re.sub(r"\s+", " ", text), words
     named = set(re.findall(r"\bH\d{3}\b", text))
-    assert {_code(i) for i in range(LOW)} <= named
+    assert {code(i) for i in range(LOW)} <= named
     assert len(named) < BRANCHES // 2
     assert pdf_pages(response.content) < 25
 
