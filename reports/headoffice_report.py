@@ -5,6 +5,7 @@ sections themselves are in ``reports.sections``, by topic."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from .decisions import decisions
@@ -80,15 +81,23 @@ def headoffice_report(
     found = decisions(analysis)
     many = len(analysis.branches) > MANY_BRANCHES
     summary: list[Section] = []
+    region_of = {r.branch: r.region for r in rows}
     if many:
-        region_of = {r.branch: r.region for r in rows}
         regions = region_figures(analysis.branches, region_of, found, region_names)
+        league_of = None if league_page is None else functools.partial(league_page.href, 1)
         summary = [
-            regions_section(regions, analysis.standard, _),
+            regions_section(regions, analysis.standard, _, league_of),
             attention_section(analysis.branches, found, region_of, branch_href, _, names),
         ]
     league = league_section(
-        analysis, branch_href, _, names, found=found, summarised=many, paged=league_page
+        analysis,
+        branch_href,
+        _,
+        names,
+        found=found,
+        summarised=many,
+        paged=league_page,
+        region_of=region_of,
     )
     parts = [
         *summary,

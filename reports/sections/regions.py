@@ -5,7 +5,7 @@ and how many sit clearly below the standard; and the checklist's sections by reg
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import msgspec
 
@@ -72,8 +72,17 @@ def _settled_below(decision: Decision | None) -> bool:
     return decision is not None and decision.verdict == "below"
 
 
-def regions_section(regions: list[RegionFigures], standard: float, _: Translate) -> Section:
-    """The regions as a table and a chart of each one's mean with its spread."""
+def regions_section(
+    regions: list[RegionFigures],
+    standard: float,
+    _: Translate,
+    league_href: Callable[[str], str] | None = None,
+) -> Section:
+    """The regions as a table and a chart of each one's mean with its spread; with
+    ``league_href`` each region links to the league table narrowed to its branches."""
+
+    def link(r: RegionFigures) -> str | None:
+        return None if league_href is None or not r.region else league_href(r.region)
 
     def label(r: RegionFigures) -> str:
         if r.region == NO_REGION:
@@ -92,7 +101,8 @@ def regions_section(regions: list[RegionFigures], standard: float, _: Translate)
         score_axis=True,
     )
     columns: list[Column[RegionFigures]] = [
-        Column(_("Region"), lambda r: Cell(label(r)), lambda r: r.region, "region"),
+        Column(_("Region"), lambda r: Cell(label(r), href=link(r)), lambda r: r.region,
+               "region"),
         Column(_("Branches"), lambda r: num(r.branches, 0), lambda r: r.branches, "branches"),
         Column(_("Visits"), lambda r: num(r.visits, 0), lambda r: r.visits, "visits"),
         Column(_("Mean fair score"), lambda r: num(r.mean), lambda r: round(r.mean, 2),

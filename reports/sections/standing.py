@@ -23,6 +23,7 @@ from ..report_model import (
     Section,
     Translate,
     branch_label,
+    code_text,
     fmt,
     likely,
     num,
@@ -173,6 +174,7 @@ def league_section(
     found: dict[str, Decision] | None = None,
     summarised: bool = False,
     paged: LeaguePage | None = None,
+    region_of: dict[str, str] | None = None,
 ) -> Section:
     """The league table of every branch. ``summarised`` (thousands of branches): the spread
     of fair scores in place of a row per branch, and the table left to the page and the CSV;
@@ -203,7 +205,7 @@ def league_section(
         )
     pager = None
     if paged is not None:
-        ranked, pager = page_of(ranked, paged, _)
+        ranked, pager = page_of(ranked, paged, _, region_of)
     columns: list[Column[BranchEstimate]] = [
         Column(
             _("Rank"),
@@ -253,34 +255,47 @@ def league_section(
 
 
 class LeaguePage(NamedTuple):
-    """One page of the league table: its number (from 1), its length and each page's link."""
+    """One page of the league table: its number (from 1), the region it is narrowed to (the
+    branches keep their ranks in the whole organisation), its length and the link to a page
+    (number, region)."""
 
     number: int
-    href: Callable[[int], str]
+    href: Callable[[int, str | None], str]
+    region: str | None = None
     size: int = 50
 
 
 def page_of(
-    ranked: list[BranchEstimate], paged: LeaguePage, _: Translate
+    ranked: list[BranchEstimate],
+    paged: LeaguePage,
+    _: Translate,
+    region_of: dict[str, str] | None = None,
 ) -> tuple[list[BranchEstimate], Pager]:
     """The branches of one page (the last one past the end) and its pager."""
+    region = paged.region
+    if region is not None:
+        ranked = [b for b in ranked if (region_of or {}).get(b.branch) == region]
     count = max(1, -(-len(ranked) // paged.size))
     number = min(max(1, paged.number), count)
     first = (number - 1) * paged.size
     shown = ranked[first : first + paged.size]
-    text = _("Ranks %(first)s–%(last)s of %(total)s") % {
-        "first": fmt(first + 1, 0),
-        "last": fmt(first + len(shown), 0),
-        "total": fmt(len(ranked), 0),
-    }
+    numbers = {"first": fmt(first + 1, 0), "last": fmt(first + len(shown), 0),
+               "total": fmt(len(ranked), 0)}  # fmt: skip
+    if region is None:
+        text = _("Ranks %(first)s–%(last)s of %(total)s") % numbers
+    else:
+        words = _("Branches %(first)s–%(last)s of %(total)s in region %(region)s")
+        text = words % {**numbers, "region": code_text(region)}
     near = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
     links: list[PageLink] = []
     if number > 1:
-        links.append(PageLink(_("Previous"), paged.href(number - 1)))
+        links.append(PageLink(_("Previous"), paged.href(number - 1, region)))
     for n in near:
-        links.append(PageLink(fmt(n, 0), None if n == number else paged.href(n)))
+        links.append(PageLink(fmt(n, 0), None if n == number else paged.href(n, region)))
     if number < count:
-        links.append(PageLink(_("Next"), paged.href(number + 1)))
+        links.append(PageLink(_("Next"), paged.href(number + 1, region)))
+    if region is not None:
+        links.append(PageLink(_("All regions"), paged.href(1, None)))
     return shown, Pager("league", text, links)
 
 

@@ -57,7 +57,7 @@ def test_attention_lists_the_worst_below_then_the_least_consistent_bounded():
 )  # fmt: skip
 def test_league_page_holds_its_ranks_and_links_its_neighbours(number, first, last, text):
     ranked = [estimate(f"B{i}", 90 - i * 0.1, i + 1) for i in range(120)]
-    shown, pager = page_of(ranked, LeaguePage(number, lambda n: f"?page={n}"), lambda s: s)
+    shown, pager = page_of(ranked, LeaguePage(number, lambda n, region: f"?page={n}"), lambda s: s)
     assert [b.rank for b in shown] == list(range(first, last + 1))
     assert pager.text == text
     current = [link.label for link in pager.links if link.href is None]

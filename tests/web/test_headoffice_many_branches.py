@@ -63,6 +63,20 @@ def test_headoffice_many_branches_league_is_paged_and_the_csv_has_every_branch(c
     assert sorted(row[1] for row in league[1:]) == [code(i) for i in range(BRANCHES)]
 
 
+def test_headoffice_many_branches_region_link_narrows_the_league_keeping_national_ranks(chain):
+    html = chain.get("/reports/headoffice").text
+    link = "/reports/headoffice?page=1&amp;league_region=NORTH#league"
+    assert f'href="{link}"' in html  # the region's row in the regions table
+    html = chain.get(link.replace("&amp;", "&")).text
+    assert "Branches 1–30 of 30 in region NORTH" in html
+    league = read_report(html).tables["league"]
+    shown = {re.search(r"\((H\d+)\)", b)[1] for b in league.column("Branch")}
+    assert shown == {code(i) for i in range(0, BRANCHES, 4)}
+    national = read_report(chain.get("/reports/headoffice").text).tables["league"]
+    assert _ranks(league.column("Rank")) != list(range(1, 31))  # ranks in the whole chain
+    assert _ranks(national.column("Rank")) == list(range(1, 51))
+
+
 def test_headoffice_many_branches_pdf_is_a_summary_not_every_branch(chain):
     response = chain.get("/reports/headoffice/pdf")
     assert response.status_code == 200

@@ -36,6 +36,7 @@ PDF_WAIT = 600.0
 From = Annotated[dt.date | None, QueryParameter(name="from")]
 To = Annotated[dt.date | None, QueryParameter(name="to")]
 LeaguePageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=1_000_000)]
+LeagueRegion = Annotated[str | None, QueryParameter(name="league_region", max_length=100)]
 
 
 def headoffice_filters(
@@ -175,8 +176,10 @@ class HeadOfficeReportController(Controller):
         filters: NamedDependency[Filters],
         analyses: NamedDependency[AnalysisCache],
         league_page: LeaguePageNumber = 1,
+        league_region: LeagueRegion = None,
     ) -> Template:
-        """The report with one page of its league table (``?page=N``, 50 ranks a page)."""
+        """The report with one page of its league table (``?page=N``, 50 ranks a page),
+        narrowed to one region's branches with ``?league_region=CODE``."""
         kept = {
             "from": filters.start,
             "to": filters.end,
@@ -186,10 +189,11 @@ class HeadOfficeReportController(Controller):
         }
         query = query_string(kept)
 
-        def league_href(number: int) -> str:
-            return "/reports/headoffice" + query_string({**kept, "page": number}) + "#league"
+        def league_href(number: int, region: str | None) -> str:
+            wanted = {**kept, "page": number, "league_region": region}
+            return "/reports/headoffice" + query_string(wanted) + "#league"
 
-        league = LeaguePage(league_page, league_href)
+        league = LeaguePage(league_page, league_href, league_region or None)
         report = await _headoffice(page, analyses, filters, league)
         choices = {
             "regions": await report_data.regions(),
