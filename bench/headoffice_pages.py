@@ -4,7 +4,7 @@
 
 Builds once (kept at ``--db``, reused while its size matches) an organisation of N branches in
 80 regions with three shifts and a year of score-only audits, imported as ``evenly org import``
-and ``evenly audits import`` do; then, on a copy of it (no kept analysis or PDF carried over),
+and ``evenly import audits`` do; then, on a copy of it (no kept analysis or PDF carried over),
 the app with a test client logged in as head office reads: the page (its analysis included),
 the page again (the analysis kept), the league's page 2, the league CSV and the PDF (its job,
 the charts and the layout), and prints seconds, bytes, the PDF's pages and the league rows on

@@ -47,8 +47,8 @@ def scores_file() -> str:
 
 
 def import_chain() -> None:
-    """The chain's branches and visits, imported as ``evenly org import`` and ``evenly audits
-    import`` do (the organisation fixture ``org`` first: shifts, users, the checklist)."""
+    """The chain's branches and visits, imported as ``evenly org import`` and ``evenly import
+    audits`` do (the organisation fixture ``org`` first: shifts, users, the checklist)."""
     run(import_csv("branches", branches_file()))
     result = run(import_audits(scores_file(), create_missing=True))
     assert result.new == 4 * BRANCHES
