@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 
-from .decisions import decisions
+from .decisions import Decision, decisions
 from .recovery import RecoveryFigures
 from .report_model import (
     Block,
@@ -16,6 +16,7 @@ from .report_model import (
     Paragraph,
     Report,
     Section,
+    Table,
     Translate,
     branch_label,
     fmt,
@@ -80,27 +81,14 @@ def headoffice_report(
     names = {r.branch: getattr(r, "branch_name", "") for r in rows}
     found = decisions(analysis)
     many = len(analysis.branches) > MANY_BRANCHES
-    summary: list[Section] = []
     region_of = {r.branch: r.region for r in rows}
-    if many:
-        regions = region_figures(analysis.branches, region_of, found, region_names)
-        league_of = None if league_page is None else functools.partial(league_page.href, 1)
-        summary = [
-            regions_section(regions, analysis.standard, _, league_of),
-            attention_section(analysis.branches, found, region_of, branch_href, _, names),
-        ]
     league = league_section(
-        analysis,
-        branch_href,
-        _,
-        names,
-        found=found,
-        summarised=many,
-        paged=league_page,
-        region_of=region_of,
-    )
+        analysis, branch_href, _, names,
+        found=found, summarised=many, paged=league_page, region_of=region_of,
+    )  # fmt: skip
     parts = [
-        *summary,
+        *(_chain_sections(analysis, found, region_of, names, branch_href, _, league_page,
+                          region_names) if many else []),
         league,
         funnel_section(analysis, branch_href, _, names, labelled=not many),
         heatmap_section(
@@ -110,10 +98,12 @@ def headoffice_report(
         groups_section(rows, _, shift_names or {}),
         auditors_section(analysis, items or {}, _),
         trends_section(analysis, branch_href, _, names, summarised=many),
-    ]
+    ]  # fmt: skip
     if recovery is not None:
         labels = {code: branch_label(code, name) for code, name in names.items()}
         parts.append(recovery_section(recovery, per="branches", titles=labels, _=_))
+    if many:
+        _long_tables_to_csv(parts)
     return Report(
         "headoffice",
         _("Head-office report"),
@@ -123,3 +113,35 @@ def headoffice_report(
         headoffice_summary(analysis, _, shift_names, names),
         parts,
     )
+
+
+def _chain_sections(
+    analysis: AnalysisResult,
+    found: dict[str, Decision],
+    region_of: dict[str, str],
+    names: dict[str, str],
+    branch_href: Href,
+    _: Translate,
+    league_page: LeaguePage | None,
+    region_names: dict[str, str] | None,
+) -> list[Section]:
+    """A chain's report opens with its regions (each linking to the league narrowed to it, on
+    the page) and the branches that need attention."""
+    regions = region_figures(analysis.branches, region_of, found, region_names)
+    league_of = None if league_page is None else functools.partial(league_page.href, 1)
+    return [
+        regions_section(regions, analysis.standard, _, league_of),
+        attention_section(analysis.branches, found, region_of, branch_href, _, names),
+    ]
+
+
+ROWS_ON_PAGE = 100
+"""A chain's tables longer than this (shoppers, follow-up per branch) are in their CSV only;
+the league table is paged instead."""
+
+
+def _long_tables_to_csv(parts: list[Section]) -> None:
+    for section in parts:
+        for block in section.blocks:
+            if isinstance(block, Table) and block.key != "league":
+                block.on_page = block.on_page and len(block.rows) <= ROWS_ON_PAGE
