@@ -1,6 +1,6 @@
 """Head office's page, CSV and PDF at thousands of branches, through the app (SQLite).
 
-    python bench/headoffice_pages.py [--branches 5000] [--audits 60000] [--db PATH]
+    python bench/headoffice_pages.py [--branches 5000] [--audits 60000] [--db PATH] [--save PDF]
 
 Builds once (kept at ``--db``, reused while its size matches) an organisation of N branches in
 80 regions with three shifts and a year of score-only audits, imported as ``evenly org import``
@@ -97,7 +97,7 @@ def pdf_pages(pdf: bytes) -> int:
     return int(re.search(r"Pages:\s+(\d+)", info)[1])
 
 
-def measure(url: str) -> None:
+def measure(url: str, save: Path | None) -> None:
     from litestar.testing import TestClient
 
     from reports.analysis_cache import AnalysisCache
@@ -118,6 +118,8 @@ def measure(url: str) -> None:
         timed("league page 2", lambda: client.get("/reports/headoffice?page=2"), results)
         timed("league CSV", lambda: client.get("/reports/headoffice/csv/league"), results)
         pdf = timed("PDF", lambda: client.get("/reports/headoffice/pdf"), results)
+        if save is not None:
+            save.write_bytes(pdf.content)
         rows = page.text.count("<tr") - page.text.count("<thead")
         print(f"PDF pages {pdf_pages(pdf.content)}   table rows on the page {rows}")
 
@@ -127,6 +129,7 @@ def main() -> None:
     parser.add_argument("--branches", type=int, default=5000)
     parser.add_argument("--audits", type=int, default=60_000)
     parser.add_argument("--db", type=Path, default=Path(tempfile.gettempdir()) / "evenly-ho")
+    parser.add_argument("--save", type=Path, help="write the PDF here, to look at")
     args = parser.parse_args()
     pristine = args.db.with_name(f"{args.db.name}-{args.branches}-{args.audits}.db")
     if not pristine.exists():
@@ -145,7 +148,7 @@ def main() -> None:
 
         code = Path(reports.__file__).resolve().parents[1]
         print(f"{args.branches} branches, {args.audits} audits; code from {code}", flush=True)
-        measure(os.environ["DATABASE_URL"])
+        measure(os.environ["DATABASE_URL"], args.save)
 
 
 if __name__ == "__main__":
