@@ -78,8 +78,9 @@ def regions_section(
     _: Translate,
     league_href: Callable[[str], str] | None = None,
 ) -> Section:
-    """The regions as a table and a chart of each one's mean with its spread; with
-    ``league_href`` each region links to the league table narrowed to its branches."""
+    """The regions as a table and a chart of each one's mean with its spread (red: a mean
+    below the standard); with ``league_href`` each region links to the league table narrowed
+    to its branches."""
 
     def link(r: RegionFigures) -> str | None:
         return None if league_href is None or not r.region else league_href(r.region)
@@ -97,7 +98,7 @@ def regions_section(
         title=_("Fair score by region: mean and spread of its branches"),
         x_label=_("Fair score"),
         reference=standard,
-        colours=[figures.RED if r.below else figures.BLUE for r in regions],
+        colours=[figures.RED if r.mean < standard else figures.BLUE for r in regions],
         score_axis=True,
     )
     columns: list[Column[RegionFigures]] = [
@@ -133,7 +134,7 @@ def regions_section(
                 _("Regions"),
                 columns,
                 regions,
-                lambda r: "below" if r.below else "",
+                lambda r: "below" if r.mean < standard else "",
                 always_printed=True,
             ),
         ],
