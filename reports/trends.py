@@ -17,7 +17,6 @@ from typing import NamedTuple
 
 import msgspec
 import numpy as np
-from scipy import optimize, stats
 
 from .frame import Frame
 from .people import bh_q
@@ -35,6 +34,8 @@ def siegmund_h(arl0: float, k: float = CUSUM_K) -> float:
     def gap(h: float) -> float:
         b = 2 * k * (h + 1.166)
         return (math.exp(b) - b - 1) / (2 * k * k) - arl0
+
+    from scipy import optimize  # only where an analysis is made: a second to import
 
     return float(optimize.brentq(gap, 0.01, 60))
 
@@ -123,6 +124,8 @@ def _p_and_half(fits: list[_Slope]) -> tuple[np.ndarray, np.ndarray]:
     se = np.array([f.se for f in fits], float)
     df = np.array([f.df for f in fits], float)
     testable = (se > 0) & (df > 0) & np.isfinite(se)
+    from scipy import stats  # only where an analysis is made: a second to import
+
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(testable, 2 * stats.t.sf(np.abs(slope / se), np.maximum(df, 1)), 1.0)
         half = np.where(df > 0, stats.t.isf(0.025, np.maximum(df, 1)) * se, math.inf)
@@ -178,6 +181,8 @@ def trends_section(frame: Frame, adjusted: np.ndarray) -> list[Trend]:
     counts = np.bincount(frame.branch.codes, minlength=len(frame.branch.levels))
     eligible = np.flatnonzero(counts >= MIN_TREND_VISITS)
     total_points = max(int(counts[eligible].sum()), 1)
+    from scipy import stats
+
     limit = float(stats.norm.isf(FAMILY_ALPHA / 4 / total_points))
     h = siegmund_h(4 * total_points / FAMILY_ALPHA)  # two sides, two signals
     order = np.argsort(frame.branch.codes, kind="stable")
