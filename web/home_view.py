@@ -62,7 +62,7 @@ async def office_home(user: CurrentUser, now: dt.datetime) -> dict[str, Any]:
     )
     to_verify = await actions_selectors.list_actions(user, now=now, state=State.done.value)
     start, end = month_of(now.date())
-    gaps = unvisited_cells(await visits_selectors.coverage_between(start, end))
+    gaps = unvisited_cells(await visits_selectors.coverage_between(start, end, weekday_gaps=False))
     return {
         "queue": queue[:TOP],
         "queue_count": len(queue),

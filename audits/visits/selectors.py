@@ -113,8 +113,9 @@ async def planning_inputs(
     return branches, shifts, shoppers
 
 
-async def coverage_between(start: dt.date, end: dt.date) -> Coverage:
-    """Visits whose window starts from ``start`` to ``end``, per branch × shift × weekday."""
+async def coverage_between(start: dt.date, end: dt.date, weekday_gaps: bool = True) -> Coverage:
+    """Visits whose window starts from ``start`` to ``end``, per branch × shift × weekday
+    (``weekday_gaps`` as :func:`planning.coverage`'s)."""
     rows = await Visit.select(
         Visit.branch.code.as_alias("branch"),
         Visit.window_start,
@@ -123,4 +124,4 @@ async def coverage_between(start: dt.date, end: dt.date) -> Coverage:
     ).where((Visit.window_start >= start) & (Visit.window_start <= end))
     visits = [CoverageVisit(r["branch"], r["window_start"], r["shift"], r["status"]) for r in rows]
     branches, shifts, _ = await planning_inputs()
-    return coverage(visits, branches, shifts)
+    return coverage(visits, branches, shifts, weekday_gaps)
