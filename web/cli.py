@@ -75,7 +75,7 @@ def migrate() -> None:
 def worker(concurrency: int, burst: bool) -> None:
     """Run queued jobs (head-office PDFs and other long work) until stopped."""
     from audits.jobs.worker import run_worker
-    from web import jobs  # noqa: F401 - registers the job functions
+    from web import import_jobs, jobs  # noqa: F401 - register the job functions
 
     settings = Settings.from_env()
     err_console.print(f"Job worker on {settings.database_url}")

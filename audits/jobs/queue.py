@@ -48,6 +48,7 @@ class JobStatus(msgspec.Struct, frozen=True):
     progress: float
     filename: str = ""
     error: str = ""
+    key: str = ""
 
 
 class JobResult(msgspec.Struct, frozen=True):
@@ -102,6 +103,7 @@ def _status(row: dict[str, Any]) -> JobStatus:
         progress=1.0 if row["state"] == DONE else float(row["progress"]),
         filename=row["filename"],
         error=row["error"],
+        key=row["key"],
     )
 
 

@@ -5,12 +5,7 @@ at once; nothing lost when the app that asked stops first; only head office sees
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-import pytest
 from litestar.testing import TestClient
 
 from audits.db.kept_results import count_kept
@@ -18,52 +13,15 @@ from audits.jobs import queue
 from audits.org.users import get_current_user
 from audits.tables import Job
 from reports.report_data import Filters
-from web.app import create_app
 from web.jobs import PDF_KIND, defer_headoffice_pdf
-from web.settings import Settings
 
-from ..conftest import IS_POSTGRES, run
+from ..conftest import run
 from .conftest import csrf
+from .job_fixtures import _app_client, _worker
 from .report_helpers import as_user, pdf_text
 from .test_report_period import _history
 
-ROOT = Path(__file__).resolve().parents[2]
 JOB_URL = "/reports/headoffice/pdf/job"
-
-
-@pytest.fixture
-def queued_settings(db: str) -> Settings:
-    """An app that only queues jobs: a worker process runs them."""
-    if IS_POSTGRES:
-        from ..conftest import _engine
-
-        run(_engine().run_ddl("TRUNCATE procrastinate_jobs CASCADE"))
-    return Settings(
-        database_url=db,
-        secret_key="test-secret",
-        db_pool=False,
-        login_rate=1000,
-        webhook_interval=0,
-        app_worker=False,
-    )
-
-
-def _app_client(settings: Settings) -> TestClient:
-    return TestClient(create_app(settings))
-
-
-def _worker(db: str) -> None:
-    """``evenly worker --burst``: a separate process runs every queued job, then stops."""
-    env = {**os.environ, "DATABASE_URL": db, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "web.cli", "worker", "--burst"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def _ask(client: TestClient, query: str = "", url: str = JOB_URL) -> dict:
