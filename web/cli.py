@@ -75,11 +75,12 @@ def migrate() -> None:
 def worker(concurrency: int, burst: bool) -> None:
     """Run queued jobs (head-office PDFs and other long work) until stopped."""
     from audits.jobs.worker import run_worker
-    from web import import_jobs, jobs  # noqa: F401 - register the job functions
+    from web import import_jobs, jobs, scheduled_reports, webhooks  # noqa: F401 - job kinds
 
     settings = Settings.from_env()
     err_console.print(f"Job worker on {settings.database_url}")
-    _run(run_worker(settings.database_url, concurrency=concurrency, burst=burst))
+    extras = {"settings": settings}
+    _run(run_worker(settings.database_url, extras=extras, concurrency=concurrency, burst=burst))
 
 
 def _default_checklists():

@@ -39,9 +39,10 @@ def _app_client(settings: Settings) -> TestClient:
     return TestClient(create_app(settings))
 
 
-def _worker(db: str) -> None:
-    """``evenly worker --burst``: a separate process runs every queued job, then stops."""
-    env = {**os.environ, "DATABASE_URL": db, "PYTHONPATH": str(ROOT)}
+def _worker(db: str, **settings: str) -> None:
+    """``evenly worker --burst``: a separate process runs every queued job, then stops
+    (``settings``: more of its environment, ``EVENLY_SMTP_URL`` say)."""
+    env = {**os.environ, "DATABASE_URL": db, "PYTHONPATH": str(ROOT), **settings}
     done = subprocess.run(
         [sys.executable, "-m", "web.cli", "worker", "--burst"],
         env=env,
