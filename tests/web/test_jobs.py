@@ -9,13 +9,15 @@ import asyncio
 from litestar.testing import TestClient
 
 from audits.db.kept_results import count_kept
+from audits.fieldwork.imports import import_audits
 from audits.jobs import queue
 from audits.org.users import get_current_user
 from audits.tables import Job
 from reports.report_data import Filters
-from web.jobs import PDF_KIND, defer_headoffice_pdf
+from web.jobs import DIRECT_BRANCH_PDF_VISITS, PDF_KIND, defer_headoffice_pdf
 
 from ..conftest import run
+from ..db.test_import_runs import big_file
 from .conftest import csrf
 from .job_fixtures import _app_client, _worker
 from .report_helpers import as_user, pdf_text
@@ -153,3 +155,24 @@ def test_a_branch_pdf_is_a_job_its_managers_follow_and_others_do_not(queued_sett
             assert result.status_code == status, (user, job)
             if status == 200:
                 assert 'filename="branch-B1.pdf"' in result.headers["content-disposition"]
+
+
+def test_a_small_branchs_pdf_downloads_directly_and_a_large_ones_is_a_job(queued_settings, org, db):
+    """No worker runs here: a PDF that arrives was made in the request."""
+    with _app_client(queued_settings) as client:
+        _history(client, org)
+        as_user(client, "max")
+        page = client.get("/reports/branches/B1").text
+        assert 'href="/reports/branches/B1/pdf"' in page and "data-job=" not in page
+        pdf = client.get("/reports/branches/B1/pdf")
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert 'filename="branch-B1.pdf"' in pdf.headers["content-disposition"]
+        assert "B1" in pdf_text(pdf.content)
+        assert run(queue.count_jobs()) == 0
+
+        # B1 grows past the size a PDF is made in the request for: its button asks for a job.
+        run(import_audits(big_file(DIRECT_BRANCH_PDF_VISITS + 1)))
+        page = client.get("/reports/branches/B1").text
+        assert 'data-job="/reports/branches/B1/pdf/job"' in page
+        assert "data-job=" not in client.get("/reports/branches/B2").text  # still small
+        assert _ask(client, url="/reports/branches/B1/pdf/job")["state"] == "queued"

@@ -26,8 +26,14 @@ from reports.services.headoffice import build_headoffice
 from web.auth import requires_role
 from web.controllers.jobs_api import JobOut, job_out
 from web.deps import Page
-from web.jobs import JobFailed, defer_branch_pdf, defer_headoffice_pdf, wait_for
-from web.report_views import csv_response, query_string, report_page, translator
+from web.jobs import (
+    JobFailed,
+    branch_pdf_is_job,
+    defer_branch_pdf,
+    defer_headoffice_pdf,
+    wait_for,
+)
+from web.report_views import csv_response, pdf_response, query_string, report_page, translator
 
 PDF_FAILED = "The PDF could not be made. Try again in a moment."  # in the catalogs (report.html)
 PDF_WAIT = 600.0
@@ -108,19 +114,25 @@ class BranchReportController(Controller):
             f"/reports/branches/{code}",
             query_string({"from": start, "to": end}),
             filters=filters,
-            pdf_job=True,
+            pdf_job=branch_pdf_is_job(report),
         )
 
     @get("/{code:str}/pdf")
     async def branch_pdf(
         self,
         page: NamedDependency[Page],
+        analyses: NamedDependency[AnalysisCache],
         code: FromPath[str],
         start: From = None,
         end: To = None,
     ) -> Response:
-        """The PDF, made by a worker while this request waits (the link without JavaScript)."""
-        job = await defer_branch_pdf(code, Filters(start=start, end=end), page.viewer, page.lang)
+        """A small branch's PDF, made now; a large one's made by a worker while this request
+        waits (the link without JavaScript; the page's button follows the job instead)."""
+        filters = Filters(start=start, end=end)
+        report = await _branch(page, analyses, code, filters)
+        if not branch_pdf_is_job(report):
+            return await pdf_response(report, f"branch-{code}", translator(page.lang))
+        job = await defer_branch_pdf(code, filters, page.viewer, page.lang)
         return await _waited_pdf(job.id)
 
     @post("/{code:str}/pdf/job", status_code=202)
