@@ -29,9 +29,14 @@ from reports.report_data import Filters
 from reports.report_model import Report
 from reports.services.branch import build_branch, may_read_branch
 from reports.services.headoffice import build_headoffice
+from reports.services.period import fit_period
 from web.report_views import pdf_bytes, translator
 
 HEADOFFICE_PDF = "headoffice_pdf"
+PERIOD_ANALYSIS = "period_analysis"
+PROGRESS_ONLY = "progress"
+"""The audience of a job whose progress any reader may follow but whose result is no one's to
+download (an analysis, which a page then reads as its reader may)."""
 BRANCH_PDF = "branch_pdf"
 PDF_KIND = "pdf"
 KEEP_PDFS = 16
@@ -51,7 +56,7 @@ def branch_pdf_is_job(report: Report) -> bool:
 
 def may_read(audience: str, user: CurrentUser) -> bool:
     """Whether ``user`` may follow and download a job meant for ``audience``."""
-    if user.is_office:
+    if user.is_office or audience == PROGRESS_ONLY:
         return True
     if audience.startswith("branch:"):
         return audience.removeprefix("branch:") in user.branches
@@ -166,6 +171,22 @@ async def branch_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
         analyses=context.extras.get("analyses"),
     )
     return await _kept_pdf(report, translate, context, f"branch-{code}.pdf")
+
+
+async def defer_period_analysis(filters: Filters, *, now: dt.datetime | None = None) -> JobStatus:
+    """The job fitting and keeping the analysis of ``filters``' period, for a page that would
+    otherwise wait for the fit (``reports.services.period.analysis_ready``)."""
+    wanted = _filters_args(filters)
+    key = await _key(PERIOD_ANALYSIS, wanted, now=now)
+    return await queue.defer(
+        PERIOD_ANALYSIS, key=key, args={"filters": wanted}, audience=PROGRESS_ONLY
+    )
+
+
+@queue.job(PERIOD_ANALYSIS)
+async def period_analysis(args: dict[str, Any], context: JobContext) -> JobResult:
+    await context.progress(0.05)
+    return JobResult(result_key=await fit_period(_filters_of(args["filters"])))
 
 
 class JobFailed(Exception):

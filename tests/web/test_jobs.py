@@ -5,6 +5,7 @@ at once; nothing lost when the app that asked stops first; only head office sees
 from __future__ import annotations
 
 import asyncio
+import re
 
 from litestar.testing import TestClient
 
@@ -14,6 +15,7 @@ from audits.jobs import queue
 from audits.org.users import get_current_user
 from audits.tables import Job
 from reports.report_data import Filters
+from reports.services import period
 from web.jobs import DIRECT_BRANCH_PDF_VISITS, PDF_KIND, defer_headoffice_pdf
 
 from ..conftest import run
@@ -176,3 +178,31 @@ def test_a_small_branchs_pdf_downloads_directly_and_a_large_ones_is_a_job(queued
         assert 'data-job="/reports/branches/B1/pdf/job"' in page
         assert "data-job=" not in client.get("/reports/branches/B2").text  # still small
         assert _ask(client, url="/reports/branches/B1/pdf/job")["state"] == "queued"
+
+
+def test_a_large_periods_analysis_is_made_by_a_worker_while_the_page_shows_its_progress(
+    queued_settings, org, db, monkeypatch
+):
+    monkeypatch.setattr(period, "FIT_IN_REQUEST", 5)  # 12 audits make a large period here
+    with _app_client(queued_settings) as client:
+        _history(client, org)
+        as_user(client, "ada")
+        waiting = client.get("/reports/headoffice")
+        assert waiting.status_code == 200 and "Analysing the period" in waiting.text
+        status_url = re.search(r'data-job-status="([^"]+)"', waiting.text).group(1)
+        assert client.get(status_url).json()["state"] == "queued"
+        as_user(client, "max")  # B1's manager waits for the same analysis
+        assert status_url in client.get("/reports/branches/B1").text
+        assert client.get(status_url).status_code == 200
+        assert client.get(f"{status_url}/result").status_code == 404  # nobody downloads it
+    assert run(queue.count_jobs()) == 1
+
+    _worker(db)
+
+    with _app_client(queued_settings) as client:  # another process: the kept analysis
+        as_user(client, "ada")
+        page = client.get("/reports/headoffice").text
+        assert "Analysing the period" not in page and "B1" in page
+        as_user(client, "max")
+        assert "Analysing the period" not in client.get("/reports/branches/B1").text
+    assert run(queue.count_jobs()) == 1

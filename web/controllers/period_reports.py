@@ -23,6 +23,7 @@ from reports.report_data import Filters
 from reports.report_model import Report
 from reports.services.branch import build_branch
 from reports.services.headoffice import build_headoffice
+from reports.services.period import analysis_ready
 from web.auth import requires_role
 from web.controllers.jobs_api import JobOut, job_out
 from web.deps import Page
@@ -31,6 +32,7 @@ from web.jobs import (
     branch_pdf_is_job,
     defer_branch_pdf,
     defer_headoffice_pdf,
+    defer_period_analysis,
     wait_for,
 )
 from web.report_views import csv_response, pdf_response, query_string, report_page, translator
@@ -76,6 +78,15 @@ async def _headoffice(page: Page, analyses: AnalysisCache, filters: Filters) -> 
     )
 
 
+async def _analysing(page: Page, analyses: AnalysisCache, filters: Filters) -> Template | None:
+    """A page that follows the fit of the period's analysis by a worker, when it is large and
+    no process has it yet (the page reloads itself into the report); None: build it now."""
+    if await analysis_ready(filters, analyses):
+        return None
+    job = await defer_period_analysis(filters)
+    return Template("reports/analysing.html", context={"page": page, "job": job})
+
+
 async def _waited_pdf(job_id: int) -> Response:
     try:
         found = await wait_for(job_id, timeout=PDF_WAIT)
@@ -107,6 +118,8 @@ class BranchReportController(Controller):
         end: To = None,
     ) -> Template:
         filters = Filters(start=start, end=end)
+        if (waiting := await _analysing(page, analyses, filters)) is not None:
+            return waiting
         report = await _branch(page, analyses, code, filters)
         return report_page(
             report,
@@ -178,6 +191,8 @@ class HeadOfficeReportController(Controller):
         filters: NamedDependency[Filters],
         analyses: NamedDependency[AnalysisCache],
     ) -> Template:
+        if (waiting := await _analysing(page, analyses, filters)) is not None:
+            return waiting
         report = await _headoffice(page, analyses, filters)
         query = query_string(
             {
