@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from piccolo.engine.postgres import PostgresEngine
 from procrastinate.schema import SchemaManager
 
 from audits.tables import Job
@@ -26,6 +27,12 @@ def shipped(folder: Path | None = None) -> list[str]:
     """The SQL migrations the installed procrastinate ships, in the order they apply."""
     folder = folder or Path(SchemaManager.get_migrations_path())
     return sorted(path.name for path in folder.glob("*.sql"))
+
+
+async def _connect():  # noqa: ANN202 - asyncpg's connection
+    engine = Job._meta.db
+    assert isinstance(engine, PostgresEngine)
+    return await engine.get_new_connection()
 
 
 def _is_postgres() -> bool:
@@ -55,7 +62,7 @@ async def record_baseline(through: str) -> None:
     migration up to release ``through`` (``03.10.00``), those that release's schema has."""
     if not _is_postgres():
         return
-    connection = await Job._meta.db.get_new_connection()
+    connection = await _connect()
     try:
         await _prepare(connection)
         has_schema = await connection.fetchval(
@@ -71,7 +78,7 @@ async def upgrade(folder: Path | None = None) -> list[str]:
     """Create procrastinate's schema, or apply the migrations it lacks; their names."""
     if not _is_postgres():
         return []
-    connection = await Job._meta.db.get_new_connection()  # many statements: asyncpg's execute
+    connection = await _connect()  # many statements: asyncpg's execute
     try:
         await connection.execute("SELECT pg_advisory_lock($1)", LOCK)
         await _prepare(connection)
@@ -99,7 +106,7 @@ async def pending(folder: Path | None = None) -> list[str]:
     """The shipped migrations this database lacks (``evenly migrate`` applies them)."""
     if not _is_postgres():
         return []
-    connection = await Job._meta.db.get_new_connection()
+    connection = await _connect()
     try:
         if not await connection.fetchval(f"SELECT to_regclass('{RECORD}') IS NOT NULL"):
             return shipped(folder)
