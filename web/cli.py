@@ -62,7 +62,7 @@ async def migrate_database() -> None:
 
 @main.command()
 def migrate() -> None:
-    """Bring the database's tables up to date (Piccolo migrations)."""
+    """Bring the database up to date (Piccolo migrations; on PostgreSQL procrastinate's schema)."""
     _run(migrate_database())
     console.print(f"[green]Database up to date[/] ({Settings.from_env().database_url})")
 
