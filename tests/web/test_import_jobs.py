@@ -4,15 +4,22 @@ while it is queued joins that import; a small file is still imported in the requ
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
+import subprocess
+import sys
+import time
 
-from audits.tables import Audit
+from audits.fieldwork.imports import BATCH
+from audits.jobs.queue import STALE
+from audits.tables import Audit, Job
 from web.import_jobs import JOB_ABOVE_BYTES
 
 from ..conftest import run
 from ..db.test_import_runs import big_file
 from .conftest import form
-from .job_fixtures import _app_client, _worker
+from .job_fixtures import ROOT, _app_client, _worker
 from .report_helpers import as_user
 
 ROWS = 4000
@@ -74,3 +81,37 @@ def test_a_large_upload_with_problems_shows_them_by_row_and_imports_nothing(
         assert "Nothing was imported: 1 problems." in page
         assert f'<td class="number">{ROWS + 2:,}</td><td><code>visited_at</code></td>' in page
     assert run(Audit.count().run()) == 0
+
+
+def test_a_worker_killed_mid_import_leaves_whole_chunks_and_the_next_finishes_it_once(
+    queued_settings, org, db
+):
+    rows = 40 * BATCH
+    with _app_client(queued_settings) as client:
+        as_user(client, "ada")
+        page_url = _upload(client, big_file(rows)).headers["location"]
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "web.cli", "worker"],
+        env={**os.environ, "DATABASE_URL": db, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        while run(Audit.count().run()) < BATCH:  # its first chunk is in
+            assert worker.poll() is None, "the worker stopped by itself"
+            time.sleep(0.05)
+    finally:
+        worker.kill()  # no goodbye: its job stays "running", its heartbeat stops
+        worker.wait()
+    written = run(Audit.count().run())
+    assert written % BATCH == 0 and 0 < written < rows  # whole chunks, not all of them
+    stale = dt.datetime.now(dt.UTC) - STALE - dt.timedelta(seconds=1)  # a minute later
+    run(Job.update({Job.heartbeat_at: stale}).where(Job.state == "running").run())
+
+    _worker(db)  # the next worker takes the job up again and finishes it
+
+    assert run(Audit.count().run()) == rows
+    with _app_client(queued_settings) as client:
+        as_user(client, "ada")
+        assert f"Imported: {rows:,} new, 0 already imported." in client.get(page_url).text
