@@ -1,14 +1,20 @@
 """Branch PDFs from the command line: every branch in one process (``evenly report branch --all``)
 against one ``evenly report branch CODE`` process per PDF, per PDF and as a ratio in one run;
-then where a cold single PDF's seconds go.
+then where a cold single PDF's seconds go. With ``--cold N``, only the cold single PDF: N fresh
+processes for one branch (the first with no analysis or chart kept in the database, the next
+ones reading what the first kept; the second forgets the charts), then the same PDF in a warm
+app.
 
     python bench/batch_pdfs.py [--single 3] [--database sqlite:///...]
+    python bench/batch_pdfs.py --cold 3 [--code B10] [--database sqlite:///...]
 
 Without ``--database`` it loads the demo organisation (24 branches, about 7,400 audits) into a
 fresh SQLite file first. The batch runs first, so its one analysis is kept in the database and
 the single runs read it (as they would after any page or batch): the ratio does not count the
 fit against the single runs. The phases of a cold PDF come from a fresh process doing what the
-command does (chromium and WeasyPrint started in the background first), timed step by step.
+command does (WeasyPrint started in the background first, chromium only for a chart no process
+kept), timed step by step. Wall seconds depend on the machine's load (printed); CPU seconds
+(the command's and its chromium's) less so.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -27,20 +34,91 @@ EVENLY = [sys.executable, "-m", "web.cli"]
 
 PHASES = """
 import time; t0 = time.perf_counter()
-import asyncio, json, threading
+import asyncio, datetime as dt, json
 from web.cli_reports import HEAD_OFFICE, _start_early
 from reports.charts import shared_renderer
+from reports.kept_charts import keep_charts, kept_charts
 from reports.pdf import Timings, report_pdf
 from reports.report_data import Filters
 from reports.services.branch import build_branch
 from web.i18n import gettext_for
 t1 = time.perf_counter(); _start_early(); _ = gettext_for("en")
+now = dt.datetime.now(dt.UTC)
 report = asyncio.run(build_branch(CODE, Filters(), HEAD_OFFICE, lang="en", _=_))
-t2 = time.perf_counter(); renderer = shared_renderer(); t3 = time.perf_counter()
-timings = Timings(); report_pdf(report, translate=_, renderer=renderer, timings=timings)
-print(json.dumps({"imports": t1 - t0, "read and build": t2 - t1,
-  "waiting for chromium": t3 - t2, "charts": timings.charts, "layout": timings.layout}))
+t2 = time.perf_counter(); known = asyncio.run(kept_charts(report, now=now))
+t3 = time.perf_counter(); timings, drawn = Timings(), {}
+report_pdf(report, translate=_, renderer=shared_renderer, timings=timings, known_images=known,
+  drawn_images=drawn)
+asyncio.run(keep_charts(drawn, now=now))
+print(json.dumps({"imports": t1 - t0, "read and build": t2 - t1, "kept charts read": t3 - t2,
+  "charts (chromium if one is missing)": timings.charts, "layout": timings.layout}))
 """
+
+FORGET = """
+import asyncio
+from audits.tables import KeptResult
+asyncio.run(KeptResult.delete().where(KeptResult.kind.is_in(KINDS)).run())
+"""
+
+WARM = """
+import asyncio, json, time
+from reports.analysis_cache import AnalysisCache
+from reports.charts import clear_image_cache, shared_renderer
+from reports.pdf import clear_pdf_cache, report_pdf, warm_up
+from reports.report_data import Filters
+from reports.services.branch import build_branch
+from web.cli_reports import HEAD_OFFICE
+from web.i18n import gettext_for
+_, cache = gettext_for("en"), AnalysisCache()
+warm_up()
+
+async def pdf():
+    report = await build_branch(CODE, Filters(), HEAD_OFFICE, lang="en", _=_, analyses=cache)
+    return report_pdf(report, translate=_, renderer=shared_renderer())
+
+asyncio.run(pdf())  # the app after its first PDF: browser, fonts, the period's analysis
+clear_image_cache(); clear_pdf_cache()  # a reader's first download of this PDF: drawn anew
+started = time.perf_counter(); asyncio.run(pdf())
+print(json.dumps({"warm": time.perf_counter() - started}))
+"""
+
+
+def timed(*args: str, env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, the process and its chromium) of a command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = evenly(*args, env=env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, cpu
+
+
+def python(script: str, env: dict[str, str]) -> dict[str, float]:
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+    return json.loads(out.stdout.decode().strip().splitlines()[-1] or "{}")
+
+
+def cold(code: str, runs: int, folder: Path, env: dict[str, str]) -> None:
+    """``evenly report branch CODE`` as fresh processes: the first with nothing kept, one with
+    the analysis kept and no chart (as after the app showed the period), the others reading the
+    analysis and the charts kept before; then a warm app's PDF."""
+    print(f"load average before: {_load()}", flush=True)
+    for run in range(max(runs, 2)):
+        if run < 2:
+            kinds = ["analysis", "chart"] if run == 0 else ["chart"]
+            forget = FORGET.replace("KINDS", repr(kinds))
+            subprocess.run([sys.executable, "-c", forget], cwd=ROOT, env=env, check=True)
+        what = ("nothing kept", "analysis kept, no chart")[run] if run < 2 else "both kept"
+        wall, cpu = timed("report", "branch", code, "-o", str(folder / f"{code}.pdf"), env=env)
+        print(f"cold {code} #{run + 1} ({what}): {wall:.2f} s, CPU {cpu:.2f} s", flush=True)
+    warm = python(WARM.replace("CODE", repr(code)), env)["warm"]
+    print(f"warm app, the same PDF drawn and laid out anew: {warm:.2f} s", flush=True)
+    print(f"load average after: {_load()}", flush=True)
+
+
+def _load() -> str:
+    return f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
 
 def evenly(*args: str, env: dict[str, str]) -> float:
@@ -58,6 +136,14 @@ def demo_database(folder: Path, env: dict[str, str]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--single", type=int, default=3, help="single-PDF processes to time")
+    parser.add_argument(
+        "--cold",
+        type=int,
+        default=0,
+        help="only time N cold single PDFs (the first forgets "
+        "the kept analyses and charts) and a warm app's",
+    )
+    parser.add_argument("--code", default="B10", help="the branch of --cold")
     parser.add_argument("--database", default=None, help="DATABASE_URL (default: a fresh demo)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="evenly-batch-"))
@@ -65,6 +151,9 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": url}
     if args.database is None:
         demo_database(folder, env)
+    if args.cold:
+        cold(args.code, args.cold, folder, env)
+        return
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     batch = evenly("report", "branch", "--all", "-o", str(folder / "all"), env=env)
     pdfs = sorted((folder / "all").glob("branch-*.pdf"))
@@ -80,11 +169,7 @@ def main() -> None:
         flush=True,
     )
     print(f"ratio one-at-a-time / batch, per PDF: {per_single / per_batch:.1f} x", flush=True)
-    script = PHASES.replace("CODE", repr(codes[0]))
-    out = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True
-    )
-    phases = json.loads(out.stdout.decode().strip().splitlines()[-1])
+    phases = python(PHASES.replace("CODE", repr(codes[0])), env)
     print(
         "a cold single PDF, by phase (s): " + ", ".join(f"{k} {v:.2f}" for k, v in phases.items())
     )

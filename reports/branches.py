@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from .model import Model
 from .results import BranchEstimate, Funnel, Interval, Position, RankInterval
 from .variance import Z95
+
+if TYPE_CHECKING:  # the fit imports SciPy: a report read from a kept analysis needs neither
+    from .model import Model
 
 Z998 = 3.090232306167813
 CONSISTENCY_TOLERANCE = 10.0  # points either side of the branch's own level

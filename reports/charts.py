@@ -18,7 +18,7 @@ import atexit
 import base64
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -108,23 +108,42 @@ def data_uri(data: bytes, fmt: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(data).decode()}"
 
 
+def figure_digests(
+    figures: dict[str, dict[str, Any]], lang: str, raster: frozenset[str] = frozenset()
+) -> dict[str, str]:
+    """Each figure's digest (by key): the figure, its format, scale and size, so an image kept
+    under it is the same picture by construction."""
+    return {key: digest(fig, _options(key, fig, lang, raster)) for key, fig in figures.items()}
+
+
+def _options(key: str, fig: dict[str, Any], lang: str, raster: frozenset[str]) -> dict[str, Any]:
+    fmt, scale = image_format(lang, raster=key in raster)
+    return {"format": fmt, "scale": scale, "height": _height(fig)}
+
+
 def render_figures(
     figures: dict[str, dict[str, Any]],
     lang: str,
-    renderer: ChartRenderer | None = None,
+    renderer: ChartRenderer | Callable[[], ChartRenderer] | None = None,
     progress: Callable[[int, int], None] | None = None,
     raster: frozenset[str] = frozenset(),
+    *,
+    known: Mapping[str, bytes] | None = None,
+    drawn: dict[str, bytes] | None = None,
 ) -> dict[str, str]:
-    """Each figure (by key) as a data URI, all in one browser: the one given, or a fresh one
+    """Each figure (by key) as a data URI, all in one browser: the one given (or the one a
+    callable given returns: a browser is started only when a figure is missing), or a fresh one
     kept for these figures only. Figures named in ``raster`` are PNG in every language.
-    A figure exported before (same figure, format and size) comes from the process's image
-    cache. ``progress(done, total)`` after each figure."""
-    jobs, formats, digests, rendered = {}, {}, {}, {}
+    A figure exported before (same figure, format and size) is not exported again: ``known``
+    holds images by digest (``figure_digests``) that any process exported, and the process keeps
+    its own. ``drawn`` receives the images exported here, by digest. ``progress(done, total)``
+    after each figure."""
+    jobs, formats, rendered = {}, {}, {}
+    digests = figure_digests(figures, lang, raster)
     for key, fig in figures.items():
-        fmt, scale = image_format(lang, raster=key in raster)
-        opts = {"format": fmt, "scale": scale, "height": _height(fig)}
-        formats[key], digests[key] = fmt, digest(fig, opts)
-        cached = _images.get(digests[key])
+        opts = _options(key, fig, lang, raster)
+        formats[key] = opts["format"]
+        cached = (known or {}).get(digests[key]) or _images.get(digests[key])
         if cached is not None:  # the same figure again: a second download, a second reader
             rendered[key] = cached
         else:
@@ -136,21 +155,33 @@ def render_figures(
         if progress:
             progress(len(done), len(figures))
 
+    if progress and rendered:
+        progress(len(rendered), len(figures))
     if jobs:
-        own = renderer is None
-        renderer = renderer or ChartRenderer()
-        try:
-            fresh = renderer.render_many(jobs, finished)
-        finally:
-            if own:
-                renderer.close()
+        fresh = _export(jobs, renderer, finished)
         for key, data in fresh.items():
             _images.put(digests[key], data)
+            if drawn is not None:
+                drawn[digests[key]] = data
         rendered.update(fresh)
-    elif progress:
-        progress(len(figures), len(figures))
     # In the figures' own order, whichever finished first.
     return {key: data_uri(rendered[key], formats[key]) for key in figures}
+
+
+def _export(
+    jobs: dict[str, tuple[dict[str, Any], dict[str, Any]]],
+    renderer: ChartRenderer | Callable[[], ChartRenderer] | None,
+    finished: Callable[[str], None],
+) -> dict[str, bytes]:
+    if callable(renderer):
+        renderer = renderer()
+    own = renderer is None
+    renderer = renderer or ChartRenderer()
+    try:
+        return renderer.render_many(jobs, finished)
+    finally:
+        if own:
+            renderer.close()
 
 
 _images = BytesCache(32 * 1024 * 1024)  # exported figures by digest

@@ -14,8 +14,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from checklists.cli_output import key_column, print_table
-from reports.analysis import STEPS
-from reports.analysis import analyse as run_analysis
 from reports.queries import UnknownChecklist, load_frame
 from reports.results import AnalysisResult, Interval, VarianceComponents
 
@@ -135,6 +133,9 @@ def _print_lists(result: AnalysisResult) -> None:
 def analyse(start, end, checklist, standard, as_json) -> None:
     """Consistency analysis of the published audits: variance, auditors, branches, cells,
     staff, trends and calibration."""
+    from reports.analysis import STEPS  # SciPy: imported by this command only, not by `evenly`
+    from reports.analysis import analyse as run_analysis
+
     start, end = _date(start), _date(end)
     if start and end and start > end:
         raise click.BadParameter("--from is after --to.", param_hint="--from")

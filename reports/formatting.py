@@ -70,8 +70,13 @@ def format_percent(share: float | None, lang: str) -> str:
     """A share (0.59) as a whole percentage: ``59%``, ``59 %``, ``۵۹٪``."""
     if share is None:
         return ""
-    sign = {"fa": "٪", "el": "\u00a0%", "pl": "\u00a0%"}.get(lang, "%")
-    return format_number(round(100 * share), lang) + sign
+    return format_number(round(100 * share), lang) + percent_sign(lang)
+
+
+def percent_sign(lang: str) -> str:
+    """The percent sign as the language writes it after a number: Greek and Polish set it
+    apart by a no-break space (CLDR's ``#,##0 %``), Persian uses its own sign."""
+    return {"fa": "٪", "el": "\u00a0%", "pl": "\u00a0%"}.get(lang, "%")
 
 
 def format_day(value: date, lang: str) -> str:

@@ -24,7 +24,6 @@ import msgspec
 
 from audits.db.kept_results import keep, read_kept
 
-from .analysis import analyse
 from .frame import Frame, frame_digest
 from .results import AnalysisResult
 
@@ -76,6 +75,8 @@ async def kept_analysis(frame: Frame, *, standard: float = STANDARD) -> Analysis
     result = None if data is None else decode(data)
     if result is not None:
         return result
+    from .analysis import analyse  # SciPy and the fit: only when no process kept one
+
     result = await anyio.to_thread.run_sync(lambda: analyse(frame, standard=standard))
     for hook in on_fit:
         hook(key)

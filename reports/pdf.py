@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import msgspec
@@ -62,14 +62,18 @@ def print_html(
     return template.render(report=report, images=images, css=css, footer=footer)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """WeasyPrint, offline: every image is a data URI, fonts come from fontconfig."""
+def html_to_pdf(html: str, progress: Callable[[], None] | None = None) -> bytes:
+    """WeasyPrint, offline: every image is a data URI, fonts come from fontconfig.
+    ``progress()`` once the pages are laid out, before they are drawn."""
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     # Nothing may be fetched at render time: data URIs only, no http, no files.
     fetcher = URLFetcher(allowed_protocols={"data"})
-    return HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).write_pdf()
+    document = HTML(string=html, base_url=str(TEMPLATES), url_fetcher=fetcher).render()
+    if progress:
+        progress()
+    return document.write_pdf()
 
 
 _pdfs = BytesCache(64 * 1024 * 1024)  # laid-out PDFs by a digest of their print HTML
@@ -97,28 +101,52 @@ class Timings(msgspec.Struct):
     layout: float = 0.0
 
 
+LAYOUT_STEPS = 2
+"""Steps of ``report_pdf``'s progress after the figures: pages laid out, pages drawn."""
+
+
 def report_pdf(
     report: Report,
     *,
     translate: Translate = no_translation,
-    renderer: ChartRenderer | None = None,
+    renderer: ChartRenderer | Callable[[], ChartRenderer] | None = None,
     timings: Timings | None = None,
     progress: Callable[[int, int], None] | None = None,
+    known_images: Mapping[str, bytes] | None = None,
+    drawn_images: dict[str, bytes] | None = None,
 ) -> bytes:
     """The report as a PDF: its figures exported in one browser, then laid out; a report
     whose print HTML was laid out before comes from the process's cache (same bytes).
-    ``progress(done, total)`` counts the figures."""
+    ``progress(done, total)`` counts each figure exported, then the ``LAYOUT_STEPS``.
+    ``known_images`` and ``drawn_images`` are ``render_figures``' ``known`` and ``drawn``."""
     started = time.perf_counter()
     figures = {f.key: f.figure for f in report.figures()}
     raster = frozenset(f.key for f in report.figures() if f.raster)
-    images = render_figures(figures, report.lang, renderer, progress, raster) if figures else {}
+    total = len(figures) + LAYOUT_STEPS
+
+    def step(done: int) -> None:
+        if progress:
+            progress(done, total)
+
+    images = {}
+    if figures:
+        images = render_figures(
+            figures,
+            report.lang,
+            renderer,
+            lambda done, _total: step(done),
+            raster,
+            known=known_images,
+            drawn=drawn_images,
+        )
     charted = time.perf_counter()
     html = print_html(report, images, translate)
     key = digest(html)
     pdf = _pdfs.get(key)
     if pdf is None:  # the same report downloaded again lays out nothing
-        pdf = html_to_pdf(html)
+        pdf = html_to_pdf(html, lambda: step(len(figures) + 1))
         _pdfs.put(key, pdf)
+    step(total)
     if timings is not None:
         timings.charts = charted - started
         timings.layout = time.perf_counter() - charted

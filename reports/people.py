@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from scipy import stats
 
-from .model import Model
 from .results import CellEffect, Interval, StaffFinding
 from .variance import Z95
+
+if TYPE_CHECKING:  # the fit imports SciPy: a report read from a kept analysis needs neither
+    from .model import Model
 
 MIN_STAFF_VISITS = 4
 ALPHA = 0.05
@@ -85,6 +86,8 @@ def _spread_test(resid: np.ndarray, codes: np.ndarray, levels: int) -> _SpreadTe
         + (v_rest / n_rest) ** 2 / np.maximum(n_rest - 1, 1)
         + 1e-300
     )
+    from scipy import stats
+
     return _SpreadTest(n, stats.t.sf(t, np.maximum(df, 1)))
 
 
@@ -111,6 +114,8 @@ def staff_section(model: Model) -> list[StaffFinding]:
     # no evidence either way (p = 0.5), not 0/0.
     sd = np.sqrt(pev[listed])
     z = np.divide(effects[listed], sd, out=np.zeros(len(listed)), where=sd > 0)
+    from scipy import stats
+
     q_below = bh_q(stats.norm.cdf(z))
     branch_of = np.full(levels, -1)
     branch_of[codes[codes >= 0]] = frame.branch.codes[codes >= 0]

@@ -24,6 +24,7 @@ from .formatting import (
     format_weekday_day,
     isolated,
     number_range,
+    percent_sign,
     signed,
 )
 from .results import Interval, RankInterval
@@ -183,7 +184,7 @@ def _number_style(lang: str) -> _NumberStyle:
     probe = format_number(1234.5, lang, 1)  # 1,234.5 · 1.234,5 · 1 234,5 · ۱٬۲۳۴٫۵
     marks = {ord(","): probe[1], ord("."): probe[5]}
     marks.update({ord(str(d)): format_number(d, lang) for d in range(10)})
-    return _NumberStyle(str.maketrans(marks), "٪" if lang == "fa" else "%")
+    return _NumberStyle(str.maketrans(marks), percent_sign(lang))
 
 
 def report_language() -> str:

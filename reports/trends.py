@@ -17,7 +17,6 @@ from typing import NamedTuple
 
 import msgspec
 import numpy as np
-from scipy import optimize, stats
 
 from .frame import Frame
 from .people import bh_q
@@ -35,6 +34,8 @@ def siegmund_h(arl0: float, k: float = CUSUM_K) -> float:
     def gap(h: float) -> float:
         b = 2 * k * (h + 1.166)
         return (math.exp(b) - b - 1) / (2 * k * k) - arl0
+
+    from scipy import optimize  # only where an analysis is made: a second to import
 
     return float(optimize.brentq(gap, 0.01, 60))
 
@@ -107,6 +108,8 @@ def _slope(t: np.ndarray, y: np.ndarray) -> tuple[float, float, float, int]:
     resid = y - y.mean() - slope * tc
     df = len(y) - 2
     se = math.sqrt(float(resid @ resid) / df / sxx) if df > 0 else math.inf
+    from scipy import stats
+
     p = float(2 * stats.t.sf(abs(slope / se), df)) if se > 0 and df > 0 else 1.0
     return slope, se, p, df
 
@@ -120,6 +123,8 @@ def _branch_trend(
     rows, years = rows[order], years[order]
     days = frame.visited_at[rows].astype("datetime64[D]")
     slope, se, p, df = _slope(years, adjusted[rows])
+    from scipy import stats
+
     half = float(stats.t.isf(0.025, df)) * se if df > 0 else math.inf
     interval = (
         Interval(round(slope - half, 2), round(slope + half, 2)) if math.isfinite(half) else None
@@ -152,6 +157,8 @@ def trends_section(frame: Frame, adjusted: np.ndarray) -> list[Trend]:
     counts = np.bincount(frame.branch.codes, minlength=len(frame.branch.levels))
     eligible = np.flatnonzero(counts >= MIN_TREND_VISITS)
     total_points = max(int(counts[eligible].sum()), 1)
+    from scipy import stats
+
     limit = float(stats.norm.isf(FAMILY_ALPHA / 4 / total_points))
     h = siegmund_h(4 * total_points / FAMILY_ALPHA)  # two sides, two signals
     order = np.argsort(frame.branch.codes, kind="stable")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .model import FACTORS, Model
 from .results import AuditorSeverity, Components, Interval, VarianceComponents
+
+if TYPE_CHECKING:  # the fit imports SciPy: a report read from a kept analysis needs neither
+    from .model import Model
 
 Z95 = 1.959963984540054
 
@@ -23,6 +26,8 @@ def visits_for_reliability(icc: float, reliability: float = 0.8) -> int | None:
 def variance_section(model: Model) -> VarianceComponents:
     """Shares of the score variance by source; ``icc`` is the branch share (how much of a
     visit's score is the branch's own level rather than shift, staff, auditor or chance)."""
+    from .model import FACTORS
+
     variances = model.fit.variances
     components = {name: variances.get(name, 0.0) for name in (*FACTORS, "residual")}
     total = sum(components.values())

@@ -9,7 +9,6 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-from web.reminders import run_reminders
 from web.settings import Settings
 
 console = Console()
@@ -23,6 +22,8 @@ def actions() -> None:
 @actions.command()
 def remind() -> None:
     """Send today's reminders and digests through EVENLY_SMTP_URL (each at most once a day)."""
+    from web.reminders import run_reminders  # the web app's mail and views: here only
+
     settings = Settings.from_env()
     if not settings.smtp_url:
         raise click.ClickException("Set EVENLY_SMTP_URL (e.g. smtp://127.0.0.1:1025) first.")

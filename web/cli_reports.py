@@ -6,10 +6,12 @@ It lives in the web, not beside ``evenly analyse`` in ``reports.commands``, for 
 reports are written in the reader's language, and the translation catalogs are the web's
 (``web.i18n``). A report that cannot be built (``reports.errors``) is a message, not a trace.
 
-A command starts chromium (for the charts) and WeasyPrint (its fonts) in the background before
-it reads the database, so neither waits for the other; ``evenly report branch --all -o DIR``
-writes every branch's PDF in one process, with one browser and one analysis
-(``reports.services.branch_batch``)."""
+A command loads WeasyPrint (its fonts) in the background while it reads the database, and
+reads the analysis and every chart any process kept (``reports.kept_analyses``,
+``reports.kept_charts``): chromium starts only for a chart never drawn before. The report
+builders, SciPy and WeasyPrint are imported by the commands that use them, not by every
+``evenly`` command. ``evenly report branch --all -o DIR`` writes every branch's PDF in one
+process, with one browser and one analysis (``reports.services.branch_batch``)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ import time
 import uuid
 from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -29,19 +31,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from audits.org.users import CurrentUser
 from audits.tables import Role
 from checklists.model import LANGUAGES
-from reports.charts import shared_renderer, start_shared_renderer_soon
-from reports.errors import ReportError
-from reports.pdf import report_pdf, warm_up
-from reports.report_data import Filters
-from reports.report_model import Report, Translate
-from reports.services.branch import build_branch
-from reports.services.branch_batch import BranchPdf, branch_pdfs
-from reports.services.headoffice import build_headoffice
-from reports.services.visit import build_visit
-from web.i18n import gettext_for as translator
 
+if TYPE_CHECKING:
+    from reports.report_data import Filters
+    from reports.report_model import Report, Translate
+
+# The report builders, the charts and WeasyPrint are imported by the commands that use them:
+# every ``evenly`` command imports this group.
 console = Console()
-Build = Callable[[Translate], Coroutine[Any, Any, Report]]  # given the reader's translation
+Build = Callable[["Translate"], Coroutine[Any, Any, "Report"]]  # given the reader's translation
 HEAD_OFFICE = CurrentUser(id=0, username="evenly report", role=Role.office)
 
 
@@ -52,6 +50,8 @@ def _date(value: dt.datetime | None) -> dt.date | None:
 def _write(build: Build, lang: str, output: Path) -> None:
     """Build the report (database, analysis), then charts and layout, with progress; a report
     that cannot be built exits with its reason."""
+    from reports.errors import ReportError
+
     try:
         pdf = _pdf(build, lang)
     except ReportError as error:
@@ -61,21 +61,30 @@ def _write(build: Build, lang: str, output: Path) -> None:
 
 
 def _pdf(build: Build, lang: str) -> bytes:
+    """One event loop for the database read, the kept charts and the PDF: chromium starts only
+    if a chart was never exported by any process (``reports.kept_charts``)."""
+    from reports.charts import shared_renderer
+    from reports.kept_charts import kept_report_pdf
+    from web.i18n import gettext_for
+
+    translate = gettext_for(lang)
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as progress:
         reading = progress.add_task("Reading and analysing", total=1)
-        translate = translator(lang)
-        report = asyncio.run(build(translate))
-        progress.update(reading, completed=1)
-        charts = progress.add_task("Charts", total=len(report.figures()) or 1)
+        drawing = progress.add_task("Charts and layout", total=None)
 
         def step(done: int, total: int) -> None:
-            progress.update(charts, completed=done, total=total)
+            progress.update(drawing, completed=done, total=total)
 
-        pdf = report_pdf(report, translate=translate, renderer=shared_renderer(), progress=step)
-        progress.update(charts, completed=len(report.figures()) or 1)
-    return pdf
+        async def make() -> bytes:
+            report = await build(translate)
+            progress.update(reading, completed=1)
+            return await kept_report_pdf(
+                report, translate=translate, renderer=shared_renderer, progress=step
+            )
+
+        return asyncio.run(make())
 
 
 LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
@@ -90,8 +99,10 @@ def report() -> None:
 
 
 def _start_early() -> None:
-    """Chromium (seconds) and WeasyPrint's fonts start while the database is read."""
-    start_shared_renderer_soon()
+    """WeasyPrint's import and fonts (a second) while the database is read. Chromium is not
+    started here: most charts were exported before and are read from the database."""
+    from reports.pdf import warm_up
+
     threading.Thread(target=warm_up, name="weasyprint-warm-up", daemon=True).start()
 
 
@@ -101,6 +112,8 @@ def _start_early() -> None:
 @OUT
 def visit(audit_id: uuid.UUID, lang: str, output: Path) -> None:
     """One audit's visit report."""
+    from reports.services.visit import build_visit
+
     _write(lambda _: build_visit(audit_id, HEAD_OFFICE, lang=lang, _=_, for_pdf=True), lang, output)
 
 
@@ -120,6 +133,9 @@ def visit(audit_id: uuid.UUID, lang: str, output: Path) -> None:
 def branch(code: str | None, every: bool, start, end, lang: str, output: Path) -> None:
     """A branch's report for a period (default: every published visit); with --all, every
     branch's, in one process."""
+    from reports.report_data import Filters
+    from reports.services.branch import build_branch
+
     if every == bool(code):
         raise click.UsageError("Give one branch code, or --all.")
     filters = Filters(start=_date(start), end=_date(end))
@@ -133,9 +149,14 @@ def branch(code: str | None, every: bool, start, end, lang: str, output: Path) -
 def _write_all(filters: Filters, lang: str, folder: Path) -> None:
     """Every branch's PDF into ``folder`` as ``branch-CODE.pdf``, a line and a bar as each is
     written."""
+    from reports.charts import start_shared_renderer_soon
+    from reports.services.branch_batch import BranchPdf, branch_pdfs
+    from web.i18n import gettext_for
+
     if folder.exists() and not folder.is_dir():
         raise click.UsageError(f"{folder} is a file; --all writes into a folder.")
     folder.mkdir(parents=True, exist_ok=True)
+    start_shared_renderer_soon()  # a batch draws every branch's charts
     started = time.perf_counter()
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
@@ -149,7 +170,7 @@ def _write_all(filters: Filters, lang: str, folder: Path) -> None:
             progress.console.print(f"{done.code} → {path} ({len(done.pdf) // 1024} KiB)")
 
         count = asyncio.run(
-            branch_pdfs(filters, HEAD_OFFICE, lang=lang, _=translator(lang), done=written)
+            branch_pdfs(filters, HEAD_OFFICE, lang=lang, _=gettext_for(lang), done=written)
         )
     seconds = time.perf_counter() - started
     each = f", {seconds / count:.2f} s each" if count else ""
@@ -163,6 +184,9 @@ def _write_all(filters: Filters, lang: str, folder: Path) -> None:
 @OUT
 def headoffice(start, end, lang: str, output: Path) -> None:
     """Head office's report for a period: every branch compared fairly."""
+    from reports.report_data import Filters
+    from reports.services.headoffice import build_headoffice
+
     _start_early()
     filters = Filters(start=_date(start), end=_date(end))
     _write(lambda _: build_headoffice(filters, HEAD_OFFICE, lang=lang, _=_), lang, output)

@@ -14,6 +14,7 @@ identical request meanwhile joins the job; a later one gets the kept PDF at once
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 from typing import Any
 
@@ -127,11 +128,28 @@ async def defer_branch_pdf(
     return await queue.defer(BRANCH_PDF, key=key, args=args, audience=audience)
 
 
+STARTED = 0.05
+STEPS = {"rows": 0.15, "analysis": 0.28}
+"""The bar as the report is built: its audits read, their analysis read or fitted."""
+BUILT = 0.3
+"""The bar once the report is built; the charts and the layout move it from there, one step
+each, to ``LAID_OUT``."""
+LAID_OUT = 0.95
+
+
 async def _kept_pdf(report: Any, translate: Any, context: JobContext, filename: str) -> JobResult:
-    """The built report laid out as a PDF, kept under the job's key for its download."""
-    await context.progress(0.5)
-    pdf = await pdf_bytes(report, translate)
-    await context.progress(0.95)
+    """The built report laid out as a PDF, kept under the job's key for its download; the bar
+    moves as each chart is drawn and as the pages are laid out and drawn."""
+    await context.progress(BUILT)
+    loop = asyncio.get_running_loop()
+    reports: list[concurrent.futures.Future[None]] = []
+
+    def step(done: int, total: int) -> None:  # called from the PDF's threads
+        fraction = BUILT + (LAID_OUT - BUILT) * done / total
+        reports.append(asyncio.run_coroutine_threadsafe(context.progress(fraction), loop))
+
+    pdf = await pdf_bytes(report, translate, progress=step)
+    await asyncio.gather(*(asyncio.wrap_future(f) for f in reports))
     await keep(context.key, PDF_KIND, pdf, now=dt.datetime.now(dt.UTC), newest=KEEP_PDFS)
     return JobResult(result_key=context.key, filename=filename)
 
@@ -143,13 +161,14 @@ async def headoffice_pdf(args: dict[str, Any], context: JobContext) -> JobResult
         raise ReportForbidden("Your role does not allow this.")
     lang = args["lang"]
     translate = translator(lang)
-    await context.progress(0.05)
+    await context.progress(STARTED)
     report = await build_headoffice(
         _filters_of(args["filters"]),
         reader,
         lang=lang,
         _=translate,
         analyses=context.extras.get("analyses"),
+        reached=lambda step: context.progress(STEPS[step]),
     )
     return await _kept_pdf(report, translate, context, "headoffice.pdf")
 
@@ -161,7 +180,7 @@ async def branch_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
         raise ReportForbidden("Your role does not allow this.")
     lang, code = args["lang"], args["code"]
     translate = translator(lang)
-    await context.progress(0.05)
+    await context.progress(STARTED)
     report = await build_branch(
         code,
         _filters_of(args["filters"]),
@@ -169,6 +188,7 @@ async def branch_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
         lang=lang,
         _=translate,
         analyses=context.extras.get("analyses"),
+        reached=lambda step: context.progress(STEPS[step]),
     )
     return await _kept_pdf(report, translate, context, f"branch-{code}.pdf")
 
@@ -185,8 +205,11 @@ async def defer_period_analysis(filters: Filters, *, now: dt.datetime | None = N
 
 @queue.job(PERIOD_ANALYSIS)
 async def period_analysis(args: dict[str, Any], context: JobContext) -> JobResult:
+    async def reached(step: str) -> None:  # the fit itself tells no progress: its bar waits
+        await context.progress(0.2)
+
     await context.progress(0.05)
-    return JobResult(result_key=await fit_period(_filters_of(args["filters"])))
+    return JobResult(result_key=await fit_period(_filters_of(args["filters"]), reached))
 
 
 class JobFailed(Exception):

@@ -4,17 +4,17 @@ table as CSV, and the page template rendering the report model."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-import anyio.to_thread
 from litestar import Response
 from litestar.exceptions import NotFoundException
 from litestar.response import Template
 
 from audits.boundary.csv_guard import GuardedWriter
 from reports.charts import shared_renderer, start_shared_renderer_soon
-from reports.pdf import report_pdf
+from reports.kept_charts import kept_report_pdf
 from reports.report_model import Report, Translate
 from web.deps import Page
 from web.i18n import gettext_for
@@ -49,15 +49,15 @@ def report_page(
     return Template("reports/report.html", context=context)
 
 
-async def pdf_bytes(report: Report, translate: Translate) -> bytes:
-    """Charts and layout take seconds of CPU: a worker thread, never the event loop."""
-
-    def build() -> bytes:
-        # The kept browser only when there are charts: a visit report has none.
-        renderer = shared_renderer() if report.figures() else None
-        return report_pdf(report, translate=translate, renderer=renderer)
-
-    return await anyio.to_thread.run_sync(build)
+async def pdf_bytes(
+    report: Report, translate: Translate, progress: Callable[[int, int], None] | None = None
+) -> bytes:
+    """Charts and layout take seconds of CPU: a worker thread, never the event loop. Charts
+    any process exported before are read from the database; the kept browser starts only for
+    the others (a visit report has none). ``progress`` as ``report_pdf``'s."""
+    return await kept_report_pdf(
+        report, translate=translate, renderer=shared_renderer, progress=progress
+    )
 
 
 async def pdf_response(report: Report, filename: str, translate: Translate) -> Response:

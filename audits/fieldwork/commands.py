@@ -10,10 +10,6 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from audits.fieldwork.export import export_audits
-from audits.fieldwork.import_csv import AuditCsvError
-from audits.fieldwork.imports import AuditImportError, import_audits
-
 err_console = Console(stderr=True)
 
 
@@ -46,6 +42,10 @@ def import_group() -> None:
 @click.option("--create-missing", is_flag=True, help="Create unknown branches, staff and auditors.")
 def import_audits_command(file: Path, checklist: str | None, create_missing: bool) -> None:
     """Import audits from a CSV FILE; a file with any error imports nothing."""
+    # Imported by this command, not by every `evenly` command.
+    from audits.fieldwork.import_csv import AuditCsvError
+    from audits.fieldwork.imports import AuditImportError, import_audits
+
     try:
         text = file.read_text("utf-8-sig")
     except UnicodeDecodeError as error:  # e.g. a spreadsheet's "CSV" in a Windows code page
@@ -108,6 +108,9 @@ def export_audits_command(
     output: Path | None, start: dt.datetime | None, end: dt.datetime | None, checklist: str | None
 ) -> None:
     """Write published audits as CSV: scores, or item answers with --checklist."""
+    from audits.fieldwork.export import export_audits
+    from audits.fieldwork.imports import AuditImportError
+
     with _progress() as progress:
         task = progress.add_task("Exporting audits", total=None)
 

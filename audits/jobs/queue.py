@@ -69,10 +69,14 @@ class JobContext:
         self.extras = extras or {}
 
     async def progress(self, fraction: float) -> None:
+        """Record how far the job is; a bar only moves forward, so a fraction below the one
+        recorded (a late report from another thread) changes nothing."""
         fraction = min(max(float(fraction), 0.0), 0.99)  # 1 is for done
         await Job.update({Job.progress: fraction, Job.heartbeat_at: _now()}).where(
-            (Job.id == self.job_id) & (Job.state == RUNNING)
+            (Job.id == self.job_id) & (Job.state == RUNNING) & (Job.progress < fraction)
         )
+        for hook in on_progress:
+            await hook(self.job_id)
 
 
 JobFunction = Callable[[dict[str, Any], JobContext], Awaitable[JobResult]]
@@ -80,6 +84,8 @@ registry: dict[str, JobFunction] = {}
 """Every kind of job by name; ``web.jobs`` fills it (the functions build reports)."""
 on_defer: list[Callable[[int], Awaitable[None]]] = []
 """Called with each newly queued job's id (PostgreSQL: hand it to procrastinate)."""
+on_progress: list[Callable[[int], Awaitable[None]]] = []
+"""Called with a running job's id each time it reports progress (tests follow the bar)."""
 
 
 def job(kind: str) -> Callable[[JobFunction], JobFunction]:

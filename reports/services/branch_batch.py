@@ -4,12 +4,14 @@ Reports are built one after the other on the event loop (the database, and the a
 once through an ``AnalysisCache`` kept for the whole batch); each PDF is made in a worker
 thread, two at a time, so one report's layout (WeasyPrint, CPU) runs while the next one's
 charts are exported (chromium, another process). At most ``AHEAD`` built reports wait for
-their PDF, so memory stays flat however many branches there are.
+their PDF, so memory stays flat however many branches there are. Charts kept in the database
+by any process are not drawn again, and the ones drawn are kept (``reports.kept_charts``).
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import re
 from collections import deque
 from collections.abc import Callable
@@ -21,6 +23,7 @@ from audits.org.users import CurrentUser
 from reports import report_data
 from reports.analysis_cache import AnalysisCache
 from reports.charts import ChartRenderer, shared_renderer
+from reports.kept_charts import keep_charts, kept_charts
 from reports.pdf import report_pdf
 from reports.report_data import Filters
 from reports.report_model import Translate
@@ -54,18 +57,29 @@ async def branch_pdfs(
     handed to ``done(pdf, total)`` in code order as each is made; returns how many."""
     codes = await report_data.branch_codes() if codes is None else codes
     analyses = AnalysisCache(size=1, max_age=float("inf"))  # the batch's one analysis
-    renderer = renderer or shared_renderer()
-    waiting: deque[tuple[str, Future[bytes]]] = deque()
+    draw_with = renderer or shared_renderer  # started at the first chart no process kept
+    waiting: deque[tuple[str, Future[bytes], dict[str, bytes]]] = deque()
+    now = dt.datetime.now(dt.UTC)
 
     async def finish_one() -> None:
-        code, future = waiting.popleft()
+        code, future, drawn = waiting.popleft()
         done(BranchPdf(code, await asyncio.wrap_future(future)), len(codes))
+        await keep_charts(drawn, now=now)  # for the next process that makes this PDF
 
     with ThreadPoolExecutor(WORKERS, thread_name_prefix="branch-pdf") as pool:
         for code in codes:
             report = await build_branch(code, filters, user, lang=lang, _=_, analyses=analyses)
-            future = pool.submit(report_pdf, report, translate=_, renderer=renderer)
-            waiting.append((code, future))
+            known = await kept_charts(report, now=now)
+            drawn: dict[str, bytes] = {}
+            future = pool.submit(
+                report_pdf,
+                report,
+                translate=_,
+                renderer=draw_with,
+                known_images=known,
+                drawn_images=drawn,
+            )
+            waiting.append((code, future, drawn))
             if len(waiting) > AHEAD:
                 await finish_one()
         while waiting:

@@ -15,7 +15,7 @@ from reports.recovery import recovery_figures
 from reports.report_data import Filters
 from reports.report_model import Report, Translate
 
-from .period import now, period_label, rows_and_analysis
+from .period import Reached, now, period_label, rows_and_analysis
 
 
 def _period_query(filters: Filters) -> str:
@@ -31,12 +31,14 @@ async def build_headoffice(
     lang: str,
     _: Translate,
     analyses: AnalysisCache | None = None,
+    reached: Reached | None = None,
 ) -> Report:
     """Head office's report over ``filters``, for head office only (``ReportForbidden``
-    otherwise; the web's route guard refuses others first, with the same words)."""
+    otherwise; the web's route guard refuses others first, with the same words). ``reached``
+    as ``rows_and_analysis``'."""
     if not user.is_office:
         raise ReportForbidden("Your role does not allow this.")
-    rows, analysis = await rows_and_analysis(filters, analyses)
+    rows, analysis = await rows_and_analysis(filters, analyses, reached)
     recovery = recovery_figures(await recovery_facts(user, now=now()))
     query = _period_query(filters)
     shown = [

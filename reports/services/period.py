@@ -5,6 +5,7 @@ every process, fitted in a worker thread when none has it yet), the period's lab
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 
 from reports import report_data
 from reports.analysis_cache import AnalysisCache
@@ -15,19 +16,27 @@ from reports.report_model import Translate
 from reports.results import AnalysisResult
 from reports.rows import AuditRow, frame_of
 
+Reached = Callable[[str], Awaitable[None]]
+"""Told ``"rows"`` and ``"analysis"`` as each is done (a job moves its bar)."""
+
 
 async def rows_and_analysis(
-    filters: Filters, cache: AnalysisCache | None
+    filters: Filters, cache: AnalysisCache | None, reached: Reached | None = None
 ) -> tuple[list[AuditRow], AnalysisResult]:
     """The rows feed both the descriptive figures and the analysis. With ``cache`` (the web
     app's), a page, its PDF and its CSVs share the rows and the analysis without reading the
     database again; the CLI passes none. Either way the fit itself is made once for every
-    process (``kept_analyses``)."""
+    process (``kept_analyses``). ``reached`` hears of each step made here, not of a cached
+    one."""
     codes_only = await report_data.staff_codes_only()
 
     async def compute() -> tuple[list[AuditRow], AnalysisResult]:
         rows = await report_data.load_rows(filters, staff_codes_only=codes_only)
+        if reached:
+            await reached("rows")
         analysis = await kept_analysis(frame_of(rows))
+        if reached:
+            await reached("analysis")
         return rows, analysis
 
     if cache is None:
@@ -60,10 +69,12 @@ async def analysis_ready(filters: Filters, cache: AnalysisCache | None) -> bool:
     return True
 
 
-async def fit_period(filters: Filters) -> str:
+async def fit_period(filters: Filters, reached: Reached | None = None) -> str:
     """Fit and keep the analysis of ``filters``' period (a job's work); its kept key."""
     codes_only = await report_data.staff_codes_only()
     rows = await report_data.load_rows(filters, staff_codes_only=codes_only)
+    if reached:
+        await reached("rows")
     frame = frame_of(rows)
     await kept_analysis(frame)
     return analysis_key(frame, standard=STANDARD)

@@ -67,8 +67,9 @@ def _written(value, digits=1, *, lang):
     [
         # No-break spaces around the dash: an interval stays on one line.
         ("en", "1,234.5", "1,234.5\xa0–\xa0−1,234.5", "15%"),
-        ("el", "1.234,5", "1.234,5\xa0–\xa0−1.234,5", "15%"),
-        ("pl", "1\xa0234,5", "1\xa0234,5\xa0–\xa0−1\xa0234,5", "15%"),
+        # Greek and Polish set the percent sign apart, as their pages do (CLDR).
+        ("el", "1.234,5", "1.234,5\xa0–\xa0−1.234,5", "15\xa0%"),
+        ("pl", "1\xa0234,5", "1\xa0234,5\xa0–\xa0−1\xa0234,5", "15\xa0%"),
         # Persian digits and separators; a negative number isolated left-to-right (U+2066-9)
         # with a word joiner (U+2060) between its sign and its digits.
         ("fa", "۱٬۲۳۴٫۵", "۱٬۲۳۴٫۵\xa0–\xa0\u2066−\u2060۱٬۲۳۴٫۵\u2069", "۱۵٪"),

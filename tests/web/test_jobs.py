@@ -14,9 +14,13 @@ from audits.fieldwork.imports import import_audits
 from audits.jobs import queue
 from audits.org.users import get_current_user
 from audits.tables import Job
+from reports import charts
+from reports.pdf import clear_pdf_cache
 from reports.report_data import Filters
 from reports.services import period
-from web.jobs import DIRECT_BRANCH_PDF_VISITS, PDF_KIND, defer_headoffice_pdf
+from reports.services.branch import build_branch
+from web.jobs import BUILT, DIRECT_BRANCH_PDF_VISITS, LAID_OUT, PDF_KIND, defer_headoffice_pdf
+from web.report_views import translator
 
 from ..conftest import run
 from ..db.test_import_runs import big_file
@@ -206,3 +210,31 @@ def test_a_large_periods_analysis_is_made_by_a_worker_while_the_page_shows_its_p
         as_user(client, "max")
         assert "Analysing the period" not in client.get("/reports/branches/B1").text
     assert run(queue.count_jobs()) == 1
+
+
+def test_a_pdf_jobs_bar_moves_per_chart_and_layout_step_and_only_forward(queued_settings, org, db):
+    with _app_client(queued_settings) as client:
+        _history(client, org)
+        as_user(client, "ada")
+        job = _ask(client, url="/reports/branches/B1/pdf/job")
+    seen: list[float] = []
+
+    async def follow(job_id: int) -> None:  # what the reader's page would read at that moment
+        found = await queue.status(job_id)
+        assert found is not None
+        seen.append(found[0].progress)
+
+    charts.clear_image_cache()  # every chart drawn here, none remembered from another test
+    clear_pdf_cache()
+    queue.on_progress.append(follow)
+    try:
+        assert run(queue.run_job(job["id"])) == queue.DONE
+    finally:
+        queue.on_progress.remove(follow)
+    assert seen == sorted(seen)
+    assert len(set(seen)) > 3
+    assert seen[0] > 0 and seen[-1] < 1
+    office = run(get_current_user(run(_user_id("ada"))))
+    report = run(build_branch("B1", Filters(), office, lang="en", _=translator("en")))
+    drawing = {fraction for fraction in seen if BUILT < fraction < LAID_OUT}
+    assert len(drawing) >= len(report.figures())  # a step per chart, then the layout's
