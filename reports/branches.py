@@ -117,21 +117,45 @@ def _per_branch(model: Model) -> _PerBranch:
     return _PerBranch(n, mean, adj, np.sqrt(np.maximum(var, 0)))
 
 
-def _spreads(model: Model, branch: int) -> tuple[float | None, float | None]:
-    """Range of the branch's shift levels (fixed shift + its cell effect) and of its staff."""
+class _Spreads(NamedTuple):
+    """Per branch code: range of its shift levels and of its staff effects (NaN: under two)."""
+
+    shift: np.ndarray
+    staff: np.ndarray
+
+
+def _ranges(groups: np.ndarray, values: np.ndarray, levels: int) -> np.ndarray:
+    """max − min of ``values`` per group code, NaN where a group has fewer than two."""
+    out = np.full(levels, np.nan)
+    if not len(groups):
+        return out
+    order = np.argsort(groups, kind="stable")
+    groups, values = groups[order], values[order]
+    starts = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    sizes = np.diff(np.r_[starts, len(groups)])
+    spread = np.maximum.reduceat(values, starts) - np.minimum.reduceat(values, starts)
+    out[groups[starts]] = np.where(sizes > 1, spread, np.nan)
+    return out
+
+
+def _spreads(model: Model) -> _Spreads:
+    """Range of each branch's shift levels (fixed shift + its cell effect, at the first visit
+    of that shift) and of its staff members' effects, for every branch in one pass."""
     frame = model.frame
-    rows = frame.branch.codes == branch
+    codes, levels = frame.branch.codes, len(frame.branch.levels)
     shift_level = model.fit.fitted_fixed + model.row_effect["branch_shift"]
-    shifts = {
-        int(s): shift_level[rows & (frame.shift.codes == s)][0]
-        for s in np.unique(frame.shift.codes[rows])
-        if s >= 0
-    }
-    staff_codes = np.unique(frame.staff.codes[rows & (frame.staff.codes >= 0)])
-    staff = model.effect("staff")[staff_codes] if len(model.effect("staff")) else []
-    shift_range = max(shifts.values()) - min(shifts.values()) if len(shifts) > 1 else None
-    staff_range = float(np.ptp(staff)) if len(staff) > 1 else None
-    return shift_range, staff_range
+    shifts = max(len(frame.shift.levels), 1)
+    has_shift = np.flatnonzero(frame.shift.codes >= 0)
+    pairs = codes[has_shift] * shifts + frame.shift.codes[has_shift]
+    keys, first = np.unique(pairs, return_index=True)
+    shift = _ranges(keys // shifts, shift_level[has_shift[first]], levels)
+    effects = model.effect("staff")
+    if not len(effects):
+        return _Spreads(shift, np.full(levels, np.nan))
+    has_staff = frame.staff.codes >= 0
+    staff_keys = np.unique(codes[has_staff] * len(effects) + frame.staff.codes[has_staff])
+    staff = _ranges(staff_keys // len(effects), effects[staff_keys % len(effects)], levels)
+    return _Spreads(shift, staff)
 
 
 def branches_section(model: Model, standard: float) -> list[BranchEstimate]:
@@ -152,11 +176,12 @@ def branches_section(model: Model, standard: float) -> list[BranchEstimate]:
     )
     funnel = funnel_positions(per.adjusted[seen], per.n[seen], max(pooled**2, 1e-9))
     meets = np.bincount(frame.branch.codes, frame.score >= standard, len(frame.branch.levels))
+    spreads = _spreads(model)
     rows = []
     for i, code in enumerate(seen):
         n = int(per.n[code])
         half = Z95 * math.sqrt(pev[code])
-        shift_range, staff_range = _spreads(model, int(code))
+        shift_range, staff_range = spreads.shift[code], spreads.staff[code]
         sd = float(per.sd[code])
         shrunken = float(level[i])
         rows.append(
@@ -172,8 +197,8 @@ def branches_section(model: Model, standard: float) -> list[BranchEstimate]:
                 funnel=funnel[i],
                 sd=round(sd, 2),
                 share_meeting_standard=round(float(meets[code] / n), 3),
-                shift_spread=None if shift_range is None else round(float(shift_range), 2),
-                staff_spread=None if staff_range is None else round(staff_range, 2),
+                shift_spread=None if np.isnan(shift_range) else round(float(shift_range), 2),
+                staff_spread=None if np.isnan(staff_range) else round(float(staff_range), 2),
                 consistency=round(consistency_index(shrunk_sd(sd, n, pooled)), 1),
             )
         )

@@ -308,11 +308,13 @@ def funnel(
     y_label: str = "score",
     links: Sequence[str] | None = None,
     codes: Sequence[str] | None = None,
+    marked: bool = True,
 ) -> dict[str, Any]:
     """Mean against number of visits with funnel limits; ``limits`` maps a name (the
     reader's "95%", "99.8%", inner limits first) to (n grid, lower, upper); the first limits
     are dotted, the others dashed. With ``codes`` each point is marked by its short code and
-    its hover names it whole (``labels``)."""
+    its hover names it whole (``labels``); without ``marked`` (thousands of branches) the points
+    carry no text, only their hover."""
     fig = go.Figure()
     for index, (name, (grid, lower, upper)) in enumerate(limits.items()):
         dash = "dot" if index == 0 else "dash"
@@ -329,8 +331,8 @@ def funnel(
     fig.add_scatter(
         x=list(n),
         y=list(means),
-        mode="markers+text",
-        text=list(codes or labels),
+        mode="markers+text" if marked else "markers",
+        text=list(codes or labels) if marked else None,
         hovertext=list(labels),
         hovertemplate="%{hovertext}: %{y}<extra></extra>",
         textposition="top center",
@@ -346,6 +348,43 @@ def funnel(
         )
     )
     return _dict(fig, links=bool(links))
+
+
+def histogram(
+    values: Sequence[float],
+    *,
+    title: str,
+    x_label: str,
+    y_label: str,
+    reference: float | None = None,
+    reference_name: str = "",
+    width: float = 2.0,
+) -> dict[str, Any]:
+    """How many values fall in each band of ``width`` points on the 0–100 score axis (the
+    spread of thousands of branches, where one row each would be unreadable); ``reference``
+    (the standard) as a dashed line named ``reference_name``."""
+    fig = go.Figure()
+    fig.add_histogram(
+        x=list(values),
+        xbins={"start": SCORE_RANGE[0], "end": SCORE_RANGE[1], "size": width},
+        marker={"color": BLUE, "line": {"color": "white", "width": 1}},
+    )
+    if reference is not None:
+        fig.add_vline(
+            x=reference,
+            line={"color": RED, "dash": "dash"},
+            annotation={"text": reference_name, "font": {"color": RED}},
+        )
+    fig.update_layout(
+        _layout(
+            title,
+            320,
+            xaxis={"title": x_label, "gridcolor": "#eee", **_score_range(values)},
+            yaxis={"title": y_label, "gridcolor": "#eee", "rangemode": "tozero"},
+            bargap=0,
+        )
+    )
+    return _dict(fig)
 
 
 def heatmap(

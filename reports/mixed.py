@@ -13,8 +13,8 @@ p fixed columns, whatever the number of audits: that is where the speed comes fr
 θ are found on the bounded deviance (θ ≥ 0 allows a component to vanish). A = ΛZ'ZΛ + I is
 factorised (:mod:`reports.cholesky`) through the Schur complement of its largest factor's
 (diagonal) block when the other factors are few, searching by L-BFGS-B; past that by CHOLMOD,
-ordered and analysed once per fit, searching derivative-free (COBYQA); SuperLU and L-BFGS-B
-when scikit-sparse is not installed.
+ordered and analysed once per fit, searching derivative-free (COBYQA) from moment estimates;
+SuperLU and L-BFGS-B when scikit-sparse is not installed.
 """
 
 from __future__ import annotations
@@ -179,12 +179,19 @@ def fit_crossed(
         return _fit_crossed(y, X, factors, start)
 
 
-def _search(dev: _Deviance, start: np.ndarray, radius: float = 1.0) -> optimize.OptimizeResult:
+def _search(
+    dev: _Deviance, start: np.ndarray, radius: float | None = None
+) -> optimize.OptimizeResult:
     """L-BFGS-B with a central-difference gradient (2k + 1 evaluations a step) where
     evaluations are cheap (the dense Schur path); where each one is a sparse factorisation,
-    COBYQA (Powell's derivative-free successor to BOBYQA, lme4's default), which on InstEval
-    reached the same optimum in 57 evaluations against 105 (docs/benchmarks.md)."""
+    COBYQA (Powell's derivative-free successor to BOBYQA, lme4's default). Its first
+    trust region stays inside θ ≥ 0 (half the smallest start): a region reaching the bound
+    moves the start onto it and spends the first model's 2k + 1 points on θ = 0, 1, 2.
+    With moment start values (:func:`moment_start`) and no second search, the chain year
+    takes 56 evaluations against 151, InstEval 59 against 98 (docs/benchmarks.md)."""
     if dev.pattern is not None:
+        if radius is None:
+            radius = 0.5 * float(start.min())
         return optimize.minimize(
             dev,
             start,
@@ -207,7 +214,7 @@ RESTARTS = 3
 PROBES = (0.02, 0.05, 0.1, 0.2, 0.5, 1.0)  # θ tried off the bound (θ is a relative SD)
 
 
-def _minimise(dev: _Deviance, k: int, start: float) -> optimize.OptimizeResult:
+def _minimise(dev: _Deviance, start: np.ndarray) -> optimize.OptimizeResult:
     """A search, then again from its answer until a fresh start gains nothing.
 
     Two traps. The deviance is even in each θ, so its gradient at the bound θ = 0 is exactly
@@ -217,17 +224,61 @@ def _minimise(dev: _Deviance, k: int, start: float) -> optimize.OptimizeResult:
     search starts from the best. And a search can stop on "relative reduction of f" after one
     poor line search, the gradient still far from zero (seed 89: 1112.32 against 1112.09),
     which a fresh start from the same point cures. At a true optimum this costs one short
-    search and a few probes."""
-    result = _search(dev, np.full(k, start))
+    search and a few probes. The second trap is L-BFGS-B's: COBYQA's trust region does not
+    stop on one poor step, so on the sparse path a search starts again only from a probe that
+    gained (a second search from InstEval's and the chain year's answers never did)."""
+    result = _search(dev, start)
     for _ in range(RESTARTS):
+        probed = _probe_bounds(dev, result.x, result.fun)
+        if dev.pattern is not None and (probed == result.x).all():
+            break  # a trust region does not stop on one poor line search: only the bound trap
         # from the answer: a small first step, the search has already come this far
-        again = _search(dev, _probe_bounds(dev, result.x, result.fun), radius=0.05)
+        again = _search(dev, probed, radius=0.05)
         gained = result.fun - again.fun
         if gained > 0:
             result = again
         if gained <= 1e-9 * abs(result.fun):
             break
     return result
+
+
+SWEEPS = 3
+
+
+def moment_start(y: np.ndarray, factors: dict[str, np.ndarray]) -> np.ndarray:
+    """Rough θ for the search to start from, in O(rows): backfitting, each factor's variance
+    by a one-way ANOVA (Searle's n₀) of what the other factors' shrunken means leave, a few
+    sweeps (one sweep lets a branch soak up its nested shifts' variance)."""
+    y = np.asarray(y, float)
+    effects = [np.zeros(len(y)) for _ in factors]
+    between = np.zeros(len(factors))
+    for _ in range(SWEEPS):
+        for k, codes in enumerate(factors.values()):
+            resid = y - sum(effects) + effects[k]
+            between[k], effects[k] = _one_way(resid, codes)
+    residual = max(float((y - sum(effects)).var()), 1e-12)
+    return np.clip(np.sqrt(between / residual), 0.05, 2.0)
+
+
+def _one_way(resid: np.ndarray, codes: np.ndarray) -> tuple[float, np.ndarray]:
+    """The between-level variance of ``resid`` (ANOVA, at least 0) and each row's shrunken
+    level mean."""
+    keep = codes >= 0
+    n = np.bincount(codes[keep]).astype(float)
+    seen = n > 0
+    groups, total = int(seen.sum()), float(n.sum())
+    sums = np.bincount(codes[keep], resid[keep], len(n))
+    means = np.divide(sums, n, out=np.zeros(len(n)), where=seen)
+    within = float(((resid[keep] - means[codes[keep]]) ** 2).sum()) / max(total - groups, 1)
+    grand = sums.sum() / max(total, 1)
+    spread = float((n * (means - grand) ** 2).sum()) / max(groups - 1, 1)
+    n0 = (total - (n * n).sum() / max(total, 1)) / max(groups - 1, 1)
+    variance = max((spread - within) / max(n0, 1e-12), 0.0)
+    weight = n * variance + within
+    shrink = np.divide(n * variance, weight, out=np.zeros(len(n)), where=seen & (weight > 0))
+    row = np.zeros(len(resid))
+    row[keep] = (shrink * (means - grand))[codes[keep]]
+    return variance, row
 
 
 def _probe_bounds(dev: _Deviance, x: np.ndarray, fun: float) -> np.ndarray:
@@ -256,8 +307,10 @@ def _fit_crossed(
         return _fixed_only(y, X, offset)
     Z, spans = _design(factors, len(y))
     dev = _Deviance(y, X, Z, spans)
-    k = len(factors)
-    result = _minimise(dev, k, start)
+    first = np.full(len(factors), start)
+    if dev.pattern is not None:  # each evaluation a sparse factorisation: start nearer
+        first = moment_start(y, factors)
+    result = _minimise(dev, first)
     theta = result.x
     sol = dev.solve(theta)
     sigma2 = sol.rss / (dev.n - dev.p)

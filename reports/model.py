@@ -93,8 +93,16 @@ def same_levels(codes: np.ndarray, other: np.ndarray) -> bool:
     both = (codes >= 0) & (other >= 0)
     if not both.any():
         return False
-    pairs = np.unique(np.stack([codes[both], other[both]]), axis=1)
-    return pairs.shape[1] == len(np.unique(pairs[0])) == len(np.unique(pairs[1]))
+    first, second = codes[both].astype(np.int64), other[both].astype(np.int64)
+    pairs = _distinct(first * (int(second.max()) + 1) + second)  # one key per pair
+    return pairs == _distinct(first) == _distinct(second)
+
+
+def _distinct(values: np.ndarray) -> int:
+    """How many different values (non-negative integers): by sorting, which at 360,000
+    visits is several times faster than ``np.unique``'s hashing."""
+    ordered = np.sort(values)
+    return int(np.count_nonzero(np.diff(ordered))) + 1 if len(ordered) else 0
 
 
 def separable_factors(

@@ -77,6 +77,25 @@ class Table(msgspec.Struct, tag="table"):
     row_css: list[str] = []
     csv_columns: list[str] = []  # when the CSV carries more than the page (e.g. audit ids)
     printed: bool = True  # long lists a PDF reader would not read stay on the page and CSV
+    on_page: bool = True  # thousands of rows nobody scrolls through: in the CSV only
+
+
+class PageLink(msgspec.Struct):
+    """One link of a pager: its label (a page number, "Next") and where it goes; ``href`` is
+    None for the page being read."""
+
+    label: str
+    href: str | None = None
+
+
+class Pager(msgspec.Struct, tag="pager"):
+    """Where a paged table stands (``text``: "ranks 51–100 of 5,000") and the links to its
+    other pages. Pages only: a PDF says where the whole table is instead."""
+
+    kind: ClassVar[str] = "pager"
+    key: str
+    text: str
+    links: list[PageLink]
 
 
 class Photo(msgspec.Struct):
@@ -106,7 +125,7 @@ class AnswerList(msgspec.Struct, tag="answers"):
     score_text: str = ""  # the score as the reader writes numbers
 
 
-Block = Paragraph | Figure | Table | AnswerList
+Block = Paragraph | Figure | Table | AnswerList | Pager
 
 
 class Section(msgspec.Struct):

@@ -147,6 +147,10 @@ def dropped_sentences(analysis: AnalysisResult, _: Translate) -> list[str]:
     return lines
 
 
+NAMED = 10
+"""Branches a summary line names; past them it counts the rest."""
+
+
 def headoffice_summary(
     analysis: AnalysisResult,
     _: Translate,
@@ -173,8 +177,18 @@ def headoffice_summary(
                 )
                 % {"share": fmt(shares[top] * 100, 0), "source": _(SOURCE_WORDS[top])}
             )
-    below = [label(b.branch) for b in analysis.branches if b.funnel.p998 == "below"]
-    if below:
+    lowest = sorted(analysis.branches, key=lambda b: (b.shrunken, b.branch))
+    below = [label(b.branch) for b in lowest if b.funnel.p998 == "below"]
+    if len(below) > NAMED:
+        more = {"branches": ", ".join(below[:NAMED]), "more": fmt(len(below) - NAMED, 0)}
+        lines.append(
+            _(
+                "Below what chance explains: %(branches)s, and %(more)s more (see the "
+                "branches that need attention)."
+            )
+            % more
+        )
+    elif below:
         lines.append(
             _("Below what chance explains: %(branches)s.") % {"branches": ", ".join(below)}
         )
@@ -206,7 +220,10 @@ def headoffice_summary(
     if (settled := decisions_sentence(decisions(analysis), _)) is not None:
         lines.append(settled)
     alarms = [label(t.branch) for t in analysis.trends if t.alarm]
-    if alarms:
+    if len(alarms) > NAMED:
+        more = {"branches": ", ".join(alarms[:NAMED]), "more": fmt(len(alarms) - NAMED, 0)}
+        lines.append(_("Control charts signal a change at %(branches)s, and %(more)s more.") % more)
+    elif alarms:
         lines.append(
             _("Control charts signal a change at %(branches)s.") % {"branches": ", ".join(alarms)}
         )

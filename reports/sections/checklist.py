@@ -93,9 +93,16 @@ def _section_column(title: str, j: int) -> Column[HeatmapRow]:
     return Column(title, lambda r: num(r[2][j]), lambda r: r[2][j])
 
 
-def heatmap_section(rows: list, sections: dict[str, str], href: Href, _: Translate) -> Section:
+def heatmap_section(
+    rows: list,
+    sections: dict[str, str],
+    href: Href,
+    _: Translate,
+    region_chart: Figure | None = None,
+) -> Section:
     """Each branch's mean per checklist section, branches by region and named with their
-    codes ("North · Kifisia (B07)")."""
+    codes ("North · Kifisia (B07)"). With ``region_chart`` (thousands of branches) that chart
+    takes the branches' place and their table is in the CSV only."""
     branch_keys = sorted({(r.region, r.branch) for r in rows})
     names = {r.branch: getattr(r, "branch_name", "") for r in rows}
     labels = [
@@ -111,14 +118,6 @@ def heatmap_section(rows: list, sections: dict[str, str], href: Href, _: Transla
         means = describe.section_means(by_branch[b])
         z.append([round(means[k].mean, 1) if k in means else None for k in keys])
         text.append([fmt(means[k].mean, 0) if k in means else "" for k in keys])
-    fig = figures.heatmap(
-        [figures.short_label(sections[k], 22) for k in keys],
-        labels,
-        z,
-        text=text,
-        title=_("Region · branch × checklist section"),
-        row_links=[href(b) for _reg, b in branch_keys],
-    )
     columns: list[Column[HeatmapRow]] = [
         Column(_("Branch"), lambda r: Cell(r[0], href=href(r[1])), lambda r: r[3]),
         *[_section_column(sections[k], j) for j, k in enumerate(keys)],
@@ -127,6 +126,18 @@ def heatmap_section(rows: list, sections: dict[str, str], href: Href, _: Transla
         (lab, b, zr, f"{reg} · {b}" if reg else b)
         for lab, zr, (reg, b) in zip(labels, z, branch_keys, strict=True)
     ]
+    made = table("sections", _("Section scores by branch"), columns, table_rows)
+    if region_chart is not None:
+        made.on_page = False
+        return Section("heatmap", _("Branches × sections"), [region_chart, made])
+    fig = figures.heatmap(
+        [figures.short_label(sections[k], 22) for k in keys],
+        labels,
+        z,
+        text=text,
+        title=_("Region · branch × checklist section"),
+        row_links=[href(b) for _reg, b in branch_keys],
+    )
     return Section(
         "heatmap",
         _("Branches × sections"),
@@ -134,6 +145,6 @@ def heatmap_section(rows: list, sections: dict[str, str], href: Href, _: Transla
             Figure(
                 "heatmap", _("Region · branch × checklist section"), fig, raster=len(labels) > MANY
             ),
-            table("sections", _("Section scores by branch"), columns, table_rows),
+            made,
         ],
     )

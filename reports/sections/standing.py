@@ -17,10 +17,13 @@ from ..report_model import (
     Column,
     Figure,
     Href,
+    PageLink,
+    Pager,
     Paragraph,
     Section,
     Translate,
     branch_label,
+    code_text,
     fmt,
     likely,
     num,
@@ -163,26 +166,46 @@ def funnel_position(b: BranchEstimate) -> str:
 
 
 def league_section(
-    analysis: AnalysisResult, href: Href, _: Translate, names: dict[str, str] | None = None
+    analysis: AnalysisResult,
+    href: Href,
+    _: Translate,
+    names: dict[str, str] | None = None,
+    *,
+    found: dict[str, Decision] | None = None,
+    summarised: bool = False,
+    paged: LeaguePage | None = None,
+    region_of: dict[str, str] | None = None,
 ) -> Section:
+    """The league table of every branch. ``summarised`` (thousands of branches): the spread
+    of fair scores in place of a row per branch, and the table left to the page and the CSV;
+    ``paged``: the table holds the ranks of one page only, with a pager (the page's view)."""
     ranked = sorted(analysis.branches, key=lambda b: b.rank)
-    found = decisions(analysis)
+    found = decisions(analysis) if found is None else found
     named = names or {}
 
     def label(b: BranchEstimate) -> str:
         return branch_label(b.branch, named.get(b.branch))
 
-    fig = figures.dot_intervals(
-        [label(b) for b in ranked],
-        [b.shrunken for b in ranked],
-        [b.interval.low for b in ranked],
-        [b.interval.high for b in ranked],
-        title=_("Fair score and its likely range"),
-        x_label=_("Fair score"),
-        links=[href(b.branch) or "" for b in ranked],
-        colours=[_funnel_colour(b) for b in ranked],
-        score_axis=True,
-    )
+    if summarised:
+        chart = _distribution(analysis, _)
+    else:
+        fig = figures.dot_intervals(
+            [label(b) for b in ranked],
+            [b.shrunken for b in ranked],
+            [b.interval.low for b in ranked],
+            [b.interval.high for b in ranked],
+            title=_("Fair score and its likely range"),
+            x_label=_("Fair score"),
+            links=[href(b.branch) or "" for b in ranked],
+            colours=[_funnel_colour(b) for b in ranked],
+            score_axis=True,
+        )
+        chart = Figure(
+            "league", _("Fair score and its likely range"), fig, raster=len(ranked) > MANY
+        )
+    pager = None
+    if paged is not None:
+        ranked, pager = page_of(ranked, paged, _, region_of)
     columns: list[Column[BranchEstimate]] = [
         Column(
             _("Rank"),
@@ -221,15 +244,76 @@ def league_section(
             "visits there were. Branches whose likely ranges overlap are not shown to differ."
         )
     )
+    if summarised:
+        league.printed = False
     return Section(
         "league",
         _("Fair league table"),
-        [
-            note,
-            Figure("league", _("Fair score and its likely range"), fig, raster=len(ranked) > MANY),
-            league,
-        ],
+        [note, chart, *([pager] if pager else []), league, *([pager] if pager else [])],
         method=_(STANDING_METHOD),
+    )
+
+
+class LeaguePage(NamedTuple):
+    """One page of the league table: its number (from 1), the region it is narrowed to (the
+    branches keep their ranks in the whole organisation), its length and the link to a page
+    (number, region)."""
+
+    number: int
+    href: Callable[[int, str | None], str]
+    region: str | None = None
+    size: int = 50
+
+
+def page_of(
+    ranked: list[BranchEstimate],
+    paged: LeaguePage,
+    _: Translate,
+    region_of: dict[str, str] | None = None,
+) -> tuple[list[BranchEstimate], Pager]:
+    """The branches of one page (the last one past the end) and its pager."""
+    region = paged.region
+    if region is not None:
+        ranked = [b for b in ranked if (region_of or {}).get(b.branch) == region]
+    count = max(1, -(-len(ranked) // paged.size))
+    number = min(max(1, paged.number), count)
+    first = (number - 1) * paged.size
+    shown = ranked[first : first + paged.size]
+    numbers = {"first": fmt(first + 1, 0), "last": fmt(first + len(shown), 0),
+               "total": fmt(len(ranked), 0)}  # fmt: skip
+    if region is None:
+        text = _("Ranks %(first)s–%(last)s of %(total)s") % numbers
+    else:
+        words = _("Branches %(first)s–%(last)s of %(total)s in region %(region)s")
+        text = words % {**numbers, "region": code_text(region)}
+    near = sorted({1, count, *range(max(1, number - 2), min(count, number + 2) + 1)})
+    links: list[PageLink] = []
+    if number > 1:
+        links.append(PageLink(_("Previous"), paged.href(number - 1, region)))
+    for n in near:
+        links.append(PageLink(fmt(n, 0), None if n == number else paged.href(n, region)))
+    if number < count:
+        links.append(PageLink(_("Next"), paged.href(number + 1, region)))
+    if region is not None:
+        links.append(PageLink(_("All regions"), paged.href(1, None)))
+    return shown, Pager("league", text, links)
+
+
+def _distribution(analysis: AnalysisResult, _: Translate) -> Figure:
+    """How the branches' fair scores spread, against the standard."""
+    fig = figures.histogram(
+        [b.shrunken for b in analysis.branches],
+        title=_("How the branches' fair scores spread"),
+        x_label=_("Fair score"),
+        y_label=_("branches"),
+        reference=analysis.standard,
+        reference_name=_("standard"),
+    )
+    return Figure(
+        "distribution",
+        _("How the branches' fair scores spread"),
+        fig,
+        _("Each bar counts the branches whose fair score falls in its band of two points."),
     )
 
 
@@ -264,8 +348,15 @@ def _funnel_colour(b: BranchEstimate) -> str:
 
 
 def funnel_section(
-    analysis: AnalysisResult, href: Href, _: Translate, names: dict[str, str] | None = None
+    analysis: AnalysisResult,
+    href: Href,
+    _: Translate,
+    names: dict[str, str] | None = None,
+    *,
+    labelled: bool = True,
 ) -> Section:
+    """Every branch against the organisation; ``labelled``: each point marked by its code
+    (thousands of codes would hide the points)."""
     ranked = sorted(analysis.branches, key=lambda b: b.n)
     named = names or {}
     shared = ranked[0].funnel  # target, within-branch variance and τ² are the same for all
@@ -285,6 +376,7 @@ def funnel_section(
         y_label=_("score allowing for the shopper"),
         links=[href(b.branch) or "" for b in ranked],
         codes=[b.branch for b in ranked],
+        marked=labelled,
     )
     return Section(
         "funnel",
@@ -298,6 +390,7 @@ def funnel_section(
                     "A branch between the dashed lines differs from the organisation no more "
                     "than chance explains; outside them, the difference is real."
                 ),
+                raster=len(ranked) > MANY,
             )
         ],
         method=_(

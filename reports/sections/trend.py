@@ -136,11 +136,23 @@ def _signal_day(iso: str) -> str:
         return iso
 
 
+CHARTED = 25
+"""Branches charted, those with a signal, when a report summarises thousands."""
+
+
 def trends_section(
-    analysis: AnalysisResult, href: Href, _: Translate, names: dict[str, str] | None = None
+    analysis: AnalysisResult,
+    href: Href,
+    _: Translate,
+    names: dict[str, str] | None = None,
+    *,
+    summarised: bool = False,
 ) -> Section:
-    """Every charted branch's slope with its interval, and the signals of its chart."""
-    trends = analysis.trends
+    """Every charted branch's slope with its interval, and the signals of its chart;
+    ``summarised`` (thousands of branches): the chart has the branches with an alarm only
+    (``CHARTED`` at most) and the table is in the CSV only."""
+    every = analysis.trends
+    trends = [t for t in every if t.alarm][:CHARTED] if summarised else every
     named = names or {}
 
     def label(t: Trend) -> str:
@@ -180,16 +192,17 @@ def trends_section(
         "trends",
         _("Trends and control-chart signals"),
         columns,
-        trends,
+        every,
         lambda t: "below" if t.alarm else "",
     )
+    made.on_page = not summarised
+    chart = Figure("trends", _("Trend per branch, points a year"), fig, raster=len(trends) > MANY)
+    if summarised:
+        chart.caption = _("The branches whose chart raised an alarm; the CSV has every branch.")
     return Section(
         "trends",
         _("Trends with control limits and signals"),
-        [
-            Figure("trends", _("Trend per branch, points a year"), fig, raster=len(trends) > MANY),
-            made,
-        ],
+        [*([chart] if trends else []), made],
         method=_(TREND_METHOD),
     )
 

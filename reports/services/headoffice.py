@@ -14,6 +14,7 @@ from reports.headoffice_report import headoffice_report
 from reports.recovery import recovery_figures
 from reports.report_data import Filters
 from reports.report_model import Report, Translate
+from reports.sections.standing import LeaguePage
 
 from .period import Reached, now, period_label, rows_and_analysis
 
@@ -32,10 +33,12 @@ async def build_headoffice(
     _: Translate,
     analyses: AnalysisCache | None = None,
     reached: Reached | None = None,
+    league_page: LeaguePage | None = None,
 ) -> Report:
     """Head office's report over ``filters``, for head office only (``ReportForbidden``
     otherwise; the web's route guard refuses others first, with the same words). ``reached``
-    as ``rows_and_analysis``'."""
+    as ``rows_and_analysis``'; ``league_page``: one page of the league table (the page's
+    view; every branch without)."""
     if not user.is_office:
         raise ReportForbidden("Your role does not allow this.")
     rows, analysis = await rows_and_analysis(filters, analyses, reached)
@@ -61,5 +64,7 @@ async def build_headoffice(
         branch_href=lambda b: f"/reports/branches/{b}{query}",
         filters=shown,
         recovery=recovery,
+        league_page=league_page,
+        region_names={r["code"]: r["name"] for r in await report_data.regions()},
         _=_,
     )

@@ -13,6 +13,7 @@ from audits.tables import Audit
 
 from ..conftest import run
 from ..web.audit_fixtures import audit_body
+from ..web.chain_fixtures import import_chain
 from .conftest import api_post, horizontal_overflow
 
 pytestmark = pytest.mark.browser
@@ -235,3 +236,23 @@ def test_head_office_pdf_is_a_job_followed_on_a_bar_then_saved(server, phone, or
     phone.wait_for_selector("a[data-pdf]:not([aria-busy])")
     expect(phone.locator("#pdf-progress")).to_be_hidden()
     assert button.inner_text() == "Download PDF" and phone.errors == []
+
+
+@pytest.mark.parametrize("lang", ["en", "fa"])
+def test_a_chain_s_summarised_report_fits_a_phone_and_pages_its_league(server, phone, org, lang):
+    import_chain()
+    _log_in(phone, server, "ada")
+    _visit(phone, f"{server}/reports/headoffice?lang={lang}")
+    for key in ("regions", "attention", "league"):
+        expect(phone.locator(f"#table-{key}")).to_have_count(1)
+    assert horizontal_overflow(phone) <= 0
+    assert phone.errors == []
+    phone.locator(".pager a[href*='page=2']").first.click()
+    phone.wait_for_load_state()
+    assert "page=2" in phone.url
+    expect(phone.locator(".pager [aria-current=page]").first).to_have_text(
+        "۲" if lang == "fa" else "2"
+    )
+    assert horizontal_overflow(phone) <= 0
+    if SHOTS:
+        phone.screenshot(path=f"{SHOTS}/report-chain-{lang}.png", full_page=True)

@@ -21,6 +21,7 @@ from reports import report_data
 from reports.analysis_cache import AnalysisCache
 from reports.report_data import Filters
 from reports.report_model import Report
+from reports.sections.standing import LeaguePage
 from reports.services.branch import build_branch
 from reports.services.headoffice import build_headoffice
 from reports.services.period import analysis_ready
@@ -42,6 +43,8 @@ PDF_WAIT = 600.0
 """Seconds a request for the PDF without JavaScript waits for its job."""
 From = Annotated[dt.date | None, QueryParameter(name="from")]
 To = Annotated[dt.date | None, QueryParameter(name="to")]
+LeaguePageNumber = Annotated[int, QueryParameter(name="page", ge=1, le=1_000_000)]
+LeagueRegion = Annotated[str | None, QueryParameter(name="league_region", max_length=100)]
 
 
 def headoffice_filters(
@@ -72,9 +75,16 @@ async def _branch(page: Page, analyses: AnalysisCache, code: str, filters: Filte
     )
 
 
-async def _headoffice(page: Page, analyses: AnalysisCache, filters: Filters) -> Report:
+async def _headoffice(
+    page: Page, analyses: AnalysisCache, filters: Filters, league: LeaguePage | None = None
+) -> Report:
     return await build_headoffice(
-        filters, page.viewer, lang=page.lang, _=translator(page.lang), analyses=analyses
+        filters,
+        page.viewer,
+        lang=page.lang,
+        _=translator(page.lang),
+        analyses=analyses,
+        league_page=league,
     )
 
 
@@ -190,19 +200,29 @@ class HeadOfficeReportController(Controller):
         page: NamedDependency[Page],
         filters: NamedDependency[Filters],
         analyses: NamedDependency[AnalysisCache],
+        league_page: LeaguePageNumber = 1,
+        league_region: LeagueRegion = None,
     ) -> Template:
+        """The report with one page of its league table (``?page=N``, 50 ranks a page),
+        narrowed to one region's branches with ``?league_region=CODE``; over a large period
+        whose analysis no process has yet, a page following its fit (``_analysing``)."""
         if (waiting := await _analysing(page, analyses, filters)) is not None:
             return waiting
-        report = await _headoffice(page, analyses, filters)
-        query = query_string(
-            {
-                "from": filters.start,
-                "to": filters.end,
-                "region": filters.region,
-                "channel": filters.channel,
-                "checklist": filters.checklist,
-            }
-        )
+        kept = {
+            "from": filters.start,
+            "to": filters.end,
+            "region": filters.region,
+            "channel": filters.channel,
+            "checklist": filters.checklist,
+        }
+        query = query_string(kept)
+
+        def league_href(number: int, region: str | None) -> str:
+            wanted = {**kept, "page": number, "league_region": region}
+            return "/reports/headoffice" + query_string(wanted) + "#league"
+
+        league = LeaguePage(league_page, league_href, league_region or None)
+        report = await _headoffice(page, analyses, filters, league)
         choices = {
             "regions": await report_data.regions(),
             "channels": await report_data.channels(),
