@@ -478,3 +478,22 @@ class Job(Table, tablename="job"):
     created_at = Timestamptz(default=TimestamptzNow())
     heartbeat_at = Timestamptz(default=TimestamptzNow())
     finished_at = Timestamptz(null=True, default=None)
+
+
+class AuditImport(Table, tablename="audit_import"):
+    """An uploaded file of audits imported by a job (``audits.fieldwork.import_runs``), keyed
+    by the job's ``key``. ``planned`` is what the first attempt found to do (JSON; a rerun after
+    a restart reports it, not what was left); ``outcome`` is set, and the file dropped, in the
+    transaction that finishes the import, so a rerun finds it done. ``file_key`` is a digest of
+    the file and its options: an upload of a file being imported joins that import."""
+
+    id: Serial
+
+    key = Varchar(length=64, unique=True)
+    file_key = Varchar(length=64, index=True)
+    data = Bytea()
+    checklist = Varchar(length=120, default="")
+    create_missing = Boolean(default=False)
+    planned = Text(default="")
+    outcome = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())

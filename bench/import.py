@@ -11,7 +11,10 @@ child process that reads ``DATABASE_URL`` as the command does):
 2. imports it again (every row already there: nothing written);
 3. imports ``--items`` audits with a column per item of the default checklist (scored like a
    filed audit);
-4. the baselines: ``--sample`` fresh audits, checked the same way but saved as one Piccolo
+4. imports another ``--n`` fresh audits the way a large upload's job does
+   (``audits.fieldwork.import_runs``: a chunk of 1,000 audits per transaction, so its progress
+   shows and a restart resumes it), against the bulk path's one transaction;
+5. the baselines: ``--sample`` fresh audits, checked the same way but saved as one Piccolo
    ``Audit(...).save()`` per row, each committed on its own (the plain way), and again all in
    one transaction (as the bulk path, all or nothing), in the same run.
 
@@ -210,9 +213,30 @@ async def _bench(n: int, items: int, sample: int, seed: int) -> dict[str, float]
         import_audits(item_file(items, seed), checklist="service-fundamentals")
     )
     assert scored.new == items, scored
+    chunked = await _as_a_job(score_file(n, seed + 3, prefix="j"))
     alone = await _per_row(score_file(sample, seed + 1, prefix="p"), together=False)
     together = await _per_row(score_file(sample, seed + 2, prefix="q"), together=True)
-    return {"bulk": bulk, "repeat": repeat, "items": item_time, "alone": alone, "one": together}
+    return {
+        "bulk": bulk,
+        "repeat": repeat,
+        "items": item_time,
+        "job": chunked,
+        "alone": alone,
+        "one": together,
+    }
+
+
+async def _as_a_job(text: str) -> float:
+    """The path of a large upload (``import_runs``): a chunk of audits per transaction."""
+    from audits.fieldwork.import_runs import run_import, store_upload
+
+    now = dt.datetime.now(dt.UTC)
+    start = time.perf_counter()
+    data = text.encode()
+    await store_upload("bench", "bench", data, checklist=None, create_missing=True, now=now)
+    outcome = await run_import("bench", now=now)
+    assert outcome.result is not None and outcome.result.new == text.count("\n") - 1, outcome
+    return time.perf_counter() - start
 
 
 async def _per_row(text: str, together: bool) -> float:
@@ -226,11 +250,11 @@ async def _per_row(text: str, together: bool) -> float:
     start = time.perf_counter()
     rows = parse_audits(text)
     now = dt.datetime.now(dt.UTC)
-    plan = plan_import(rows, await imp._known(rows), doc=None, create_missing=True, now=now)
-    version = await imp._imported_score_version()
+    plan = plan_import(rows, await imp.known_of(rows), doc=None, create_missing=True, now=now)
+    version = await imp.imported_score_version()
     async with write_transaction():
-        await imp._create_missing(plan)
-    ids = await imp._ids(plan)
+        await imp.create_missing_people(plan)
+    ids = await imp.ids_of(plan)
     # In one transaction, as the bulk path (all or nothing); or each save committed alone.
     async with write_transaction() if together else contextlib.nullcontext():
         for audit in plan.audits:
@@ -285,7 +309,8 @@ def main() -> int:
     if not options.skip_postgres:
         asyncio.run(reset_postgres(options.postgres))
         results["PostgreSQL"] = run_on(options.postgres, options)
-    columns = ("bulk import", "again (all there)", "item columns", "per-row objects")
+    columns = ("bulk import", "as a job (chunks)", "again (all there)", "item columns")
+    columns += ("per-row objects",)
     table = Table("database", *columns, "… in one transaction")
     for name, r in results.items():
         bulk_rate = options.n / r["bulk"]
@@ -293,6 +318,7 @@ def main() -> int:
         table.add_row(
             name,
             f"{options.n:,} in {r['bulk']:.1f} s = {bulk_rate:,.0f}/s",
+            f"{r['job']:.1f} s = {options.n / r['job']:,.0f}/s ({r['job'] / r['bulk']:.2f}× bulk)",
             f"{r['repeat']:.1f} s = {options.n / r['repeat']:,.0f}/s",
             f"{options.items:,} in {r['items']:.1f} s = {options.items / r['items']:,.0f}/s",
             f"{alone:,.0f}/s (bulk {bulk_rate / alone:.0f}×)",

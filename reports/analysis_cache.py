@@ -70,5 +70,9 @@ class AnalysisCache:
         self._entries.move_to_end(key)
         return entry[2]
 
+    def has(self, key: Hashable, fingerprint: Hashable) -> bool:
+        """Whether ``get`` would answer at once (a fresh value), without computing."""
+        return self._fresh(key, fingerprint) is not _MISSING
+
     def clear(self) -> None:
         self._entries.clear()

@@ -28,6 +28,8 @@ from .frame import Frame, frame_digest
 from .results import AnalysisResult
 
 KIND = "analysis"
+STANDARD = 80.0
+"""The score a visit meets the standard at, unless a caller says otherwise."""
 on_fit: list[Callable[[str], None]] = []
 """Called with the key of every analysis this process fits (benchmarks and tests count them)."""
 
@@ -58,7 +60,13 @@ def decode(data: bytes) -> AnalysisResult | None:
         return None
 
 
-async def kept_analysis(frame: Frame, *, standard: float = 80.0) -> AnalysisResult:
+async def is_kept(frame: Frame, *, standard: float = STANDARD) -> bool:
+    """Whether some process has fitted and kept the analysis of ``frame``."""
+    data = await read_kept(analysis_key(frame, standard=standard), now=dt.datetime.now(dt.UTC))
+    return data is not None and decode(data) is not None
+
+
+async def kept_analysis(frame: Frame, *, standard: float = STANDARD) -> AnalysisResult:
     """The analysis of ``frame``: the kept one if any process made it, else fitted now (in a
     worker thread: CPU seconds) and kept."""
     key = analysis_key(frame, standard=standard)

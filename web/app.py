@@ -109,7 +109,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         app.state.jobs_open = jobs_worker.deferring(settings.database_url)
         await app.state.jobs_open.__aenter__()
         app.state.job_worker = (
-            jobs_worker.start_in_app(settings.database_url, {"analyses": app.state.analyses})
+            jobs_worker.start_in_app(
+                settings.database_url, {"analyses": app.state.analyses, "settings": settings}
+            )
             if settings.app_worker
             else None
         )
@@ -205,8 +207,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         before_send=[add_security_headers],
         stores={"rate_limit": MemoryStore()},
         state=State({"settings": settings, "analyses": AnalysisCache()}),
-        on_startup=[open_pool, start_reminders, start_webhooks, start_jobs, warm_pdf],
-        on_shutdown=[stop_jobs, stop_webhooks, stop_reminders, close_pool],
+        # Jobs first: the daily task and the webhook runner queue jobs from their start.
+        on_startup=[open_pool, start_jobs, start_reminders, start_webhooks, warm_pdf],
+        on_shutdown=[stop_webhooks, stop_reminders, stop_jobs, close_pool],
         debug=settings.debug,
     )
 

@@ -51,14 +51,18 @@ def serve(host: str | None, port: int | None) -> None:
 async def migrate_database() -> None:
     from piccolo.apps.migrations.commands.forwards import run_forwards
 
+    from audits.jobs import postgres_schema
+
     response = await run_forwards(app_name="all")
     if not response.success:
         raise click.ClickException(f"Migrations failed: {response.message}")
+    for name in await postgres_schema.upgrade():  # PostgreSQL: a newer procrastinate's schema
+        console.print(f"procrastinate schema: applied {name}")
 
 
 @main.command()
 def migrate() -> None:
-    """Bring the database's tables up to date (Piccolo migrations)."""
+    """Bring the database up to date (Piccolo migrations; on PostgreSQL procrastinate's schema)."""
     _run(migrate_database())
     console.print(f"[green]Database up to date[/] ({Settings.from_env().database_url})")
 
@@ -74,12 +78,18 @@ def migrate() -> None:
 @click.option("--burst", is_flag=True, help="Stop once no job is left, instead of waiting.")
 def worker(concurrency: int, burst: bool) -> None:
     """Run queued jobs (head-office PDFs and other long work) until stopped."""
+    from audits.jobs import postgres_schema
     from audits.jobs.worker import run_worker
-    from web import jobs  # noqa: F401 - registers the job functions
+    from web import import_jobs, jobs, scheduled_reports, webhooks  # noqa: F401 - job kinds
 
     settings = Settings.from_env()
+    if missing := _run(postgres_schema.pending()):
+        raise click.ClickException(
+            f"procrastinate's schema lacks {', '.join(missing)}: run `evenly migrate` first."
+        )
     err_console.print(f"Job worker on {settings.database_url}")
-    _run(run_worker(settings.database_url, concurrency=concurrency, burst=burst))
+    extras = {"settings": settings}
+    _run(run_worker(settings.database_url, extras=extras, concurrency=concurrency, burst=burst))
 
 
 def _default_checklists():

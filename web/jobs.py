@@ -1,13 +1,14 @@
 """The jobs Evenly runs in a worker (``audits.jobs``), and how a page asks for one.
 
-Today: head office's PDF and a branch's (the period's analysis, the charts and the layout,
-minutes at thousands of branches). A PDF is built as the reader who asked would read it (a
-branch's as head office or as a manager reads it: the view is part of the key, and a manager's
-job is one its branch's managers may follow) and kept once (``audits.db.kept_results``) under
-the job's key: a digest of the analysis code, the audits' fingerprint, the filters, the
-language, whether staff show as codes and the ten minutes it was asked in (what the fingerprint
-cannot see, an action closed say, is in the next one). A second identical request meanwhile
-joins the job; a later one gets the kept PDF at once.
+Today: head office's PDF, and a branch's over more than ``DIRECT_BRANCH_PDF_VISITS`` visits
+(the period's analysis, the charts and the layout, minutes at thousands of branches); a smaller
+branch's PDF is made in the request, in seconds. A PDF is built as the reader who asked would
+read it (a branch's as head office or as a manager reads it: the view is part of the key, and a
+manager's job is one its branch's managers may follow) and kept once
+(``audits.db.kept_results``) under the job's key: a digest of the analysis code, the audits'
+fingerprint, the filters, the language, whether staff show as codes and the ten minutes it was
+asked in (what the fingerprint cannot see, an action closed say, is in the next one). A second
+identical request meanwhile joins the job; a later one gets the kept PDF at once.
 """
 
 from __future__ import annotations
@@ -26,22 +27,37 @@ from reports.bytes_cache import digest
 from reports.errors import ReportForbidden, ReportNotFound
 from reports.kept_analyses import analysis_code
 from reports.report_data import Filters
+from reports.report_model import Report
 from reports.services.branch import build_branch, may_read_branch
 from reports.services.headoffice import build_headoffice
+from reports.services.period import fit_period
 from web.report_views import pdf_bytes, translator
 
 HEADOFFICE_PDF = "headoffice_pdf"
+PERIOD_ANALYSIS = "period_analysis"
+PROGRESS_ONLY = "progress"
+"""The audience of a job whose progress any reader may follow but whose result is no one's to
+download (an analysis, which a page then reads as its reader may)."""
 BRANCH_PDF = "branch_pdf"
 PDF_KIND = "pdf"
 KEEP_PDFS = 16
 """PDFs kept in the database (the most recently read), on top of the analyses."""
 BUCKET = dt.timedelta(minutes=10)
+DIRECT_BRANCH_PDF_VISITS = 300
+"""A branch's PDF over at most this many visits in the period is made in the request (a few
+pages, seconds); over more, by a worker, the page following the job on a bar."""
 OFFICE = "office"
+
+
+def branch_pdf_is_job(report: Report) -> bool:
+    """Whether the branch report's PDF is made by a worker (past its size) or in the request."""
+    visits = report.table("visits")
+    return visits is not None and len(visits.rows) > DIRECT_BRANCH_PDF_VISITS
 
 
 def may_read(audience: str, user: CurrentUser) -> bool:
     """Whether ``user`` may follow and download a job meant for ``audience``."""
-    if user.is_office:
+    if user.is_office or audience == PROGRESS_ONLY:
         return True
     if audience.startswith("branch:"):
         return audience.removeprefix("branch:") in user.branches
@@ -175,6 +191,25 @@ async def branch_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
         reached=lambda step: context.progress(STEPS[step]),
     )
     return await _kept_pdf(report, translate, context, f"branch-{code}.pdf")
+
+
+async def defer_period_analysis(filters: Filters, *, now: dt.datetime | None = None) -> JobStatus:
+    """The job fitting and keeping the analysis of ``filters``' period, for a page that would
+    otherwise wait for the fit (``reports.services.period.analysis_ready``)."""
+    wanted = _filters_args(filters)
+    key = await _key(PERIOD_ANALYSIS, wanted, now=now)
+    return await queue.defer(
+        PERIOD_ANALYSIS, key=key, args={"filters": wanted}, audience=PROGRESS_ONLY
+    )
+
+
+@queue.job(PERIOD_ANALYSIS)
+async def period_analysis(args: dict[str, Any], context: JobContext) -> JobResult:
+    async def reached(step: str) -> None:  # the fit itself tells no progress: its bar waits
+        await context.progress(0.2)
+
+    await context.progress(0.05)
+    return JobResult(result_key=await fit_period(_filters_of(args["filters"]), reached))
 
 
 class JobFailed(Exception):

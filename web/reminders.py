@@ -1,5 +1,5 @@
 """Reminders: each owner their due and overdue actions, head office a digest, once a day; the
-same daily task then sends the scheduled reports (``web.scheduled_reports``).
+same daily task then queues the scheduled reports for the workers (``web.scheduled_reports``).
 
 ``run_reminders`` is what ``evenly actions remind`` and the daily task inside the app run. Each
 message is claimed in the database (``audits.actions.mail_log``) before it is sent, so running it
@@ -21,7 +21,7 @@ from audits.actions import mail_log, reminders
 from audits.actions.selectors import ActionOut
 from audits.tables import OrgSettings
 from web.mail import Message, parse_smtp_url, render, send
-from web.scheduled_reports import ScheduledRun, run_scheduled
+from web.scheduled_reports import ScheduledRun, queue_scheduled
 from web.settings import Settings
 
 log = logging.getLogger("evenly.reminders")
@@ -178,7 +178,7 @@ async def daily_reminders(
 ) -> None:
     """The app's task: at start, catch up on today's run if its time has passed (the claims
     make that safe), then run at ``EVENLY_REMIND_AT`` every day. ``on_run`` hears of each run
-    (None for one that failed); the scheduled reports run after them (``on_scheduled``)."""
+    (None for one that failed); the scheduled reports are queued after them (``on_scheduled``)."""
     if _passed_today(dt.datetime.now(dt.UTC), settings.remind_at):
         await _run_logged(settings, on_run)
         await _scheduled_logged(settings, on_scheduled)
@@ -196,10 +196,8 @@ def _passed_today(now: dt.datetime, at: str) -> bool:
 async def _scheduled_logged(settings: Settings, on_run: HeardScheduled) -> None:
     run = None
     try:
-        run = await run_scheduled(settings)
-        log.info(
-            "scheduled reports: %s sent, %s skipped, %s failed", run.sent, run.skipped, run.failed
-        )
+        run = await queue_scheduled(settings)
+        log.info("scheduled reports: %s queued", run.queued)
     except Exception:  # as for reminders: tomorrow is another run
         log.exception("scheduled reports failed")
     if on_run:

@@ -1,12 +1,13 @@
 """Scheduled reports: each subscriber their branch or head-office PDF once a week or month, and
 each branch manager who asked for it every approved visit's report, in the reader's language.
 
-``run_scheduled`` is what ``evenly report send-scheduled`` and the app's daily task run;
-``notify_approved`` runs right after an approval. Each delivery is claimed in the database
-(``audits.subscriptions.services.claim``) before its PDF is built, so running it twice, or in
-many processes at once, sends each period's report once. The PDF is built as its reader would
-read it (a manager never learns who the shopper was) and attached, or linked when it is larger
-than ``EVENLY_REPORT_ATTACH_MAX_KB``.
+``run_scheduled`` is what ``evenly report send-scheduled`` runs; the app's daily task only
+queues the same deliveries, a job each (``queue_scheduled``), which workers run
+(``audits.jobs``); ``notify_approved`` runs right after an approval. Each delivery is claimed
+in the database (``audits.subscriptions.services.claim``) before its PDF is built, so running
+it twice, or in many processes at once, sends each period's report once. The PDF is built as
+its reader would read it (a manager never learns who the shopper was) and attached, or linked
+when it is larger than ``EVENLY_REPORT_ATTACH_MAX_KB``.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ from urllib.parse import urlencode
 
 import msgspec
 
+from audits.jobs import queue
+from audits.jobs.queue import JobContext, JobResult
 from audits.org.users import CurrentUser, get_current_user
 from audits.subscriptions import rules as subscriptions_rules
 from audits.subscriptions import selectors as subscriptions_selectors
 from audits.subscriptions import services as subscriptions_services
 from audits.subscriptions.selectors import Approved, Subscriber
 from audits.tables import OrgSettings
+from reports.bytes_cache import digest
 from reports.errors import ReportError
 from reports.formatting import format_period
 from reports.report_data import Filters
@@ -38,16 +42,19 @@ from web.report_views import pdf_bytes, translator
 from web.settings import Settings
 
 log = logging.getLogger("evenly.scheduled_reports")
+SCHEDULED_REPORT = "scheduled_report"
 VISIT_LOOKBACK = dt.timedelta(days=7)
 """How far back a run looks for approved visits whose notice has not gone (a missed one)."""
 
 
 class ScheduledRun(msgspec.Struct):
-    """What one run did: sent, skipped (already sent by someone, or nothing to read), failed."""
+    """What one run did: sent, skipped (already sent by someone, or nothing to read), failed;
+    or, the daily task's, queued for the workers."""
 
     sent: int = 0
     skipped: int = 0
     failed: int = 0
+    queued: int = 0
 
 
 class _Job(msgspec.Struct, frozen=True):
@@ -186,14 +193,9 @@ async def _context(settings: Settings, now: dt.datetime):
     return server, _Context(settings, await _default_language(settings), now)
 
 
-async def run_scheduled(
-    settings: Settings, today: dt.date | None = None, *, now: dt.datetime | None = None
-) -> ScheduledRun:
-    """Send every subscriber the report of the last complete week or month before ``today``
-    (UTC, default today), and the visit notices of the last week's approvals not yet sent."""
-    now = now or dt.datetime.now(dt.UTC)
-    today = today or now.date()
-    server, ctx = await _context(settings, now)
+async def _due(today: dt.date, now: dt.datetime) -> list[_Job]:
+    """Every subscriber's report of the last complete week or month before ``today``, and the
+    visit notices of the last week's approvals."""
     jobs = _period_jobs(
         await subscriptions_selectors.subscribers(
             subscriptions_rules.BRANCH, subscriptions_rules.HEADOFFICE
@@ -201,13 +203,50 @@ async def run_scheduled(
         today,
     )
     approved = await subscriptions_selectors.approved_since(now - VISIT_LOOKBACK)
-    jobs += _visit_jobs(
+    return jobs + _visit_jobs(
         await subscriptions_selectors.subscribers(subscriptions_rules.VISITS), approved
     )
+
+
+async def run_scheduled(
+    settings: Settings, today: dt.date | None = None, *, now: dt.datetime | None = None
+) -> ScheduledRun:
+    """Send every subscriber the report of the last complete week or month before ``today``
+    (UTC, default today), and the visit notices of the last week's approvals not yet sent."""
+    now = now or dt.datetime.now(dt.UTC)
+    server, ctx = await _context(settings, now)
     run = ScheduledRun()
-    for job in jobs:
+    for job in await _due(today or now.date(), now):
         await _deliver(job, server, ctx, run)
     return run
+
+
+async def queue_scheduled(
+    settings: Settings, today: dt.date | None = None, *, now: dt.datetime | None = None
+) -> ScheduledRun:
+    """What ``run_scheduled`` sends, queued as one job per delivery for the workers; a delivery
+    queued already (by another app process, or yesterday and not failed) is not queued again."""
+    await _context(settings, now or dt.datetime.now(dt.UTC))  # no e-mail server: say so now
+    now = now or dt.datetime.now(dt.UTC)
+    run = ScheduledRun()
+    for job in await _due(today or now.date(), now):
+        key = digest(SCHEDULED_REPORT, job.subscriber.subscription, job.period, job.branch)
+        args = {"job": msgspec.json.encode(job).decode()}
+        await queue.defer(SCHEDULED_REPORT, key=key, args=args, audience="office")
+        run.queued += 1
+    return run
+
+
+@queue.job(SCHEDULED_REPORT)
+async def scheduled_report(args: dict, context: JobContext) -> JobResult:
+    """One delivery, run by a worker: claimed, built as its reader reads it, sent, recorded."""
+    settings = context.extras.get("settings") or Settings.from_env()
+    server, ctx = await _context(settings, dt.datetime.now(dt.UTC))
+    run = ScheduledRun()
+    await _deliver(msgspec.json.decode(args["job"], type=_Job), server, ctx, run)
+    if run.failed:  # recorded on the delivery too; the next daily run queues it again
+        raise RuntimeError("the report was not sent (see the subscription's deliveries)")
+    return JobResult()
 
 
 async def notify_approved(settings: Settings, audit_id: uuid.UUID) -> ScheduledRun:

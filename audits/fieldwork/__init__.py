@@ -20,6 +20,8 @@
 - ``import_csv``: audit history CSV read and checked (pure).
 - ``import_plan``: what an import will write, checked against what is stored (pure).
 - ``imports``: an import written, all of it or none.
+- ``import_runs``: a large upload's import run by a worker, a chunk per transaction, finished
+  once however often it is run again.
 - ``export``: published audits written in the import format.
 - ``events``: submitted, published and returned audits and finished imports told to other
   systems (the webhooks outbox), in the transaction of each.

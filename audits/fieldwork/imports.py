@@ -58,7 +58,7 @@ class ImportResult(msgspec.Struct, frozen=True):
     regions: int = 0
 
 
-async def _checklist(slug: str | None) -> tuple[int | None, Checklist | None]:
+async def checklist_version(slug: str | None) -> tuple[int | None, Checklist | None]:
     """The version id and document audits with item answers are scored against."""
     if slug is None:
         return None, None
@@ -71,7 +71,7 @@ async def _checklist(slug: str | None) -> tuple[int | None, Checklist | None]:
     return info.id, doc
 
 
-async def _imported_score_version() -> int:
+async def imported_score_version() -> int:
     """The imported-score checklist's version, created (published, retired: nobody files
     against it) on first use."""
     slug = IMPORTED_SCORE.slug
@@ -105,7 +105,7 @@ async def _stored(rows: list[AuditRow]) -> dict[str, tuple[uuid.UUID, str]]:
     return stored
 
 
-async def _known(rows: list[AuditRow]) -> Known:
+async def known_of(rows: list[AuditRow]) -> Known:
     async with Audit._meta.db.transaction():  # one connection for the look-ups, not one each
         return await _look_up(rows)
 
@@ -150,7 +150,7 @@ async def _insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> No
         await _connection().executemany(_sql(table, columns), rows)
 
 
-async def _create_missing(plan: ImportPlan) -> int:
+async def create_missing_people(plan: ImportPlan) -> int:
     """Create the regions, branches, staff and auditors the plan needs; the new regions."""
     regions = {r["code"] for r in await Region.select(Region.code)}
     new_regions = sorted({code for code in plan.branches.values() if code} - regions)
@@ -189,7 +189,7 @@ class _Ids(msgspec.Struct):
         return self.shifts.get((branch, name)) or self.shifts.get((None, name))
 
 
-async def _ids(plan: ImportPlan) -> _Ids:
+async def ids_of(plan: ImportPlan) -> _Ids:
     staff = await Staff.select(Staff.id, Staff.branch.code.as_alias("branch_code"), Staff.code)
     users: dict[str, int] = {}
     for chunk in _chunks(sorted({a.row.auditor for a in plan.audits}), LOOKUP):
@@ -230,15 +230,21 @@ def _values(audit: PlannedAudit, version: int, ids: _Ids, now: dt.datetime) -> t
     )  # fmt: skip
 
 
-async def _write_audits(
-    plan: ImportPlan, version: int, ids: _Ids, now: dt.datetime, progress: Progress
+async def write_audits(
+    audits: list[PlannedAudit],
+    version: int,
+    ids: _Ids,
+    now: dt.datetime,
+    progress: Progress | None = None,
 ) -> None:
-    """Insert the audits and link calibration pairs."""
-    rows = ((_values(a, version, ids, now), a.calibration_of) for a in plan.audits)
+    """Insert the audits and link calibration pairs (each pair's other audit among them or
+    stored already), in the current transaction."""
+    rows = ((_values(a, version, ids, now), a.calibration_of) for a in audits)
+    progress = progress or (lambda done, total: None)
     if isinstance(Audit._meta.db, SQLiteEngine):
-        await _insert_sqlite(rows, len(plan.audits), progress)
+        await _insert_sqlite(rows, len(audits), progress)
     else:
-        await _copy_postgres(rows, len(plan.audits), progress)
+        await _copy_postgres(rows, len(audits), progress)
 
 
 async def _insert_sqlite(rows: Iterable[tuple], total: int, progress: Progress) -> None:
@@ -288,9 +294,9 @@ async def import_audits(
     """Import a CSV file of audits (see ``import_csv``); raises ``AuditCsvError`` with every
     problem, or ``AuditImportError``, and then has written nothing."""
     now = now or dt.datetime.now(dt.UTC)
-    version, doc = await _checklist(checklist)
+    version, doc = await checklist_version(checklist)
     rows = await asyncio.to_thread(parse_audits, text, doc)
-    known = await _known(rows)
+    known = await known_of(rows)
     plan = await asyncio.to_thread(
         plan_import, rows, known, doc=doc, create_missing=create_missing, now=now
     )
@@ -299,19 +305,19 @@ async def import_audits(
             0, plan.already, len(plan.branches), len(plan.staff), len(plan.auditors), 0
         )
     async with write_transaction():
-        version = version if version is not None else await _imported_score_version()
-        regions = await _create_missing(plan)
-        ids = await _ids(plan)
-        await _write_audits(plan, version, ids, now, progress or (lambda done, total: None))
+        version = version if version is not None else await imported_score_version()
+        regions = await create_missing_people(plan)
+        ids = await ids_of(plan)
+        await write_audits(plan.audits, version, ids, now, progress)
         result = ImportResult(
             len(plan.audits), plan.already, len(plan.branches), len(plan.staff),
             len(plan.auditors), regions,
         )  # fmt: skip
-        await events.emit_import(_import_data(result, checklist), now=now)
+        await events.emit_import(import_data(result, checklist), now=now)
     return result
 
 
-def _import_data(result: ImportResult, checklist: str | None) -> ImportData:
+def import_data(result: ImportResult, checklist: str | None) -> ImportData:
     return ImportData(
         imported=result.new,
         already_stored=result.already,

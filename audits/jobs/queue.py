@@ -48,12 +48,14 @@ class JobStatus(msgspec.Struct, frozen=True):
     progress: float
     filename: str = ""
     error: str = ""
+    key: str = ""
 
 
 class JobResult(msgspec.Struct, frozen=True):
-    """What a job function returns: where its bytes are kept, and the download's name."""
+    """What a job function returns: where its bytes are kept, and the download's name (a job
+    whose work is its effect, an e-mail sent say, keeps nothing: ``result_key`` empty)."""
 
-    result_key: str
+    result_key: str = ""
     filename: str = ""
 
 
@@ -108,6 +110,7 @@ def _status(row: dict[str, Any]) -> JobStatus:
         progress=1.0 if row["state"] == DONE else float(row["progress"]),
         filename=row["filename"],
         error=row["error"],
+        key=row["key"],
     )
 
 
@@ -140,7 +143,12 @@ async def defer(kind: str, *, key: str, args: dict[str, Any], audience: str) -> 
             await Job.update({Job.state: QUEUED}).where(Job.id == row["id"])
             row = {**row, "state": QUEUED}
             queued_again = True
-        if row is not None and row["state"] == DONE and not await _kept(row["result_key"]):
+        if (
+            row is not None
+            and row["state"] == DONE
+            and row["result_key"]
+            and not await _kept(row["result_key"])
+        ):
             row = None  # its result was pruned: made again
         if row is None:
             inserted = await Job.insert(
@@ -277,6 +285,13 @@ async def run_job(
         }
     ).where(Job.id == job_id)
     return DONE
+
+
+async def forget_done(kind: str, *, before: int) -> None:
+    """Delete the finished jobs of ``kind`` older than job ``before`` (a frequent job with no
+    result to read, such as a webhook pass, need not stay a week)."""
+    async with write_transaction():
+        await Job.delete().where((Job.kind == kind) & (Job.state == DONE) & (Job.id < before))
 
 
 async def count_jobs(kind: str | None = None) -> int:

@@ -1,5 +1,6 @@
 """PostgreSQL only: procrastinate's own tables and functions (the job queue of ``audits.jobs``),
-from the procrastinate release installed. SQLite runs jobs from the ``job`` table alone."""
+from the procrastinate release installed. SQLite runs jobs from the ``job`` table alone. Later
+releases' schema migrations are applied by ``evenly migrate`` (``audits.jobs.postgres_schema``)."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 
@@ -9,19 +10,10 @@ DESCRIPTION = "procrastinate's schema (PostgreSQL)"
 
 
 async def apply_procrastinate_schema() -> None:
-    from procrastinate.schema import SchemaManager
+    # Creates the schema and records the migrations it has (audits.jobs.postgres_schema).
+    from audits.jobs.postgres_schema import upgrade
 
-    from audits.tables import Job
-
-    engine = Job._meta.db
-    if engine.engine_type != "postgres":
-        return
-    connection = await engine.get_new_connection()  # many statements: asyncpg's execute
-    try:
-        if not await connection.fetchval("SELECT to_regclass('procrastinate_jobs') IS NOT NULL"):
-            await connection.execute(SchemaManager.get_schema())
-    finally:
-        await connection.close()
+    await upgrade()
 
 
 async def forwards():

@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from reports import report_data
 from reports.analysis_cache import AnalysisCache
 from reports.formatting import format_day
-from reports.kept_analyses import kept_analysis
+from reports.kept_analyses import STANDARD, analysis_key, is_kept, kept_analysis
 from reports.report_data import Filters
 from reports.report_model import Translate
 from reports.results import AnalysisResult
@@ -43,6 +43,41 @@ async def rows_and_analysis(
         return await compute()
     fingerprint = await report_data.audits_fingerprint()
     return await cache.get((filters, codes_only), fingerprint, compute)
+
+
+FIT_IN_REQUEST = 20_000
+"""Audits in a period whose analysis, when no process has it yet, is fitted in the request (a
+few seconds); a larger one's is fitted by a worker (``analysis_ready``), the page waiting."""
+
+
+async def analysis_ready(filters: Filters, cache: AnalysisCache | None) -> bool:
+    """Whether a report over ``filters`` can be built now without a long fit: its analysis is
+    in ``cache`` or kept, or the period is small enough to fit in the request."""
+    codes_only = await report_data.staff_codes_only()
+    fingerprint = await report_data.audits_fingerprint()
+    if cache is not None and cache.has((filters, codes_only), fingerprint):
+        return True
+    rows = await report_data.load_rows(filters, staff_codes_only=codes_only)
+    if len(rows) > FIT_IN_REQUEST and not await is_kept(frame_of(rows)):
+        return False
+    if cache is not None:  # the report built next reads these rows, not the database again
+
+        async def with_these_rows() -> tuple[list[AuditRow], AnalysisResult]:
+            return rows, await kept_analysis(frame_of(rows))
+
+        await cache.get((filters, codes_only), fingerprint, with_these_rows)
+    return True
+
+
+async def fit_period(filters: Filters, reached: Reached | None = None) -> str:
+    """Fit and keep the analysis of ``filters``' period (a job's work); its kept key."""
+    codes_only = await report_data.staff_codes_only()
+    rows = await report_data.load_rows(filters, staff_codes_only=codes_only)
+    if reached:
+        await reached("rows")
+    frame = frame_of(rows)
+    await kept_analysis(frame)
+    return analysis_key(frame, standard=STANDARD)
 
 
 def period_label(filters: Filters, _: Translate, lang: str = "en") -> str:

@@ -58,3 +58,20 @@ def test_import_page_shows_errors_then_imports_on_a_phone(server, phone, org, tm
     assert run(Audit.count().run()) == 2
     # the rejected upload's 422 is the only thing the console reports
     assert [e for e in phone.errors if "status of 422" not in e] == []
+
+
+def test_a_large_upload_is_imported_by_the_apps_worker_and_the_page_turns_into_the_result(
+    server, phone, org, tmp_path
+):
+    """The page follows the job (a bar, reloading itself) until it shows the result."""
+    from ..db.test_import_runs import big_file
+
+    _log_in(phone, server)
+    large = tmp_path / "large.csv"
+    large.write_text(big_file(4000))
+    _upload(phone, large)
+    assert "/imports/jobs/" in phone.url
+    phone.wait_for_selector("text=Imported: 4,000 new, 0 already imported.", timeout=120_000)
+    assert phone.locator("#import-progress").count() == 0
+    assert run(Audit.count().run()) == 4000
+    assert phone.errors == []

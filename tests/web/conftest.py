@@ -18,6 +18,7 @@ from web.app import create_app
 from web.settings import Settings
 
 from .audit_fixtures import PASSWORD, default_checklist, org  # noqa: F401 - org is a fixture
+from .job_fixtures import queued_settings  # noqa: F401 - a fixture
 
 
 @pytest.fixture

@@ -5,69 +5,31 @@ at once; nothing lost when the app that asked stops first; only head office sees
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-from pathlib import Path
+import re
 
-import pytest
 from litestar.testing import TestClient
 
 from audits.db.kept_results import count_kept
+from audits.fieldwork.imports import import_audits
 from audits.jobs import queue
 from audits.org.users import get_current_user
 from audits.tables import Job
 from reports import charts
 from reports.pdf import clear_pdf_cache
 from reports.report_data import Filters
+from reports.services import period
 from reports.services.branch import build_branch
-from web.app import create_app
-from web.jobs import BUILT, LAID_OUT, PDF_KIND, defer_headoffice_pdf
+from web.jobs import BUILT, DIRECT_BRANCH_PDF_VISITS, LAID_OUT, PDF_KIND, defer_headoffice_pdf
 from web.report_views import translator
-from web.settings import Settings
 
-from ..conftest import IS_POSTGRES, run
+from ..conftest import run
+from ..db.test_import_runs import big_file
 from .conftest import csrf
+from .job_fixtures import _app_client, _worker
 from .report_helpers import as_user, pdf_text
 from .test_report_period import _history
 
-ROOT = Path(__file__).resolve().parents[2]
 JOB_URL = "/reports/headoffice/pdf/job"
-
-
-@pytest.fixture
-def queued_settings(db: str) -> Settings:
-    """An app that only queues jobs: a worker process runs them."""
-    if IS_POSTGRES:
-        from ..conftest import _engine
-
-        run(_engine().run_ddl("TRUNCATE procrastinate_jobs CASCADE"))
-    return Settings(
-        database_url=db,
-        secret_key="test-secret",
-        db_pool=False,
-        login_rate=1000,
-        webhook_interval=0,
-        app_worker=False,
-    )
-
-
-def _app_client(settings: Settings) -> TestClient:
-    return TestClient(create_app(settings))
-
-
-def _worker(db: str) -> None:
-    """``evenly worker --burst``: a separate process runs every queued job, then stops."""
-    env = {**os.environ, "DATABASE_URL": db, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-m", "web.cli", "worker", "--burst"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def _ask(client: TestClient, query: str = "", url: str = JOB_URL) -> dict:
@@ -199,6 +161,55 @@ def test_a_branch_pdf_is_a_job_its_managers_follow_and_others_do_not(queued_sett
             assert result.status_code == status, (user, job)
             if status == 200:
                 assert 'filename="branch-B1.pdf"' in result.headers["content-disposition"]
+
+
+def test_a_small_branchs_pdf_downloads_directly_and_a_large_ones_is_a_job(queued_settings, org, db):
+    """No worker runs here: a PDF that arrives was made in the request."""
+    with _app_client(queued_settings) as client:
+        _history(client, org)
+        as_user(client, "max")
+        page = client.get("/reports/branches/B1").text
+        assert 'href="/reports/branches/B1/pdf"' in page and "data-job=" not in page
+        pdf = client.get("/reports/branches/B1/pdf")
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert 'filename="branch-B1.pdf"' in pdf.headers["content-disposition"]
+        assert "B1" in pdf_text(pdf.content)
+        assert run(queue.count_jobs()) == 0
+
+        # B1 grows past the size a PDF is made in the request for: its button asks for a job.
+        run(import_audits(big_file(DIRECT_BRANCH_PDF_VISITS + 1)))
+        page = client.get("/reports/branches/B1").text
+        assert 'data-job="/reports/branches/B1/pdf/job"' in page
+        assert "data-job=" not in client.get("/reports/branches/B2").text  # still small
+        assert _ask(client, url="/reports/branches/B1/pdf/job")["state"] == "queued"
+
+
+def test_a_large_periods_analysis_is_made_by_a_worker_while_the_page_shows_its_progress(
+    queued_settings, org, db, monkeypatch
+):
+    monkeypatch.setattr(period, "FIT_IN_REQUEST", 5)  # 12 audits make a large period here
+    with _app_client(queued_settings) as client:
+        _history(client, org)
+        as_user(client, "ada")
+        waiting = client.get("/reports/headoffice")
+        assert waiting.status_code == 200 and "Analysing the period" in waiting.text
+        status_url = re.search(r'data-job-status="([^"]+)"', waiting.text).group(1)
+        assert client.get(status_url).json()["state"] == "queued"
+        as_user(client, "max")  # B1's manager waits for the same analysis
+        assert status_url in client.get("/reports/branches/B1").text
+        assert client.get(status_url).status_code == 200
+        assert client.get(f"{status_url}/result").status_code == 404  # nobody downloads it
+    assert run(queue.count_jobs()) == 1
+
+    _worker(db)
+
+    with _app_client(queued_settings) as client:  # another process: the kept analysis
+        as_user(client, "ada")
+        page = client.get("/reports/headoffice").text
+        assert "Analysing the period" not in page and "B1" in page
+        as_user(client, "max")
+        assert "Analysing the period" not in client.get("/reports/branches/B1").text
+    assert run(queue.count_jobs()) == 1
 
 
 def test_a_pdf_jobs_bar_moves_per_chart_and_layout_step_and_only_forward(queued_settings, org, db):

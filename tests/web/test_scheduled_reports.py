@@ -13,14 +13,16 @@ import time
 from click.testing import CliRunner
 from litestar.testing import TestClient
 
+from audits.jobs.queue import count_jobs
 from audits.tables import Profile, ReportDelivery
 from web.app import create_app
 from web.cli import main
-from web.scheduled_reports import run_scheduled
+from web.scheduled_reports import SCHEDULED_REPORT, run_scheduled
 
 from ..conftest import run
 from . import smtp_fixtures
 from .action_fixtures import as_user, file_and_publish
+from .job_fixtures import _worker
 from .report_helpers import pdf_text
 
 smtp = smtp_fixtures.smtp  # the fixture, for these tests
@@ -179,10 +181,13 @@ def test_approved_visit_reaches_the_subscribed_manager_without_the_shopper(org, 
     assert len(inbox.messages) == 1
 
 
-def test_daily_task_in_two_app_processes_sends_once(client, org, app_settings, smtp):
+def test_daily_task_in_two_app_processes_queues_once_and_a_worker_process_sends_once(
+    org, queued_settings, smtp, db
+):
     url, inbox = smtp
-    _subscribe(client, "ada", "headoffice", cadence="weekly")
-    settings = _settings(app_settings, url, remind_at="00:00")
+    with TestClient(create_app(queued_settings)) as client:  # no worker in any app
+        _subscribe(client, "ada", "headoffice", cadence="weekly")
+    settings = _settings(queued_settings, url, remind_at="00:00")
     with TestClient(create_app(settings)) as one, TestClient(create_app(settings)) as two:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not (
@@ -190,6 +195,13 @@ def test_daily_task_in_two_app_processes_sends_once(client, org, app_settings, s
         ):
             time.sleep(0.1)
         runs = one.app.state.scheduled_runs + two.app.state.scheduled_runs
-    assert len(runs) == 2 and None not in runs
-    assert sum(r.sent for r in runs) == 1 and sum(r.skipped for r in runs) == 1
+    assert [(r.queued, r.sent) for r in runs] == [(1, 0), (1, 0)]  # the apps only queue
+    assert run(count_jobs(SCHEDULED_REPORT)) == 1  # the second joined the first's job
+    assert inbox.messages == []
+    worker_env = {"EVENLY_SMTP_URL": url, "EVENLY_PUBLIC_URL": "https://evenly.test"}
+    _worker(db, **worker_env)
     assert len(inbox.wait_for(1)) == 1
+    assert pdf_text(_pdf(inbox.messages[0])).strip()
+    _worker(db, **worker_env)  # nothing left to run: nothing sent twice
+    time.sleep(0.3)
+    assert len(inbox.messages) == 1

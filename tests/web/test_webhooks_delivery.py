@@ -5,6 +5,7 @@ down, or Evenly restarted in between."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import socket
 import time
@@ -13,16 +14,18 @@ import uuid
 import pytest
 from litestar.testing import TestClient
 
+from audits.jobs.queue import count_jobs
 from audits.tables import WebhookDelivery, WebhookEvent
 from audits.webhooks import delivery
 from web.app import create_app
 from web.settings import Settings
-from web.webhooks import run_pass
+from web.webhooks import WEBHOOK_PASS, run_pass
 
 from ..conftest import run
 from .action_fixtures import as_user, file_and_publish
 from .audit_fixtures import audit_body
 from .conftest import csrf, login
+from .job_fixtures import _worker
 from .webhook_receiver import HookReceiver
 
 ALL_EVENTS = [
@@ -323,3 +326,24 @@ def test_webhook_deliver_command_sends_what_is_due_and_says_so(client, org, rece
     run(webhooks_services.queue_test(down.endpoint.id, now=dt.datetime.now(dt.UTC)))
     failed = CliRunner().invoke(main, ["webhooks", "deliver"])
     assert failed.exit_code == 1 and "1 to retry later" in failed.output
+
+
+def test_webhook_passes_the_app_queues_are_delivered_by_a_worker_process(
+    org, queued_settings, receiver, db
+):
+    settings = dataclasses.replace(queued_settings, webhook_interval=0.2)
+    with TestClient(create_app(settings)) as app:  # queues a pass every 0.2 s, runs none
+        made = register(app, receiver.url, ["audit.submitted"])
+        receiver.use_secret(made["secret"])
+        as_user(app, "sam")
+        assert app.post("/api/audits", json=audit_body(org)).status_code == 201
+        queued = run(count_jobs(WEBHOOK_PASS))
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and run(count_jobs(WEBHOOK_PASS)) <= queued:
+            time.sleep(0.1)
+    assert run(count_jobs(WEBHOOK_PASS)) > queued  # a pass queued after the audit
+    assert receiver.requests == []  # the app sent nothing itself
+    _worker(db)
+    assert [e["type"] for e in receiver.processed] == ["audit.submitted"]
+    assert {r["status"] for r in deliveries()} == {"delivered"}
+    assert run(count_jobs(WEBHOOK_PASS)) == 1  # the passes before the last are forgotten

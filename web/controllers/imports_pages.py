@@ -10,17 +10,20 @@ import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import MultipartBody
-from litestar.response import Template
+from litestar.response import Redirect, Template
 from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from audits.fieldwork.import_csv import AuditCsvError
 from audits.fieldwork.import_plan import IMPORTED_SCORE
 from audits.fieldwork.imports import AuditImportError, import_audits
+from audits.jobs import queue
 from checklists import queries as checklist_queries
 from web.auth import requires_office
 from web.deps import Page
+from web.import_jobs import AUDIT_IMPORT, JOB_ABOVE_BYTES, defer_import, job_outcome
+from web.params import PathId
 
 MAX_UPLOAD = 10_000_000
 """Bytes of CSV; about 100,000 score-only audits. Larger files: ``evenly import audits``."""
@@ -68,8 +71,9 @@ class ImportPagesController(Controller):
     @post("/", request_max_body_size=MAX_UPLOAD + 64 * 1024)
     async def upload(
         self, page: NamedDependency[Page], data: MultipartBody[UploadForm]
-    ) -> Template:
-        """Import the uploaded file: all of it or, with any problem, none (422)."""
+    ) -> Template | Redirect:
+        """Import the uploaded file: all of it or, with any problem, none (422); a large one
+        by a worker, whose progress the page follows (``/imports/jobs/{id}``)."""
         form = {"checklist": data.checklist, "create_missing": bool(data.create_missing)}
         raw = await data.file.read() if data.file is not None else b""
         if not raw.strip():
@@ -81,6 +85,13 @@ class ImportPagesController(Controller):
         except UnicodeDecodeError as error:
             failure = f"not UTF-8 text (byte {error.start}); save the file as CSV UTF-8."
             return await _page(page, 422, form=form, failure=failure)
+        if len(raw) > JOB_ABOVE_BYTES:
+            job = await defer_import(
+                raw,
+                checklist=data.checklist or None,
+                create_missing=bool(data.create_missing),
+            )
+            return Redirect(f"/imports/jobs/{job.id}", status_code=303)
         try:
             result = await import_audits(
                 text,
@@ -93,3 +104,22 @@ class ImportPagesController(Controller):
         except AuditImportError as error:
             return await _page(page, 422, form=form, failure=str(error))
         return await _page(page, form=form, result=result)
+
+    @get("/jobs/{job_id:int}")
+    async def import_job(self, page: NamedDependency[Page], job_id: PathId) -> Template:
+        """A large upload's import: its progress until it is done, then its outcome."""
+        found = await queue.status(job_id)
+        if found is None or found[0].kind != AUDIT_IMPORT:
+            raise NotFoundException("No such import.")
+        job = found[0]
+        if job.state == queue.FAILED:
+            return await _page(page, job_failed=job.error)
+        outcome = await job_outcome(job)
+        if outcome is None:
+            return await _page(page, importing=job)
+        return await _page(
+            page,
+            result=outcome.result,
+            problems=outcome.problems,
+            failure=outcome.failure,
+        )

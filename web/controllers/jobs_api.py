@@ -15,7 +15,7 @@ from litestar.exceptions import NotFoundException
 from audits.jobs import queue
 from audits.org.users import CurrentUser
 from web.auth import requires_any_role
-from web.jobs import may_read
+from web.jobs import PERIOD_ANALYSIS, may_read
 from web.params import PathId
 
 
@@ -65,8 +65,8 @@ class JobApiController(Controller):
     @get("/{job_id:int}/result", include_in_schema=False)
     async def job_result(self, user: NamedDependency[CurrentUser], job_id: PathId) -> Response:
         """A done job's file (404 until it is done, or once it was pruned)."""
-        await readable_job(job_id, user)
-        found = await queue.result(job_id)
+        job = await readable_job(job_id, user)
+        found = None if job.kind == PERIOD_ANALYSIS else await queue.result(job_id)
         if found is None:
             raise NotFoundException("This job has no result (yet).")
         data, filename = found

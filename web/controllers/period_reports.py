@@ -24,11 +24,19 @@ from reports.report_model import Report
 from reports.sections.standing import LeaguePage
 from reports.services.branch import build_branch
 from reports.services.headoffice import build_headoffice
+from reports.services.period import analysis_ready
 from web.auth import requires_role
 from web.controllers.jobs_api import JobOut, job_out
 from web.deps import Page
-from web.jobs import JobFailed, defer_branch_pdf, defer_headoffice_pdf, wait_for
-from web.report_views import csv_response, query_string, report_page, translator
+from web.jobs import (
+    JobFailed,
+    branch_pdf_is_job,
+    defer_branch_pdf,
+    defer_headoffice_pdf,
+    defer_period_analysis,
+    wait_for,
+)
+from web.report_views import csv_response, pdf_response, query_string, report_page, translator
 
 PDF_FAILED = "The PDF could not be made. Try again in a moment."  # in the catalogs (report.html)
 PDF_WAIT = 600.0
@@ -80,6 +88,15 @@ async def _headoffice(
     )
 
 
+async def _analysing(page: Page, analyses: AnalysisCache, filters: Filters) -> Template | None:
+    """A page that follows the fit of the period's analysis by a worker, when it is large and
+    no process has it yet (the page reloads itself into the report); None: build it now."""
+    if await analysis_ready(filters, analyses):
+        return None
+    job = await defer_period_analysis(filters)
+    return Template("reports/analysing.html", context={"page": page, "job": job})
+
+
 async def _waited_pdf(job_id: int) -> Response:
     try:
         found = await wait_for(job_id, timeout=PDF_WAIT)
@@ -111,6 +128,8 @@ class BranchReportController(Controller):
         end: To = None,
     ) -> Template:
         filters = Filters(start=start, end=end)
+        if (waiting := await _analysing(page, analyses, filters)) is not None:
+            return waiting
         report = await _branch(page, analyses, code, filters)
         return report_page(
             report,
@@ -118,19 +137,25 @@ class BranchReportController(Controller):
             f"/reports/branches/{code}",
             query_string({"from": start, "to": end}),
             filters=filters,
-            pdf_job=True,
+            pdf_job=branch_pdf_is_job(report),
         )
 
     @get("/{code:str}/pdf")
     async def branch_pdf(
         self,
         page: NamedDependency[Page],
+        analyses: NamedDependency[AnalysisCache],
         code: FromPath[str],
         start: From = None,
         end: To = None,
     ) -> Response:
-        """The PDF, made by a worker while this request waits (the link without JavaScript)."""
-        job = await defer_branch_pdf(code, Filters(start=start, end=end), page.viewer, page.lang)
+        """A small branch's PDF, made now; a large one's made by a worker while this request
+        waits (the link without JavaScript; the page's button follows the job instead)."""
+        filters = Filters(start=start, end=end)
+        report = await _branch(page, analyses, code, filters)
+        if not branch_pdf_is_job(report):
+            return await pdf_response(report, f"branch-{code}", translator(page.lang))
+        job = await defer_branch_pdf(code, filters, page.viewer, page.lang)
         return await _waited_pdf(job.id)
 
     @post("/{code:str}/pdf/job", status_code=202)
@@ -179,7 +204,10 @@ class HeadOfficeReportController(Controller):
         league_region: LeagueRegion = None,
     ) -> Template:
         """The report with one page of its league table (``?page=N``, 50 ranks a page),
-        narrowed to one region's branches with ``?league_region=CODE``."""
+        narrowed to one region's branches with ``?league_region=CODE``; over a large period
+        whose analysis no process has yet, a page following its fit (``_analysing``)."""
+        if (waiting := await _analysing(page, analyses, filters)) is not None:
+            return waiting
         kept = {
             "from": filters.start,
             "to": filters.end,

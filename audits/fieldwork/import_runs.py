@@ -1,0 +1,172 @@
+"""An import run by a worker (``audits.jobs``): a large upload, written a chunk of audits per
+transaction so its progress shows, and safe to run again after a restart at any point.
+
+Why a rerun neither doubles nor half-writes: an audit's id is a digest of its ``audit_ref``, so a
+row written by an earlier attempt is found stored and left alone (``ON CONFLICT DO NOTHING``);
+a chunk is written whole or not at all, with the pairs it links (each calibration audit comes
+after the audit it calibrates); what the first attempt planned is kept before the first chunk,
+so the result reports the file, not what was left; and the transaction that finishes the import
+emits its one event and records its outcome, which a later rerun returns as it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Awaitable, Callable
+
+import msgspec
+
+from audits.db.write_lock import write_transaction
+from audits.fieldwork import events
+from audits.fieldwork.import_csv import AuditCsvError, parse_audits
+from audits.fieldwork.import_plan import PlannedAudit, plan_import
+from audits.fieldwork.imports import (
+    BATCH,
+    AuditImportError,
+    ImportResult,
+    checklist_version,
+    create_missing_people,
+    ids_of,
+    import_data,
+    imported_score_version,
+    known_of,
+    write_audits,
+)
+from audits.org.csv_files import CsvProblem
+from audits.tables import AuditImport
+
+KEEP_FOR = dt.timedelta(days=7)
+"""Finished imports' outcomes are deleted after this, when a new file is stored."""
+
+ChunkDone = Callable[[int, int], Awaitable[None]]
+"""Awaited as ``chunk_done(written, total)`` inside each chunk's transaction."""
+
+
+class ImportOutcome(msgspec.Struct, frozen=True):
+    """How an import ended: what was written, or the problems (row, column) that stopped it,
+    or why it could not run (then nothing was written)."""
+
+    result: ImportResult | None = None
+    problems: list[CsvProblem] = []
+    failure: str = ""
+
+
+async def store_upload(
+    key: str,
+    file_key: str,
+    data: bytes,
+    *,
+    checklist: str | None,
+    create_missing: bool,
+    now: dt.datetime,
+) -> None:
+    """Keep the uploaded file for the job ``key`` (nothing if it is kept already)."""
+    row = AuditImport(
+        key=key,
+        file_key=file_key,
+        data=data,
+        checklist=checklist or "",
+        create_missing=create_missing,
+        created_at=now,
+    )
+    async with write_transaction():
+        await AuditImport.insert(row).on_conflict(action="DO NOTHING")
+        await AuditImport.delete().where(
+            (AuditImport.outcome != "") & (AuditImport.created_at < now - KEEP_FOR)
+        )
+
+
+async def unfinished_import(file_key: str) -> str | None:
+    """The job key of an import of this very file (and options) not finished yet, if any."""
+    row = await (
+        AuditImport.select(AuditImport.key)
+        .where((AuditImport.file_key == file_key) & (AuditImport.outcome == ""))
+        .order_by(AuditImport.id, ascending=False)
+        .first()
+    )
+    return None if row is None else row["key"]
+
+
+async def import_outcome(key: str) -> ImportOutcome | None:
+    """The outcome of the finished import ``key``, or None."""
+    row = await AuditImport.select(AuditImport.outcome).where(AuditImport.key == key).first()
+    if row is None or not row["outcome"]:
+        return None
+    return msgspec.json.decode(row["outcome"], type=ImportOutcome)
+
+
+def in_pair_order(audits: list[PlannedAudit]) -> list[PlannedAudit]:
+    """The audits with each calibration audit after the one it calibrates (a chunk links the
+    pairs whose two audits are written by then)."""
+    by_id = {audit.id: audit for audit in audits}
+    placed: set = set()
+    ordered: list[PlannedAudit] = []
+    for audit in audits:
+        chain: list[PlannedAudit] = []
+        current: PlannedAudit | None = audit
+        while current is not None and current.id not in placed:
+            placed.add(current.id)
+            chain.append(current)
+            current = by_id.get(current.calibration_of)  # type: ignore[arg-type]
+        ordered += reversed(chain)
+    return ordered
+
+
+async def run_import(
+    key: str, *, now: dt.datetime, chunk_done: ChunkDone | None = None
+) -> ImportOutcome:
+    """Import the file stored for ``key``, or finish an earlier attempt; its outcome."""
+    row = await AuditImport.select().where(AuditImport.key == key).first()
+    if row is None:
+        raise AuditImportError("The uploaded file is no longer kept; upload it again.")
+    if row["outcome"]:
+        return msgspec.json.decode(row["outcome"], type=ImportOutcome)
+    checklist = row["checklist"] or None
+    try:
+        version, doc = await checklist_version(checklist)
+        rows = await asyncio.to_thread(parse_audits, bytes(row["data"]).decode("utf-8-sig"), doc)
+        known = await known_of(rows)
+        plan = await asyncio.to_thread(
+            plan_import, rows, known, doc=doc, create_missing=row["create_missing"], now=now
+        )
+    except AuditCsvError as error:
+        return await _finish(key, ImportOutcome(problems=error.problems), None, now)
+    except AuditImportError as error:
+        return await _finish(key, ImportOutcome(failure=str(error)), None, now)
+    async with write_transaction():
+        version = version if version is not None else await imported_score_version()
+        regions = await create_missing_people(plan)
+        if row["planned"]:
+            planned = msgspec.json.decode(row["planned"], type=ImportResult)
+        else:
+            planned = ImportResult(
+                len(plan.audits), plan.already, len(plan.branches), len(plan.staff),
+                len(plan.auditors), regions,
+            )  # fmt: skip
+            encoded = msgspec.json.encode(planned).decode()
+            await AuditImport.update({AuditImport.planned: encoded}).where(AuditImport.key == key)
+    ids = await ids_of(plan)
+    written = planned.new - len(plan.audits)  # by an earlier attempt
+    ordered = in_pair_order(plan.audits)
+    for start in range(0, len(ordered), BATCH):
+        chunk = ordered[start : start + BATCH]
+        async with write_transaction():
+            await write_audits(chunk, version, ids, now)
+            written += len(chunk)
+            if chunk_done is not None:
+                await chunk_done(written, planned.new)
+    return await _finish(key, ImportOutcome(result=planned), checklist, now)
+
+
+async def _finish(
+    key: str, outcome: ImportOutcome, checklist: str | None, now: dt.datetime
+) -> ImportOutcome:
+    """Record the outcome and drop the file; the event of an import that wrote audits."""
+    async with write_transaction():
+        if outcome.result is not None and outcome.result.new:
+            await events.emit_import(import_data(outcome.result, checklist), now=now)
+        await AuditImport.update(
+            {AuditImport.outcome: msgspec.json.encode(outcome).decode(), AuditImport.data: b""}
+        ).where(AuditImport.key == key)
+    return outcome

@@ -1,0 +1,85 @@
+"""A large import run by a worker (``audits.fieldwork.import_runs``): written a chunk per
+transaction, and a worker stopped mid-import leaves whole chunks behind, which the next
+attempt completes without writing a row twice; the result reports the file as the first
+attempt found it, and a finished import run again changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from audits.fieldwork.import_runs import run_import, store_upload
+from audits.fieldwork.imports import BATCH
+from audits.tables import Audit
+
+from ..conftest import run
+
+NOW = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+ROWS = 2 * BATCH + 500
+
+
+def big_file(rows: int = ROWS) -> str:
+    """``rows`` audits of B1; every tenth a calibration of the next row's audit, which the file
+    gives after it (so a chunk must write it before linking the pair)."""
+    lines = ["audit_ref,visited_at,branch,staff,auditor,calibration_of,score"]
+    for n in range(rows):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=n % 300)
+        pair = f"big-{n + 1}" if n % 10 == 0 and n + 1 < rows else ""
+        auditor = "sue" if pair else "sam"
+        lines.append(f"big-{n},{day}T{10 + n % 8}:15,B1,B1-S1,{auditor},{pair},{50 + n % 50}")
+    return "\n".join(lines) + "\n"
+
+
+class WorkerStopped(Exception):
+    """Stands for a worker killed while writing."""
+
+
+def _store(text: str, key: str = "import-1") -> str:
+    run(store_upload(key, key, text.encode(), checklist=None, create_missing=False, now=NOW))
+    return key
+
+
+def _counts() -> tuple[int, int]:
+    audits = run(Audit.count().run())
+    pairs = run(Audit.count().where(Audit.calibration_of.is_not_null()).run())
+    return audits, pairs
+
+
+def test_an_import_stopped_mid_way_is_finished_by_the_next_attempt_once(org):
+    key = _store(big_file())
+    seen: list[tuple[int, int]] = []
+
+    async def stop_in_the_second_chunk(written: int, total: int) -> None:
+        seen.append((written, total))
+        if len(seen) == 2:
+            raise WorkerStopped
+
+    with pytest.raises(WorkerStopped):
+        run(run_import(key, now=NOW, chunk_done=stop_in_the_second_chunk))
+    audits, pairs = _counts()
+    assert audits == BATCH  # the first chunk, whole; the second rolled back whole
+    assert pairs == BATCH // 10  # its pairs linked with it
+
+    progress: list[tuple[int, int]] = []
+
+    async def follow(written: int, total: int) -> None:
+        progress.append((written, total))
+
+    outcome = run(run_import(key, now=NOW, chunk_done=follow))
+    assert outcome.result is not None and outcome.problems == []
+    assert (outcome.result.new, outcome.result.already) == (ROWS, 0)  # the file, not the rest
+    assert progress == [(2 * BATCH, ROWS), (ROWS, ROWS)]
+    assert _counts() == (ROWS, ROWS // 10)
+
+    again = run(run_import(key, now=NOW, chunk_done=follow))
+    assert again == outcome and _counts() == (ROWS, ROWS // 10)
+    assert len(progress) == 2  # nothing written again
+
+
+def test_an_import_with_problems_writes_nothing_and_keeps_them_by_row(org):
+    text = big_file(30) + "big-bad,yesterday,B1,,sam,,70\nbig-worse,2026-03-11T10:00,B1,,sam,,170\n"
+    outcome = run(run_import(_store(text), now=NOW))
+    assert outcome.result is None
+    assert [(p.row, p.column) for p in outcome.problems] == [(32, "visited_at"), (33, "score")]
+    assert _counts() == (0, 0)

@@ -1,0 +1,27 @@
+// A job the page is waiting for (an import, say): its bar follows the job's progress
+// (/api/jobs/{id}) and the page reloads, to show the result, once the job has ended. Without
+// JavaScript the page reloads itself every few seconds instead.
+(function () {
+  "use strict";
+  var POLL_MS = 1000;
+  document.querySelectorAll("progress[data-job-status]").forEach(function (bar) {
+    var follow = function () {
+      fetch(bar.getAttribute("data-job-status"), { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(String(response.status)); }
+          return response.json();
+        })
+        .then(function (job) {
+          bar.value = Math.round(job.progress * 100);
+          bar.textContent = bar.value + " %";
+          if (job.state === "done" || job.state === "failed") {
+            window.location.reload();
+            return;
+          }
+          window.setTimeout(follow, POLL_MS);
+        })
+        .catch(function () { window.setTimeout(follow, POLL_MS * 5); });
+    };
+    window.setTimeout(follow, POLL_MS);
+  });
+})();
