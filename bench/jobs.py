@@ -222,6 +222,7 @@ def main() -> None:
     if options.branches:
         OFFICE.update(CHAIN_OFFICE)
     if options.again:
+        _evenly(url, "migrate")  # the code may have moved on since the data was loaded
         asyncio.run(_forget_jobs(url))
     elif options.branches:
         console.print(f"Preparing {url}: a chain of {options.branches} branches")
