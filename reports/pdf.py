@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from .bytes_cache import BytesCache, digest
 from .charts import ChartRenderer, render_figures
+from .formatting import format_number
 from .report_model import Report, Translate, no_translation
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -24,7 +25,7 @@ PhotoLoader = Callable[[str], str]
 """Evidence id → data URI, for the photos of a visit report."""
 
 
-def _environment(translate: Translate) -> Environment:
+def _environment(translate: Translate, lang: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(["html"]),
@@ -33,6 +34,7 @@ def _environment(translate: Translate) -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda s: translate(s), lambda s, p, n: translate(s if n == 1 else p), newstyle=True
     )
+    env.filters["number"] = lambda value: format_number(value, lang)  # a count the template makes
     return env
 
 
@@ -57,7 +59,7 @@ def print_html(
 ) -> str:
     """The print HTML of a report; ``images`` maps each figure key to a data URI."""
     css = (TEMPLATES / "print.css").read_text("utf-8")
-    template = _environment(translate).get_template("print.html")
+    template = _environment(translate, report.lang).get_template("print.html")
     footer = page_footer(report.lang, translate)
     return template.render(report=report, images=images, css=css, footer=footer)
 

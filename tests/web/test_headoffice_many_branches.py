@@ -94,3 +94,9 @@ def test_headoffice_many_branches_region_table_in_persian_digits(chain):
     regions = page.tables["regions"]
     numbers = [cell for row in regions.rows for cell in row[1:]]
     assert numbers and all(set(cell) <= PERSIAN_DIGITS for cell in numbers), numbers
+
+
+def test_headoffice_many_branches_counts_csv_only_tables_in_persian_digits(chain):
+    page = chain.get("/reports/headoffice?lang=fa").text
+    notes = [n for n in re.findall(r'<p class="download"[^>]*>([^<]*)<', page) if n.strip()]
+    assert notes and all(re.search("[۰-۹]", n) and not re.search("[0-9]", n) for n in notes), notes
