@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -19,20 +20,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def queued_settings(db: str) -> Settings:
-    """An app that only queues jobs: a worker process runs them."""
+def queued_settings(app_settings: Settings) -> Settings:
+    """The tests' app settings, but an app that only queues jobs: a worker process runs them."""
     if IS_POSTGRES:
         from ..conftest import _engine
 
         run(_engine().run_ddl("TRUNCATE procrastinate_jobs CASCADE"))
-    return Settings(
-        database_url=db,
-        secret_key="test-secret",
-        db_pool=False,
-        login_rate=1000,
-        webhook_interval=0,
-        app_worker=False,
-    )
+    return dataclasses.replace(app_settings, app_worker=False)
 
 
 def _app_client(settings: Settings) -> TestClient:
