@@ -122,12 +122,15 @@ async def _logged_in(base: str) -> httpx.AsyncClient:
     return client
 
 
-async def _ordinary_page(client: httpx.AsyncClient, stop: asyncio.Event, seen: list[float]):
+async def _ordinary_page(
+    client: httpx.AsyncClient, stop: asyncio.Event, seen: list[float], when: list[float]
+):
     while not stop.is_set():
         start = time.perf_counter()
         response = await client.get("/")
         assert response.status_code == 200, response.status_code
         seen.append(time.perf_counter() - start)
+        when.append(start)
 
 
 async def _reader(base: str, seconds: list[float], jobs: list[int]) -> None:
@@ -137,7 +140,7 @@ async def _reader(base: str, seconds: list[float], jobs: list[int]) -> None:
         job = (await client.post("/reports/headoffice/pdf/job")).json()
         jobs.append(job["id"])
         while job["state"] not in ("done", "failed"):
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(1.0)  # as the page polls (web/static/js/report-download.js)
             job = (await client.get(job["status_url"])).json()
         assert job["state"] == "done", job
         pdf = await client.get(job["result_url"])
@@ -161,8 +164,9 @@ async def _measure(base: str, readers: int, idle_reads: int) -> dict:
             idle.append(time.perf_counter() - start)
         console.print(f"ordinary page alone: {len(idle)} reads")
         busy: list[float] = []
+        busy_at: list[float] = []
         stop = asyncio.Event()
-        reading = asyncio.create_task(_ordinary_page(page, stop, busy))
+        reading = asyncio.create_task(_ordinary_page(page, stop, busy, busy_at))
         seconds: list[float] = []
         jobs: list[int] = []
         started = time.perf_counter()
@@ -172,6 +176,12 @@ async def _measure(base: str, readers: int, idle_reads: int) -> dict:
         await reading
     finally:
         await page.aclose()
+    # the slowest reads meanwhile, and when they started (seconds after the readers asked)
+    slowest = sorted(zip(busy, busy_at, strict=True), reverse=True)[:5]
+    console.print(
+        "slowest reads meanwhile: "
+        + ", ".join(f"{s * 1000:.0f} ms at {at - started:.1f} s" for s, at in slowest)
+    )
     return {"idle": idle, "busy": busy, "seconds": seconds, "jobs": jobs, "wall": wall}
 
 

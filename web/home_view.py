@@ -17,7 +17,6 @@ from audits.org.organisation import org_health
 from audits.org.users import CurrentUser
 from audits.visits import selectors as visits_selectors
 from audits.visits.plan_requests import month_of
-from audits.visits.planning import unvisited_cells
 from audits.visits.schemas import VisitFilters
 from reports.services.home import branch_glances, moved_most
 from web.i18n import gettext_for
@@ -62,15 +61,15 @@ async def office_home(user: CurrentUser, now: dt.datetime) -> dict[str, Any]:
     )
     to_verify = await actions_selectors.list_actions(user, now=now, state=State.done.value)
     start, end = month_of(now.date())
-    gaps = unvisited_cells(await visits_selectors.coverage_between(start, end, weekday_gaps=False))
+    gaps, gap_count = await visits_selectors.unvisited_between(start, end, limit=TOP * 2)
     return {
         "queue": queue[:TOP],
         "queue_count": len(queue),
         "overdue_actions": overdue[:TOP],
         "overdue_count": len(overdue),
         "to_verify": len(to_verify),
-        "gaps": gaps[: TOP * 2],
-        "gap_count": len(gaps),
+        "gaps": gaps,
+        "gap_count": gap_count,
         "month": (start, end),
         "moves": await moved_most(now.date()),
     }

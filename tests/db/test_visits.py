@@ -195,6 +195,52 @@ async def test_coverage_between_counts_planned_and_done_lists_gaps(org):
     assert len(result.gaps) == 2 * 7 - 1  # Auckland's cancelled visit leaves its whole row empty
 
 
+async def _unvisited_both_ways(start, end, limit):
+    from audits.visits.planning import unvisited_cells
+
+    whole = unvisited_cells(await visits_selectors.coverage_between(start, end))
+    return await visits_selectors.unvisited_between(start, end, limit), (whole[:limit], len(whole))
+
+
+async def test_unvisited_between_counts_in_sql_what_the_coverage_matrix_shows(org):
+    """The office's home counts the month's unvisited branch × shift cells in SQL: the same
+    cells, order and count as the coverage matrix, with organisation-wide and branch shifts,
+    visits without a shift, inactive branches and visits outside the window."""
+    await Branch.insert(
+        Branch(code="THE", name="Thessaloniki", timezone="Europe/Athens"),
+        Branch(code="OLD", name="Closed", timezone="Europe/Athens", active=False),
+    )
+    the = await Branch.select(Branch.id).where(Branch.code == "THE").first()
+    await Shift.insert(
+        Shift(name="late", branch=the["id"], start_minute=1080, end_minute=1380),
+        Shift(name="morning", branch=the["id"], start_minute=480, end_minute=720),
+    )
+    done = await _create("ATH")
+    await Visit.update({Visit.status: "done"}).where(Visit.id == done.id)
+    await _create("THE", start=TODAY + dt.timedelta(days=2))  # planned, not done: still a gap
+    no_shift = VisitCreate("AKL", "service-fundamentals", TODAY)
+    await visits_services.create_visit(no_shift, by="ada", now=NOW)  # adds AKL's no-shift cell
+    await _create("AKL", start=TODAY + dt.timedelta(days=40))  # outside the window
+
+    end = TODAY + dt.timedelta(days=30)
+    for limit in (1, 3, 10):
+        in_sql, from_matrix = await _unvisited_both_ways(TODAY, end, limit)
+        assert in_sql == from_matrix
+    gaps, count = await visits_selectors.unvisited_between(TODAY, end, 10)
+    assert count == 4  # AKL morning and no shift, THE late and morning (OLD is closed)
+    assert [(g.branch, g.shift, g.planned) for g in gaps][-2:] == [
+        ("AKL", None, 1),
+        ("THE", "morning", 1),
+    ]  # cells with a visit planned come after those with nothing planned
+
+
+async def test_unvisited_between_branch_without_any_shift_is_one_cell(org):
+    await Shift.delete().where(Shift.branch.is_null())
+    in_sql, from_matrix = await _unvisited_both_ways(TODAY, TODAY + dt.timedelta(days=30), 10)
+    assert in_sql == from_matrix
+    assert [(g.branch, g.shift) for g in in_sql[0]] == [("AKL", None), ("ATH", None)]
+
+
 async def test_planning_inputs_lists_active_branches_shifts_and_shoppers(org):
     branches, shifts, shoppers = await visits_selectors.planning_inputs({"sam": ["ATH"]})
     assert [b.code for b in branches] == ["AKL", "ATH"]
