@@ -5,6 +5,7 @@ Queries raise ``PeopleError`` (with the form field it concerns) and never HTTP e
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import msgspec
@@ -12,7 +13,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from audits.org.fields import FieldProblem, clean_language
 from audits.org.sessions import end_user_sessions
-from audits.org.users import CurrentUser, UserError, create_user
+from audits.org.users import CurrentUser, UserError, authenticate, create_user
 from audits.tables import Branch, ManagedBranch, Profile, Role
 
 MIN_PASSWORD = 8
@@ -163,7 +164,7 @@ async def set_active(user_id: int, active: bool, by: CurrentUser) -> UserRow:
 async def change_password(user_id: int, current: str, new: str) -> None:
     """The user's own change: the current password is required."""
     user = await get_user(user_id)
-    if await BaseUser.login(username=user.username, password=current) != user_id:
+    if await authenticate(user.username, current) != user_id:
         raise PeopleError("The current password is wrong.", "current_password")
     await reset_password(user_id, new)
 
@@ -173,7 +174,8 @@ async def reset_password(user_id: int, new: str) -> None:
     Every session of the user ends: whoever knew the old password is logged out."""
     await get_user(user_id)
     check_new_password(new)
-    await BaseUser.update_password(user=user_id, password=new)
+    hashed = await asyncio.to_thread(BaseUser.hash_password, new)  # off the event loop
+    await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == user_id)
     await end_user_sessions(user_id)
 
 
