@@ -39,14 +39,16 @@ async def authenticate(username: str, password: str) -> int | None:
     in the event loop it held every other request of the process for that long, and twenty
     people logging in at nine o'clock stalled each page for seconds. hashlib releases the GIL
     while it derives the key."""
-    if len(username) > BaseUser.username.length or len(password) > BaseUser._max_password_length:
+    too_long = len(username) > (BaseUser.username.length or len(username))
+    if too_long or len(password) > BaseUser._max_password_length:
         return None
     row = (
         await BaseUser.select(BaseUser.id, BaseUser.password, BaseUser.active)
         .where(BaseUser.username == username)
         .first()
     )
-    iterations = await asyncio.to_thread(_password_matches, password, row and row["password"])
+    stored: str | None = row["password"] if row else None
+    iterations = await asyncio.to_thread(_password_matches, password, stored)
     # A deactivated user must not get a session (Piccolo's login checks the password only).
     if row is None or iterations is None or not row["active"]:
         return None
