@@ -5,7 +5,6 @@ Queries raise ``PeopleError`` (with the form field it concerns) and never HTTP e
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import msgspec
@@ -13,7 +12,7 @@ from piccolo.apps.user.tables import BaseUser
 
 from audits.org.fields import FieldProblem, clean_language
 from audits.org.sessions import end_user_sessions
-from audits.org.users import CurrentUser, UserError, authenticate, create_user
+from audits.org.users import CurrentUser, UserError, authenticate, create_user, off_the_loop
 from audits.tables import Branch, ManagedBranch, Profile, Role
 
 MIN_PASSWORD = 8
@@ -174,7 +173,7 @@ async def reset_password(user_id: int, new: str) -> None:
     Every session of the user ends: whoever knew the old password is logged out."""
     await get_user(user_id)
     check_new_password(new)
-    hashed = await asyncio.to_thread(BaseUser.hash_password, new)  # off the event loop
+    hashed = await off_the_loop(BaseUser.hash_password, new)
     await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == user_id)
     await end_user_sessions(user_id)
 

@@ -7,11 +7,26 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hmac
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import msgspec
 from piccolo.apps.user.tables import BaseUser
 
 from audits.tables import Branch, ManagedBranch, Profile, Role
+
+_HASHING = ThreadPoolExecutor(max_workers=1, thread_name_prefix="password-hashing")
+"""One thread per process derives password keys: a burst of log-ins queues here instead of
+taking every core from the pages being served meanwhile."""
+
+
+T = TypeVar("T")
+
+
+async def off_the_loop(work: Callable[..., T], *args: object) -> T:
+    """``work(*args)`` (a password's key derivation) in the hashing thread."""
+    return await asyncio.get_running_loop().run_in_executor(_HASHING, work, *args)
 
 
 class UserError(Exception):
@@ -48,12 +63,12 @@ async def authenticate(username: str, password: str) -> int | None:
         .first()
     )
     stored: str | None = row["password"] if row else None
-    iterations = await asyncio.to_thread(_password_matches, password, stored)
+    iterations = await off_the_loop(_password_matches, password, stored)
     # A deactivated user must not get a session (Piccolo's login checks the password only).
     if row is None or iterations is None or not row["active"]:
         return None
     if iterations != BaseUser._pbkdf2_iteration_count:  # hashed by an older Piccolo: rehash
-        hashed = await asyncio.to_thread(BaseUser.hash_password, password)
+        hashed = await off_the_loop(BaseUser.hash_password, password)
         await BaseUser.update({BaseUser.password: hashed}).where(BaseUser.id == row["id"])
     await BaseUser.update({BaseUser.last_login: dt.datetime.now()}).where(BaseUser.id == row["id"])
     return row["id"]
@@ -117,7 +132,7 @@ async def create_user(
         BaseUser._validate_password(password)
     except ValueError as error:
         raise UserError(str(error)) from error
-    hashed = await asyncio.to_thread(BaseUser.hash_password, password)  # off the event loop
+    hashed = await off_the_loop(BaseUser.hash_password, password)
     async with BaseUser._meta.db.transaction():
         user = BaseUser(
             username=username, password=hashed, active=True, email=f"{username}@users.invalid"
