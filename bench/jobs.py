@@ -7,14 +7,15 @@ audits), starts N app processes (uvicorn ``--workers N``, ``EVENLY_APP_WORKER=0`
 
 1. an ordinary page (the office's home, ``/``) read one request after another: p50 and p99 while
    nothing else runs;
+2. 20 readers, logged in beforehand, ask for head office's PDF at once
+   (``POST /reports/headoffice/pdf/job``), follow their job as the page does (every second) and
+   download it, while the same ordinary page is read as before: each reader's seconds to the
+   PDF, how many jobs and PDFs were made (one of each, however many ask), the ordinary page's
+   p50 and p99 meanwhile, and its slowest reads with when they started.
+
 With ``--branches N --audits M`` the organisation is instead a chain of N branches in 80
 regions with M audits over a year (``bench.headoffice_pages``), e.g. ``--branches 5000
 --audits 60000``: head office's PDF is then the summarised one, its analysis the chain's.
-
-2. 20 readers, logged in beforehand, ask for head office's PDF at once (``POST /reports/headoffice/pdf/job``), follow
-   their job and download it, while the same ordinary page is read as before: each reader's
-   seconds to the PDF, how many jobs and PDFs were made (one of each, however many ask), and the
-   ordinary page's p50 and p99 meanwhile.
 """
 
 from __future__ import annotations
