@@ -66,6 +66,29 @@ def _chain(url: str, branches: int, audits: int) -> None:
     subprocess.run([sys.executable, "-c", build], env=env, cwd=ROOT, check=True)
 
 
+async def _as_of_today(url: str, backlog: int) -> None:
+    """The chain's year moved to end today, and its latest ``backlog`` audits waiting for review,
+    so that the office's home has this month's and this quarter's work to show, as a chain in
+    use has (the generated year is 2025's: its home was all but empty)."""
+    import asyncpg
+
+    from web.settings import postgres_config
+
+    connection = await asyncpg.connect(**postgres_config(url))
+    try:
+        await connection.execute(
+            "UPDATE audit SET visited_at = visited_at + (date_trunc('day', now())"
+            " - date_trunc('day', (SELECT max(visited_at) FROM audit)))"
+        )
+        await connection.execute(
+            "UPDATE audit SET status = 'submitted', submitted_at = visited_at WHERE id IN"
+            " (SELECT id FROM audit ORDER BY visited_at DESC LIMIT $1)",
+            backlog,
+        )
+    finally:
+        await connection.close()
+
+
 @contextlib.contextmanager
 def running(url: str, apps: int, workers: int, logs: Path) -> Iterator[str]:
     """N app processes behind one port (uvicorn's workers) and M job workers."""
@@ -229,6 +252,9 @@ def main() -> None:
     )
     parser.add_argument("--branches", type=int, help="a chain of this many branches, not the demo")
     parser.add_argument("--audits", type=int, default=60_000, help="the chain's audits")
+    parser.add_argument(
+        "--backlog", type=int, default=300, help="the chain's latest audits left for review"
+    )
     options = parser.parse_args()
     url = options.postgres
 
@@ -237,10 +263,13 @@ def main() -> None:
     if options.again:
         _evenly(url, "migrate")  # the code may have moved on since the data was loaded
         asyncio.run(_forget_jobs(url))
+        if options.branches:
+            asyncio.run(_as_of_today(url, options.backlog))
     elif options.branches:
         console.print(f"Preparing {url}: a chain of {options.branches} branches")
         asyncio.run(reset_postgres(url))
         _chain(url, options.branches, options.audits)
+        asyncio.run(_as_of_today(url, options.backlog))
     else:
         console.print(f"Preparing {url}: migrate, demo organisation")
         asyncio.run(reset_postgres(url))

@@ -11,7 +11,7 @@ import uuid
 
 from piccolo.apps.user.tables import BaseUser
 
-from audits.tables import CorrectiveAction, Visit
+from audits.tables import Branch, CorrectiveAction, Visit
 from audits.visits import services as visits_services
 from audits.visits.schemas import VisitCreate
 
@@ -125,6 +125,22 @@ def test_office_home_lists_queue_overdue_actions_gaps_and_moves(client, org):
     assert "B1</strong> · morning — 1 planned, none done" in page
     assert 'B2</strong> · evening — <span class="bad">nothing planned' in page
     assert 'href="/reports/branches/B1">Branch B1</a> (B1)' in page and "more consistent" in page
+    assert _moves_now(page, "B1") == "0.0"  # three equal visits
+
+    # The moves are kept between views (a chain's quarter is tens of thousands of audits), never
+    # stale: a new visit counts at once, and so does a branch's new name.
+    file_and_publish(client, org, visited_at=_days_ago(5, 9), **FAILS)
+    run(Branch.update({Branch.name: "Syntagma"}).where(Branch.code == "B1").run())
+    as_user(client, "ada")
+    page = _main(client.get("/").text)
+    assert 'href="/reports/branches/B1">Syntagma</a> (B1)' in page
+    assert float(_moves_now(page, "B1")) > 0
+
+
+def _moves_now(page: str, code: str) -> str:
+    row = re.search(rf'href="/reports/branches/{code}">.*?</tr>', page, re.S)
+    assert row, code
+    return re.findall(r'<td class="num">([^<]*)</td>', row[0])[1]
 
 
 def test_admin_home_names_branches_without_a_manager(client, org):
