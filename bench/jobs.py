@@ -67,9 +67,10 @@ def _chain(url: str, branches: int, audits: int) -> None:
 
 
 async def _as_of_today(url: str, backlog: int) -> None:
-    """The chain's year moved to end today, and its latest ``backlog`` audits waiting for review,
-    so that the office's home has this month's and this quarter's work to show, as a chain in
-    use has (the generated year is 2025's: its home was all but empty)."""
+    """The chain's year moved to end today, its latest ``backlog`` audits waiting for review and
+    the rest reviewed, so that the office's home has this month's and this quarter's work and
+    the shoppers' track records to show, as a chain in use has (the generated year is 2025's,
+    imported unreviewed: its home was all but empty)."""
     import asyncpg
 
     from web.settings import postgres_config
@@ -85,6 +86,15 @@ async def _as_of_today(url: str, backlog: int) -> None:
             " (SELECT id FROM audit ORDER BY visited_at DESC LIMIT $1)",
             backlog,
         )
+        # The reviews that published them (one in twenty returned once first): the shoppers'
+        # track records, which the review queue ranks by.
+        if not await connection.fetchval("SELECT count(*) FROM audit_change"):
+            await connection.execute(
+                "INSERT INTO audit_change (audit, at, action) SELECT id, visited_at, action"
+                " FROM audit, (VALUES ('approved'), ('returned')) AS review(action)"
+                " WHERE status = 'published'"
+                " AND (action = 'approved' OR get_byte(decode(md5(id::text), 'hex'), 0) < 13)"
+            )
     finally:
         await connection.close()
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from audits.db.kept_results import keep
+from audits.db.kept_results import UPLOAD_KIND, keep
 from audits.fieldwork.import_runs import (
     ImportOutcome,
     import_outcome,
@@ -28,7 +28,7 @@ from reports import report_data
 from reports.bytes_cache import digest
 
 AUDIT_IMPORT = "audit_import"
-IMPORT_KIND = "import"
+IMPORT_KIND = UPLOAD_KIND
 JOB_ABOVE_BYTES = 100_000
 """Uploads larger than this (about 2,000 score-only audits) are imported by a worker, the page
 following it on a bar; smaller ones are imported in the request."""

@@ -14,6 +14,9 @@ import datetime as dt
 from audits.db.write_lock import write_transaction
 from audits.tables import KeptResult
 
+UPLOAD_KIND = "import"
+"""Files people sent (an import's upload), kept for the job that reads them: not computed from
+the audits, so :func:`forget_derived` leaves them."""
 UNUSED_FOR = dt.timedelta(days=30)
 NEWEST = 64
 TOUCH_EVERY = dt.timedelta(hours=1)  # a read marks its row used at most this often
@@ -56,3 +59,10 @@ async def keep(
 
 async def count_kept(kind: str) -> int:
     return await KeptResult.count().where(KeptResult.kind == kind)
+
+
+async def forget_derived() -> None:
+    """Forget everything kept that was computed from the audits (analyses, chart images, PDFs,
+    the home's figures), inside the caller's transaction: an erasure calls it, so that no kept
+    report still names the person erased. Each is made again when next asked for."""
+    await KeptResult.delete().where(KeptResult.kind != UPLOAD_KIND)

@@ -16,9 +16,11 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
+from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import Column
-from piccolo.query.functions.aggregate import Count
+from piccolo.query.functions.aggregate import Count, Max
 
+from audits.db.kept_results import keep, read_kept
 from audits.db.write_lock import write_transaction
 from audits.fieldwork import events
 from audits.fieldwork.risk import RiskReason, TrackRecord, visit_risk
@@ -215,25 +217,46 @@ async def review_queue(
     return entries[:limit]
 
 
+TRACK_RECORDS = "track-records"
+
+
 async def track_records() -> dict[str, TrackRecord]:
     """Each shopper's reviews so far: how many of their audits were approved or returned, and
     how many returned (an audit returned and approved later counts twice, as it was reviewed
-    twice)."""
-    rows = await (
-        AuditChange.select(
-            AuditChange.audit._.auditor._.username.as_alias("auditor"),
-            AuditChange.action,
-            Count(AuditChange.id, alias="n"),
-        )
-        .where(AuditChange.action.is_in(["approved", "returned"]))
-        .group_by(AuditChange.audit._.auditor._.username, AuditChange.action)
+    twice).
+
+    A chain's reviews are hundreds of thousands of rows, and the queue heads the office's home:
+    the counts are kept for every process per state of the reviews (changes are only added,
+    and leave only with their audit), by shopper id, so that a renamed or erased shopper's
+    name is nowhere in what is kept."""
+    latest = await AuditChange.select(Max(AuditChange.id)).first()
+    key = f"{TRACK_RECORDS}:{latest['max'] if latest else 0}:{await Audit.count()}"
+    now = dt.datetime.now(dt.UTC)
+    kept = await read_kept(key, now=now)
+    if kept is None:
+        by_id = await _count_reviews()
+        await keep(key, TRACK_RECORDS, msgspec.json.encode(by_id), now=now, newest=4)
+    else:
+        by_id = msgspec.json.decode(kept, type=dict[int, TrackRecord])
+    names = await BaseUser.select(BaseUser.id, BaseUser.username).where(
+        BaseUser.id.is_in(list(by_id) or [0])
     )
-    counts: dict[str, dict[str, int]] = {}
+    return {r["username"]: by_id[r["id"]] for r in names}
+
+
+async def _count_reviews() -> dict[int, TrackRecord]:
+    auditor = AuditChange.audit._.auditor
+    rows = await (
+        AuditChange.select(auditor.as_alias("auditor"), AuditChange.action, Count(alias="n"))
+        .where(AuditChange.action.is_in(["approved", "returned"]), auditor.is_not_null())
+        .group_by(auditor, AuditChange.action)
+    )
+    counts: dict[int, dict[str, int]] = {}
     for row in rows:
-        counts.setdefault(row["auditor"] or "", {})[row["action"]] = row["n"]
+        counts.setdefault(row["auditor"], {})[row["action"]] = row["n"]
     return {
-        name: TrackRecord(reviewed=sum(c.values()), returned=c.get("returned", 0))
-        for name, c in counts.items()
+        user_id: TrackRecord(reviewed=sum(c.values()), returned=c.get("returned", 0))
+        for user_id, c in counts.items()
     }
 
 

@@ -1,17 +1,19 @@
 """Indexes for what every page of head office asks: the audits' latest change (the fingerprint
-that keys kept analyses, PDFs and the home's moves) and the review queue (audits submitted,
-oldest first), which otherwise read the whole table at a chain's scale."""
+that keys kept analyses, PDFs and the home's moves), the review queue (audits submitted, oldest
+first) and an audit's changes (its dismissed flags, its history), which otherwise read the
+whole table at a chain's scale."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
 ID = "2026-12-07T22:20:00:000000"
 VERSION = "1.38.0"
-DESCRIPTION = "indexes for the audits' fingerprint and the review queue"
+DESCRIPTION = "indexes for the audits' fingerprint, the review queue and audit changes"
 
 STATEMENTS = [
     "CREATE INDEX audit_updated ON audit (updated_at)",
     "CREATE INDEX audit_submitted ON audit (submitted_at) WHERE status = 'submitted'",
+    "CREATE INDEX audit_change_audit ON audit_change (audit)",
 ]
 
 

@@ -11,10 +11,12 @@ descriptions of them are emptied. Each erasure is one row of ``PersonalDataErasu
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 from piccolo.apps.user.tables import BaseUser
 
+from audits.db.kept_results import forget_derived
 from audits.db.write_lock import write_transaction
 from audits.org.users import CurrentUser
 from audits.tables import (
@@ -93,8 +95,14 @@ async def erase_user(user_id: int, *, by: CurrentUser | None, reason: str) -> st
         await SentEmail.update({SentEmail.address: "", SentEmail.body: ""}).where(
             SentEmail.recipient == user_id
         )
-        # Where they were and when their photos were taken (evidence of presence) go too.
-        await Audit.update({Audit.presence: None}).where(Audit.auditor == user_id)
+        # Where they were and when their photos were taken (evidence of presence) go too. Their
+        # audits change (so the audits' fingerprint does: no process reuses an analysis or a
+        # PDF that named them), and what was kept of reports goes.
+        now = dt.datetime.now(dt.UTC)
+        await Audit.update({Audit.presence: None, Audit.updated_at: now}).where(
+            Audit.auditor == user_id
+        )
+        await forget_derived()
         await Evidence.update({Evidence.taken_at: None}).where(Evidence.uploaded_by == user_id)
         await PersonalDataErasure.insert(
             PersonalDataErasure(
@@ -120,7 +128,11 @@ async def erase_staff(staff_id: int, *, by: CurrentUser | None, reason: str) -> 
     async with write_transaction():
         kept = await Audit.count().where(Audit.staff == staff_id)
         await Staff.update({Staff.code: pseudonym, Staff.name: ""}).where(Staff.id == staff_id)
-        await Audit.update({Audit.staff_description: ""}).where(Audit.staff == staff_id)
+        now = dt.datetime.now(dt.UTC)
+        await Audit.update({Audit.staff_description: "", Audit.updated_at: now}).where(
+            Audit.staff == staff_id
+        )
+        await forget_derived()  # as for a user: no kept report may still name them
         await PersonalDataErasure.insert(
             PersonalDataErasure(
                 by=None if by is None else by.id,

@@ -11,9 +11,10 @@ from piccolo.apps.user.tables import BaseUser
 from audits.actions.services import approve_audit
 from audits.fieldwork import review
 from audits.fieldwork.filing import submit_audit
+from audits.fieldwork.risk import TrackRecord
 from audits.fieldwork.schemas import AuditCreate, AuditNotFound, AuditRejected
 from audits.org.users import CurrentUser, get_current_user
-from audits.tables import Audit, AuditChange
+from audits.tables import Audit, AuditChange, KeptResult
 
 from ..web import audit_fixtures
 from ..web.audit_fixtures import audit_body
@@ -212,6 +213,19 @@ async def test_queue_weighs_the_shoppers_track_record(org):
     queue = [e for e in await review.review_queue() if e.id in (sams, sues)]
     assert [e.id for e in queue] == [sues, sams]
     assert queue[0].risk > queue[1].risk
+
+
+async def test_track_records_kept_follow_each_review_and_name_no_one(org):
+    """The counts are kept between views (a chain's reviews are hundreds of thousands of rows),
+    never stale, and what is kept holds shopper ids, not names (an erased shopper's name must
+    not outlive them there)."""
+    ada = await _user("ada")
+    await approve_audit(await _file(org, "sam"), ada)
+    assert (await review.track_records())["sam"] == TrackRecord(reviewed=1, returned=0)
+    await review.return_to_shopper(await _file(org, "sam"), ada, "Redo it.")
+    assert (await review.track_records())["sam"] == TrackRecord(reviewed=2, returned=1)
+    kept = await KeptResult.select(KeptResult.data).where(KeptResult.kind == review.TRACK_RECORDS)
+    assert kept and all(b"sam" not in bytes(row["data"]) for row in kept)
 
 
 async def test_dismissed_flag_no_longer_counts_and_its_reason_is_in_the_trail(org):

@@ -2,11 +2,25 @@
 shopper's or a staff member's personal data; their audits keep their scores, the trail says
 who did it and why, and no other role can do either."""
 
+import datetime as dt
 import json
+import uuid
 
 import pytest
 
-from audits.tables import ApiToken, Audit, BaseUser, PersonalDataErasure, Staff, UserSession
+from audits.actions.services import approve_audit
+from audits.db.kept_results import UPLOAD_KIND, keep
+from audits.org.users import get_current_user
+from audits.tables import (
+    ApiToken,
+    Audit,
+    BaseUser,
+    KeptResult,
+    PersonalDataErasure,
+    Staff,
+    UserSession,
+)
+from reports.report_data import audits_fingerprint
 
 from ..conftest import run
 from .audit_fixtures import audit_body
@@ -125,3 +139,39 @@ def test_an_admin_cannot_erase_themselves_nor_without_a_reason(client, org):
     form(client, f"/admin/personal-data/users/{sam}/erase", {"reason": "  ", "confirm": "sam"})
     assert run(BaseUser.count().where(BaseUser.username.is_in(["root", "sam"])).run()) == 2
     assert run(PersonalDataErasure.count().run()) == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "confirm"),
+    [
+        ("/admin/personal-data/users/{sam}/erase", "sam"),
+        ("/admin/personal-data/staff/B1/B1-S1/erase", "B1-S1"),
+    ],
+)
+def test_erasing_forgets_every_kept_report_and_changes_the_audits_fingerprint(
+    client, org, filed, url, confirm
+):
+    """Analyses, PDFs, chart images and the home's figures are kept for every process by the
+    audits' fingerprint: after an erasure none of them may be served again (they may name the
+    person), and the next reader gets them made anew."""
+    ada = run(get_current_user(_id("ada")))
+    run(approve_audit(uuid.UUID(filed), ada))
+    login(client, "ada")
+    assert client.get("/").status_code == 200  # keeps the home's figures
+    assert client.get("/reports/headoffice").status_code == 200
+    run(keep("a-pdf-of-before", "pdf", b"%PDF names sam", now=dt.datetime.now(dt.UTC)))
+    run(keep("an-upload", UPLOAD_KIND, b"audit_ref,auditor", now=dt.datetime.now(dt.UTC)))
+    before = run(audits_fingerprint())
+    assert run(KeptResult.count().where(KeptResult.kind != UPLOAD_KIND).run()) >= 2
+
+    client.cookies.clear()
+    login(client, "root")
+    reason = {"reason": "Asked for erasure", "confirm": confirm}
+    assert form(client, url.format(sam=_id("sam")), reason).status_code == 302
+
+    kinds = run(KeptResult.select(KeptResult.kind).run())
+    assert [row["kind"] for row in kinds] == [UPLOAD_KIND]  # what people sent stays
+    assert run(audits_fingerprint()) != before
+    client.cookies.clear()
+    login(client, "ada")
+    assert client.get("/").status_code == 200
