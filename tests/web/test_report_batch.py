@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from audits.db.kept_results import count_kept
 from reports import charts, kept_analyses, kept_charts
 from reports.charts import shared_renderer
-from reports.kept_charts import kept_report_pdf
+from reports.kept_pdfs import kept_report_pdf
 from reports.pdf import LAYOUT_STEPS, clear_pdf_cache
 from reports.report_data import Filters
 from reports.services.branch import build_branch
