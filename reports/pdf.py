@@ -79,6 +79,8 @@ def html_to_pdf(html: str, progress: Callable[[], None] | None = None) -> bytes:
 
 
 _pdfs = BytesCache(64 * 1024 * 1024)  # laid-out PDFs by a digest of their print HTML
+on_layout: list[Callable[[str], None]] = []
+"""Called with the print HTML as each report is laid out (not taken from a cache): tests count."""
 _warm = threading.Event()
 _WARM_UP_HTML = '<p lang="en">Service</p><p lang="el">Υπηρεσία</p><p lang="pl">Obsługa</p>' + (
     '<p lang="fa" dir="rtl">خدمات</p>'
@@ -187,6 +189,8 @@ def laid_out(html: str, steps: Callable[[int], None] | None = None) -> bytes:
     if pdf is None:  # the same report downloaded again lays out nothing
         pdf = html_to_pdf(html, (lambda: steps(1)) if steps else None)
         _pdfs.put(key, pdf)
+        for hook in on_layout:
+            hook(html)
     if steps:
         steps(LAYOUT_STEPS)
     return pdf

@@ -35,6 +35,7 @@ from audits.tables import Role
 from checklists.model import LANGUAGES
 
 if TYPE_CHECKING:
+    from reports.charts import ChartRenderer
     from reports.report_data import Filters
     from reports.report_model import Report, Translate
 
@@ -69,7 +70,6 @@ def _pdf(build: Build, lang: str) -> bytes:
     WeasyPrint import and fonts take as much CPU as the rest of a kept PDF, so it is not
     started ahead of knowing)."""
     from audits.db.engine import bind_tables
-    from reports.charts import shared_renderer
     from reports.kept_pdfs import kept_report_pdf
     from web.i18n import gettext_for
 
@@ -88,10 +88,19 @@ def _pdf(build: Build, lang: str) -> bytes:
             report = await build(translate)
             progress.update(reading, completed=1)
             return await kept_report_pdf(
-                report, translate=translate, renderer=shared_renderer, progress=step
+                report, translate=translate, renderer=_chromium_and_weasyprint, progress=step
             )
 
         return asyncio.run(make())
+
+
+def _chromium_and_weasyprint() -> ChartRenderer:
+    """The browser, for a chart no process kept; then no process laid out this PDF either (its
+    HTML holds that chart), so WeasyPrint loads while chromium starts."""
+    from reports.charts import shared_renderer
+
+    _start_early()
+    return shared_renderer()
 
 
 LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
