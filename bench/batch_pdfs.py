@@ -87,9 +87,9 @@ print(json.dumps({"warm": time.perf_counter() - started}))
 
 
 STATES = [  # what each cold run forgets first, and what it finds kept
-    (["analysis", "chart", "pdf"], "nothing kept"),
-    (["chart", "pdf"], "analysis kept, no chart"),
-    (["pdf"], "analysis and charts kept, no PDF"),
+    (["analysis", "chart", "laid_out"], "nothing kept"),
+    (["chart", "laid_out"], "analysis kept, no chart"),
+    (["laid_out"], "analysis and charts kept, no PDF"),
 ]
 ALL_KEPT = ([], "analysis, charts and PDF kept")
 

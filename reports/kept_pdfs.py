@@ -36,7 +36,8 @@ from .kept_charts import keep_charts, kept_charts
 from .pdf import LAYOUT_STEPS, cached_pdf, laid_out, remember_pdf, report_html, report_steps
 from .report_model import Report, Translate, no_translation
 
-KIND = "pdf"
+KIND = "laid_out"
+"""Not ``web.jobs``' ``pdf`` rows (a job's PDF under its job's key), pruned on their own."""
 KEEP = 256
 """PDFs kept (the most recently used): a month of a chain's branch reports, ~100 KiB each."""
 
