@@ -1,15 +1,25 @@
-"""Piccolo's configuration: the engine comes from DATABASE_URL (see web/settings.py)."""
+"""Piccolo's configuration: the engine comes from DATABASE_URL (see web/settings.py).
 
-from piccolo.conf.apps import AppRegistry
+The app registry is made when Piccolo asks for it (migrations, Piccolo's commands):
+``piccolo.conf.apps`` imports ``black``, which a command that only reads need not import
+(``audits.db.engine``)."""
 
 from web.settings import Settings, make_engine
 
 DB = make_engine(Settings.from_env().database_url)
 
-APP_REGISTRY = AppRegistry(
-    apps=[
-        "piccolo.apps.user.piccolo_app",
-        "checklists.piccolo_app",
-        "audits.piccolo_app",
-    ]
-)
+
+def __getattr__(name: str) -> object:
+    if name != "APP_REGISTRY":
+        raise AttributeError(name)
+    from piccolo.conf.apps import AppRegistry
+
+    global APP_REGISTRY
+    APP_REGISTRY = AppRegistry(
+        apps=[
+            "piccolo.apps.user.piccolo_app",
+            "checklists.piccolo_app",
+            "audits.piccolo_app",
+        ]
+    )
+    return APP_REGISTRY

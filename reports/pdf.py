@@ -79,6 +79,8 @@ def html_to_pdf(html: str, progress: Callable[[], None] | None = None) -> bytes:
 
 
 _pdfs = BytesCache(64 * 1024 * 1024)  # laid-out PDFs by a digest of their print HTML
+on_layout: list[Callable[[str], None]] = []
+"""Called with the print HTML as each report is laid out (not taken from a cache): tests count."""
 _warm = threading.Event()
 _WARM_UP_HTML = '<p lang="en">Service</p><p lang="el">Υπηρεσία</p><p lang="pl">Obsługa</p>' + (
     '<p lang="fa" dir="rtl">خدمات</p>'
@@ -122,37 +124,86 @@ def report_pdf(
     ``progress(done, total)`` counts each figure exported, then the ``LAYOUT_STEPS``.
     ``known_images`` and ``drawn_images`` are ``render_figures``' ``known`` and ``drawn``."""
     started = time.perf_counter()
+    html = report_html(
+        report,
+        translate=translate,
+        renderer=renderer,
+        progress=progress,
+        known_images=known_images,
+        drawn_images=drawn_images,
+    )
+    charted = time.perf_counter()
+    pdf = laid_out(html, report_steps(report, progress))
+    if timings is not None:
+        timings.charts = charted - started
+        timings.layout = time.perf_counter() - charted
+    return pdf
+
+
+def report_html(
+    report: Report,
+    *,
+    translate: Translate = no_translation,
+    renderer: ChartRenderer | Callable[[], ChartRenderer] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    known_images: Mapping[str, bytes] | None = None,
+    drawn_images: dict[str, bytes] | None = None,
+) -> str:
+    """The first half of ``report_pdf``: the figures as images, then the print HTML (which is
+    everything the PDF is made of, so a digest of it names the PDF)."""
     figures = {f.key: f.figure for f in report.figures()}
     raster = frozenset(f.key for f in report.figures() if f.raster)
     total = len(figures) + LAYOUT_STEPS
-
-    def step(done: int) -> None:
-        if progress:
-            progress(done, total)
-
     images = {}
     if figures:
         images = render_figures(
             figures,
             report.lang,
             renderer,
-            lambda done, _total: step(done),
+            (lambda done, _total: progress(done, total)) if progress else None,
             raster,
             known=known_images,
             drawn=drawn_images,
         )
-    charted = time.perf_counter()
-    html = print_html(report, images, translate)
+    return print_html(report, images, translate)
+
+
+def report_steps(
+    report: Report, progress: Callable[[int, int], None] | None
+) -> Callable[[int], None]:
+    """``report_pdf``'s progress after the figures: ``steps(1)`` laid out, ``steps(2)`` done."""
+    figures = len(report.figures())
+
+    def steps(done: int) -> None:
+        if progress:
+            progress(figures + done, figures + LAYOUT_STEPS)
+
+    return steps
+
+
+def laid_out(html: str, steps: Callable[[int], None] | None = None) -> bytes:
+    """The second half of ``report_pdf``: the print HTML laid out by WeasyPrint, or the PDF
+    this process laid out before from the same HTML. ``steps`` as ``report_steps``'."""
     key = digest(html)
     pdf = _pdfs.get(key)
     if pdf is None:  # the same report downloaded again lays out nothing
-        pdf = html_to_pdf(html, lambda: step(len(figures) + 1))
+        pdf = html_to_pdf(html, (lambda: steps(1)) if steps else None)
         _pdfs.put(key, pdf)
-    step(total)
-    if timings is not None:
-        timings.charts = charted - started
-        timings.layout = time.perf_counter() - charted
+        for hook in on_layout:
+            hook(html)
+    if steps:
+        steps(LAYOUT_STEPS)
     return pdf
+
+
+def cached_pdf(html: str) -> bytes | None:
+    """The PDF this process laid out (or was given) for ``html``, if it still has it."""
+    return _pdfs.get(digest(html))
+
+
+def remember_pdf(html: str, pdf: bytes) -> None:
+    """A PDF laid out from ``html`` elsewhere (kept in the database), for ``laid_out``."""
+    _pdfs.put(digest(html), pdf)
 
 
 def clear_pdf_cache() -> None:

@@ -6,12 +6,14 @@ It lives in the web, not beside ``evenly analyse`` in ``reports.commands``, for 
 reports are written in the reader's language, and the translation catalogs are the web's
 (``web.i18n``). A report that cannot be built (``reports.errors``) is a message, not a trace.
 
-A command loads WeasyPrint (its fonts) in the background while it reads the database, and
-reads the analysis and every chart any process kept (``reports.kept_analyses``,
-``reports.kept_charts``): chromium starts only for a chart never drawn before. The report
-builders, SciPy and WeasyPrint are imported by the commands that use them, not by every
-``evenly`` command. ``evenly report branch --all -o DIR`` writes every branch's PDF in one
-process, with one browser and one analysis (``reports.services.branch_batch``)."""
+A command reads the analysis, every chart and the PDF itself if any process kept them
+(``reports.kept_analyses``, ``reports.kept_charts``, ``reports.kept_pdfs``): chromium starts
+only for a chart never drawn before, and WeasyPrint is imported only for a PDF never laid out
+before. The report builders, SciPy and WeasyPrint are imported by the commands that use them,
+not by every ``evenly`` command, and the tables are given their engine without Piccolo's finder
+(``audits.db.engine``). ``evenly report branch --all -o DIR`` writes every branch's PDF in one
+process, with one browser and one analysis, loading WeasyPrint (its fonts) in the background
+while it reads the database (``reports.services.branch_batch``)."""
 
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ from audits.tables import Role
 from checklists.model import LANGUAGES
 
 if TYPE_CHECKING:
+    from reports.charts import ChartRenderer
     from reports.report_data import Filters
     from reports.report_model import Report, Translate
 
@@ -62,12 +65,16 @@ def _write(build: Build, lang: str, output: Path) -> None:
 
 def _pdf(build: Build, lang: str) -> bytes:
     """One event loop for the database read, the kept charts and the PDF: chromium starts only
-    if a chart was never exported by any process (``reports.kept_charts``)."""
-    from reports.charts import shared_renderer
-    from reports.kept_charts import kept_report_pdf
+    if a chart was never exported by any process (``reports.kept_charts``), WeasyPrint only if
+    the PDF was never laid out by any process (``reports.kept_pdfs``: a cold command's
+    WeasyPrint import and fonts take as much CPU as the rest of a kept PDF, so it is not
+    started ahead of knowing)."""
+    from audits.db.engine import bind_tables
+    from reports.kept_pdfs import kept_report_pdf
     from web.i18n import gettext_for
 
     translate = gettext_for(lang)
+    bind_tables()
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
     ) as progress:
@@ -81,10 +88,19 @@ def _pdf(build: Build, lang: str) -> bytes:
             report = await build(translate)
             progress.update(reading, completed=1)
             return await kept_report_pdf(
-                report, translate=translate, renderer=shared_renderer, progress=step
+                report, translate=translate, renderer=_chromium_and_weasyprint, progress=step
             )
 
         return asyncio.run(make())
+
+
+def _chromium_and_weasyprint() -> ChartRenderer:
+    """The browser, for a chart no process kept; then no process laid out this PDF either (its
+    HTML holds that chart), so WeasyPrint loads while chromium starts."""
+    from reports.charts import shared_renderer
+
+    _start_early()
+    return shared_renderer()
 
 
 LANG = click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True)
@@ -99,8 +115,9 @@ def report() -> None:
 
 
 def _start_early() -> None:
-    """WeasyPrint's import and fonts (a second) while the database is read. Chromium is not
-    started here: most charts were exported before and are read from the database."""
+    """WeasyPrint's import and fonts (a second) while the database is read, for a batch (which
+    lays out PDFs whatever is kept). Chromium is not started here: most charts were exported
+    before and are read from the database."""
     from reports.pdf import warm_up
 
     threading.Thread(target=warm_up, name="weasyprint-warm-up", daemon=True).start()
@@ -139,8 +156,8 @@ def branch(code: str | None, every: bool, start, end, lang: str, output: Path) -
     if every == bool(code):
         raise click.UsageError("Give one branch code, or --all.")
     filters = Filters(start=_date(start), end=_date(end))
-    _start_early()
     if every:
+        _start_early()
         _write_all(filters, lang, output)
         return
     _write(lambda _: build_branch(code or "", filters, HEAD_OFFICE, lang=lang, _=_), lang, output)
@@ -149,6 +166,7 @@ def branch(code: str | None, every: bool, start, end, lang: str, output: Path) -
 def _write_all(filters: Filters, lang: str, folder: Path) -> None:
     """Every branch's PDF into ``folder`` as ``branch-CODE.pdf``, a line and a bar as each is
     written."""
+    from audits.db.engine import bind_tables
     from reports.charts import start_shared_renderer_soon
     from reports.services.branch_batch import BranchPdf, branch_pdfs
     from web.i18n import gettext_for
@@ -156,6 +174,7 @@ def _write_all(filters: Filters, lang: str, folder: Path) -> None:
     if folder.exists() and not folder.is_dir():
         raise click.UsageError(f"{folder} is a file; --all writes into a folder.")
     folder.mkdir(parents=True, exist_ok=True)
+    bind_tables()
     start_shared_renderer_soon()  # a batch draws every branch's charts
     started = time.perf_counter()
     with Progress(
@@ -187,7 +206,6 @@ def headoffice(start, end, lang: str, output: Path) -> None:
     from reports.report_data import Filters
     from reports.services.headoffice import build_headoffice
 
-    _start_early()
     filters = Filters(start=_date(start), end=_date(end))
     _write(lambda _: build_headoffice(filters, HEAD_OFFICE, lang=lang, _=_), lang, output)
 

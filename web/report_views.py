@@ -14,7 +14,7 @@ from litestar.response import Template
 
 from audits.boundary.csv_guard import GuardedWriter
 from reports.charts import shared_renderer, start_shared_renderer_soon
-from reports.kept_charts import kept_report_pdf
+from reports.kept_pdfs import kept_report_pdf
 from reports.report_model import Report, Translate
 from web.deps import Page
 from web.i18n import gettext_for

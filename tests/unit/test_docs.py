@@ -115,7 +115,7 @@ def _resolve(words: list[str]) -> tuple[tuple[str, ...], click.Command | None]:
             break
         if word.startswith("-"):
             break
-        sub = command.commands.get(word)
+        sub = command.get_command(click.Context(command), word)  # `evenly`'s are lazy
         if sub is None:
             return tuple(path), None
         command, path = sub, [*path, word]
