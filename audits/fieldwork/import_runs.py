@@ -89,6 +89,11 @@ async def unfinished_import(file_key: str) -> str | None:
     return None if row is None else row["key"]
 
 
+async def upload_kept(key: str) -> bool:
+    """Whether the file of import ``key`` is still kept (an unfinished import's always is)."""
+    return await AuditImport.exists().where(AuditImport.key == key)
+
+
 async def import_outcome(key: str) -> ImportOutcome | None:
     """The outcome of the finished import ``key``, or None."""
     row = await AuditImport.select(AuditImport.outcome).where(AuditImport.key == key).first()
