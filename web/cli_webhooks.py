@@ -8,6 +8,7 @@ import asyncio
 import click
 from rich.console import Console
 
+from web.settings import Settings
 from web.webhooks import run_forever, run_pass
 
 console = Console()
@@ -22,11 +23,13 @@ def webhooks() -> None:
 @click.option("--loop", is_flag=True, help="Keep running, a pass every --interval seconds.")
 @click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
 def deliver(loop: bool, interval: float) -> None:
-    """Write overdue actions' events and send every delivery that is due (one pass)."""
+    """Write overdue actions' events and send every delivery that is due (one pass); delete
+    the finished ones older than EVENLY_WEBHOOK_KEEP_DAYS (with --loop, once an hour)."""
+    keep_days = Settings.from_env().webhook_keep_days
     if loop:
-        asyncio.run(run_forever(interval, wait_first=False))
+        asyncio.run(run_forever(interval, keep_days=keep_days, wait_first=False))
         return
-    run = asyncio.run(run_pass())
+    run = asyncio.run(run_pass(keep_days=keep_days))
     console.print(
         f"Webhooks: {run.delivered} delivered, {run.failed} to retry later, {run.gave_up} given up."
     )

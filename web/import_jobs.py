@@ -21,6 +21,7 @@ from audits.fieldwork.import_runs import (
     run_import,
     store_upload,
     unfinished_import,
+    upload_kept,
 )
 from audits.jobs import queue
 from audits.jobs.queue import JobContext, JobResult, JobStatus
@@ -48,6 +49,15 @@ async def defer_import(
         await store_upload(
             key, file_key, data, checklist=checklist, create_missing=create_missing, now=now
         )
+    return await queue.defer(AUDIT_IMPORT, key=key, args={}, audience="office")
+
+
+async def retry_import(key: str) -> JobStatus | None:
+    """The import ``key`` queued again after its job failed (a worker's or the database's
+    error, not the file's), or None when its file is no longer kept. It goes on after the last
+    chunk written, and a retry asked twice joins the first."""
+    if not await upload_kept(key):
+        return None
     return await queue.defer(AUDIT_IMPORT, key=key, args={}, audience="office")
 
 

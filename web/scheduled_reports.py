@@ -3,7 +3,8 @@ each branch manager who asked for it every approved visit's report, in the reade
 
 ``run_scheduled`` is what ``evenly report send-scheduled`` runs; the app's daily task only
 queues the same deliveries, a job each (``queue_scheduled``), which workers run
-(``audits.jobs``); ``notify_approved`` runs right after an approval. Each delivery is claimed
+(``audits.jobs``); an approval queues its visit notices the same way (``queue_visit_notices``),
+so no request waits for the mail server. Each delivery is claimed
 in the database (``audits.subscriptions.services.claim``) before its PDF is built, so running
 it twice, or in many processes at once, sends each period's report once. The PDF is built as
 its reader would read it (a manager never learns who the shopper was) and attached, or linked
@@ -228,8 +229,13 @@ async def queue_scheduled(
     queued already (by another app process, or yesterday and not failed) is not queued again."""
     await _context(settings, now or dt.datetime.now(dt.UTC))  # no e-mail server: say so now
     now = now or dt.datetime.now(dt.UTC)
+    return await _queue(await _due(today or now.date(), now))
+
+
+async def _queue(jobs: list[_Job]) -> ScheduledRun:
+    """A job per delivery; its key is the delivery's, so the daily run's joins an approval's."""
     run = ScheduledRun()
-    for job in await _due(today or now.date(), now):
+    for job in jobs:
         key = digest(SCHEDULED_REPORT, job.subscriber.subscription, job.period, job.branch)
         args = {"job": msgspec.json.encode(job).decode()}
         await queue.defer(SCHEDULED_REPORT, key=key, args=args, audience="office")
@@ -250,7 +256,8 @@ async def scheduled_report(args: dict, context: JobContext) -> JobResult:
 
 
 async def notify_approved(settings: Settings, audit_id: uuid.UUID) -> ScheduledRun:
-    """Tell the branch's subscribed managers of one approved visit (after the approval)."""
+    """Tell the branch's subscribed managers of one approved visit now, in this process (what
+    the job of each notice does; ``queue_visit_notices`` is what an approval calls)."""
     run = ScheduledRun()
     if not settings.smtp_url:
         return run
@@ -264,9 +271,22 @@ async def notify_approved(settings: Settings, audit_id: uuid.UUID) -> ScheduledR
     return run
 
 
-async def notify_approved_logged(settings: Settings, audit_id: uuid.UUID) -> None:
-    """``notify_approved`` as a background task: a failure is logged (the daily run retries)."""
+async def queue_visit_notices(settings: Settings, audit_id: uuid.UUID) -> ScheduledRun:
+    """Queue the notices of one approved visit to the branch's subscribed managers, a job each
+    (nothing without an e-mail server)."""
+    if not settings.smtp_url:
+        return ScheduledRun()
+    approved = await subscriptions_selectors.approved(audit_id)
+    if approved is None:
+        return ScheduledRun()
+    subscribers = await subscriptions_selectors.subscribers(subscriptions_rules.VISITS)
+    return await _queue(_visit_jobs(subscribers, [approved]))
+
+
+async def queue_visit_notices_logged(settings: Settings, audit_id: uuid.UUID) -> None:
+    """``queue_visit_notices`` after an approval's response: a failure (database down) is
+    logged, and the daily run queues what was missed."""
     try:
-        await notify_approved(settings, audit_id)
+        await queue_visit_notices(settings, audit_id)
     except Exception:
-        log.exception("visit notices of %s failed", audit_id)
+        log.exception("queueing the visit notices of %s failed", audit_id)

@@ -73,6 +73,11 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "deliveries that are due; `0` runs none in the app (run `evenly webhooks deliver "
         "--loop` instead).",
     ),
+    "EVENLY_WEBHOOK_KEEP_DAYS": (
+        "30",
+        "Days the webhook deliveries that were delivered or given up stay in each endpoint's "
+        "log; older ones are deleted by a webhook pass once an hour (pending ones always stay).",
+    ),
     "EVENLY_APP_WORKER": (
         "1",
         "`1` runs a job worker inside each app process (the head-office PDF and other long "
@@ -103,6 +108,16 @@ def _interval(value: str) -> float:
     return seconds
 
 
+def _keep_days(value: str) -> int:
+    try:
+        days = int(value)
+    except ValueError:
+        days = 0
+    if not 1 <= days <= 3650:
+        raise ValueError(f"EVENLY_WEBHOOK_KEEP_DAYS: days from 1 to 3650, got {value!r}")
+    return days
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = SETTINGS["DATABASE_URL"][0]
@@ -121,6 +136,7 @@ class Settings:
     public_url: str = "http://127.0.0.1:8000"
     report_attach_max_kb: int = 5000
     webhook_interval: float = 10.0
+    webhook_keep_days: int = 30
     app_worker: bool = True
 
     @classmethod
@@ -144,6 +160,7 @@ class Settings:
             public_url=_env("EVENLY_PUBLIC_URL", env).rstrip("/"),
             report_attach_max_kb=int(_env("EVENLY_REPORT_ATTACH_MAX_KB", env)),
             webhook_interval=_interval(_env("EVENLY_WEBHOOK_INTERVAL", env)),
+            webhook_keep_days=_keep_days(_env("EVENLY_WEBHOOK_KEEP_DAYS", env)),
             app_worker=_env("EVENLY_APP_WORKER", env) == "1",
         )
 

@@ -4,16 +4,17 @@ transaction so its progress shows, and safe to run again after a restart at any 
 Why a rerun neither doubles nor half-writes: an audit's id is a digest of its ``audit_ref``, so a
 row written by an earlier attempt is found stored and left alone (``ON CONFLICT DO NOTHING``);
 a chunk is written whole or not at all, with the pairs it links (each calibration audit comes
-after the audit it calibrates); what the first attempt planned is kept before the first chunk,
-so the result reports the file, not what was left; and the transaction that finishes the import
-emits its one event and records its outcome, which a later rerun returns as it is.
+after the audit it calibrates, and audits that name each other in a cycle share a chunk); what
+the first attempt planned is kept before the first chunk, so the result reports the file, not
+what was left; and the transaction that finishes the import emits its one event and records its
+outcome, which a later rerun returns as it is.
 """
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 
 import msgspec
 
@@ -88,6 +89,11 @@ async def unfinished_import(file_key: str) -> str | None:
     return None if row is None else row["key"]
 
 
+async def upload_kept(key: str) -> bool:
+    """Whether the file of import ``key`` is still kept (an unfinished import's always is)."""
+    return await AuditImport.exists().where(AuditImport.key == key)
+
+
 async def import_outcome(key: str) -> ImportOutcome | None:
     """The outcome of the finished import ``key``, or None."""
     row = await AuditImport.select(AuditImport.outcome).where(AuditImport.key == key).first()
@@ -96,21 +102,38 @@ async def import_outcome(key: str) -> ImportOutcome | None:
     return msgspec.json.decode(row["outcome"], type=ImportOutcome)
 
 
-def in_pair_order(audits: list[PlannedAudit]) -> list[PlannedAudit]:
-    """The audits with each calibration audit after the one it calibrates (a chunk links the
-    pairs whose two audits are written by then)."""
+def in_pair_chunks(audits: list[PlannedAudit], size: int) -> list[list[PlannedAudit]]:
+    """The audits in chunks of at most ``size`` (more only for a cycle that long), each
+    calibration audit in the chunk of the audit it calibrates or a later one, and the audits
+    of a cycle (two that name each other, or more) in one chunk: a chunk links its pairs when
+    it commits, and the audit a link names must be stored by then."""
+    chunks: list[list[PlannedAudit]] = [[]]
+    for unit in _pair_units(audits):
+        if chunks[-1] and len(chunks[-1]) + len(unit) > size:
+            chunks.append([])
+        chunks[-1] += unit
+    return [chunk for chunk in chunks if chunk]
+
+
+def _pair_units(audits: list[PlannedAudit]) -> Iterator[list[PlannedAudit]]:
+    """Each audit alone, after the audit it calibrates, but a cycle's audits together."""
     by_id = {audit.id: audit for audit in audits}
     placed: set = set()
-    ordered: list[PlannedAudit] = []
     for audit in audits:
         chain: list[PlannedAudit] = []
+        on_chain: dict = {}
         current: PlannedAudit | None = audit
         while current is not None and current.id not in placed:
             placed.add(current.id)
+            on_chain[current.id] = len(chain)
             chain.append(current)
             current = by_id.get(current.calibration_of)  # type: ignore[arg-type]
-        ordered += reversed(chain)
-    return ordered
+        if current is not None and current.id in on_chain:  # the walk came round: a cycle
+            start = on_chain[current.id]
+            yield chain[start:]
+            chain = chain[:start]
+        for one in reversed(chain):
+            yield [one]
 
 
 async def run_import(
@@ -148,9 +171,7 @@ async def run_import(
             await AuditImport.update({AuditImport.planned: encoded}).where(AuditImport.key == key)
     ids = await ids_of(plan)
     written = planned.new - len(plan.audits)  # by an earlier attempt
-    ordered = in_pair_order(plan.audits)
-    for start in range(0, len(ordered), BATCH):
-        chunk = ordered[start : start + BATCH]
+    for chunk in in_pair_chunks(plan.audits, BATCH):
         async with write_transaction():
             await write_audits(chunk, version, ids, now)
             written += len(chunk)

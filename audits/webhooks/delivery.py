@@ -149,3 +149,21 @@ async def deliver_due(
 
 async def any_active_endpoint() -> bool:
     return await WebhookEndpoint.exists().where(WebhookEndpoint.active.eq(True))
+
+
+FINISHED = ("delivered", "failed")
+
+
+async def prune_finished(*, before: dt.datetime) -> int:
+    """Delete the deliveries delivered or given up whose event was written before ``before``
+    (an endpoint's log keeps the rest; a pending delivery always stays); how many."""
+    async with write_transaction():
+        deleted = await (
+            WebhookDelivery.delete()
+            .where(
+                WebhookDelivery.status.is_in(list(FINISHED)),
+                WebhookDelivery.created_at < before,
+            )
+            .returning(WebhookDelivery.id)
+        )
+    return len(deleted)

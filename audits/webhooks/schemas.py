@@ -185,6 +185,7 @@ class DeliveryRun(msgspec.Struct):
     delivered: int = 0
     failed: int = 0
     gave_up: int = 0
+    pruned: int = 0  # finished deliveries older than the log keeps, deleted
 
 
 class WebhookError(Exception):

@@ -83,3 +83,73 @@ def test_an_import_with_problems_writes_nothing_and_keeps_them_by_row(org):
     assert outcome.result is None
     assert [(p.row, p.column) for p in outcome.problems] == [(32, "visited_at"), (33, "score")]
     assert _counts() == (0, 0)
+
+
+# Calibration links that cross chunks (row → the row it calibrates). Rows 100–2349 make
+# 3-cycles across three chunks (n → n + 750 → n + 1500 → n): whatever order a chunk puts them
+# in, a boundary every BATCH rows falls inside one of them unless chunks keep cycles whole.
+CYCLES = [(n, n + 750, n + 1500) for n in range(100, 850)]
+ACROSS = {0: 2400, 2410: 10, 20: 1200}  # a calibration before, after, and of a cycle's audit
+MUTUAL = [(30, 2420), (2430, 40)]  # two audits that name each other
+
+
+def linked_file(rows: int = ROWS) -> tuple[str, dict[int, int]]:
+    """``rows`` audits of B1 whose calibration links cross the chunks of ``BATCH`` rows, in
+    both orders and as cycles; the file and its links."""
+    links = ACROSS | dict(MUTUAL) | {b: a for a, b in MUTUAL}
+    for a, b, c in CYCLES:
+        links |= {a: b, b: c, c: a}
+    lines = ["audit_ref,visited_at,branch,staff,auditor,calibration_of,score"]
+    for n in range(rows):
+        day = dt.date(2026, 1, 1) + dt.timedelta(days=n % 300)
+        pair = f"big-{links[n]}" if n in links else ""
+        auditor = "sue" if pair else "sam"
+        lines.append(f"big-{n},{day}T{10 + n % 8}:15,B1,B1-S1,{auditor},{pair},{50 + n % 50}")
+    return "\n".join(lines) + "\n", links
+
+
+def _links() -> dict[str, str | None]:
+    rows = run(Audit.select(Audit.id, Audit.external_ref, Audit.calibration_of).run())
+    refs = {row["id"]: row["external_ref"] for row in rows}
+    return {row["external_ref"]: refs.get(row["calibration_of"]) for row in rows}
+
+
+def test_calibration_pairs_across_chunks_are_linked_in_either_order_and_as_cycles(org):
+    text, links = linked_file()
+    outcome = run(run_import(_store(text), now=NOW))
+    assert outcome.failure == "" and outcome.problems == []
+    assert outcome.result is not None and outcome.result.new == ROWS
+    stored = _links()
+    assert len(stored) == ROWS
+    assert {ref: other for ref, other in stored.items() if other} == {
+        f"big-{a}": f"big-{b}" for a, b in links.items()
+    }
+
+
+def test_a_stopped_import_leaves_no_pair_half_written_and_the_rerun_links_every_one(org):
+    text, links = linked_file()
+    key = _store(text)
+    seen: list[int] = []
+
+    async def stop_in_the_second_chunk(written: int, total: int) -> None:
+        seen.append(written)
+        if len(seen) == 2:
+            raise WorkerStopped
+
+    with pytest.raises(WorkerStopped):
+        run(run_import(key, now=NOW, chunk_done=stop_in_the_second_chunk))
+    stored = _links()
+    assert 0 < len(stored) < ROWS
+    for a, b in links.items():  # an audit written is written with its link, or not at all
+        if f"big-{a}" in stored:
+            assert stored[f"big-{a}"] == f"big-{b}"
+    for cycle in (*MUTUAL, *CYCLES):  # a cycle is written whole or not at all
+        assert len({f"big-{n}" in stored for n in cycle}) == 1
+
+    outcome = run(run_import(key, now=NOW))
+    assert outcome.result is not None and outcome.result.new == ROWS
+    stored = _links()
+    assert len(stored) == ROWS
+    assert {ref: other for ref, other in stored.items() if other} == {
+        f"big-{a}": f"big-{b}" for a, b in links.items()
+    }

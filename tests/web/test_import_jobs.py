@@ -16,7 +16,7 @@ from audits.jobs.queue import STALE
 from audits.tables import Audit, Job
 from web.import_jobs import JOB_ABOVE_BYTES
 
-from ..conftest import run
+from ..conftest import IS_POSTGRES, run
 from ..db.test_import_runs import big_file
 from .conftest import form
 from .job_fixtures import ROOT, _app_client, _worker
@@ -115,3 +115,81 @@ def test_a_worker_killed_mid_import_leaves_whole_chunks_and_the_next_finishes_it
     with _app_client(queued_settings) as client:
         as_user(client, "ada")
         assert f"Imported: {rows:,} new, 0 already imported." in client.get(page_url).text
+
+
+FAIL_AT = "big-2500"  # in the third chunk
+
+
+def _database_fails_at(ref: str) -> None:
+    """A trigger that makes the database refuse the audit ``ref``: an import failing for no
+    fault of its file (a full disk, say)."""
+    if IS_POSTGRES:
+        run(
+            Audit.raw(f"""CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN
+            IF NEW.external_ref = '{ref}' THEN RAISE EXCEPTION 'the disk is full'; END IF;
+            RETURN NEW; END $$ LANGUAGE plpgsql""").run()
+        )
+        run(
+            Audit.raw("""CREATE TRIGGER refuse_audit BEFORE INSERT ON audit
+            FOR EACH ROW EXECUTE FUNCTION refuse_audit()""").run()
+        )
+    else:
+        run(
+            Audit.raw(f"""CREATE TRIGGER refuse_audit BEFORE INSERT ON audit
+            WHEN NEW.external_ref = '{ref}' BEGIN SELECT RAISE(ABORT, 'the disk is full');
+            END""").run()
+        )
+
+
+def _database_works_again() -> None:
+    run(
+        Audit.raw(
+            "DROP TRIGGER IF EXISTS refuse_audit" + (" ON audit" if IS_POSTGRES else "")
+        ).run()
+    )
+    if IS_POSTGRES:
+        run(Audit.raw("DROP FUNCTION IF EXISTS refuse_audit()").run())
+
+
+def test_an_import_the_database_stopped_is_tried_again_from_where_it_stopped_once(
+    queued_settings, org, db
+):
+    with _app_client(queued_settings) as client:
+        as_user(client, "ada")
+        page_url = _upload(client, big_file(ROWS)).headers["location"]
+    _database_fails_at(FAIL_AT)
+    try:
+        _worker(db)
+    finally:
+        _database_works_again()
+    assert run(Audit.count().run()) == 2 * BATCH  # the chunks before the one refused
+
+    with _app_client(queued_settings) as client:
+        as_user(client, "max")  # a manager: not theirs to follow or retry
+        assert client.get(page_url).status_code == 403
+        assert form(client, f"{page_url}/retry").status_code == 403
+        as_user(client, "ada")
+        failed = client.get(page_url)
+        assert "The import stopped: the disk is full." in failed.text
+        assert f'action="{page_url}/retry"' in failed.text and "Try again" in failed.text
+        token = client.headers.pop("x-csrftoken")
+        no_token = client.post(f"{page_url}/retry", follow_redirects=False)
+        client.headers["x-csrftoken"] = token
+        assert no_token.status_code == 403
+        retried = form(client, f"{page_url}/retry")
+        assert retried.status_code == 303 and retried.headers["location"] != page_url
+        new_url = retried.headers["location"]
+        assert form(client, f"{page_url}/retry").headers["location"] == new_url  # joins it
+        assert "Importing the file." in client.get(new_url).text
+
+    _worker(db)
+
+    refs = run(Audit.select(Audit.external_ref).run())
+    assert len(refs) == len({r["external_ref"] for r in refs}) == ROWS  # each audit once
+    with _app_client(queued_settings) as client:
+        as_user(client, "ada")
+        done = client.get(new_url).text
+        assert f"Imported: {ROWS:,} new, 0 already imported." in done  # the file, as planned
+        again = form(client, f"{page_url}/retry")  # the old page's button: the import is done
+        assert again.headers["location"] == new_url
+    assert run(Audit.count().run()) == ROWS

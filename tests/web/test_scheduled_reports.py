@@ -205,3 +205,31 @@ def test_daily_task_in_two_app_processes_queues_once_and_a_worker_process_sends_
     _worker(db, **worker_env)  # nothing left to run: nothing sent twice
     time.sleep(0.3)
     assert len(inbox.messages) == 1
+
+
+def test_an_approval_queues_its_visit_notice_for_a_worker_process_that_names_no_shopper(
+    org, queued_settings, smtp, db
+):
+    url, inbox = smtp
+    settings = _settings(queued_settings, url, remind_at="23:59")  # no worker in the app
+    with TestClient(create_app(settings)) as client:
+        _subscribe(client, "max", "visits")
+        audit = file_and_publish(client, org)  # answered before any mail is sent
+        file_and_publish(client, org, branch="B2")  # mia's branch: max hears nothing of it
+    assert inbox.messages == []  # the app sent nothing itself
+    assert run(count_jobs(SCHEDULED_REPORT)) == 1
+    worker_env = {"EVENLY_SMTP_URL": url, "EVENLY_PUBLIC_URL": "https://evenly.test"}
+    _worker(db, **worker_env)
+    (message,) = inbox.wait_for(1)
+    assert message["To"] == "max@users.invalid"
+    body = message.get_body(("plain",)).get_content()
+    assert f"https://evenly.test/reports/visits/{audit}" in body
+    pdf = pdf_text(_pdf(message))
+    assert "Branch B1" in pdf
+    for text in (message["Subject"], body, pdf):
+        assert "sam" not in text.lower()
+    again = run(run_scheduled(settings, APRIL))  # the daily run finds it sent
+    assert (again.sent, again.skipped) == (0, 1)
+    _worker(db, **worker_env)  # nothing left to run: nothing sent twice
+    time.sleep(0.3)
+    assert len(inbox.messages) == 1

@@ -14,19 +14,23 @@ import uuid
 import pytest
 from litestar.testing import TestClient
 
+from audits.jobs.postgres import deferring
 from audits.jobs.queue import count_jobs
 from audits.tables import WebhookDelivery, WebhookEvent
 from audits.webhooks import delivery
+from audits.webhooks import services as webhooks_services
+from audits.webhooks.schemas import EndpointCreate
 from web.app import create_app
 from web.settings import Settings
-from web.webhooks import WEBHOOK_PASS, run_pass
+from web.webhooks import WEBHOOK_PASS, queue_pass, run_pass
 
-from ..conftest import run
+from ..conftest import IS_POSTGRES, run
 from .action_fixtures import as_user, file_and_publish
 from .audit_fixtures import audit_body
 from .conftest import csrf, login
 from .job_fixtures import _worker
 from .webhook_receiver import HookReceiver
+from .write_world import CLOSED_RECEIVER
 
 ALL_EVENTS = [
     "audit.submitted",
@@ -347,3 +351,81 @@ def test_webhook_passes_the_app_queues_are_delivered_by_a_worker_process(
     assert [e["type"] for e in receiver.processed] == ["audit.submitted"]
     assert {r["status"] for r in deliveries()} == {"delivered"}
     assert run(count_jobs(WEBHOOK_PASS)) == 1  # the passes before the last are forgotten
+
+
+def _aged_deliveries(now: dt.datetime) -> dict[str, int]:
+    """Test deliveries to a closed port: finished or pending, of events 31 or 29 days old;
+    their ids by what they are."""
+    endpoint = run(
+        webhooks_services.create_endpoint(
+            EndpointCreate(url=CLOSED_RECEIVER, events=["audit.published"]), now=now
+        )
+    ).endpoint.id
+    ages = {
+        "old delivered": ("delivered", 31),
+        "old failed": ("failed", 31),
+        "old pending": ("pending", 31),
+        "recent delivered": ("delivered", 29),
+        "recent failed": ("failed", 29),
+    }
+    ids = {}
+    for name, (status, days) in ages.items():
+        delivery_id = run(webhooks_services.queue_test(endpoint, now=now))
+        at = now - dt.timedelta(days=days)
+        run(
+            WebhookDelivery.update(
+                {
+                    WebhookDelivery.status: status,
+                    WebhookDelivery.created_at: at,
+                    WebhookDelivery.next_attempt_at: now + dt.timedelta(hours=1),  # not due
+                }
+            )
+            .where(WebhookDelivery.id == delivery_id)
+            .run()
+        )
+        ids[name] = delivery_id
+    return ids
+
+
+def _kept(ids: dict[str, int]) -> list[str]:
+    left = {row["id"] for row in deliveries()}
+    return sorted(name for name, delivery_id in ids.items() if delivery_id in left)
+
+
+def _queue_pass(db: str, now: dt.datetime, keep_days: int) -> None:
+    """The pass an app process queues at ``now`` (every 10 s), handed to the workers."""
+
+    async def queued() -> object:
+        if not IS_POSTGRES:
+            return await queue_pass(10, now, keep_days=keep_days)
+        async with deferring(db):  # as in an app process: procrastinate's workers see it
+            return await queue_pass(10, now, keep_days=keep_days)
+
+    assert run(queued()) is not None
+
+
+def test_webhook_pass_prunes_finished_deliveries_past_the_kept_days_once_an_hour(
+    org, queued_settings, db
+):
+    hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    ids = _aged_deliveries(hour)
+    _queue_pass(db, hour + dt.timedelta(minutes=20), keep_days=30)
+    _worker(db)  # a pass that does not prune
+    assert len(_kept(ids)) == 5
+
+    _queue_pass(db, hour + dt.timedelta(seconds=3), keep_days=30)
+    _worker(db)  # the hour's first pass
+    assert _kept(ids) == ["old pending", "recent delivered", "recent failed"]
+    assert run(count_jobs(WEBHOOK_PASS)) == 1  # and the passes before it forgotten
+
+    _queue_pass(db, hour + dt.timedelta(hours=1, seconds=3), keep_days=7)
+    _worker(db)  # a shorter log: the recent ones go too
+    assert _kept(ids) == ["old pending"]
+
+
+def test_webhook_kept_days_setting_defaults_to_30_and_refuses_nonsense():
+    assert Settings.from_env({}).webhook_keep_days == 30
+    assert Settings.from_env({"EVENLY_WEBHOOK_KEEP_DAYS": "90"}).webhook_keep_days == 90
+    for bad in ("0", "-3", "thirty", "4000"):
+        with pytest.raises(ValueError, match="EVENLY_WEBHOOK_KEEP_DAYS"):
+            Settings.from_env({"EVENLY_WEBHOOK_KEEP_DAYS": bad})

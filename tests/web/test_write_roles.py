@@ -83,6 +83,7 @@ MAY_WRITE: dict[str, frozenset[str] | None] = {
     "POST /checklists/{slug:str}/restore": HEAD_OFFICE,
     # audit history imports
     "POST /imports": HEAD_OFFICE,
+    "POST /imports/jobs/{job_id:int}/retry": HEAD_OFFICE,
     # long work as jobs (head office's PDF; the job's rows are a cache, see write_world)
     "POST /reports/headoffice/pdf/job": HEAD_OFFICE,
     "POST /reports/branches/{code:str}/pdf/job": frozenset({MANAGER, OFFICE, ADMIN}),

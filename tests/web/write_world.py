@@ -13,16 +13,18 @@ from piccolo.conf.apps import Finder
 from audits.actions.rules import State
 from audits.actions.services import approve_audit
 from audits.fieldwork.filing import submit_audit
+from audits.fieldwork.import_runs import store_upload
 from audits.fieldwork.schemas import AuditCreate
 from audits.org.tokens import create_token
 from audits.org.users import get_current_user
 from audits.subscriptions import services as subscriptions_services
 from audits.subscriptions.schemas import SubscriptionCreate
-from audits.tables import CorrectiveAction, Shift
+from audits.tables import CorrectiveAction, Job, Shift
 from audits.visits import services as visits_services
 from audits.visits.schemas import VisitCreate
 from audits.webhooks import services as webhooks_services
 from audits.webhooks.schemas import EndpointCreate
+from web.import_jobs import AUDIT_IMPORT
 
 from ..conftest import run
 from .audit_fixtures import audit_body
@@ -62,6 +64,7 @@ async def _build(doc) -> dict[str, object]:
         EndpointCreate(url=CLOSED_RECEIVER, events=["audit.published"]), now=now
     )
     return {
+        "job_id": await _failed_import(now),
         "subscription_id": subscription.id,
         "endpoint_id": endpoint.endpoint.id,
         "audit_id": waiting["id"],
@@ -79,6 +82,16 @@ async def _build(doc) -> dict[str, object]:
     }
 
 
+async def _failed_import(now: dt.datetime) -> int:
+    """A large upload's import job that failed (the database's fault): one to try again."""
+    await store_upload(
+        "world-import", "world-file", b"audit_ref\n", checklist=None, create_missing=False, now=now
+    )
+    job = Job(kind=AUDIT_IMPORT, key="world-import", args="{}", audience="office", state="failed")
+    rows = await Job.insert(job).returning(Job.id)
+    return rows[0]["id"]
+
+
 def msgspec_audit(body: dict) -> AuditCreate:
     """An audit body as the API would decode it."""
     return msgspec.convert(body, AuditCreate, strict=False)
@@ -91,8 +104,8 @@ async def _first_id(table: str) -> int:
 
 def build_world(doc) -> dict[str, object]:
     """A submitted audit of B1 (``audit_id``) and a published one whose failed item opened an
-    action (``action_id``), an open visit, a token of sam's, a report subscription, a webhook
-    endpoint (``endpoint_id``), and the ids routes name."""
+    action (``action_id``), a failed import job (``job_id``), an open visit, a token of sam's,
+    a report subscription, a webhook endpoint (``endpoint_id``), and the ids routes name."""
     return run(_build(doc))
 
 

@@ -17,12 +17,19 @@ from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from audits.fieldwork.import_csv import AuditCsvError
 from audits.fieldwork.import_plan import IMPORTED_SCORE
+from audits.fieldwork.import_runs import upload_kept
 from audits.fieldwork.imports import AuditImportError, import_audits
 from audits.jobs import queue
 from checklists import queries as checklist_queries
 from web.auth import requires_office
 from web.deps import Page
-from web.import_jobs import AUDIT_IMPORT, JOB_ABOVE_BYTES, defer_import, job_outcome
+from web.import_jobs import (
+    AUDIT_IMPORT,
+    JOB_ABOVE_BYTES,
+    defer_import,
+    job_outcome,
+    retry_import,
+)
 from web.params import PathId
 
 MAX_UPLOAD = 10_000_000
@@ -108,12 +115,9 @@ class ImportPagesController(Controller):
     @get("/jobs/{job_id:int}")
     async def import_job(self, page: NamedDependency[Page], job_id: PathId) -> Template:
         """A large upload's import: its progress until it is done, then its outcome."""
-        found = await queue.status(job_id)
-        if found is None or found[0].kind != AUDIT_IMPORT:
-            raise NotFoundException("No such import.")
-        job = found[0]
+        job = await _import_job(job_id)
         if job.state == queue.FAILED:
-            return await _page(page, job_failed=job.error)
+            return await _page(page, job_failed=job, retry=await upload_kept(job.key))
         outcome = await job_outcome(job)
         if outcome is None:
             return await _page(page, importing=job)
@@ -123,3 +127,22 @@ class ImportPagesController(Controller):
             problems=outcome.problems,
             failure=outcome.failure,
         )
+
+    @post("/jobs/{job_id:int}/retry")
+    async def retry(self, page: NamedDependency[Page], job_id: PathId) -> Template | Redirect:
+        """Import a failed job's stored file again, from where it stopped; with its file no
+        longer kept, the page asks for it again (409)."""
+        job = await _import_job(job_id)
+        if job.state != queue.FAILED:  # running or done already: nothing to try again
+            return Redirect(f"/imports/jobs/{job.id}", status_code=303)
+        again = await retry_import(job.key)
+        if again is None:
+            return await _page(page, 409, job_failed=job, retry=False)
+        return Redirect(f"/imports/jobs/{again.id}", status_code=303)
+
+
+async def _import_job(job_id: int) -> queue.JobStatus:
+    found = await queue.status(job_id)
+    if found is None or found[0].kind != AUDIT_IMPORT:
+        raise NotFoundException("No such import.")
+    return found[0]

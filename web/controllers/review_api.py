@@ -20,7 +20,7 @@ from audits.fieldwork.review import QueueEntry, TrailEntry
 from audits.fieldwork.schemas import AuditOut
 from audits.org.users import CurrentUser
 from web.auth import requires_office
-from web.scheduled_reports import notify_approved_logged
+from web.scheduled_reports import queue_visit_notices_logged
 
 
 class ReviewIn(msgspec.Struct):
@@ -43,10 +43,10 @@ class ReviewApiController(Controller):
         data: JSONBody[ReviewIn | None] = None,
     ) -> Response[AuditOut]:
         """Publish a submitted audit to its branch; 409 when it is not submitted. The branch's
-        managers subscribed to visit notices are e-mailed its report after the response."""
+        managers subscribed to visit notices are e-mailed its report by a worker (a job each)."""
         await approve_audit(audit_id, user, data.comment if data else "")
         audit = await fieldwork_selectors.get_audit(audit_id, user)
-        notify = BackgroundTask(notify_approved_logged, state.settings, audit_id)
+        notify = BackgroundTask(queue_visit_notices_logged, state.settings, audit_id)
         return Response(audit, background=notify)
 
     @post("/audits/{audit_id:uuid}/return", status_code=200)

@@ -25,7 +25,7 @@ from web.auth import requires_office
 from web.deps import Page
 from web.i18n import N_, translatable
 from web.review_view import audit_view
-from web.scheduled_reports import notify_approved_logged
+from web.scheduled_reports import queue_visit_notices_logged
 
 
 class ReviewForm(msgspec.Struct):
@@ -93,7 +93,7 @@ class ReviewPagesController(Controller):
             "Approved: the audit is published to its branch. Corrective actions opened: %(n)s."
         )
         flash(request, translatable(done, n=len(opened)), "ok")
-        notify = BackgroundTask(notify_approved_logged, request.app.state.settings, audit_id)
+        notify = BackgroundTask(queue_visit_notices_logged, request.app.state.settings, audit_id)
         return Redirect("/review", background=notify)
 
     @post("/{audit_id:uuid}/return")
