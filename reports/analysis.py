@@ -23,17 +23,31 @@ from .variance import auditors_section, variance_section
 
 MIN_AUDITS = 3
 STEPS = ("model", "variance", "auditors", "branches", "cells", "staff", "trends", "calibration")
+FIT_SHARE = 0.8
+"""The share of an analysis's time its fit takes (``share``): the rest is its other steps."""
 
 
 def analyse(
-    frame: Frame, *, standard: float = 80.0, progress: Callable[[str], None] | None = None
+    frame: Frame,
+    *,
+    standard: float = 80.0,
+    progress: Callable[[str], None] | None = None,
+    share: Callable[[float], None] | None = None,
 ) -> AnalysisResult:
     """Everything the consistency pages show, from one fit of the consistency model.
 
     ``standard`` is the score a visit should reach (for ``share_meeting_standard``);
-    ``progress`` is called with each name of :data:`STEPS` as that step finishes.
+    ``progress`` is called with each name of :data:`STEPS` as that step finishes; ``share``
+    with the share of the analysis done (0 to 1, growing), during the fit's search too: a
+    plain callable, called in the thread that analyses.
     """
-    done = progress or (lambda step: None)
+    told = share or (lambda part: None)
+
+    def done(step: str) -> None:
+        if progress is not None:
+            progress(step)
+        told(FIT_SHARE + (1 - FIT_SHARE) * (STEPS.index(step) + 1) / len(STEPS))
+
     period = frame.period()
     result = AnalysisResult(
         n_audits=len(frame),
@@ -44,7 +58,7 @@ def analyse(
         return _empty(frame, result)
     with threadpool_limits(limits=1, user_api="blas"):  # small matrices: see fit_crossed
         try:
-            model = fit_frame(frame)
+            model = fit_frame(frame, lambda part: told(FIT_SHARE * part))
         except NotEstimable:  # reported as too little data, like too few audits
             return _empty(frame, result)
         return _analyse(model, standard, done, result)

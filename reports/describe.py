@@ -15,18 +15,25 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 class Group:
-    """n, mean and SD of a group of scores."""
+    """n, mean and SD of a group of scores; the SD is worked out when first read (a chain's
+    report reads thousands of groups' means and few of their SDs)."""
 
-    __slots__ = ("key", "n", "mean", "sd")
+    __slots__ = ("key", "n", "mean", "_scores", "_sd")
 
     def __init__(self, key: str, scores: Sequence[float]) -> None:
         self.key = key
         self.n = len(scores)
         self.mean = sum(scores) / self.n if self.n else math.nan
-        if self.n > 1:
-            self.sd = math.sqrt(sum((s - self.mean) ** 2 for s in scores) / (self.n - 1))
-        else:
-            self.sd = math.nan
+        self._scores: Sequence[float] | None = scores
+        self._sd = math.nan
+
+    @property
+    def sd(self) -> float:
+        if self._scores is not None:
+            scores, self._scores = self._scores, None
+            if self.n > 1:
+                self._sd = math.sqrt(sum((s - self.mean) ** 2 for s in scores) / (self.n - 1))
+        return self._sd
 
 
 def groups(rows: Iterable[Any], key: Callable[[Any], str | None]) -> list[Group]:

@@ -12,6 +12,7 @@ from .decisions import Decision, decisions
 from .recovery import RecoveryFigures
 from .report_model import (
     Block,
+    CsvOnly,
     Href,
     Paragraph,
     Report,
@@ -55,10 +56,13 @@ def headoffice_report(
     recovery: RecoveryFigures | None = None,
     league_page: LeaguePage | None = None,
     region_names: dict[str, str] | None = None,
+    csv: str | None = None,
     _: Translate = no_translation,
 ) -> Report:
     """``league_page``: the page's view, one page of the league table (every branch without
-    it, as the CSV and the PDF have them)."""
+    it, as the CSV and the PDF have them). ``csv``: the key of the table whose CSV is asked
+    for; a chain's tables in their CSV only have their rows built for that CSV alone (the
+    page and the PDF say how many there are)."""
     facts = [
         (_("Period"), period),
         (_("Visits"), fmt(len(rows), 0)),
@@ -81,6 +85,7 @@ def headoffice_report(
     names = {r.branch: getattr(r, "branch_name", "") for r in rows}
     found = decisions(analysis)
     many = len(analysis.branches) > MANY_BRANCHES
+    csv_only = CsvOnly(csv, limit=ROWS_ON_PAGE) if many else None
     region_of = {r.branch: r.region for r in rows}
     league = league_section(
         analysis, branch_href, _, names,
@@ -92,16 +97,18 @@ def headoffice_report(
         league,
         funnel_section(analysis, branch_href, _, names, labelled=not many),
         heatmap_section(
-            rows, sections, branch_href, _, region_heatmap(rows, sections, _) if many else None
+            rows, sections, branch_href, _, region_heatmap(rows, sections, _) if many else None,
+            csv_only,
         ),
         variance_section(analysis, _),
         groups_section(rows, _, shift_names or {}),
-        auditors_section(analysis, items or {}, _),
-        trends_section(analysis, branch_href, _, names, summarised=many),
+        auditors_section(analysis, items or {}, _, csv_only),
+        trends_section(analysis, branch_href, _, names, summarised=many, csv_only=csv_only),
     ]  # fmt: skip
     if recovery is not None:
         labels = {code: branch_label(code, name) for code, name in names.items()}
-        parts.append(recovery_section(recovery, per="branches", titles=labels, _=_))
+        parts.append(recovery_section(recovery, per="branches", titles=labels, _=_,
+                                      csv_only=csv_only))  # fmt: skip
     if many:
         _long_tables_to_csv(parts)
     return Report(
@@ -136,8 +143,8 @@ def _chain_sections(
 
 
 ROWS_ON_PAGE = 100
-"""A chain's tables longer than this (shoppers, follow-up per branch) are in their CSV only;
-the league table is paged instead."""
+"""A chain's tables longer than this (shoppers, follow-up per branch) are in their CSV only,
+their rows built for that CSV alone (``CsvOnly``); the league table is paged instead."""
 
 
 def _long_tables_to_csv(parts: list[Section]) -> None:

@@ -66,9 +66,12 @@ async def is_kept(frame: Frame, *, standard: float = STANDARD) -> bool:
     return data is not None and decode(data) is not None
 
 
-async def kept_analysis(frame: Frame, *, standard: float = STANDARD) -> AnalysisResult:
+async def kept_analysis(
+    frame: Frame, *, standard: float = STANDARD, share: Callable[[float], None] | None = None
+) -> AnalysisResult:
     """The analysis of ``frame``: the kept one if any process made it, else fitted now (in a
-    worker thread: CPU seconds) and kept."""
+    worker thread: CPU seconds) and kept; ``share`` follows a fit (``analyse``'s, called
+    from that thread)."""
     key = analysis_key(frame, standard=standard)
     now = dt.datetime.now(dt.UTC)
     data = await read_kept(key, now=now)
@@ -77,7 +80,7 @@ async def kept_analysis(frame: Frame, *, standard: float = STANDARD) -> Analysis
         return result
     from .analysis import analyse  # SciPy and the fit: only when no process kept one
 
-    result = await anyio.to_thread.run_sync(lambda: analyse(frame, standard=standard))
+    result = await anyio.to_thread.run_sync(lambda: analyse(frame, standard=standard, share=share))
     for hook in on_fit:
         hook(key)
     await keep(key, KIND, encode(result), now=now)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .frame import Frame
-from .mixed import MixedFit, fit_crossed
+from .mixed import FitProgress, MixedFit, fit_crossed
 from .results import DroppedTerm
 
 FACTORS = ("branch", "branch_shift", "staff", "auditor")
@@ -136,8 +136,9 @@ def estimable_factors(candidates: dict[str, np.ndarray]) -> dict[str, np.ndarray
     return separable_factors(candidates)[0]
 
 
-def fit_frame(frame: Frame) -> Model:
-    """Fit the consistency model with the terms the data can estimate (see the module)."""
+def fit_frame(frame: Frame, progress: FitProgress | None = None) -> Model:
+    """Fit the consistency model with the terms the data can estimate (see the module);
+    ``progress`` follows the search (``reports.mixed.FitProgress``)."""
     cell, cell_keys = cell_codes(frame)
     candidates = {
         "branch": frame.branch.codes,
@@ -149,7 +150,7 @@ def fit_frame(frame: Frame) -> Model:
     X = fixed_design(frame)
     if len(frame) <= X.shape[1]:
         raise NotEstimable(f"{len(frame)} visits for {X.shape[1]} fixed columns")
-    fit = fit_crossed(frame.score, X, factors)
+    fit = fit_crossed(frame.score, X, factors, progress=progress)
     row_effect = {}
     for name, codes in candidates.items():
         effects = fit.effects.get(name)

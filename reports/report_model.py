@@ -78,6 +78,11 @@ class Table(msgspec.Struct, tag="table"):
     csv_columns: list[str] = []  # when the CSV carries more than the page (e.g. audit ids)
     printed: bool = True  # long lists a PDF reader would not read stay on the page and CSV
     on_page: bool = True  # thousands of rows nobody scrolls through: in the CSV only
+    count: int | None = None  # rows not built (``CsvOnly``): how many the CSV has
+
+    def row_count(self) -> int:
+        """The table's rows: those built, or the count of those left to its CSV."""
+        return len(self.rows) if self.count is None else self.count
 
 
 class PageLink(msgspec.Struct):
@@ -364,6 +369,32 @@ class Column(Generic[Row]):
     csv_title: str | None = None
 
 
+@dataclass(frozen=True)
+class CsvOnly:
+    """Where a chain's long tables go (a head-office report of thousands of branches): a table
+    of more than ``limit`` rows is in its CSV only, the page and PDF saying how many rows it
+    has. Its cells are written only for the CSV that asks for it (``wanted``, a table's key):
+    thousands of rows of cells that nothing shows would cost the page seconds."""
+
+    wanted: str | None = None
+    limit: int = 100
+
+    def left_out(self, key: str, count: int) -> bool:
+        """Whether a table of ``count`` rows is left to its CSV with its rows not built: past
+        the limit, too long for the PDF too (``PRINTED_ROWS``), and not the CSV asked for."""
+        return count > max(self.limit, PRINTED_ROWS) and key != self.wanted
+
+    def always(self) -> CsvOnly:
+        """The same, for a table in its CSV only however short (a chain's branches × sections,
+        even an empty one)."""
+        return CsvOnly(self.wanted, limit=-1)
+
+
+def csv_only_table(key: str, title: str, count: int) -> Table:
+    """A table in its CSV only, its ``count`` rows not built (see ``CsvOnly``)."""
+    return Table(key, title, [], [], [], printed=False, on_page=False, count=count)
+
+
 def table(
     key: str,
     title: str,
@@ -372,10 +403,18 @@ def table(
     row_css: Callable[[Row], str] | None = None,
     *,
     always_printed: bool = False,
+    csv_only: CsvOnly | None = None,
 ) -> Table:
     """A table whose page cells and CSV values both come from ``columns``, one row each of
-    ``rows``; ``row_css`` marks a row (``failed``, ``below``). Printed as ``make_table``."""
+    ``rows``; ``row_css`` marks a row (``failed``, ``below``). Printed as ``make_table``; with
+    ``csv_only``, past its limit, in the CSV only (its cells written for its CSV alone)."""
     rows = list(rows)
+    if csv_only is not None and len(rows) > csv_only.limit:
+        if not always_printed and csv_only.left_out(key, len(rows)):
+            return csv_only_table(key, title, len(rows))
+        made = table(key, title, columns, rows, row_css, always_printed=always_printed)
+        made.on_page = False
+        return made
     shown = [c.cell for c in columns if c.cell is not None]
     saved = [c.csv for c in columns if c.csv is not None]
     headers = [c.title for c in columns if c.cell is not None]

@@ -16,6 +16,10 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from audits.db.kept_results import keep
@@ -33,6 +37,7 @@ from reports.services.headoffice import build_headoffice
 from reports.services.period import fit_period
 from web.report_views import pdf_bytes, translator
 
+log = logging.getLogger("evenly.jobs")
 HEADOFFICE_PDF = "headoffice_pdf"
 PERIOD_ANALYSIS = "period_analysis"
 PROGRESS_ONLY = "progress"
@@ -130,7 +135,68 @@ async def defer_branch_pdf(
 
 STARTED = 0.05
 STEPS = {"rows": 0.15, "analysis": 0.28}
-"""The bar as the report is built: its audits read, their analysis read or fitted."""
+"""The bar as the report is built: its audits read, their analysis read or fitted (a fit
+moves it from one to the other, ``FitBar``)."""
+ANALYSIS_STEPS = {"rows": 0.1, "analysis": 0.95}
+"""The bar of the period's analysis job: the fit is nearly all of its work."""
+BAR_EVERY = 0.5
+"""Seconds between two of a fit's writes of its bar (a fit evaluates its deviance hundreds
+of times; a reader's page asks every second or so)."""
+
+
+class FitBar:
+    """A job's bar moved by a fit (``reports.services.period.Fitting``): told the share of the
+    analysis done, from the fit's thread, it writes ``low`` + share × (``high`` − ``low``) to
+    the job, forward only, at most every ``every`` seconds and one write at a time (a newer
+    share waiting replaces an older one). ``settled`` waits for the last write. A write that
+    fails is logged and skipped: a bar a step behind is better than a fit lost."""
+
+    def __init__(
+        self,
+        context: JobContext,
+        low: float,
+        high: float,
+        *,
+        every: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.context, self.low, self.high = context, low, high
+        self.every = BAR_EVERY if every is None else every
+        self.clock, self.last, self.shown = clock, -float("inf"), low
+        self.loop = asyncio.get_running_loop()
+        self.lock = threading.Lock()
+        self.waiting: float | None = None
+        self.writing: concurrent.futures.Future[None] | None = None
+
+    def __call__(self, share: float) -> None:
+        fraction = self.low + (self.high - self.low) * min(max(share, 0.0), 1.0)
+        with self.lock:
+            now = self.clock()
+            if fraction <= self.shown or now - self.last < self.every:
+                return
+            self.shown, self.last, self.waiting = fraction, now, fraction
+            if self.writing is None:
+                self.writing = asyncio.run_coroutine_threadsafe(self._write(), self.loop)
+
+    async def _write(self) -> None:
+        while True:
+            with self.lock:
+                fraction, self.waiting = self.waiting, None
+                if fraction is None:
+                    self.writing = None
+                    return
+            try:
+                await self.context.progress(fraction)
+            except Exception:  # the database busy, say: the next share is written instead
+                log.warning("job %s: its bar was not moved", self.context.job_id, exc_info=True)
+
+    async def settled(self) -> None:
+        with self.lock:
+            writing = self.writing
+        if writing is not None:
+            await asyncio.wrap_future(writing)
+
+
 BUILT = 0.3
 """The bar once the report is built; the charts and the layout move it from there, one step
 each, to ``LAID_OUT``."""
@@ -162,6 +228,7 @@ async def headoffice_pdf(args: dict[str, Any], context: JobContext) -> JobResult
     lang = args["lang"]
     translate = translator(lang)
     await context.progress(STARTED)
+    bar = FitBar(context, STEPS["rows"], STEPS["analysis"])
     report = await build_headoffice(
         _filters_of(args["filters"]),
         reader,
@@ -169,7 +236,9 @@ async def headoffice_pdf(args: dict[str, Any], context: JobContext) -> JobResult
         _=translate,
         analyses=context.extras.get("analyses"),
         reached=lambda step: context.progress(STEPS[step]),
+        fitting=bar,
     )
+    await bar.settled()
     return await _kept_pdf(report, translate, context, "headoffice.pdf")
 
 
@@ -181,6 +250,7 @@ async def branch_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
     lang, code = args["lang"], args["code"]
     translate = translator(lang)
     await context.progress(STARTED)
+    bar = FitBar(context, STEPS["rows"], STEPS["analysis"])
     report = await build_branch(
         code,
         _filters_of(args["filters"]),
@@ -189,7 +259,9 @@ async def branch_pdf(args: dict[str, Any], context: JobContext) -> JobResult:
         _=translate,
         analyses=context.extras.get("analyses"),
         reached=lambda step: context.progress(STEPS[step]),
+        fitting=bar,
     )
+    await bar.settled()
     return await _kept_pdf(report, translate, context, f"branch-{code}.pdf")
 
 
@@ -205,11 +277,15 @@ async def defer_period_analysis(filters: Filters, *, now: dt.datetime | None = N
 
 @queue.job(PERIOD_ANALYSIS)
 async def period_analysis(args: dict[str, Any], context: JobContext) -> JobResult:
-    async def reached(step: str) -> None:  # the fit itself tells no progress: its bar waits
-        await context.progress(0.2)
-
-    await context.progress(0.05)
-    return JobResult(result_key=await fit_period(_filters_of(args["filters"]), reached))
+    await context.progress(STARTED)
+    bar = FitBar(context, ANALYSIS_STEPS["rows"], ANALYSIS_STEPS["analysis"])
+    key = await fit_period(
+        _filters_of(args["filters"]),
+        reached=lambda step: context.progress(ANALYSIS_STEPS[step]),
+        fitting=bar,
+    )
+    await bar.settled()
+    return JobResult(result_key=key)
 
 
 class JobFailed(Exception):

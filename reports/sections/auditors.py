@@ -10,6 +10,7 @@ from ..report_model import (
     Block,
     Cell,
     Column,
+    CsvOnly,
     Figure,
     Paragraph,
     Section,
@@ -24,8 +25,12 @@ from ..results import AnalysisResult, AuditorSeverity, ItemAgreement
 
 
 def auditors_section(
-    analysis: AnalysisResult, item_titles: dict[str, str], _: Translate
+    analysis: AnalysisResult,
+    item_titles: dict[str, str],
+    _: Translate,
+    csv_only: CsvOnly | None = None,
 ) -> Section:
+    """Each shopper's severity; ``csv_only``: hundreds of shoppers in the CSV only."""
     auditors = sorted(analysis.auditors, key=lambda a: a.severity)
     fig = figures.dot_intervals(
         [a.auditor for a in auditors],
@@ -49,7 +54,7 @@ def auditors_section(
         Figure(
             "auditors", _("Shopper severity (negative = strict)"), fig, raster=len(auditors) > MANY
         ),
-        table("auditors", _("Shopper severity"), columns, auditors),
+        table("auditors", _("Shopper severity"), columns, auditors, csv_only=csv_only),
     ]
     c = analysis.calibration
     blocks.append(

@@ -9,11 +9,13 @@ from ..report_model import (
     MANY,
     Cell,
     Column,
+    CsvOnly,
     Figure,
     Href,
     Section,
     Translate,
     branch_label,
+    csv_only_table,
     fmt,
     num,
     prose,
@@ -99,11 +101,19 @@ def heatmap_section(
     href: Href,
     _: Translate,
     region_chart: Figure | None = None,
+    csv_only: CsvOnly | None = None,
 ) -> Section:
     """Each branch's mean per checklist section, branches by region and named with their
     codes ("North · Kifisia (B07)"). With ``region_chart`` (thousands of branches) that chart
-    takes the branches' place and their table is in the CSV only."""
+    takes the branches' place and their table is in the CSV only, its rows built only for
+    that CSV (``csv_only``)."""
     branch_keys = sorted({(r.region, r.branch) for r in rows})
+    title = _("Section scores by branch")
+    if region_chart is not None and (csv_only or CsvOnly()).always().left_out(
+        "sections", len(branch_keys)
+    ):
+        made = csv_only_table("sections", title, len(branch_keys))
+        return Section("heatmap", _("Branches × sections"), [region_chart, made])
     names = {r.branch: getattr(r, "branch_name", "") for r in rows}
     labels = [
         f"{reg} · {branch_label(b, names[b])}" if reg else branch_label(b, names[b])
@@ -126,7 +136,7 @@ def heatmap_section(
         (lab, b, zr, f"{reg} · {b}" if reg else b)
         for lab, zr, (reg, b) in zip(labels, z, branch_keys, strict=True)
     ]
-    made = table("sections", _("Section scores by branch"), columns, table_rows)
+    made = table("sections", title, columns, table_rows)
     if region_chart is not None:
         made.on_page = False
         return Section("heatmap", _("Branches × sections"), [region_chart, made])

@@ -10,6 +10,7 @@ from ..recovery import RecoveryFigures, RecoveryRow
 from ..report_model import (
     Cell,
     Column,
+    CsvOnly,
     Paragraph,
     Section,
     Translate,
@@ -22,9 +23,15 @@ from ..report_model import (
 
 
 def recovery_section(
-    figures: RecoveryFigures, *, per: str, titles: dict[str, str], _: Translate
+    figures: RecoveryFigures,
+    *,
+    per: str,
+    titles: dict[str, str],
+    _: Translate,
+    csv_only: CsvOnly | None = None,
 ) -> Section:
-    """The total in a sentence, then a table per branch (``per="branches"``) or per item."""
+    """The total in a sentence, then a table per branch (``per="branches"``) or per item;
+    ``csv_only``: a chain's thousands of branches in the CSV only."""
     total = figures.total
     if not total.total:
         return Section("recovery", _("Follow-up"), [Paragraph(_("No corrective actions yet."))])
@@ -64,6 +71,7 @@ def recovery_section(
         columns,
         worst_first,
         lambda r: "failed" if r.overdue else "",
+        csv_only=csv_only,
     )
     return Section("recovery", _("Follow-up"), [Paragraph(sentence), made])
 

@@ -13,6 +13,7 @@ from ..report_model import (
     Block,
     Cell,
     Column,
+    CsvOnly,
     Figure,
     Href,
     Paragraph,
@@ -147,10 +148,12 @@ def trends_section(
     names: dict[str, str] | None = None,
     *,
     summarised: bool = False,
+    csv_only: CsvOnly | None = None,
 ) -> Section:
     """Every charted branch's slope with its interval, and the signals of its chart;
     ``summarised`` (thousands of branches): the chart has the branches with an alarm only
-    (``CHARTED`` at most) and the table is in the CSV only."""
+    (``CHARTED`` at most) and the table is in the CSV only, its rows built only for that CSV
+    (``csv_only``)."""
     every = analysis.trends
     trends = [t for t in every if t.alarm][:CHARTED] if summarised else every
     named = names or {}
@@ -194,8 +197,8 @@ def trends_section(
         columns,
         every,
         lambda t: "below" if t.alarm else "",
+        csv_only=(csv_only or CsvOnly()).always() if summarised else None,
     )
-    made.on_page = not summarised
     chart = Figure("trends", _("Trend per branch, points a year"), fig, raster=len(trends) > MANY)
     if summarised:
         chart.caption = _("The branches whose chart raised an alarm; the CSV has every branch.")

@@ -16,7 +16,7 @@ from reports.recovery import recovery_figures
 from reports.report_data import Filters
 from reports.report_model import Report, Translate
 
-from .period import Reached, now, period_label, rows_and_analysis
+from .period import Fitting, Reached, now, period_label, rows_and_analysis
 
 
 def may_read_branch(user: CurrentUser, code: str) -> bool:
@@ -33,17 +33,18 @@ async def build_branch(
     _: Translate,
     analyses: AnalysisCache | None = None,
     reached: Reached | None = None,
+    fitting: Fitting | None = None,
 ) -> Report:
     """Branch ``code``'s report over ``filters``' period as ``user`` may read it.
     ``ReportForbidden`` for another manager's branch (asked before whether it exists, so a
     manager cannot probe for branch codes), ``ReportNotFound`` for no such branch. ``reached``
-    as ``rows_and_analysis``'."""
+    and ``fitting`` as ``rows_and_analysis``'."""
     if not may_read_branch(user, code):
         raise ReportForbidden("You may read the reports of your own branches only.")
     info = await report_data.branch_info(code)
     if info is None:
         raise ReportNotFound(f"No branch {code!r}.")
-    rows, analysis = await rows_and_analysis(filters, analyses, reached)
+    rows, analysis = await rows_and_analysis(filters, analyses, reached, fitting)
     data = BranchInput(
         code=code,
         name=info["name"],

@@ -16,7 +16,7 @@ from reports.report_data import Filters
 from reports.report_model import Report, Translate
 from reports.sections.standing import LeaguePage
 
-from .period import Reached, now, period_label, rows_and_analysis
+from .period import Fitting, Reached, now, period_label, rows_and_analysis
 
 
 def _period_query(filters: Filters) -> str:
@@ -33,15 +33,18 @@ async def build_headoffice(
     _: Translate,
     analyses: AnalysisCache | None = None,
     reached: Reached | None = None,
+    fitting: Fitting | None = None,
     league_page: LeaguePage | None = None,
+    csv: str | None = None,
 ) -> Report:
     """Head office's report over ``filters``, for head office only (``ReportForbidden``
     otherwise; the web's route guard refuses others first, with the same words). ``reached``
-    as ``rows_and_analysis``'; ``league_page``: one page of the league table (the page's
-    view; every branch without)."""
+    and ``fitting`` as ``rows_and_analysis``'; ``league_page``: one page of the league table
+    (the page's view; every branch without); ``csv``: the table whose CSV is asked for (a
+    chain's tables in their CSV only have their rows built for it alone)."""
     if not user.is_office:
         raise ReportForbidden("Your role does not allow this.")
-    rows, analysis = await rows_and_analysis(filters, analyses, reached)
+    rows, analysis = await rows_and_analysis(filters, analyses, reached, fitting)
     recovery = recovery_figures(await recovery_facts(user, now=now()))
     query = _period_query(filters)
     shown = [
@@ -65,6 +68,7 @@ async def build_headoffice(
         filters=shown,
         recovery=recovery,
         league_page=league_page,
+        csv=csv,
         region_names={r["code"]: r["name"] for r in await report_data.regions()},
         _=_,
     )

@@ -18,23 +18,29 @@ from reports.rows import AuditRow, frame_of
 
 Reached = Callable[[str], Awaitable[None]]
 """Told ``"rows"`` and ``"analysis"`` as each is done (a job moves its bar)."""
+Fitting = Callable[[float], None]
+"""Told the share of the analysis done while it is fitted, from the thread fitting it (a job
+moves its bar between ``"rows"`` and ``"analysis"``); it should return at once."""
 
 
 async def rows_and_analysis(
-    filters: Filters, cache: AnalysisCache | None, reached: Reached | None = None
+    filters: Filters,
+    cache: AnalysisCache | None,
+    reached: Reached | None = None,
+    fitting: Fitting | None = None,
 ) -> tuple[list[AuditRow], AnalysisResult]:
     """The rows feed both the descriptive figures and the analysis. With ``cache`` (the web
     app's), a page, its PDF and its CSVs share the rows and the analysis without reading the
     database again; the CLI passes none. Either way the fit itself is made once for every
     process (``kept_analyses``). ``reached`` hears of each step made here, not of a cached
-    one."""
+    one; ``fitting`` of a fit made here."""
     codes_only = await report_data.staff_codes_only()
 
     async def compute() -> tuple[list[AuditRow], AnalysisResult]:
         rows = await report_data.load_rows(filters, staff_codes_only=codes_only)
         if reached:
             await reached("rows")
-        analysis = await kept_analysis(frame_of(rows))
+        analysis = await kept_analysis(frame_of(rows), share=fitting)
         if reached:
             await reached("analysis")
         return rows, analysis
@@ -69,14 +75,19 @@ async def analysis_ready(filters: Filters, cache: AnalysisCache | None) -> bool:
     return True
 
 
-async def fit_period(filters: Filters, reached: Reached | None = None) -> str:
-    """Fit and keep the analysis of ``filters``' period (a job's work); its kept key."""
+async def fit_period(
+    filters: Filters, reached: Reached | None = None, fitting: Fitting | None = None
+) -> str:
+    """Fit and keep the analysis of ``filters``' period (a job's work); its kept key.
+    ``reached`` and ``fitting`` as ``rows_and_analysis``'."""
     codes_only = await report_data.staff_codes_only()
     rows = await report_data.load_rows(filters, staff_codes_only=codes_only)
     if reached:
         await reached("rows")
     frame = frame_of(rows)
-    await kept_analysis(frame)
+    await kept_analysis(frame, share=fitting)
+    if reached:
+        await reached("analysis")
     return analysis_key(frame, standard=STANDARD)
 
 

@@ -9,6 +9,7 @@ from reports.formatting import format_number
 from reports.report_model import (
     Cell,
     Column,
+    CsvOnly,
     channel_name,
     fmt,
     interval,
@@ -137,3 +138,36 @@ def test_a_table_whose_csv_has_the_page_s_columns_names_them_once():
     made = table("t", "T", [Column("Shift", lambda r: Cell(r), lambda r: r)], ["early", "late"])
     assert made.columns == ["Shift"] and made.csv_columns == [] and made.row_css == []
     assert made.csv == [["early"], ["late"]]
+
+
+def _counted_columns(written: list[int]) -> list[Column[int]]:
+    def cell(r: int) -> Cell:
+        written.append(r)
+        return num(r, 0)
+
+    return [Column("N", cell, lambda r: r, "n")]
+
+
+@pytest.mark.parametrize(
+    ("count", "wanted", "built", "on_page"),
+    [(100, None, True, True), (101, None, False, False), (5000, None, False, False),
+     (5000, "n", True, False), (5000, "other", False, False)],
+)  # fmt: skip
+def test_a_chain_s_long_table_is_built_only_for_its_csv(count, wanted, built, on_page):
+    written: list[int] = []
+    made = table("n", "N", _counted_columns(written), range(count),
+                 csv_only=CsvOnly(wanted, limit=100))  # fmt: skip
+    assert made.row_count() == count
+    assert made.on_page is on_page and not made.printed  # past 60 rows, never in the PDF
+    assert (len(written), len(made.csv)) == ((count, count) if built else (0, 0))
+    if built:
+        assert made.csv == [[r] for r in range(count)] and made.csv_columns == ["n"]
+
+
+def test_a_table_always_in_its_csv_is_still_printed_while_short():
+    written: list[int] = []
+    made = table("n", "N", _counted_columns(written), range(45), csv_only=CsvOnly().always())
+    assert not made.on_page and made.printed and len(made.rows) == 45  # the PDF has it
+    written.clear()
+    made = table("n", "N", _counted_columns(written), range(61), csv_only=CsvOnly().always())
+    assert not made.on_page and not made.printed and not written and made.row_count() == 61

@@ -10,6 +10,9 @@ import re
 
 import pytest
 
+from audits.fieldwork.imports import import_audits
+
+from ..conftest import run
 from .chain_fixtures import BRANCHES, LOW, REGIONS, code, import_chain
 from .report_helpers import as_user, pdf_pages, pdf_text
 from .report_page import read_report
@@ -100,3 +103,33 @@ def test_headoffice_many_branches_counts_csv_only_tables_in_persian_digits(chain
     page = chain.get("/reports/headoffice?lang=fa").text
     notes = [n for n in re.findall(r'<p class="download"[^>]*>([^<]*)<', page) if n.strip()]
     assert notes and all(re.search("[۰-۹]", n) and not re.search("[0-9]", n) for n in notes), notes
+
+
+def _fifth_visits() -> str:
+    """A fifth visit to every branch: enough for each one's trend."""
+    rows = [f"c-{i}-4,2026-04-06T11:00,{code(i)},{code(i)}-S0,aud{i % 6},{90 - i % 7}"
+            for i in range(BRANCHES)]  # fmt: skip
+    return "audit_ref,visited_at,branch,staff,auditor,score\n" + "\n".join(rows) + "\n"
+
+
+def test_headoffice_many_branches_csv_only_tables_have_every_branch_in_their_csv(chain):
+    """The page and the PDF say how many rows a table left to its CSV has (its rows are built
+    only when its CSV is asked for): the CSV has them all, one per branch."""
+    run(import_audits(_fifth_visits()))
+    page = chain.get("/reports/headoffice").text
+    notes = dict(re.findall(r'<p class="download" id="table-([a-z_]+)">([^<]*)<', page))
+    assert {"sections", "trends"} <= set(notes)
+    sections = list(csv.reader(io.StringIO(chain.get("/reports/headoffice/csv/sections").text)))
+    assert sections[0][0] == "Branch" and len(sections[0]) > 1
+    assert sorted(row[0].split(" · ")[1] for row in sections[1:]) == [
+        code(i) for i in range(BRANCHES)
+    ]
+    assert all(float(value) > 0 for row in sections[1:] for value in row[1:] if value)
+    trends = list(csv.reader(io.StringIO(chain.get("/reports/headoffice/csv/trends").text)))
+    assert trends[0][:3] == ["branch", "n", "slope_per_year"]
+    assert sorted(row[0] for row in trends[1:]) == [code(i) for i in range(BRANCHES)]
+    assert {row[1] for row in trends[1:]} == {"5"}
+    for key, rows in (("sections", sections), ("trends", trends)):
+        assert f"{len(rows) - 1} rows" in notes[key], notes[key]
+    pdf = re.sub(r"\s+", " ", pdf_text(chain.get("/reports/headoffice/pdf").content))
+    assert f"Trends and control-chart signals: {BRANCHES} rows" in pdf

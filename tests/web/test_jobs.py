@@ -19,11 +19,20 @@ from reports.pdf import clear_pdf_cache
 from reports.report_data import Filters
 from reports.services import period
 from reports.services.branch import build_branch
-from web.jobs import BUILT, DIRECT_BRANCH_PDF_VISITS, LAID_OUT, PDF_KIND, defer_headoffice_pdf
+from web import jobs
+from web.jobs import (
+    ANALYSIS_STEPS,
+    BUILT,
+    DIRECT_BRANCH_PDF_VISITS,
+    LAID_OUT,
+    PDF_KIND,
+    defer_headoffice_pdf,
+)
 from web.report_views import translator
 
 from ..conftest import run
 from ..db.test_import_runs import big_file
+from .chain_fixtures import import_chain
 from .conftest import csrf
 from .job_fixtures import _app_client, _worker
 from .report_helpers import as_user, pdf_text
@@ -238,3 +247,42 @@ def test_a_pdf_jobs_bar_moves_per_chart_and_layout_step_and_only_forward(queued_
     report = run(build_branch("B1", Filters(), office, lang="en", _=translator("en")))
     drawing = {fraction for fraction in seen if BUILT < fraction < LAID_OUT}
     assert len(drawing) >= len(report.figures())  # a step per chart, then the layout's
+
+
+def _following(job_id: int) -> list[float]:
+    """Run the job as a worker does, and the bar a reader's page would read at each step."""
+    seen: list[float] = []
+
+    async def follow(_job: int) -> None:
+        found = await queue.status(job_id)
+        assert found is not None
+        seen.append(found[0].progress)
+
+    queue.on_progress.append(follow)
+    try:
+        assert run(queue.run_job(job_id)) == queue.DONE
+    finally:
+        queue.on_progress.remove(follow)
+    return seen
+
+
+def test_a_period_analysis_jobs_bar_moves_during_the_fit_and_only_forward(
+    queued_settings, org, monkeypatch
+):
+    monkeypatch.setattr(period, "FIT_IN_REQUEST", 5)  # the chain's 480 audits: a large period
+    monkeypatch.setattr(jobs, "BAR_EVERY", 0.0)  # a fit of seconds here: every step written
+    import_chain()
+    with _app_client(queued_settings) as client:
+        as_user(client, "ada")
+        waiting = client.get("/reports/headoffice").text
+        assert "Analysing the period" in waiting
+        job_id = int(re.search(r'data-job-status="/api/jobs/(\d+)"', waiting).group(1))
+    seen = _following(job_id)
+    assert seen == sorted(seen) and seen[-1] < 1
+    low, high = ANALYSIS_STEPS["rows"], ANALYSIS_STEPS["analysis"]
+    fitting = sorted({fraction for fraction in seen if low < fraction < high})
+    assert len(fitting) >= 5, seen  # the bar moves while the model is fitted
+    assert fitting[-1] - fitting[0] > (high - low) / 2
+    with _app_client(queued_settings) as client:  # and the page reads the fit the job kept
+        as_user(client, "ada")
+        assert "Analysing the period" not in client.get("/reports/headoffice").text

@@ -76,7 +76,11 @@ async def _branch(page: Page, analyses: AnalysisCache, code: str, filters: Filte
 
 
 async def _headoffice(
-    page: Page, analyses: AnalysisCache, filters: Filters, league: LeaguePage | None = None
+    page: Page,
+    analyses: AnalysisCache,
+    filters: Filters,
+    league: LeaguePage | None = None,
+    csv: str | None = None,
 ) -> Report:
     return await build_headoffice(
         filters,
@@ -85,6 +89,7 @@ async def _headoffice(
         _=translator(page.lang),
         analyses=analyses,
         league_page=league,
+        csv=csv,
     )
 
 
@@ -262,5 +267,5 @@ class HeadOfficeReportController(Controller):
         analyses: NamedDependency[AnalysisCache],
         key: FromPath[str],
     ) -> Response:
-        report = await _headoffice(page, analyses, filters)
+        report = await _headoffice(page, analyses, filters, csv=key)
         return csv_response(report, key, "headoffice")
