@@ -10,6 +10,13 @@ the running loop, made on first use. The pool is closed while its loop can still
 async generator started on the loop, whose ``finally`` closes the pool, is finalised by the
 loop's ``shutdown_asyncgens`` (``asyncio.run``, anyio's portal and uvicorn all call it before
 closing their loop).
+
+The pools' connections commit without waiting for the WAL to reach the disk
+(``synchronous_commit = off``, for these sessions only): a commit then takes ~0.3 ms instead of
+~3.5 ms (an fdatasync) on the test machine. What a test sees is the same, a commit is still
+atomic and visible to every other connection at once; only a crash of the server could lose the
+last moments, and the test database is wiped each session anyway. The app, the worker processes
+and production keep PostgreSQL's default.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import asyncpg
 
 POOL_SIZE = 10  # asyncpg's default, as the app's own pool
 CLOSE_TIMEOUT = 5.0
+SESSION_SETTINGS = {"synchronous_commit": "off"}
 
 
 async def _closed_with_the_loop(pool: asyncpg.Pool) -> AsyncIterator[None]:
@@ -76,7 +84,9 @@ class LoopPools:
         return await asyncio.shield(self._pools[loop])
 
     async def _open(self, loop: asyncio.AbstractEventLoop) -> asyncpg.Pool:
-        pool = await asyncpg.create_pool(**self._config, min_size=1, max_size=POOL_SIZE)
+        pool = await asyncpg.create_pool(
+            **self._config, min_size=1, max_size=POOL_SIZE, server_settings=SESSION_SETTINGS
+        )
         closer = _closed_with_the_loop(pool)
         await anext(closer)
         self._closers[loop] = closer
