@@ -1,7 +1,8 @@
 """Indexes for what every page of head office asks: the audits' latest change (the fingerprint
 that keys kept analyses, PDFs and the home's moves), the review queue (audits submitted, oldest
-first) and an audit's changes (its dismissed flags, its history), which otherwise read the
-whole table at a chain's scale."""
+first), an audit's changes (its dismissed flags, its history) and the audits calibrating it
+(each deleted audit looked for them), which otherwise read the whole table at a chain's
+scale."""
 
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
@@ -14,6 +15,7 @@ STATEMENTS = [
     "CREATE INDEX audit_updated ON audit (updated_at)",
     "CREATE INDEX audit_submitted ON audit (submitted_at) WHERE status = 'submitted'",
     "CREATE INDEX audit_change_audit ON audit_change (audit)",
+    "CREATE INDEX audit_calibration ON audit (calibration_of)",
 ]
 
 
