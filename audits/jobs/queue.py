@@ -130,15 +130,14 @@ async def defer(kind: str, *, key: str, args: dict[str, Any], audience: str) -> 
     if kind not in registry:
         raise KeyError(f"no job kind {kind!r}")
     now = _now()
+    # Most asks join a job that is already there: found without the lock, whose waiters would
+    # each hold a pooled connection (twenty readers at once left none for other pages).
+    row = await _latest(key)
+    if row is not None and await _joinable(row, now):
+        return _status(row)
     queued_again = False
     async with _one_at_a_time(key):
-        rows = await (
-            Job.select()
-            .where((Job.key == key) & Job.state.is_in([QUEUED, RUNNING, DONE]))
-            .order_by(Job.id, ascending=False)
-            .limit(1)
-        )
-        row = rows[0] if rows else None
+        row = await _latest(key)
         if row is not None and row["state"] == RUNNING and now - row["heartbeat_at"] > STALE:
             await Job.update({Job.state: QUEUED}).where(Job.id == row["id"])
             row = {**row, "state": QUEUED}
@@ -168,6 +167,26 @@ async def defer(kind: str, *, key: str, args: dict[str, Any], audience: str) -> 
         for hook in on_defer:
             await hook(row["id"])
     return _status(row)
+
+
+async def _latest(key: str) -> dict[str, Any] | None:
+    rows = await (
+        Job.select()
+        .where((Job.key == key) & Job.state.is_in([QUEUED, RUNNING, DONE]))
+        .order_by(Job.id, ascending=False)
+        .limit(1)
+    )
+    return rows[0] if rows else None
+
+
+async def _joinable(row: dict[str, Any], now: dt.datetime) -> bool:
+    """Whether ``defer`` would return ``row`` as it is: queued, running with a live worker, or
+    done with its result still kept."""
+    if row["state"] == RUNNING:
+        return now - row["heartbeat_at"] <= STALE
+    if row["state"] == DONE:
+        return not row["result_key"] or await _kept(row["result_key"])
+    return True
 
 
 async def _kept(key: str) -> bool:
