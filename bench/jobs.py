@@ -102,8 +102,9 @@ async def _as_of_today(url: str, backlog: int) -> None:
 
 
 @contextlib.contextmanager
-def running(url: str, apps: int, workers: int, logs: Path) -> Iterator[str]:
-    """N app processes behind one port (uvicorn's workers) and M job workers."""
+def running(url: str, apps: int, workers: int, logs: Path, nice: int = 0) -> Iterator[str]:
+    """N app processes behind one port (uvicorn's workers) and M job workers, these at a
+    ``nice`` lower CPU priority (their chromium too)."""
     port = _free_port()
     env = {
         **os.environ,
@@ -125,7 +126,7 @@ def running(url: str, apps: int, workers: int, logs: Path) -> Iterator[str]:
             log = stack.enter_context((logs / f"worker-{n}.log").open("wb"))
             processes.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "web.cli", "worker"],
+                    ["nice", "-n", str(nice), sys.executable, "-m", "web.cli", "worker"],
                     env=env,
                     cwd=ROOT,
                     stdout=log,
@@ -262,6 +263,9 @@ def main() -> None:
     parser.add_argument(
         "--again", action="store_true", help="keep the data loaded by the last run (its jobs go)"
     )
+    parser.add_argument(
+        "--worker-nice", type=int, default=0, help="the workers' niceness (docs/deployment.md)"
+    )
     parser.add_argument("--branches", type=int, help="a chain of this many branches, not the demo")
     parser.add_argument("--audits", type=int, default=60_000, help="the chain's audits")
     parser.add_argument(
@@ -289,14 +293,15 @@ def main() -> None:
         _evenly(url, "demo")
     with (
         tempfile.TemporaryDirectory(prefix="evenly-bench-jobs-") as logs,
-        running(url, options.apps, options.workers, Path(logs)) as base,
+        running(url, options.apps, options.workers, Path(logs), options.worker_nice) as base,
     ):
         result = asyncio.run(_measure(base, options.readers, options.idle_reads))
     jobs, pdfs = asyncio.run(_made(url))
 
     scale = f"{options.branches} branches" if options.branches else "the demo"
     table = Table(
-        title=f"{options.apps} app processes, {options.workers} workers, PostgreSQL, {scale}"
+        title=f"{options.apps} app processes, {options.workers} workers"
+        f"{f' (nice {options.worker_nice})' if options.worker_nice else ''}, PostgreSQL, {scale}"
     )
     table.add_column("what")
     table.add_column("figure", justify="right")
