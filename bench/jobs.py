@@ -126,8 +126,8 @@ def running(url: str, apps: int, workers: int, logs: Path, nice: int = 0) -> Ite
             log = stack.enter_context((logs / f"worker-{n}.log").open("wb"))
             processes.append(
                 subprocess.Popen(
-                    ["nice", "-n", str(nice), sys.executable, "-m", "web.cli", "worker"],
-                    env=env,
+                    [sys.executable, "-m", "web.cli", "worker"],
+                    env={**env, "EVENLY_WORKER_NICE": str(nice)},
                     cwd=ROOT,
                     stdout=log,
                     stderr=log,
@@ -264,7 +264,10 @@ def main() -> None:
         "--again", action="store_true", help="keep the data loaded by the last run (its jobs go)"
     )
     parser.add_argument(
-        "--worker-nice", type=int, default=0, help="the workers' niceness (docs/deployment.md)"
+        "--worker-nice",
+        type=int,
+        default=10,
+        help="the workers' niceness, EVENLY_WORKER_NICE (docs/deployment.md; 10 as deployed)",
     )
     parser.add_argument("--branches", type=int, help="a chain of this many branches, not the demo")
     parser.add_argument("--audits", type=int, default=60_000, help="the chain's audits")
@@ -301,7 +304,7 @@ def main() -> None:
     scale = f"{options.branches} branches" if options.branches else "the demo"
     table = Table(
         title=f"{options.apps} app processes, {options.workers} workers"
-        f"{f' (nice {options.worker_nice})' if options.worker_nice else ''}, PostgreSQL, {scale}"
+        f" (nice {options.worker_nice}), PostgreSQL, {scale}"
     )
     table.add_column("what")
     table.add_column("figure", justify="right")
