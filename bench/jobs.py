@@ -170,10 +170,13 @@ async def _ordinary_page(
         when.append(start)
 
 
-async def _reader(client: httpx.AsyncClient, seconds: list[float], jobs: list[int]) -> None:
+async def _reader(
+    client: httpx.AsyncClient, seconds: list[float], jobs: list[int], asks: list[float]
+) -> None:
     try:
         start = time.perf_counter()
         job = (await client.post("/reports/headoffice/pdf/job")).json()
+        asks.append(time.perf_counter() - start)
         jobs.append(job["id"])
         while job["state"] not in ("done", "failed"):
             await asyncio.sleep(1.0)  # as the page polls (web/static/js/report-download.js)
@@ -208,8 +211,9 @@ async def _measure(base: str, readers: int, idle_reads: int) -> dict:
         reading = asyncio.create_task(_ordinary_page(page, stop, busy, busy_at))
         seconds: list[float] = []
         jobs: list[int] = []
+        asks: list[float] = []
         started = time.perf_counter()
-        await asyncio.gather(*(_reader(client, seconds, jobs) for client in readers_in))
+        await asyncio.gather(*(_reader(client, seconds, jobs, asks) for client in readers_in))
         wall = time.perf_counter() - started
         stop.set()
         await reading
@@ -221,7 +225,14 @@ async def _measure(base: str, readers: int, idle_reads: int) -> dict:
         "slowest reads meanwhile: "
         + ", ".join(f"{s * 1000:.0f} ms at {at - started:.1f} s" for s, at in slowest)
     )
-    return {"idle": idle, "busy": busy, "seconds": seconds, "jobs": jobs, "wall": wall}
+    return {
+        "idle": idle,
+        "busy": busy,
+        "seconds": seconds,
+        "jobs": jobs,
+        "asks": asks,
+        "wall": wall,
+    }
 
 
 async def _made(url: str) -> tuple[int, int]:
@@ -315,6 +326,11 @@ def main() -> None:
     table.add_row(
         f"{options.readers} readers: PDF in (s, fastest / median / slowest)",
         f"{seconds[0]:.1f} / {statistics.median(seconds):.1f} / {seconds[-1]:.1f}",
+    )
+    asks = sorted(result["asks"])
+    table.add_row(
+        f"{options.readers} asks answered in (ms, fastest / median / slowest)",
+        f"{asks[0] * 1000:.0f} / {statistics.median(asks) * 1000:.0f} / {asks[-1] * 1000:.0f}",
     )
     table.add_row("distinct job ids the readers got", str(len(set(result["jobs"]))))
     table.add_row("jobs in the database / PDFs made", f"{jobs} / {pdfs}")

@@ -138,6 +138,10 @@ class Settings:
     webhook_interval: float = 10.0
     webhook_keep_days: int = 30
     app_worker: bool = True
+    freeze_at_start: bool = False
+    """Whether the app, once started, hides what it holds from the cyclic collector
+    (``web.app.freeze_what_lives_on``): a serving process's. Off for apps made in tests, where
+    one process starts hundreds of apps and each would keep the one before for good."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -162,6 +166,7 @@ class Settings:
             webhook_interval=_interval(_env("EVENLY_WEBHOOK_INTERVAL", env)),
             webhook_keep_days=_keep_days(_env("EVENLY_WEBHOOK_KEEP_DAYS", env)),
             app_worker=_env("EVENLY_APP_WORKER", env) == "1",
+            freeze_at_start=True,
         )
 
     @property
