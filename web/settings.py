@@ -84,6 +84,12 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "work); `0` only queues jobs, for `evenly worker` processes to run (on PostgreSQL, the "
         "way to keep long work off the app processes).",
     ),
+    "EVENLY_WORKER_NICE": (
+        "10",
+        "How many steps below the app processes an `evenly worker` process (and its chromium) "
+        "runs on the CPU, 0 to 19 (`--nice`): pages take the cores first, the PDF what they "
+        "leave.",
+    ),
 }
 
 
