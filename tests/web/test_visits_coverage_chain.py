@@ -89,13 +89,13 @@ def test_chain_page_sums_up_every_cell_and_per_region(chain):
         f"{visited} of {cells} branch and shift pairs had a visit done; {PLANNED_ONLY} more have "
         f"visits planned; {2 * BARE + PLANNED_ONLY} have nothing planned." in page
     )
-    regions = _region_rows(page)
+    regions = _region_rows(page)  # nothing planned, planned only, visited, branches
     assert set(regions) == set(REGIONS)
-    assert sum(r[0] for r in regions.values()) == BRANCHES
-    assert [sum(r[k] for r in regions.values()) for k in (1, 2, 3)] == [
-        visited, PLANNED_ONLY, 2 * BARE + PLANNED_ONLY
+    assert sum(r[3] for r in regions.values()) == BRANCHES
+    assert [sum(r[k] for r in regions.values()) for k in (0, 1, 2)] == [
+        2 * BARE + PLANNED_ONLY, PLANNED_ONLY, visited
     ]  # fmt: skip
-    bare_share = [r[3] / r[0] for r in regions.values()]
+    bare_share = [r[0] / r[3] for r in regions.values()]
     assert bare_share == sorted(bare_share, reverse=True)  # most in need first
     # the office's home counts the same unvisited cells
     _, unvisited = run(unvisited_between(START, END, limit=1))
