@@ -117,7 +117,9 @@ def _one_page_kaleido() -> type:
         reloads = 0
 
         async def _return_kaleido_tab(self, tab: Any) -> None:
-            # kaleido's step after every figure; its own reloads the page each time
+            # kaleido's (private) step after every figure, whose own reloads the page each
+            # time; if kaleido stops calling it, the reload-counting test in
+            # tests/unit/test_report_pdf.py fails (the figures stay right, only slower)
             tab.figures_since_load = getattr(tab, "figures_since_load", 0) + 1
             if tab.figures_since_load >= RELOAD_EVERY:
                 await tab.reload()
