@@ -3,8 +3,9 @@ against one ``evenly report branch CODE`` process per PDF, per PDF and as a rati
 then where a cold single PDF's seconds go. With ``--cold N``, only the cold single PDF: N fresh
 processes for one branch (the first with nothing kept in the database, the second with the
 analysis kept, the third with the analysis and the charts, the others with the PDF too), then
-the same PDF in a warm app; ``--before REF`` times git REF's command in turn with each of them,
-on the same database, and every PDF must read the same.
+the same PDF in a warm app, and this checkout's phases with the analysis kept and no chart;
+``--before REF`` times git REF's command in turn with each of them, on the same database, and
+every PDF must read the same.
 
     python bench/batch_pdfs.py [--single 3] [--database sqlite:///...]
     python bench/batch_pdfs.py --cold 4 [--code B10] [--before main] [--database sqlite:///...]
@@ -49,12 +50,15 @@ t1 = time.perf_counter(); _start_early(); _ = gettext_for("en")
 now = dt.datetime.now(dt.UTC)
 report = asyncio.run(build_branch(CODE, Filters(), HEAD_OFFICE, lang="en", _=_))
 t2 = time.perf_counter(); known = asyncio.run(kept_charts(report, now=now))
-t3 = time.perf_counter(); timings, drawn = Timings(), {}
-report_pdf(report, translate=_, renderer=shared_renderer, timings=timings, known_images=known,
+t3 = time.perf_counter(); timings, drawn, start = Timings(), {}, []
+def renderer():
+    s = time.perf_counter(); r = shared_renderer(); start.append(time.perf_counter() - s); return r
+report_pdf(report, translate=_, renderer=renderer, timings=timings, known_images=known,
   drawn_images=drawn)
 asyncio.run(keep_charts(drawn, now=now))
 print(json.dumps({"imports": t1 - t0, "read and build": t2 - t1, "kept charts read": t3 - t2,
-  "charts (chromium if one is missing)": timings.charts, "layout": timings.layout}))
+  "chromium start (if a chart is missing)": sum(start), "charts": timings.charts - sum(start),
+  "layout": timings.layout}))
 """
 
 FORGET = """
@@ -166,6 +170,9 @@ def cold(code: str, runs: int, folder: Path, trees: list[Tree]) -> None:
             )
     warm = python(WARM.replace("CODE", repr(code)), trees[-1].env)["warm"]
     print(f"warm app, the same PDF drawn and laid out anew: {warm:.2f} s", flush=True)
+    trees[-1].forget(STATES[1][0])
+    phases = python(PHASES.replace("CODE", repr(code)), trees[-1].env)
+    print(f"{STATES[1][1]}, by phase (s): " + ", ".join(f"{k} {v:.2f}" for k, v in phases.items()))
     print(f"load average after: {_load()}", flush=True)
     for (what, name), times in figures.items():
         walls = ", ".join(f"{w:.2f}" for w, _ in times)

@@ -3,9 +3,12 @@
 Starting chromium costs seconds, a figure in a running one a fraction of that, so a
 ``ChartRenderer`` keeps one browser open (on an event loop of its own, in a background thread)
 for as long as it lives: a whole report at least, a whole process or test session at best.
-It holds two tabs: a report's figures are exported two at a time (kaleido reloads a tab after
-each figure, which the other tab's work hides), and two PDFs at once do not queue on one tab.
-Nothing is fetched: plotly.js comes from the installed package and MathJax is off.
+It holds one tab, whose page loads plotly.js once for many figures. kaleido reloads its tab
+after each figure (parsing plotly.js again: several times what the figure itself costs), but
+an SVG or PNG export leaves nothing behind on the page (``Plotly.toImage`` draws into an
+element of its own and purges it), so here a tab is reloaded only every ``RELOAD_EVERY``
+figures, to bound what a long-lived browser accumulates. Nothing is fetched: plotly.js comes
+from the installed package and MathJax is off.
 
 Persian: WeasyPrint draws SVG text glyph by glyph, so Arabic-script labels would come out
 unjoined. For ``fa`` charts are PNG at scale 2 instead; chromium shapes the text itself.
@@ -19,6 +22,7 @@ import base64
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +33,19 @@ from .bytes_cache import BytesCache, digest
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 RASTER_LANGUAGES = frozenset({"fa"})
 WIDTH, HEIGHT = 760, 420
-TABS = 2
+TABS = 1
+RELOAD_EVERY = 200
+"""Figures a tab exports between reloads of its page (kaleido reloads it after every one)."""
 
 
 class ChartRenderer:
     """One kept-alive kaleido browser; ``render`` is safe to call from any thread."""
 
     def __init__(self) -> None:
-        import kaleido
-
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._thread.start()
-        self._kaleido = kaleido.Kaleido(n=TABS, mathjax=False, plotlyjs=str(PLOTLY_JS))
+        self._kaleido = _one_page_kaleido()(n=TABS, mathjax=False, plotlyjs=str(PLOTLY_JS))
         self._call(self._kaleido.open())
         self._closed = False
 
@@ -81,6 +85,11 @@ class ChartRenderer:
 
         return dict(zip(jobs, self._call(every(), timeout=120.0 + 30.0 * len(jobs)), strict=True))
 
+    @property
+    def reloads(self) -> int:
+        """Page reloads so far (each tab's first load not counted)."""
+        return int(self._kaleido.reloads)
+
     def close(self) -> None:
         if self._closed:
             return
@@ -96,6 +105,29 @@ class ChartRenderer:
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+@cache
+def _one_page_kaleido() -> type:
+    """kaleido's browser, its tabs reloaded every ``RELOAD_EVERY`` figures instead of after
+    each one (kaleido is imported here: a tenth of a second, for chromium's users only)."""
+    import kaleido
+
+    class OnePageKaleido(kaleido.Kaleido):
+        reloads = 0
+
+        async def _return_kaleido_tab(self, tab: Any) -> None:
+            # kaleido's (private) step after every figure, whose own reloads the page each
+            # time; if kaleido stops calling it, the reload-counting test in
+            # tests/unit/test_report_pdf.py fails (the figures stay right, only slower)
+            tab.figures_since_load = getattr(tab, "figures_since_load", 0) + 1
+            if tab.figures_since_load >= RELOAD_EVERY:
+                await tab.reload()
+                tab.figures_since_load = 0
+                self.reloads += 1
+            await self.tabs_ready.put(tab)
+
+    return OnePageKaleido
 
 
 def image_format(lang: str, *, raster: bool = False) -> tuple[str, float]:

@@ -3,6 +3,7 @@ logical order with its charts as PNG. One kaleido browser for the whole test ses
 
 import base64
 import html
+import re
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,7 +11,7 @@ import pytest
 
 from reports import charts
 from reports.branch_report import branch_report
-from reports.charts import image_format, render_figures, shared_renderer
+from reports.charts import ChartRenderer, image_format, render_figures, shared_renderer
 from reports.headoffice_report import headoffice_report
 from reports.pdf import html_to_pdf, print_html, report_pdf
 from reports.report_model import fmt
@@ -85,7 +86,7 @@ def test_print_html_embeds_every_figure_as_a_data_uri(demo):
     assert "http://" not in html.replace('xmlns="http://www.w3.org', "")
 
 
-def test_figures_exported_two_at_a_time_each_land_under_their_own_key(demo):
+def test_figures_exported_together_each_land_under_their_own_key(demo):
     report = branch_report(demo.branch("B02"), lang="en")
     figures = {f.key: f.figure for f in report.figures()}
     steps: list[tuple[int, int]] = []
@@ -142,3 +143,51 @@ def test_the_same_report_twice_is_laid_out_once(demo):
     assert report_pdf(report, renderer=shared_renderer()) is first  # the very bytes, kept
     greek = report_pdf(branch_report(demo.branch("B05"), lang="el"), renderer=shared_renderer())
     assert greek is not first and greek != first
+
+
+def _same_picture(svg: str) -> str:
+    """An SVG with Plotly's random ids (the figure's and each trace's, drawn anew for every
+    export) numbered in order of appearance instead: two exports of one figure compare equal."""
+    found = re.findall(r'defs-([0-9a-f]{6})|trace([0-9a-f]{6})|"cb([0-9a-f]{6}) colorbar', svg)
+    for n, uid in enumerate(dict.fromkeys(u for group in found for u in group if u)):
+        svg = svg.replace(uid, f"uid{n}")
+    return svg
+
+
+def _exported(renderer: ChartRenderer, figures: dict, lang: str) -> dict[str, bytes]:
+    charts.clear_image_cache()  # exported here, not remembered from an earlier export
+    images = render_figures(figures, lang, renderer)
+    return {key: base64.b64decode(uri.split(",", 1)[1]) for key, uri in images.items()}
+
+
+def test_figures_share_one_page_load_and_come_out_as_on_a_fresh_page(demo, monkeypatch):
+    """plotly.js is loaded once for a report's figures (not reloaded after each, as kaleido
+    does), and a figure exported after others is the picture a freshly loaded page exports."""
+    figures = {f.key: f.figure for f in branch_report(demo.branch("B06"), lang="en").figures()}
+    persian = {f.key: f.figure for f in branch_report(demo.branch("B06"), lang="fa").figures()}
+    with ChartRenderer() as renderer:
+        monkeypatch.setattr(charts, "RELOAD_EVERY", 1)  # kaleido's way: a fresh page each
+        fresh = _exported(renderer, figures, "en")
+        fresh_png = _exported(renderer, persian, "fa")
+        assert renderer.reloads == len(figures) + len(persian)
+        monkeypatch.undo()
+        reloads = renderer.reloads
+        shared = _exported(renderer, figures, "en")
+        shared_png = _exported(renderer, persian, "fa")
+        assert renderer.reloads == reloads  # ten figures, one page load
+    for key in figures:
+        assert _same_picture(shared[key].decode()) == _same_picture(fresh[key].decode()), key
+        assert shared_png[key] == fresh_png[key], key  # PNG: the very bytes
+
+
+def test_a_long_lived_browser_reloads_its_page_now_and_then(demo, monkeypatch):
+    """A web process's browser exports figures for days: its page is loaded afresh every
+    ``RELOAD_EVERY`` figures, and the figures after a reload are whole."""
+    figures = {f.key: f.figure for f in branch_report(demo.branch("B07"), lang="en").figures()}
+    monkeypatch.setattr(charts, "RELOAD_EVERY", 2)
+    with ChartRenderer() as renderer:
+        svgs = _exported(renderer, figures, "en")
+        assert renderer.reloads == len(figures) // 2
+    for key, figure in figures.items():
+        title = figure["layout"]["title"]["text"]
+        assert html.escape(title, quote=False) in svgs[key].decode(), key
