@@ -36,14 +36,17 @@ def _present(*values: str) -> tuple[str, ...]:
     return tuple(v.strip() for v in values if v and v.strip())
 
 
-def _word(text: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(text)}(?!\w)", re.IGNORECASE)
+def _word(*texts: str) -> re.Pattern[str]:
+    """Any of ``texts`` as a whole word, in text already lower-cased (one pass over a file of
+    megabytes, not one per word, and no case-folding regex: several times faster)."""
+    either = "|".join(re.escape(text.lower()) for text in texts)
+    return re.compile(rf"(?<!\w)(?:{either})(?!\w)")
 
 
 def names(data: bytes | str, naming: Naming) -> bool:
     """Whether ``data`` names the person ``naming`` describes."""
-    text = data if isinstance(data, str) else data.decode("utf-8", errors="replace")
-    if any(_word(word).search(text) for word in naming.words):
+    text = (data if isinstance(data, str) else data.decode("utf-8", errors="replace")).lower()
+    if naming.words and _word(*naming.words).search(text):
         return True
     if not (naming.code and naming.branch):
         return False
