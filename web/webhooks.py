@@ -43,7 +43,9 @@ async def run_pass(now: dt.datetime | None = None, *, keep_days: int | None = No
     if keep_days is not None:
         before = at - dt.timedelta(days=keep_days)
         pruned = await delivery.prune_finished(before=before)
-        await outbox.prune(before=before, needed=partial(actions_events.overdue_keys_needed, today=at.date()))
+        await outbox.prune(
+            before=before, needed=partial(actions_events.overdue_keys_needed, today=at.date())
+        )
     if not await delivery.any_active_endpoint():
         return DeliveryRun(pruned=pruned)
     await actions_events.emit_overdue(at)
@@ -93,13 +95,15 @@ async def webhook_pass(args: dict[str, Any], context: JobContext) -> JobResult:
 async def queue_pass(
     interval: float, now: dt.datetime | None = None, *, keep_days: int = 30
 ) -> queue.JobStatus | None:
-    """Queue this interval's pass, unless one is (or no endpoint is active: nothing to do);
-    the first of each hour prunes the deliveries older than ``keep_days``."""
-    if not await delivery.any_active_endpoint():
-        return None
+    """Queue this interval's pass, unless one is (or there is nothing to do: no endpoint is
+    active and, but in the hour's first, nothing to prune); the first of each hour prunes the
+    deliveries older than ``keep_days``, so a log whose endpoints are all paused ages too."""
     now = now or dt.datetime.now(dt.UTC)
+    prunes = prunes_at(now, interval)
+    if not await delivery.any_active_endpoint() and not (prunes and await outbox.any_event()):
+        return None
     key = digest(WEBHOOK_PASS, int(now.timestamp() // interval))
-    args = {"keep_days": keep_days} if prunes_at(now, interval) else {}
+    args = {"keep_days": keep_days} if prunes else {}
     return await queue.defer(WEBHOOK_PASS, key=key, args=args, audience="office")
 
 

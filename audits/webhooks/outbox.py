@@ -110,6 +110,11 @@ async def already_written(dedup_keys: list[str]) -> set[str]:
     return found
 
 
+async def any_event() -> bool:
+    """Whether any event is stored (a delivery always has one): something to prune."""
+    return await WebhookEvent.exists()
+
+
 DedupNeeded = Callable[[list[str]], Awaitable[set[str]]]
 """Given dedup keys, the ones whose fact could still be noticed again (their event must stay,
 or it would be written twice)."""

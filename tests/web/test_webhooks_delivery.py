@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 
 from audits.jobs.postgres import deferring
 from audits.jobs.queue import count_jobs
-from audits.tables import CorrectiveAction, WebhookDelivery, WebhookEvent
+from audits.tables import CorrectiveAction, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from audits.webhooks import delivery
 from audits.webhooks import services as webhooks_services
 from audits.webhooks.schemas import EndpointCreate
@@ -463,6 +463,16 @@ def test_webhook_pass_prunes_finished_deliveries_past_the_kept_days_once_an_hour
     _queue_pass(db, hour + dt.timedelta(hours=1, seconds=3), keep_days=7)
     _worker(db)  # a shorter log: the recent ones go too
     assert _kept(ids) == ["old pending"]
+
+
+def test_webhook_log_is_pruned_while_every_endpoint_is_paused(org, queued_settings, db):
+    hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    ids = _aged_deliveries(hour)
+    run(WebhookEndpoint.update({WebhookEndpoint.active: False}, force=True).run())
+    assert run(queue_pass(10, hour + dt.timedelta(minutes=20), keep_days=30)) is None
+    _queue_pass(db, hour + dt.timedelta(seconds=3), keep_days=30)  # the hour's first: prunes
+    _worker(db)
+    assert _kept(ids) == ["old pending", "recent delivered", "recent failed"]
 
 
 def test_webhook_kept_days_setting_defaults_to_30_and_refuses_nonsense():
