@@ -120,20 +120,37 @@ DedupNeeded = Callable[[list[str]], Awaitable[set[str]]]
 or it would be written twice)."""
 
 
+PRUNE_BATCH = 500
+"""Events looked at, and deleted, at a time: the first prune of a years-old table holds no more
+than this in memory, nor the write lock longer than one batch's delete."""
+
+
 async def prune(*, before: dt.datetime, needed: DedupNeeded) -> int:
     """Delete the events written before ``before`` that no delivery refers to any more, but
-    those whose dedup key is still ``needed``; how many."""
-    orphans = await WebhookEvent.select(WebhookEvent.id, WebhookEvent.dedup).where(
-        (WebhookEvent.created_at < before)
-        & WebhookEvent.id.not_in(WebhookDelivery.select(WebhookDelivery.event))
-    )
-    keys = [row["dedup"] for row in orphans if row["dedup"] is not None]
-    kept = await needed(keys) if keys else set()
-    gone = [row["id"] for row in orphans if row["dedup"] is None or row["dedup"] not in kept]
-    for start in range(0, len(gone), 500):
-        async with write_transaction():  # a delivery written since keeps its event
-            await WebhookEvent.delete().where(
-                WebhookEvent.id.is_in(gone[start : start + 500])
-                & WebhookEvent.id.not_in(WebhookDelivery.select(WebhookDelivery.event))
-            )
-    return len(gone)
+    those whose dedup key is still ``needed``, oldest first; how many."""
+    pruned, after = 0, None
+    while True:
+        where = (WebhookEvent.created_at < before) & WebhookEvent.id.not_in(
+            WebhookDelivery.select(WebhookDelivery.event)
+        )
+        if after is not None:
+            where &= WebhookEvent.created_at > after
+        orphans = await (
+            WebhookEvent.select(WebhookEvent.id, WebhookEvent.dedup, WebhookEvent.created_at)
+            .where(where)
+            .order_by(WebhookEvent.created_at)
+            .limit(PRUNE_BATCH)
+        )
+        keys = [row["dedup"] for row in orphans if row["dedup"] is not None]
+        kept = await needed(keys) if keys else set()
+        gone = [row["id"] for row in orphans if row["dedup"] is None or row["dedup"] not in kept]
+        if gone:
+            async with write_transaction():  # a delivery written since keeps its event
+                await WebhookEvent.delete().where(
+                    WebhookEvent.id.is_in(gone)
+                    & WebhookEvent.id.not_in(WebhookDelivery.select(WebhookDelivery.event))
+                )
+        pruned += len(gone)
+        if len(orphans) < PRUNE_BATCH:
+            return pruned
+        after = orphans[-1]["created_at"]  # (its equals left for the next hour's pass)
