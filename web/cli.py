@@ -106,10 +106,20 @@ def migrate() -> None:
     help="Jobs this worker runs at once.",
 )
 @click.option("--burst", is_flag=True, help="Stop once no job is left, instead of waiting.")
-def worker(concurrency: int, burst: bool) -> None:
+@click.option(
+    "--nice",
+    default=10,
+    show_default=True,
+    envvar="EVENLY_WORKER_NICE",
+    type=click.IntRange(0, 19),
+    help="How far below the app processes this worker (and its chromium) runs on the CPU.",
+)
+def worker(concurrency: int, burst: bool, nice: int) -> None:
     """Run queued jobs (head-office PDFs and other long work) until stopped."""
     from audits.jobs import postgres_schema
-    from audits.jobs.worker import run_worker
+    from audits.jobs.worker import lower_priority, run_worker
+
+    lower_priority(nice)
     from web import import_jobs, jobs, scheduled_reports, webhooks  # noqa: F401 - job kinds
 
     settings = Settings.from_env()

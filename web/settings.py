@@ -85,6 +85,12 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "work); `0` only queues jobs, for `evenly worker` processes to run (on PostgreSQL, the "
         "way to keep long work off the app processes).",
     ),
+    "EVENLY_WORKER_NICE": (
+        "10",
+        "How many steps below the app processes an `evenly worker` process (and its chromium) "
+        "runs on the CPU, 0 to 19 (`--nice`): pages take the cores first, the PDF what they "
+        "leave.",
+    ),
 }
 
 
@@ -139,6 +145,10 @@ class Settings:
     webhook_interval: float = 10.0
     webhook_keep_days: int = 30
     app_worker: bool = True
+    freeze_at_start: bool = False
+    """Whether the app, once started, hides what it holds from the cyclic collector
+    (``web.app.freeze_what_lives_on``): a serving process's. Off for apps made in tests, where
+    one process starts hundreds of apps and each would keep the one before for good."""
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
@@ -163,6 +173,7 @@ class Settings:
             webhook_interval=_interval(_env("EVENLY_WEBHOOK_INTERVAL", env)),
             webhook_keep_days=_keep_days(_env("EVENLY_WEBHOOK_KEEP_DAYS", env)),
             app_worker=_env("EVENLY_APP_WORKER", env) == "1",
+            freeze_at_start=True,
         )
 
     @property

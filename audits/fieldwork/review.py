@@ -10,6 +10,7 @@ once cannot both succeed: the second gets ``WrongStatus``.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
@@ -197,12 +198,14 @@ async def review_queue(
     ).where(Audit.status == Audit.Status.submitted)
     if branch:
         query = query.where(Audit.branch.code == branch)
-    rows = await query.order_by(Audit.submitted_at).order_by(Audit.id)
+    rows, records, dismissed = await asyncio.gather(
+        query.order_by(Audit.submitted_at).order_by(Audit.id),
+        track_records(),
+        _dismissed_in_queue(),
+    )
     entries = [_queue_entry(row) for row in rows]
     if flag:  # flags are a JSON list: filtered here, alike on SQLite and PostgreSQL
         entries = [e for e in entries if flag in e.flags]
-    records = await track_records()
-    dismissed = await dismissed_flags([e.id for e in entries])
     for entry in entries:
         entry.dismissed = sorted(dismissed.get(entry.id, set()))
         risk = visit_risk(
@@ -264,9 +267,25 @@ async def dismissed_flags(audit_ids: list[uuid.UUID]) -> dict[uuid.UUID, set[str
     """The flags reviewers checked and dismissed, per audit."""
     if not audit_ids:
         return {}
-    rows = await AuditChange.select(AuditChange.audit, AuditChange.old).where(
-        (AuditChange.action == "flag_dismissed") & AuditChange.audit.is_in(audit_ids)
+    return _by_audit(
+        await AuditChange.select(AuditChange.audit, AuditChange.old).where(
+            (AuditChange.action == "flag_dismissed") & AuditChange.audit.is_in(audit_ids)
+        )
     )
+
+
+async def _dismissed_in_queue() -> dict[uuid.UUID, set[str]]:
+    """``dismissed_flags`` of every audit waiting for review: joined in the database, as a
+    chain's queue is too long a list of ids to send (building its ``IN`` cost ~15 ms a view)."""
+    return _by_audit(
+        await AuditChange.select(AuditChange.audit, AuditChange.old).where(
+            (AuditChange.action == "flag_dismissed")
+            & (AuditChange.audit._.status == Audit.Status.submitted)
+        )
+    )
+
+
+def _by_audit(rows: list[dict[str, Any]]) -> dict[uuid.UUID, set[str]]:
     dismissed: dict[uuid.UUID, set[str]] = {}
     for row in rows:
         code = _loads(row["old"])

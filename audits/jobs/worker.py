@@ -11,11 +11,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from typing import Any
 
 from audits.jobs import queue
 
 log = logging.getLogger("evenly.jobs")
+
+
+def lower_priority(nice: int) -> None:
+    """Run this process ``nice`` steps below the app processes on the CPU, before it starts any
+    thread or chromium (both inherit it): a PDF made beside the app processes takes the cores
+    they leave, so that a page read meanwhile is not kept waiting behind the layout."""
+    if nice > 0:
+        os.nice(nice)
 
 
 def _is_postgres(database_url: str) -> bool:

@@ -7,6 +7,10 @@
   winner), cancel.
 - ``plan_requests``: a plan proposed from head office's settings (the form as typed, checked
   field by field) by the generator; nothing saved.
+- ``coverage_reads``: coverage read in SQL for a chain's size: each branch's branch × shift
+  cells counted, the matrix of a page of branches.
+- ``coverage_summary``: those counts summed up per region, the branches to see to first, pages
+  (pure).
 - ``planning``: the plan generator, coverage, claim rules and a visit's state (pure).
 - ``precision``: precision planning: a budget shared out where visits buy most certainty,
   visits a branch needs for a decision, what a plan is expected to buy (pure).

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from audits.tables import Branch, Profile, Role, Shift, Visit
+from audits.visits.coverage_reads import CELL_COUNTS
 from audits.visits.plan_types import PlanBranch, PlanShift, PlanShopper
 from audits.visits.planning import CellGap, Coverage, CoverageVisit, coverage, visit_state
 from audits.visits.schemas import VisitFilters, VisitNotFound, VisitOut
@@ -127,42 +128,19 @@ async def coverage_between(start: dt.date, end: dt.date, weekday_gaps: bool = Tr
     return coverage(visits, branches, shifts, weekday_gaps)
 
 
-# The cells of planning.coverage (each active branch with the organisation's shifts and its own,
-# or no shift when it has none, plus "no shift" where such visits were made or planned), those
-# with no visit done in the window, most urgent first (nothing even planned), counted.
-# Parameters: the window's start and end twice (no-shift cells, then counts), and the limit.
+# Those of the cells (coverage_reads.CELL_COUNTS) with no visit done in the window, most urgent
+# first (nothing even planned), counted. Parameters: the window's start and end twice, the limit.
 # In SQL because a chain has 15,000 cells and the office's home wants ten of them and the count.
-_UNVISITED = """
-WITH cells AS (
-    SELECT b.code AS branch, s.name AS shift
-    FROM branch b JOIN shift s ON s.branch = b.id
-    WHERE b.active
-  UNION
-    SELECT b.code, s.name FROM branch b CROSS JOIN shift s
-    WHERE b.active AND s.branch IS NULL
-  UNION
-    SELECT b.code, NULL FROM branch b
-    WHERE b.active AND NOT EXISTS (SELECT 1 FROM shift s WHERE s.branch = b.id)
-      AND NOT EXISTS (SELECT 1 FROM shift s WHERE s.branch IS NULL)
-  UNION
-    SELECT b.code, NULL FROM visit v JOIN branch b ON v.branch = b.id
-    WHERE b.active AND v.shift IS NULL AND v.status IN ('planned', 'done')
-      AND v.window_start >= {} AND v.window_start <= {}
-), counts AS (
-    SELECT b.code AS branch, s.name AS shift,
-           SUM(CASE WHEN v.status = 'planned' THEN 1 ELSE 0 END) AS planned,
-           SUM(CASE WHEN v.status = 'done' THEN 1 ELSE 0 END) AS done
-    FROM visit v JOIN branch b ON v.branch = b.id LEFT JOIN shift s ON v.shift = s.id
-    WHERE v.window_start >= {} AND v.window_start <= {}
-    GROUP BY b.code, s.name
-)
-SELECT c.branch, c.shift, COALESCE(k.planned, 0) AS planned, COUNT(*) OVER () AS total
-FROM cells c LEFT JOIN counts k
-  ON k.branch = c.branch AND (k.shift = c.shift OR (k.shift IS NULL AND c.shift IS NULL))
-WHERE COALESCE(k.done, 0) = 0
-ORDER BY CASE WHEN COALESCE(k.planned, 0) > 0 THEN 1 ELSE 0 END, c.branch, COALESCE(c.shift, '')
+_UNVISITED = (
+    CELL_COUNTS
+    + """
+SELECT c.branch, c.shift, c.planned, COUNT(*) OVER () AS total
+FROM cell_counts c
+WHERE c.done = 0
+ORDER BY CASE WHEN c.planned > 0 THEN 1 ELSE 0 END, c.branch, COALESCE(c.shift, '')
 LIMIT {}
 """
+)
 
 
 async def unvisited_between(start: dt.date, end: dt.date, limit: int) -> tuple[list[CellGap], int]:

@@ -170,7 +170,9 @@ def test_an_import_the_database_stopped_is_tried_again_from_where_it_stopped_onc
         assert form(client, f"{page_url}/retry").status_code == 403
         as_user(client, "ada")
         failed = client.get(page_url)
-        assert "The import stopped: the disk is full." in failed.text
+        assert "The import stopped before the end." in failed.text
+        assert "Something went wrong on our side" in failed.text
+        assert re.search(r"<details[^>]*>.*the disk is full.*</details>", failed.text, re.S)
         assert f'action="{page_url}/retry"' in failed.text and "Try again" in failed.text
         token = client.headers.pop("x-csrftoken")
         no_token = client.post(f"{page_url}/retry", follow_redirects=False)

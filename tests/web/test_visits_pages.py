@@ -38,6 +38,7 @@ PAGES = [
     ("post", "/visits/plan/preview", PLAN, (LOGIN, 403, 403, 200, 200)),
     ("post", "/visits/plan/save", PLAN, (LOGIN, 403, 403, 302, 302)),
     ("get", "/visits/coverage", None, (LOGIN, 403, 403, 200, 200)),
+    ("get", "/visits/coverage.csv", None, (LOGIN, 403, 403, 200, 200)),
 ]
 
 

@@ -31,6 +31,7 @@ from web.import_jobs import (
     job_outcome,
     retry_import,
 )
+from web.job_failures import failure_reason, technical_error
 from web.params import PathId
 
 MAX_UPLOAD = 10_000_000
@@ -64,6 +65,16 @@ async def _page(page: Page, status: int = 200, **extra: Any) -> Template:
         **extra,
     }
     return Template("imports/page.html", context=context, status_code=status)
+
+
+def _failed(page: Page, job: queue.JobStatus) -> dict[str, Any]:
+    """A failed import as the page tells it: why in the reader's words; the technical error
+    folded, for head office."""
+    return {
+        "job_failed": job,
+        "job_reason": failure_reason(job.error),
+        "technical": technical_error(job, page.user),
+    }
 
 
 class ImportPagesController(Controller):
@@ -121,7 +132,8 @@ class ImportPagesController(Controller):
         if job.state == queue.FAILED:
             outcome = await import_outcome(job.key)
             if outcome is None:
-                return await _page(page, job_failed=job, retry=await upload_kept(job.key))
+                retry = await upload_kept(job.key)
+                return await _page(page, **_failed(page, job), retry=retry)
         else:
             outcome = await job_outcome(job)
         if outcome is None:
@@ -142,7 +154,7 @@ class ImportPagesController(Controller):
             return Redirect(f"/imports/jobs/{job.id}", status_code=303)
         again = await retry_import(job.key)
         if again is None:
-            return await _page(page, 409, job_failed=job, retry=False)
+            return await _page(page, 409, **_failed(page, job), retry=False)
         return Redirect(f"/imports/jobs/{again.id}", status_code=303)
 
 

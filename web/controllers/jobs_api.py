@@ -15,13 +15,15 @@ from litestar.exceptions import NotFoundException
 from audits.jobs import queue
 from audits.org.users import CurrentUser
 from web.auth import requires_any_role
+from web.job_failures import technical_error
 from web.jobs import PERIOD_ANALYSIS, may_read
 from web.params import PathId
 
 
 class JobOut(msgspec.Struct, frozen=True):
     """A job as its reader follows it: ``state`` is queued, running, done or failed;
-    ``progress`` goes from 0 to 1; ``result_url`` is set once it is done."""
+    ``progress`` goes from 0 to 1; ``result_url`` is set once it is done; ``error``, the
+    technical error of a failed job, is head office's alone (``web.job_failures``)."""
 
     id: int
     kind: str
@@ -32,7 +34,7 @@ class JobOut(msgspec.Struct, frozen=True):
     error: str | None = None
 
 
-def job_out(status: queue.JobStatus) -> JobOut:
+def job_out(status: queue.JobStatus, user: CurrentUser) -> JobOut:
     base = f"/api/jobs/{status.id}"
     return JobOut(
         id=status.id,
@@ -41,7 +43,7 @@ def job_out(status: queue.JobStatus) -> JobOut:
         progress=round(status.progress, 3),
         status_url=base,
         result_url=f"{base}/result" if status.state == queue.DONE else None,
-        error=status.error or None,
+        error=technical_error(status, user),
     )
 
 
@@ -60,7 +62,7 @@ class JobApiController(Controller):
     @get("/{job_id:int}")
     async def job_status(self, user: NamedDependency[CurrentUser], job_id: PathId) -> JobOut:
         """A job's state and progress; ``result_url`` once it is done."""
-        return job_out(await readable_job(job_id, user))
+        return job_out(await readable_job(job_id, user), user)
 
     @get("/{job_id:int}/result", include_in_schema=False)
     async def job_result(self, user: NamedDependency[CurrentUser], job_id: PathId) -> Response:

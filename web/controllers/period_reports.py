@@ -173,7 +173,7 @@ class BranchReportController(Controller):
     ) -> JobOut:
         """Ask for the PDF as a job: its id and where to follow it (``/api/jobs/{id}``)."""
         filters = Filters(start=start, end=end)
-        return job_out(await defer_branch_pdf(code, filters, page.viewer, page.lang))
+        return job_out(await defer_branch_pdf(code, filters, page.viewer, page.lang), page.viewer)
 
     @get("/{code:str}/csv/{key:str}")
     async def branch_csv(
@@ -257,7 +257,7 @@ class HeadOfficeReportController(Controller):
         self, page: NamedDependency[Page], filters: NamedDependency[Filters]
     ) -> JobOut:
         """Ask for the PDF as a job: its id and where to follow it (``/api/jobs/{id}``)."""
-        return job_out(await defer_headoffice_pdf(filters, page.viewer, page.lang))
+        return job_out(await defer_headoffice_pdf(filters, page.viewer, page.lang), page.viewer)
 
     @get("/csv/{key:str}")
     async def headoffice_csv(

@@ -1,14 +1,14 @@
 """Head office's plan generator (form → preview → save) and the coverage page (branch × shift ×
-weekday, with its gaps)."""
+weekday, with its gaps; a chain's summed up and paged, ``web.coverage_view``) and its CSV."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
-from litestar.params import FromQuery, URLEncodedBody
+from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Redirect, Template
 
@@ -30,10 +30,13 @@ from web.auth import requires_office
 from web.controllers.period_reports import provide_analyses
 from web.controllers.visits_api import now
 from web.controllers.visits_pages import form_choices
+from web.coverage_view import PAGE_BRANCHES, coverage_csv_text, coverage_view, first_branches
 from web.deps import Page
 from web.i18n import N_, translatable
 
 PREVIEW_ROWS = 60
+CoverageRegion = Annotated[str | None, QueryParameter(name="region", max_length=100)]
+CoveragePage = Annotated[int, QueryParameter(name="page", ge=1, le=1_000_000)]
 
 
 class VisitPlanPagesController(Controller):
@@ -71,7 +74,7 @@ class VisitPlanPagesController(Controller):
             "plan": plan,
             "rows": plan.visits[:PREVIEW_ROWS],
             "loads": shopper_loads(plan),
-            "coverage": coverage(cells, branches, shifts),
+            **first_branches(coverage(cells, branches, shifts), PAGE_BRANCHES),
             "weekdays": WEEKDAYS,
             "outlooks": plan_outlooks(plan, knowledge) if knowledge else None,
         }
@@ -113,15 +116,36 @@ class VisitPlanPagesController(Controller):
         page: NamedDependency[Page],
         start: FromQuery[dt.date | None] = None,
         end: FromQuery[dt.date | None] = None,
+        region: CoverageRegion = None,
+        number: CoveragePage = 1,
     ) -> Template:
-        """Planned and done visits per branch × shift × weekday; empty cells are the gaps."""
+        """Planned and done visits per branch × shift × weekday; empty cells are the gaps.
+        A chain's page sums its cells up per region, names the branches to see to first and
+        shows its matrix ``PAGE_BRANCHES`` branches a page (of one region, if asked)."""
         default_start, default_end = month_of(now().date())
         start, end = start or default_start, end or default_end
         context = {
             "page": page,
             "start": start,
             "end": end,
-            "coverage": await visits_selectors.coverage_between(start, end),
             "weekdays": WEEKDAYS,
+            **await coverage_view(start, end, region or None, number),
         }
         return Template("visits/coverage.html", context=context)
+
+    @get("/coverage.csv")
+    async def coverage_csv(
+        self,
+        page: NamedDependency[Page],
+        start: FromQuery[dt.date | None] = None,
+        end: FromQuery[dt.date | None] = None,
+    ) -> Response:
+        """Every branch × shift cell of the period: its visits planned and done, and per
+        weekday."""
+        default_start, default_end = month_of(now().date())
+        start, end = start or default_start, end or default_end
+        return Response(
+            await coverage_csv_text(start, end, page),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="coverage-{start}-{end}.csv"'},
+        )

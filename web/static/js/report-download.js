@@ -90,7 +90,10 @@
         : fetch(link.href, { credentials: "same-origin" }).then(checked).then(save);
       made.then(done).catch(function (error) {
         done();
-        status.textContent = link.getAttribute("data-failed") + " (" + error.message + ")";
+        // The reader's sentence alone: the technical cause (a status, "failed") is English
+        // and theirs to do nothing with; it goes to the console for whoever debugs.
+        status.textContent = link.getAttribute("data-failed");
+        if (window.console) { window.console.warn("PDF not made:", error.message); }
       });
     });
   });
