@@ -248,7 +248,7 @@ async def _made(url: str) -> tuple[int, int]:
     connection = await asyncpg.connect(**postgres_config(url))
     try:
         jobs = await connection.fetchval("SELECT count(*) FROM job")
-        pdfs = await connection.fetchval("SELECT count(*) FROM kept_result WHERE kind = 'pdf'")
+        pdfs = await connection.fetchval("SELECT count(*) FROM kept_result WHERE kind = 'laid_out'")
     finally:
         await connection.close()
     return jobs, pdfs
@@ -263,7 +263,7 @@ async def _forget_jobs(url: str) -> None:
     try:
         await connection.execute(
             "DELETE FROM job; DELETE FROM procrastinate_jobs; "
-            "DELETE FROM kept_result WHERE kind = 'pdf'"
+            "DELETE FROM kept_result WHERE kind = 'laid_out'"
         )
     finally:
         await connection.close()

@@ -37,7 +37,8 @@ from .pdf import LAYOUT_STEPS, cached_pdf, laid_out, remember_pdf, report_html, 
 from .report_model import Report, Translate, no_translation
 
 KIND = "laid_out"
-"""Not ``web.jobs``' ``pdf`` rows (a job's PDF under its job's key), pruned on their own."""
+"""A PDF job's result is one of these rows too (``kept_report_pdf_row``): the same bytes are
+not kept twice."""
 KEEP = 256
 """PDFs kept (the most recently used): a month of a chain's branch reports, ~100 KiB each."""
 
@@ -82,6 +83,31 @@ async def kept_report_pdf(
     callable ``renderer``, ``shared_renderer``, starts a browser only for one nobody drew) and
     the PDF of the same print HTML (WeasyPrint is imported only when nobody kept it). Charts
     and layout run in a worker thread (seconds of CPU)."""
+    pdf, _key = await _kept_report_pdf(report, translate, renderer, progress)
+    return pdf
+
+
+async def kept_report_pdf_row(
+    report: Report,
+    *,
+    translate: Translate = no_translation,
+    renderer: ChartRenderer | Callable[[], ChartRenderer] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    """``kept_report_pdf``'s PDF kept (it is, unless this process's memory had it and the row
+    was pruned since), and the key of its row: a job's result names that row rather than
+    keeping the same bytes again under its own key."""
+    pdf, key = await _kept_report_pdf(report, translate, renderer, progress)
+    await keep(key, KIND, pdf, now=dt.datetime.now(dt.UTC), newest=KEEP)  # nothing if kept
+    return key
+
+
+async def _kept_report_pdf(
+    report: Report,
+    translate: Translate,
+    renderer: ChartRenderer | Callable[[], ChartRenderer] | None,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[bytes, str]:
     now = dt.datetime.now(dt.UTC)
     known = await kept_charts(report, now=now) if report.figures() else {}
     drawn: dict[str, bytes] = {}
@@ -104,7 +130,7 @@ async def kept_report_pdf(
     if pdf is not None:
         remember_pdf(page, pdf)
         steps(LAYOUT_STEPS)
-        return pdf
+        return pdf, key
     pdf = await anyio.to_thread.run_sync(laid_out, page, steps)
     await keep(key, KIND, pdf, now=now, newest=KEEP)
-    return pdf
+    return pdf, key

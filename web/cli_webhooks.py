@@ -24,7 +24,8 @@ def webhooks() -> None:
 @click.option("--interval", default=10.0, show_default=True, help="Seconds between passes.")
 def deliver(loop: bool, interval: float) -> None:
     """Write overdue actions' events and send every delivery that is due (one pass); delete
-    the finished ones older than EVENLY_WEBHOOK_KEEP_DAYS (with --loop, once an hour)."""
+    the finished ones older than EVENLY_WEBHOOK_KEEP_DAYS and the events they leave behind
+    (with --loop, once an hour)."""
     keep_days = Settings.from_env().webhook_keep_days
     if loop:
         asyncio.run(run_forever(interval, keep_days=keep_days, wait_first=False))

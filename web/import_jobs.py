@@ -56,8 +56,8 @@ async def retry_import(key: str) -> JobStatus | None:
     """The import ``key`` queued again after its job failed (a worker's or the database's
     error, not the file's), or None when its file is no longer kept. It goes on after the last
     chunk written, and a retry asked twice joins the first."""
-    if not await upload_kept(key):
-        return None
+    if not await upload_kept(key) and await import_outcome(key) is None:
+        return None  # (a finished one's job is joined: its page shows the outcome)
     return await queue.defer(AUDIT_IMPORT, key=key, args={}, audience="office")
 
 

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from audits.db.kept_results import keep
 from audits.jobs import queue
 from audits.jobs.queue import JobContext, JobResult, JobStatus
 from audits.org.users import CurrentUser, get_current_user
@@ -35,7 +34,7 @@ from reports.report_model import Report
 from reports.services.branch import build_branch, may_read_branch
 from reports.services.headoffice import build_headoffice
 from reports.services.period import fit_period
-from web.report_views import pdf_bytes, translator
+from web.report_views import kept_pdf_row, translator
 
 log = logging.getLogger("evenly.jobs")
 HEADOFFICE_PDF = "headoffice_pdf"
@@ -44,9 +43,6 @@ PROGRESS_ONLY = "progress"
 """The audience of a job whose progress any reader may follow but whose result is no one's to
 download (an analysis, which a page then reads as its reader may)."""
 BRANCH_PDF = "branch_pdf"
-PDF_KIND = "pdf"
-KEEP_PDFS = 16
-"""PDFs kept in the database (the most recently read), on top of the analyses."""
 BUCKET = dt.timedelta(minutes=10)
 DIRECT_BRANCH_PDF_VISITS = 300
 """A branch's PDF over at most this many visits in the period is made in the request (a few
@@ -204,8 +200,9 @@ LAID_OUT = 0.95
 
 
 async def _kept_pdf(report: Any, translate: Any, context: JobContext, filename: str) -> JobResult:
-    """The built report laid out as a PDF, kept under the job's key for its download; the bar
-    moves as each chart is drawn and as the pages are laid out and drawn."""
+    """The built report laid out as a PDF, its download the kept laid-out PDF's row (the bytes
+    are kept once, for the job and for any process laying out the same HTML); the bar moves
+    as each chart is drawn and as the pages are laid out and drawn."""
     await context.progress(BUILT)
     loop = asyncio.get_running_loop()
     reports: list[concurrent.futures.Future[None]] = []
@@ -214,10 +211,9 @@ async def _kept_pdf(report: Any, translate: Any, context: JobContext, filename: 
         fraction = BUILT + (LAID_OUT - BUILT) * done / total
         reports.append(asyncio.run_coroutine_threadsafe(context.progress(fraction), loop))
 
-    pdf = await pdf_bytes(report, translate, progress=step)
+    kept_as = await kept_pdf_row(report, translate, progress=step)
     await asyncio.gather(*(asyncio.wrap_future(f) for f in reports))
-    await keep(context.key, PDF_KIND, pdf, now=dt.datetime.now(dt.UTC), newest=KEEP_PDFS)
-    return JobResult(result_key=context.key, filename=filename)
+    return JobResult(result_key=kept_as, filename=filename)
 
 
 @queue.job(HEADOFFICE_PDF)

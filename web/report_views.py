@@ -14,7 +14,7 @@ from litestar.response import Template
 
 from audits.boundary.csv_guard import GuardedWriter
 from reports.charts import shared_renderer, start_shared_renderer_soon
-from reports.kept_pdfs import kept_report_pdf
+from reports.kept_pdfs import kept_report_pdf, kept_report_pdf_row
 from reports.report_model import Report, Translate
 from web.deps import Page
 from web.i18n import gettext_for
@@ -56,6 +56,15 @@ async def pdf_bytes(
     any process exported before are read from the database; the kept browser starts only for
     the others (a visit report has none). ``progress`` as ``report_pdf``'s."""
     return await kept_report_pdf(
+        report, translate=translate, renderer=shared_renderer, progress=progress
+    )
+
+
+async def kept_pdf_row(
+    report: Report, translate: Translate, progress: Callable[[int, int], None] | None = None
+) -> str:
+    """``pdf_bytes``, kept: the key of the row that holds the PDF (a job's result)."""
+    return await kept_report_pdf_row(
         report, translate=translate, renderer=shared_renderer, progress=progress
     )
 

@@ -76,7 +76,8 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "EVENLY_WEBHOOK_KEEP_DAYS": (
         "30",
         "Days the webhook deliveries that were delivered or given up stay in each endpoint's "
-        "log; older ones are deleted by a webhook pass once an hour (pending ones always stay).",
+        "log; older ones are deleted by a webhook pass once an hour (pending ones always stay), "
+        "with the events no delivery refers to any more.",
     ),
     "EVENLY_APP_WORKER": (
         "1",

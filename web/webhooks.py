@@ -3,7 +3,9 @@ that is due. ``evenly webhooks deliver`` runs it once or in a loop; each app pro
 pass every ``EVENLY_WEBHOOK_INTERVAL`` seconds as a job (``audits.jobs``), which a worker runs:
 one job per interval however many app processes queue it (its key is the interval's number).
 The claims in ``audits.webhooks.delivery`` make any number of passes at once safe. The first
-pass of each hour also deletes the finished deliveries older than ``EVENLY_WEBHOOK_KEEP_DAYS``."""
+pass of each hour also deletes the finished deliveries older than ``EVENLY_WEBHOOK_KEEP_DAYS``,
+and the events as old that no delivery refers to any more, but those an ``action.overdue``
+could be written twice without (``audits.actions.events.overdue_keys_needed``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -18,7 +21,7 @@ import msgspec
 from audits.actions import events as actions_events
 from audits.jobs import queue
 from audits.jobs.queue import JobContext, JobResult
-from audits.webhooks import delivery
+from audits.webhooks import delivery, outbox
 from audits.webhooks.schemas import DeliveryRun
 from reports.bytes_cache import digest
 from web.settings import Settings
@@ -33,11 +36,16 @@ log = logging.getLogger("evenly.webhooks")
 
 async def run_pass(now: dt.datetime | None = None, *, keep_days: int | None = None) -> DeliveryRun:
     """One pass, and with ``keep_days`` the deletion of the finished deliveries older than
-    that; nothing to do (no active endpoint, nothing to delete) costs a query or two."""
+    that (and of their events, unless a dedup key needs them); nothing to do (no active
+    endpoint, nothing to delete) costs a query or two."""
     at = now or dt.datetime.now(dt.UTC)
     pruned = 0
     if keep_days is not None:
-        pruned = await delivery.prune_finished(before=at - dt.timedelta(days=keep_days))
+        before = at - dt.timedelta(days=keep_days)
+        pruned = await delivery.prune_finished(before=before)
+        await outbox.prune(
+            before=before, needed=partial(actions_events.overdue_keys_needed, today=at.date())
+        )
     if not await delivery.any_active_endpoint():
         return DeliveryRun(pruned=pruned)
     await actions_events.emit_overdue(at)
@@ -87,13 +95,15 @@ async def webhook_pass(args: dict[str, Any], context: JobContext) -> JobResult:
 async def queue_pass(
     interval: float, now: dt.datetime | None = None, *, keep_days: int = 30
 ) -> queue.JobStatus | None:
-    """Queue this interval's pass, unless one is (or no endpoint is active: nothing to do);
-    the first of each hour prunes the deliveries older than ``keep_days``."""
-    if not await delivery.any_active_endpoint():
-        return None
+    """Queue this interval's pass, unless one is (or there is nothing to do: no endpoint is
+    active and, but in the hour's first, nothing to prune); the first of each hour prunes the
+    deliveries older than ``keep_days``, so a log whose endpoints are all paused ages too."""
     now = now or dt.datetime.now(dt.UTC)
+    prunes = prunes_at(now, interval)
+    if not await delivery.any_active_endpoint() and not (prunes and await outbox.any_event()):
+        return None
     key = digest(WEBHOOK_PASS, int(now.timestamp() // interval))
-    args = {"keep_days": keep_days} if prunes_at(now, interval) else {}
+    args = {"keep_days": keep_days} if prunes else {}
     return await queue.defer(WEBHOOK_PASS, key=key, args=args, audience="office")
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import msgspec
 from piccolo.apps.user.tables import BaseUser
 
-from audits.actions.rules import CLOSED, State, Step
+from audits.actions.rules import CLOSED, MAX_DUE_DAYS, State, Step
 from audits.actions.services import (
     MAX_ACTION_COMMENT,
     ActionNotFound,
@@ -28,7 +28,6 @@ from audits.org.users import CurrentUser
 from audits.tables import ActionEvent, ActionOwner, CorrectiveAction, ManagedBranch, Profile, Role
 
 MAX_BULK = 500
-MAX_DUE_DAYS = 366  # a due date more than a year away is a typo, not a plan
 
 
 def N_(text: str) -> str:

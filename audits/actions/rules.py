@@ -55,6 +55,10 @@ DUE_DAYS = {Severity.critical: 3, Severity.major: 7, Severity.minor: 14}
 """Days from publication to the due date, by severity (the branch's calendar)."""
 MAJOR_WEIGHT = 1.5
 """A non-critical item weighing at least this much in its section is a major one."""
+MAX_DUE_DAYS = 366
+"""A due date is moved to at most this many days from today: more than a year away is a typo,
+not a plan (so an overdue event's dedup key for an older date cannot be made again, unless
+the action still has that date)."""
 DUE_SOON_DAYS = 2
 """Reminders list actions due within this many days (today included) besides overdue ones."""
 

@@ -10,13 +10,15 @@ does nothing.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from audits.db.write_lock import write_transaction
 from audits.tables import KeptResult
 
 UPLOAD_KIND = "import"
-"""Files people sent (an import's upload), kept for the job that reads them: not computed from
-the audits, so :func:`forget_derived` leaves them."""
+"""An upload's import outcome (what it wrote, or the problems of the file people sent), the
+result of its job: not computed from the audits, so :func:`forget_derived` leaves them, and an
+erasure drops those that name the person (:func:`forget_uploads_naming`)."""
 UNUSED_FOR = dt.timedelta(days=30)
 NEWEST = 64
 TOUCH_EVERY = dt.timedelta(hours=1)  # a read marks its row used at most this often
@@ -66,3 +68,15 @@ async def forget_derived() -> None:
     the home's figures), inside the caller's transaction: an erasure calls it, so that no kept
     report still names the person erased. Each is made again when next asked for."""
     await KeptResult.delete().where(KeptResult.kind != UPLOAD_KIND)
+
+
+async def forget_uploads_naming(names: Callable[[bytes], bool]) -> int:
+    """Forget the kept import outcomes whose bytes ``names`` the person an erasure is about,
+    inside its transaction; how many."""
+    rows = await KeptResult.select(KeptResult.id, KeptResult.data).where(
+        KeptResult.kind == UPLOAD_KIND
+    )
+    gone = [row["id"] for row in rows if names(bytes(row["data"]))]
+    if gone:
+        await KeptResult.delete().where(KeptResult.id.is_in(gone))
+    return len(gone)

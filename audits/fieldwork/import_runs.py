@@ -37,11 +37,26 @@ from audits.fieldwork.imports import (
 from audits.org.csv_files import CsvProblem
 from audits.tables import AuditImport
 
+
+def N_(text: str) -> str:  # noqa: N802 - the gettext convention pybabel extracts
+    """Marks a message for extraction; the page translates it where it is shown."""
+    return text
+
+
 KEEP_FOR = dt.timedelta(days=7)
-"""Finished imports' outcomes are deleted after this, when a new file is stored."""
+"""Finished imports' outcomes, and files whose import never finished, are deleted after this,
+when a new file is stored."""
+ERASED_FAILURE = N_(
+    "The file named a person whose personal data has been erased since; upload it again "
+    "without them."
+)
 
 ChunkDone = Callable[[int, int], Awaitable[None]]
 """Awaited as ``chunk_done(written, total)`` inside each chunk's transaction."""
+
+
+class _Stopped(Exception):
+    """The import is no longer wanted: finished by an erasure, or its file deleted."""
 
 
 class ImportOutcome(msgspec.Struct, frozen=True):
@@ -73,9 +88,7 @@ async def store_upload(
     )
     async with write_transaction():
         await AuditImport.insert(row).on_conflict(action="DO NOTHING")
-        await AuditImport.delete().where(
-            (AuditImport.outcome != "") & (AuditImport.created_at < now - KEEP_FOR)
-        )
+        await AuditImport.delete().where(AuditImport.created_at < now - KEEP_FOR)
 
 
 async def unfinished_import(file_key: str) -> str | None:
@@ -90,8 +103,46 @@ async def unfinished_import(file_key: str) -> str | None:
 
 
 async def upload_kept(key: str) -> bool:
-    """Whether the file of import ``key`` is still kept (an unfinished import's always is)."""
-    return await AuditImport.exists().where(AuditImport.key == key)
+    """Whether the file of import ``key`` is still kept: its import has not finished (an
+    erasure finishes it) and it was not deleted, ``KEEP_FOR`` after it was sent."""
+    return await AuditImport.exists().where((AuditImport.key == key) & (AuditImport.outcome == ""))
+
+
+async def finish_imports_naming(names: Callable[[bytes], bool]) -> int:
+    """Inside an erasure's transaction: every unfinished import whose file ``names`` the person
+    finished with ``ERASED_FAILURE`` and its file dropped, and every finished one whose outcome
+    names them given that outcome instead; how many were changed."""
+    erased = msgspec.json.encode(ImportOutcome(failure=ERASED_FAILURE)).decode()
+    rows = await AuditImport.select(AuditImport.id, AuditImport.outcome).where(
+        AuditImport.outcome != erased
+    )
+    changed = []
+    for row in rows:
+        if row["outcome"]:
+            found = names(row["outcome"].encode())
+        else:  # one file at a time: each may be megabytes
+            data = await AuditImport.select(AuditImport.data).where(AuditImport.id == row["id"])
+            found = bool(data) and names(bytes(data[0]["data"]))
+        if found:
+            changed.append(row["id"])
+    if changed:
+        await AuditImport.update({AuditImport.outcome: erased, AuditImport.data: b""}).where(
+            AuditImport.id.is_in(changed)
+        )
+    return len(changed)
+
+
+async def _go_on(key: str) -> None:
+    """Inside each of a run's write transactions: stop (``_Stopped``) unless the import is
+    still wanted, so that nothing is written after an erasure finished it."""
+    if not await upload_kept(key):
+        raise _Stopped(key)
+
+
+async def _stopped(key: str) -> ImportOutcome:
+    if (outcome := await import_outcome(key)) is None:
+        raise AuditImportError("The uploaded file is no longer kept; upload it again.")
+    return outcome
 
 
 async def import_outcome(key: str) -> ImportOutcome | None:
@@ -140,6 +191,13 @@ async def run_import(
     key: str, *, now: dt.datetime, chunk_done: ChunkDone | None = None
 ) -> ImportOutcome:
     """Import the file stored for ``key``, or finish an earlier attempt; its outcome."""
+    try:
+        return await _run(key, now, chunk_done)
+    except _Stopped:
+        return await _stopped(key)
+
+
+async def _run(key: str, now: dt.datetime, chunk_done: ChunkDone | None) -> ImportOutcome:
     row = await AuditImport.select().where(AuditImport.key == key).first()
     if row is None:
         raise AuditImportError("The uploaded file is no longer kept; upload it again.")
@@ -158,6 +216,7 @@ async def run_import(
     except AuditImportError as error:
         return await _finish(key, ImportOutcome(failure=str(error)), None, now)
     async with write_transaction():
+        await _go_on(key)  # an erased person's file creates nobody again
         version = version if version is not None else await imported_score_version()
         regions = await create_missing_people(plan)
         if row["planned"]:
@@ -173,6 +232,7 @@ async def run_import(
     written = planned.new - len(plan.audits)  # by an earlier attempt
     for chunk in in_pair_chunks(plan.audits, BATCH):
         async with write_transaction():
+            await _go_on(key)
             await write_audits(chunk, version, ids, now)
             written += len(chunk)
             if chunk_done is not None:
@@ -185,6 +245,7 @@ async def _finish(
 ) -> ImportOutcome:
     """Record the outcome and drop the file; the event of an import that wrote audits."""
     async with write_transaction():
+        await _go_on(key)
         if outcome.result is not None and outcome.result.new:
             await events.emit_import(import_data(outcome.result, checklist), now=now)
         await AuditImport.update(

@@ -7,6 +7,10 @@ deactivated; their sessions, API tokens, drafts and branch assignments go, they 
 actions, and the e-mails sent to them lose their address and body. A staff member keeps their
 row (audits name them by it) with a pseudonymous code and no name, and the shoppers'
 descriptions of them are emptied. Each erasure is one row of ``PersonalDataErasure``: the trail.
+
+What was kept besides goes in the same transaction: every report computed from the audits
+(``forget_derived``), and every upload whose file or outcome names the person (``naming``):
+an import not finished yet ends with a failure that says why, and creates no one again.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ import secrets
 
 from piccolo.apps.user.tables import BaseUser
 
-from audits.db.kept_results import forget_derived
+from audits.db.kept_results import forget_derived, forget_uploads_naming
 from audits.db.write_lock import write_transaction
+from audits.fieldwork.import_runs import finish_imports_naming
 from audits.org.users import CurrentUser
 from audits.tables import (
     ActionOwner,
@@ -34,6 +39,7 @@ from audits.tables import (
     UserSession,
 )
 
+from .naming import Naming, names, staff_naming, user_naming
 from .selectors import PersonNotFound
 
 MAX_REASON = 2000
@@ -61,6 +67,16 @@ def _reason(reason: str) -> str:
     return reason
 
 
+async def _forget_uploads(naming: Naming) -> None:
+    """Inside the erasure's transaction: the uploads and import outcomes that name them."""
+
+    def naming_them(data: bytes) -> bool:
+        return names(data, naming)
+
+    await finish_imports_naming(naming_them)
+    await forget_uploads_naming(naming_them)
+
+
 async def erase_user(user_id: int, *, by: CurrentUser | None, reason: str) -> str:
     """Erase user ``user_id``'s personal data; returns the pseudonym left in its place.
     ``by`` is None from the command line (the trail then names no one)."""
@@ -68,7 +84,11 @@ async def erase_user(user_id: int, *, by: CurrentUser | None, reason: str) -> st
     if by is not None and user_id == by.id:
         raise ErasureRefused(N_("You cannot erase your own account."))
     profile = await Profile.select(Profile.role).where(Profile.user == user_id).first()
-    account = await BaseUser.select(BaseUser.username).where(BaseUser.id == user_id).first()
+    account = await (
+        BaseUser.select(BaseUser.username, BaseUser.email, BaseUser.first_name, BaseUser.last_name)
+        .where(BaseUser.id == user_id)
+        .first()
+    )
     if account is None:
         raise PersonNotFound(f"no user {user_id}")
     if profile is not None and profile["role"] == Role.admin.value:
@@ -103,6 +123,11 @@ async def erase_user(user_id: int, *, by: CurrentUser | None, reason: str) -> st
             Audit.auditor == user_id
         )
         await forget_derived()
+        await _forget_uploads(
+            user_naming(
+                account["username"], account["email"], account["first_name"], account["last_name"]
+            )
+        )
         await Evidence.update({Evidence.taken_at: None}).where(Evidence.uploaded_by == user_id)
         await PersonalDataErasure.insert(
             PersonalDataErasure(
@@ -119,7 +144,11 @@ async def erase_user(user_id: int, *, by: CurrentUser | None, reason: str) -> st
 async def erase_staff(staff_id: int, *, by: CurrentUser | None, reason: str) -> str:
     """Erase staff member ``staff_id``'s personal data; returns their new code."""
     why = _reason(reason)
-    row = await Staff.select(Staff.code).where(Staff.id == staff_id).first()
+    row = await (
+        Staff.select(Staff.code, Staff.name, Staff.branch.code.as_alias("branch_code"))
+        .where(Staff.id == staff_id)
+        .first()
+    )
     if row is None:
         raise PersonNotFound(f"no staff member {staff_id}")
     if row["code"].startswith("ERASED-"):
@@ -133,6 +162,7 @@ async def erase_staff(staff_id: int, *, by: CurrentUser | None, reason: str) -> 
             Audit.staff == staff_id
         )
         await forget_derived()  # as for a user: no kept report may still name them
+        await _forget_uploads(staff_naming(row["code"], row["name"], row["branch_code"]))
         await PersonalDataErasure.insert(
             PersonalDataErasure(
                 by=None if by is None else by.id,

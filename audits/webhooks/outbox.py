@@ -5,16 +5,22 @@ transaction (or, when it writes in one trip, adds ``outbox_queries`` to it), so 
 stored if and only if the fact is. One row per event holds the body as it will be sent; one
 delivery row per endpoint subscribed at that moment waits for the runner (``delivery``).
 With no endpoint subscribed, nothing is written.
+
+An event is kept while a delivery refers to it (pending, or in an endpoint's log until
+``EVENLY_WEBHOOK_KEEP_DAYS``), and one with a ``dedup`` key also while the same fact could be
+noticed again: ``prune`` asks the writer of such events which keys are still needed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Awaitable, Callable
 
 import msgspec
 from piccolo.query.base import Query
 
+from audits.db.write_lock import write_transaction
 from audits.tables import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from audits.webhooks.schemas import BODY_OF
 
@@ -102,3 +108,49 @@ async def already_written(dedup_keys: list[str]) -> set[str]:
         rows = await WebhookEvent.select(WebhookEvent.dedup).where(WebhookEvent.dedup.is_in(chunk))
         found |= {row["dedup"] for row in rows}
     return found
+
+
+async def any_event() -> bool:
+    """Whether any event is stored (a delivery always has one): something to prune."""
+    return await WebhookEvent.exists()
+
+
+DedupNeeded = Callable[[list[str]], Awaitable[set[str]]]
+"""Given dedup keys, the ones whose fact could still be noticed again (their event must stay,
+or it would be written twice)."""
+
+
+PRUNE_BATCH = 500
+"""Events looked at, and deleted, at a time: the first prune of a years-old table holds no more
+than this in memory, nor the write lock longer than one batch's delete."""
+
+
+async def prune(*, before: dt.datetime, needed: DedupNeeded) -> int:
+    """Delete the events written before ``before`` that no delivery refers to any more, but
+    those whose dedup key is still ``needed``, oldest first; how many."""
+    pruned, after = 0, None
+    while True:
+        where = (WebhookEvent.created_at < before) & WebhookEvent.id.not_in(
+            WebhookDelivery.select(WebhookDelivery.event)
+        )
+        if after is not None:
+            where &= WebhookEvent.created_at > after
+        orphans = await (
+            WebhookEvent.select(WebhookEvent.id, WebhookEvent.dedup, WebhookEvent.created_at)
+            .where(where)
+            .order_by(WebhookEvent.created_at)
+            .limit(PRUNE_BATCH)
+        )
+        keys = [row["dedup"] for row in orphans if row["dedup"] is not None]
+        kept = await needed(keys) if keys else set()
+        gone = [row["id"] for row in orphans if row["dedup"] is None or row["dedup"] not in kept]
+        if gone:
+            async with write_transaction():  # a delivery written since keeps its event
+                await WebhookEvent.delete().where(
+                    WebhookEvent.id.is_in(gone)
+                    & WebhookEvent.id.not_in(WebhookDelivery.select(WebhookDelivery.event))
+                )
+        pruned += len(gone)
+        if len(orphans) < PRUNE_BATCH:
+            return pruned
+        after = orphans[-1]["created_at"]  # (its equals left for the next hour's pass)

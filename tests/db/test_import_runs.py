@@ -9,9 +9,16 @@ import datetime as dt
 
 import pytest
 
-from audits.fieldwork.import_runs import run_import, store_upload
+from audits.fieldwork.import_runs import (
+    ERASED_FAILURE,
+    KEEP_FOR,
+    run_import,
+    store_upload,
+    upload_kept,
+)
 from audits.fieldwork.imports import BATCH
-from audits.tables import Audit
+from audits.privacy.services import erase_staff
+from audits.tables import Audit, AuditImport, Staff
 
 from ..conftest import run
 
@@ -75,6 +82,39 @@ def test_an_import_stopped_mid_way_is_finished_by_the_next_attempt_once(org):
     again = run(run_import(key, now=NOW, chunk_done=follow))
     assert again == outcome and _counts() == (ROWS, ROWS // 10)
     assert len(progress) == 2  # nothing written again
+
+
+def test_an_import_stopped_mid_way_then_erased_writes_nothing_more(org):
+    """An erasure of someone the file names finishes its import: the next attempt (a worker
+    taking the job up again) writes no further chunk and ends saying why."""
+    key = _store(big_file())
+
+    async def stop_in_the_second_chunk(written: int, total: int) -> None:
+        if written > BATCH:
+            raise WorkerStopped
+
+    with pytest.raises(WorkerStopped):
+        run(run_import(key, now=NOW, chunk_done=stop_in_the_second_chunk))
+    assert _counts()[0] == BATCH
+    [staff] = run(Staff.select(Staff.id).where(Staff.code == "B1-S1").run())
+    run(erase_staff(staff["id"], by=None, reason="Asked for erasure"))
+
+    outcome = run(run_import(key, now=NOW))
+    assert outcome.failure == ERASED_FAILURE and outcome.result is None
+    assert _counts()[0] == BATCH  # what was written before stays, with the staff erased
+    assert not run(upload_kept(key))
+
+
+def test_a_file_never_imported_is_not_kept_past_keep_for(org):
+    """An upload whose import stopped and was never tried again goes when a later file is
+    stored ``KEEP_FOR`` after it (as a finished import's outcome does)."""
+    old = _store(big_file(10), key="import-old")
+    sent = NOW - KEEP_FOR - dt.timedelta(hours=1)
+    run(AuditImport.update({AuditImport.created_at: sent}).where(AuditImport.key == old).run())
+    assert run(upload_kept(old))
+    _store(big_file(20), key="import-new")
+    assert not run(upload_kept(old))
+    assert run(AuditImport.select(AuditImport.key).run()) == [{"key": "import-new"}]
 
 
 def test_an_import_with_problems_writes_nothing_and_keeps_them_by_row(org):

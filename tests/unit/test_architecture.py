@@ -147,7 +147,9 @@ ROOMS: dict[str | None, set[str]] = {
     "visits": SHARED | {"org"},
     "fieldwork": SHARED | {"org", "visits", "webhooks"},
     "actions": SHARED | {"org", "fieldwork", "webhooks"},
-    "privacy": SHARED | {"org"},  # a person's data: reads every table, writes through org's users
+    # a person's data: reads every table, writes through org's users; an erasure ends the
+    # imports whose file names the person (fieldwork's)
+    "privacy": SHARED | {"org", "fieldwork"},
     "demo": SHARED | {"org", "visits", "fieldwork", "actions", "webhooks"},
     "subscriptions": SHARED | {"org"},
     "jobs": SHARED,  # the queue only; the job functions (they build reports) are web's

@@ -13,8 +13,8 @@ from audits.db.kept_results import count_kept
 from audits.fieldwork.imports import import_audits
 from audits.jobs import queue
 from audits.org.users import get_current_user
-from audits.tables import Job
-from reports import charts
+from audits.tables import Job, KeptResult
+from reports import charts, kept_pdfs
 from reports.pdf import clear_pdf_cache
 from reports.report_data import Filters
 from reports.services import period
@@ -25,7 +25,6 @@ from web.jobs import (
     BUILT,
     DIRECT_BRANCH_PDF_VISITS,
     LAID_OUT,
-    PDF_KIND,
     defer_headoffice_pdf,
 )
 from web.report_views import translator
@@ -73,7 +72,9 @@ def test_a_worker_process_makes_the_pdf_the_page_asked_for_after_the_app_stopped
         # Asked again for unchanged audits: the same job, done, nothing made again.
         again = _ask(client)
         assert again["id"] == job["id"] and again["state"] == "done"
-    assert run(count_kept(PDF_KIND)) == 1
+    assert run(count_kept(kept_pdfs.KIND)) == 1
+    kept = run(KeptResult.select(KeptResult.data).run())
+    assert [bytes(row["data"]) for row in kept].count(pdf.content) == 1  # not once per store
 
 
 def test_requests_at_once_join_one_job_and_the_pdf_is_made_once(queued_settings, org, db):
@@ -98,7 +99,7 @@ def test_requests_at_once_join_one_job_and_the_pdf_is_made_once(queued_settings,
     _worker(db)
     rows = run(Job.select(Job.state, Job.attempts).order_by(Job.id).run())
     assert rows == [{"state": "done", "attempts": 1}] * 2  # each run once
-    assert run(count_kept(PDF_KIND)) == 2
+    assert run(count_kept(kept_pdfs.KIND)) == 2
 
 
 async def _user_id(username: str) -> int:

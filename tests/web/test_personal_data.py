@@ -160,7 +160,10 @@ def test_erasing_forgets_every_kept_report_and_changes_the_audits_fingerprint(
     assert client.get("/").status_code == 200  # keeps the home's figures
     assert client.get("/reports/headoffice").status_code == 200
     run(keep("a-pdf-of-before", "pdf", b"%PDF names sam", now=dt.datetime.now(dt.UTC)))
-    run(keep("an-upload", UPLOAD_KIND, b"audit_ref,auditor", now=dt.datetime.now(dt.UTC)))
+    now = dt.datetime.now(dt.UTC)
+    naming = b'{"problems":[{"row":2,"message":"shift of sam, staff member B1-S1 of B1"}]}'
+    run(keep("an-outcome-naming-them", UPLOAD_KIND, naming, now=now))
+    run(keep("an-outcome", UPLOAD_KIND, b'{"result":{"new":3}}', now=now))
     before = run(audits_fingerprint())
     assert run(KeptResult.count().where(KeptResult.kind != UPLOAD_KIND).run()) >= 2
 
@@ -169,8 +172,8 @@ def test_erasing_forgets_every_kept_report_and_changes_the_audits_fingerprint(
     reason = {"reason": "Asked for erasure", "confirm": confirm}
     assert form(client, url.format(sam=_id("sam")), reason).status_code == 302
 
-    kinds = run(KeptResult.select(KeptResult.kind).run())
-    assert [row["kind"] for row in kinds] == [UPLOAD_KIND]  # what people sent stays
+    kept = run(KeptResult.select(KeptResult.kind, KeptResult.key).run())
+    assert kept == [{"kind": UPLOAD_KIND, "key": "an-outcome"}]  # it names no one: it stays
     assert run(audits_fingerprint()) != before
     client.cookies.clear()
     login(client, "ada")

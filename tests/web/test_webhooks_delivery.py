@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 
 from audits.jobs.postgres import deferring
 from audits.jobs.queue import count_jobs
-from audits.tables import WebhookDelivery, WebhookEvent
+from audits.tables import CorrectiveAction, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from audits.webhooks import delivery
 from audits.webhooks import services as webhooks_services
 from audits.webhooks.schemas import EndpointCreate
@@ -234,6 +234,42 @@ def test_webhook_overdue_action_is_sent_once(client, org, receiver):
     assert run(WebhookEvent.count().run()) == 1
 
 
+def test_webhook_pruning_drops_old_events_but_the_overdue_keys_still_needed(client, org, receiver):
+    """The events table is pruned with the deliveries: an event no delivery refers to goes once
+    older than the kept days, but an overdue one stays while its action still has that due
+    date (it may be reopened: the event must not be sent twice), and goes with its action."""
+    made = register(client, receiver.url, ["action.opened", "action.overdue"])
+    receiver.use_secret(made["secret"])
+    file_and_publish(client, org, acknowledged_promptly=False)
+    in_a_year = later(365 * 86400)
+    run(run_pass(in_a_year))
+    assert sorted(e["type"] for e in receiver.processed) == ["action.opened", "action.overdue"]
+    assert run(WebhookEvent.count().run()) == 2
+
+    a_month_on = in_a_year + dt.timedelta(days=31)
+    run(run_pass(a_month_on, keep_days=30))
+    run(run_pass(a_month_on, keep_days=30))  # the action is still overdue: no second event
+    assert run(WebhookDelivery.count().run()) == 0
+    kept = run(WebhookEvent.select(WebhookEvent.kind).run())
+    assert kept == [{"kind": "action.overdue"}]
+    assert len(receiver.processed) == 2
+
+    [action] = run(CorrectiveAction.select(CorrectiveAction.id, CorrectiveAction.due_date).run())
+    moved = action["due_date"] + dt.timedelta(days=1)
+    run(CorrectiveAction.update({CorrectiveAction.due_date: moved}, force=True).run())
+    run(run_pass(a_month_on, keep_days=30))
+    assert run(WebhookEvent.count().run()) == 1  # its due date may be moved back within a year
+
+    years_on = in_a_year + dt.timedelta(days=400)  # the old due date is past moving back to
+    run(run_pass(years_on, keep_days=30))
+    dedups = run(WebhookEvent.select(WebhookEvent.dedup).run())
+    assert dedups == [{"dedup": f"action.overdue:{action['id']}:{moved.isoformat()}"}]
+
+    run(CorrectiveAction.delete(force=True).run())  # its audit deleted, say
+    run(run_pass(years_on + dt.timedelta(days=31), keep_days=30))
+    assert run(WebhookEvent.count().run()) == 0
+
+
 def test_webhook_import_finished(client, org, receiver):
     from audits.fieldwork.imports import import_audits
 
@@ -427,6 +463,16 @@ def test_webhook_pass_prunes_finished_deliveries_past_the_kept_days_once_an_hour
     _queue_pass(db, hour + dt.timedelta(hours=1, seconds=3), keep_days=7)
     _worker(db)  # a shorter log: the recent ones go too
     assert _kept(ids) == ["old pending"]
+
+
+def test_webhook_log_is_pruned_while_every_endpoint_is_paused(org, queued_settings, db):
+    hour = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    ids = _aged_deliveries(hour)
+    run(WebhookEndpoint.update({WebhookEndpoint.active: False}, force=True).run())
+    assert run(queue_pass(10, hour + dt.timedelta(minutes=20), keep_days=30)) is None
+    _queue_pass(db, hour + dt.timedelta(seconds=3), keep_days=30)  # the hour's first: prunes
+    _worker(db)
+    assert _kept(ids) == ["old pending", "recent delivered", "recent failed"]
 
 
 def test_webhook_kept_days_setting_defaults_to_30_and_refuses_nonsense():

@@ -17,12 +17,13 @@ from litestar.status_codes import HTTP_413_REQUEST_ENTITY_TOO_LARGE
 
 from audits.fieldwork.import_csv import AuditCsvError
 from audits.fieldwork.import_plan import IMPORTED_SCORE
-from audits.fieldwork.import_runs import upload_kept
+from audits.fieldwork.import_runs import import_outcome, upload_kept
 from audits.fieldwork.imports import AuditImportError, import_audits
 from audits.jobs import queue
 from checklists import queries as checklist_queries
 from web.auth import requires_office
 from web.deps import Page
+from web.i18n import translate
 from web.import_jobs import (
     AUDIT_IMPORT,
     JOB_ABOVE_BYTES,
@@ -125,19 +126,23 @@ class ImportPagesController(Controller):
 
     @get("/jobs/{job_id:int}")
     async def import_job(self, page: NamedDependency[Page], job_id: PathId) -> Template:
-        """A large upload's import: its progress until it is done, then its outcome."""
+        """A large upload's import: its progress until it is done, then its outcome (a job
+        that failed may have one: an erasure finished its import)."""
         job = await _import_job(job_id)
         if job.state == queue.FAILED:
-            retry = await upload_kept(job.key)
-            return await _page(page, **_failed(page, job), retry=retry)
-        outcome = await job_outcome(job)
+            outcome = await import_outcome(job.key)
+            if outcome is None:
+                retry = await upload_kept(job.key)
+                return await _page(page, **_failed(page, job), retry=retry)
+        else:
+            outcome = await job_outcome(job)
         if outcome is None:
             return await _page(page, importing=job)
         return await _page(
             page,
             result=outcome.result,
             problems=outcome.problems,
-            failure=outcome.failure,
+            failure=translate(page.lang, outcome.failure),  # an erasure's is in the catalog
         )
 
     @post("/jobs/{job_id:int}/retry")
