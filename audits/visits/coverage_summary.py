@@ -10,7 +10,26 @@ from itertools import groupby
 import msgspec
 
 
-class BranchCells(msgspec.Struct, frozen=True):
+class CellShares:
+    """What a count of cells (a branch's, a region's) tells: the cells still bare and those not
+    visited. A mixin of the structs below, which hold the three counts."""
+
+    __slots__ = ()
+    cells: int
+    visited: int
+    planned_only: int
+
+    @property
+    def bare(self) -> int:
+        """Cells with nothing planned or done: the first to fill."""
+        return self.cells - self.visited - self.planned_only
+
+    @property
+    def unvisited(self) -> int:
+        return self.cells - self.visited
+
+
+class BranchCells(msgspec.Struct, CellShares, frozen=True):
     """One branch's branch × shift cells in a period, counted by what reached them."""
 
     branch: str
@@ -23,30 +42,13 @@ class BranchCells(msgspec.Struct, frozen=True):
     """Visits planned in the period (not yet done), over all its cells."""
     done: int
 
-    @property
-    def bare(self) -> int:
-        """Cells with nothing planned or done: the first to fill."""
-        return self.cells - self.visited - self.planned_only
 
-    @property
-    def unvisited(self) -> int:
-        return self.cells - self.visited
-
-
-class RegionCells(msgspec.Struct, frozen=True):
+class RegionCells(msgspec.Struct, CellShares, frozen=True):
     region: str | None
     branches: int
     cells: int
     visited: int
     planned_only: int
-
-    @property
-    def bare(self) -> int:
-        return self.cells - self.visited - self.planned_only
-
-    @property
-    def unvisited(self) -> int:
-        return self.cells - self.visited
 
 
 def _need(cells: int, bare: int, unvisited: int) -> tuple[float, float]:
