@@ -17,6 +17,7 @@ from typing import Any
 import procrastinate
 
 from audits.jobs import queue
+from audits.tables import Job
 
 log = logging.getLogger("evenly.jobs")
 QUEUE = "evenly"
@@ -58,12 +59,29 @@ async def deferring(database_url: str) -> AsyncIterator[None]:
 
     async with app.open_async():
         queue.on_defer.append(hand_over)
+        queue.lost_hand_overs.append(_queued_without_procrastinate_job)
         _opened.append(database_url)
         try:
             yield
         finally:
             _opened.remove(database_url)
+            queue.lost_hand_overs.remove(_queued_without_procrastinate_job)
             queue.on_defer.remove(hand_over)
+
+
+_LOST = f"""
+SELECT j.id FROM job j
+WHERE j.state = '{queue.QUEUED}' AND NOT EXISTS (
+    SELECT 1 FROM procrastinate_jobs p
+    WHERE p.queue_name = '{QUEUE}' AND p.status IN ('todo', 'doing')
+      AND p.args ->> 'job_id' = j.id::text
+)
+ORDER BY j.id
+"""
+
+
+async def _queued_without_procrastinate_job() -> list[int]:
+    return [row["id"] for row in await Job.raw(_LOST)]
 
 
 async def run_worker(
@@ -83,6 +101,7 @@ async def run_worker(
         for job_id in await queue.requeue_stale():
             for hook in queue.on_defer:
                 await hook(job_id)
+        await queue.hand_over_lost()
         await app.run_worker_async(
             queues=[QUEUE],
             concurrency=concurrency,

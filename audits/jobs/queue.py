@@ -84,6 +84,10 @@ registry: dict[str, JobFunction] = {}
 """Every kind of job by name; ``web.jobs`` fills it (the functions build reports)."""
 on_defer: list[Callable[[int], Awaitable[None]]] = []
 """Called with each newly queued job's id (PostgreSQL: hand it to procrastinate)."""
+lost_hand_overs: list[Callable[[], Awaitable[list[int]]]] = []
+"""Each returns the queued jobs that no worker will see (PostgreSQL: procrastinate holds no
+job for them): an app process stopped, or was stopped, between writing a job and handing it
+over. They are handed over again when a worker starts and when someone asks for one again."""
 on_progress: list[Callable[[int], Awaitable[None]]] = []
 """Called with a running job's id each time it reports progress (tests follow the bar)."""
 
@@ -134,6 +138,8 @@ async def defer(kind: str, *, key: str, args: dict[str, Any], audience: str) -> 
     # each hold a pooled connection (twenty readers at once left none for other pages).
     row = await _latest(key)
     if row is not None and await _joinable(row, now):
+        if row["state"] == QUEUED and now - row["created_at"] > STALE:
+            await hand_over_lost()  # waiting this long: perhaps for a hand-over that was lost
         return _status(row)
     queued_again = False
     async with _one_at_a_time(key):
@@ -167,6 +173,16 @@ async def defer(kind: str, *, key: str, args: dict[str, Any], audience: str) -> 
         for hook in on_defer:
             await hook(row["id"])
     return _status(row)
+
+
+async def hand_over_lost() -> list[int]:
+    """Hand the queued jobs no worker would see (``lost_hand_overs``) over again; their ids. A
+    job handed over twice is still run once (``run_job`` claims it)."""
+    lost = [job_id for find in lost_hand_overs for job_id in await find()]
+    for job_id in lost:
+        for hook in on_defer:
+            await hook(job_id)
+    return lost
 
 
 async def _latest(key: str) -> dict[str, Any] | None:

@@ -17,7 +17,7 @@ from litestar.testing import TestClient
 
 from audits.jobs.postgres import deferring
 from audits.jobs.queue import count_jobs
-from audits.tables import CorrectiveAction, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from audits.tables import CorrectiveAction, Job, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from audits.webhooks import delivery
 from audits.webhooks import services as webhooks_services
 from audits.webhooks.schemas import EndpointCreate
@@ -393,6 +393,41 @@ def test_webhook_passes_the_app_queues_are_delivered_by_a_worker_process(
     assert [e["type"] for e in receiver.processed] == ["audit.submitted"]
     assert {r["status"] for r in deliveries()} == {"delivered"}
     assert run(count_jobs(WEBHOOK_PASS)) == 1  # the passes before the last are forgotten
+
+
+def test_a_pass_whose_hand_over_was_lost_is_run_by_the_next_worker(
+    org, queued_settings, receiver, db
+):
+    """An app stopped between writing a job and handing it to the queue's workers (a deploy's
+    restart): the job stays queued, and the next worker to start runs it all the same."""
+    with TestClient(create_app(queued_settings)) as app:  # queues no pass itself
+        made = register(app, receiver.url, ["audit.submitted"])
+        receiver.use_secret(made["secret"])
+        as_user(app, "sam")
+        assert app.post("/api/audits", json=audit_body(org)).status_code == 201
+    run(queue_pass(0.2))  # written with no app open: nothing hands it over
+    assert run(count_jobs(WEBHOOK_PASS)) == 1 and receiver.requests == []
+    _worker(db)
+    assert [e["type"] for e in receiver.processed] == ["audit.submitted"]
+    assert {r["status"] for r in deliveries()} == {"delivered"}
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="SQLite's workers read the job table itself")
+def test_asking_again_for_a_job_queued_long_ago_hands_over_a_lost_one(org, queued_settings, db):
+    """Workers that run for days start rarely: a job lost between an app and procrastinate is
+    also handed over when someone asks for it again and it has waited over a minute."""
+    with TestClient(create_app(queued_settings)) as app:
+        register(app, CLOSED_RECEIVER, ["audit.submitted"])
+    now = dt.datetime.now(dt.UTC)
+    run(queue_pass(10, now))  # lost: no app open to hand it over
+    waiting = "SELECT count(*) AS n FROM procrastinate_jobs WHERE status = 'todo'"
+    assert run(Job.raw(waiting).run())[0]["n"] == 0
+    _queue_pass(db, now, keep_days=30)  # asked again at once: joined, nothing handed over
+    assert run(Job.raw(waiting).run())[0]["n"] == 0
+    run(Job.update({Job.created_at: now - dt.timedelta(minutes=2)}, force=True).run())
+    _queue_pass(db, now, keep_days=30)  # asked again two minutes on
+    assert run(Job.raw(waiting).run())[0]["n"] == 1
+    assert run(count_jobs(WEBHOOK_PASS)) == 1  # the same job, not a second one
 
 
 def _aged_deliveries(now: dt.datetime) -> dict[str, int]:
