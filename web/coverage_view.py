@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from audits.boundary.csv_guard import GuardedWriter
-from audits.tables import Branch
 from audits.visits import selectors as visits_selectors
 from audits.visits.coverage_reads import branch_cells_between, coverage_of
 from audits.visits.coverage_summary import by_region, needing_attention, pages_of, totals
@@ -96,12 +95,7 @@ async def coverage_csv_text(start: dt.date, end: dt.date, page: Page) -> bytes:
     then planned and done per weekday, Monday first; headings in the reader's language."""
     _ = gettext_for(page.lang)
     cover = await visits_selectors.coverage_between(start, end, weekday_gaps=False)
-    about = {
-        r["code"]: (r["name"], r["region"] or "")
-        for r in await Branch.select(
-            Branch.code, Branch.name, Branch.region.code.as_alias("region")
-        )
-    }
+    about = {b.branch: (b.name, b.region or "") for b in await branch_cells_between(start, end)}
     out = io.StringIO()
     writer = GuardedWriter(out, lineterminator="\n")
     writer.writerow([*(_(c) for c in CSV_COLUMNS), *(_(day) for day in WEEKDAYS)])

@@ -122,8 +122,7 @@ class VisitPlanPagesController(Controller):
         """Planned and done visits per branch × shift × weekday; empty cells are the gaps.
         A chain's page sums its cells up per region, names the branches to see to first and
         shows its matrix ``PAGE_BRANCHES`` branches a page (of one region, if asked)."""
-        default_start, default_end = month_of(now().date())
-        start, end = start or default_start, end or default_end
+        start, end = _period(start, end)
         context = {
             "page": page,
             "start": start,
@@ -142,10 +141,15 @@ class VisitPlanPagesController(Controller):
     ) -> Response:
         """Every branch × shift cell of the period: its visits planned and done, and per
         weekday."""
-        default_start, default_end = month_of(now().date())
-        start, end = start or default_start, end or default_end
+        start, end = _period(start, end)
         return Response(
             await coverage_csv_text(start, end, page),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="coverage-{start}-{end}.csv"'},
         )
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The coverage page's and its CSV's period: this month unless told otherwise."""
+    default_start, default_end = month_of(now().date())
+    return start or default_start, end or default_end
